@@ -1,0 +1,133 @@
+"""The mainland China table, read from the installed holiday libraries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ticketing.domain.calendar import STANDARD_HOURS, DayKind, WorkingCalendar
+from ticketing.domain.errors import InvalidInput
+from ticketing.domain.workflow import Duration
+from ticketing.holidays import ChineseHolidays, load_overrides
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+WORKDAY, RESTDAY, HOLIDAY = DayKind.WORKDAY, DayKind.RESTDAY, DayKind.HOLIDAY
+
+
+@pytest.fixture(scope="module")
+def china() -> ChineseHolidays:
+    return ChineseHolidays()
+
+
+def spring_festival_2026() -> list[tuple[date, DayKind]]:
+    holiday_week = [(date(2026, 2, 15) + timedelta(days=n), HOLIDAY) for n in range(9)]
+    return [
+        *holiday_week,
+        (date(2026, 2, 13), WORKDAY),
+        (date(2026, 2, 14), WORKDAY),  # make-up Saturday
+        (date(2026, 2, 24), WORKDAY),
+        (date(2026, 2, 28), WORKDAY),  # make-up Saturday
+        (date(2026, 3, 7), RESTDAY),
+    ]
+
+
+@pytest.mark.parametrize(("day", "kind"), spring_festival_2026())
+def test_spring_festival_2026(china: ChineseHolidays, day: date, kind: DayKind) -> None:
+    assert china.day_kind(day) is kind
+
+
+@pytest.mark.parametrize(
+    ("day", "kind"),
+    [
+        *[(date(2026, 10, n), HOLIDAY) for n in range(1, 8)],
+        (date(2026, 9, 20), WORKDAY),  # make-up Sunday
+        (date(2026, 10, 10), WORKDAY),  # make-up Saturday
+        (date(2026, 10, 8), WORKDAY),
+        (date(2026, 10, 11), RESTDAY),
+    ],
+)
+def test_national_day_2026(china: ChineseHolidays, day: date, kind: DayKind) -> None:
+    assert china.day_kind(day) is kind
+
+
+def test_new_year_2027_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="ticketing.holidays")
+    table = ChineseHolidays()
+    assert table.day_kind(date(2027, 1, 1)) is HOLIDAY
+    assert table.day_kind(date(2027, 1, 4)) is WORKDAY
+    assert table.day_kind(date(2027, 1, 14)) is WORKDAY
+    assert table.day_kind(date(2027, 1, 9)) is RESTDAY
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_deadlines_follow_make_up_days_and_the_2027_new_year(china: ChineseHolidays) -> None:
+    calendar = WorkingCalendar(STANDARD_HOURS, china, SHANGHAI)
+    friday = datetime(2026, 2, 13, 15, 0, tzinfo=SHANGHAI)
+    assert calendar.add(friday, Duration.parse("1d")) == datetime(2026, 2, 14, 17, 30, tzinfo=SHANGHAI)
+    assert calendar.add(friday, Duration.parse("2d")) == datetime(2026, 2, 24, 17, 30, tzinfo=SHANGHAI)
+    new_years_eve = datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI)
+    assert calendar.add(new_years_eve, Duration.parse("4h")) == datetime(2027, 1, 4, 11, 0, tzinfo=SHANGHAI)
+
+
+def test_overrides_win_over_the_libraries() -> None:
+    table = ChineseHolidays({date(2027, 2, 6): WORKDAY, date(2026, 10, 8): HOLIDAY})
+    assert table.day_kind(date(2027, 2, 6)) is WORKDAY
+    assert table.day_kind(date(2026, 10, 8)) is HOLIDAY
+    assert table.day_kind(date(2026, 10, 9)) is WORKDAY
+
+
+def test_uncovered_year_falls_back_to_weekdays_and_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    table = ChineseHolidays()
+    week = [date(2040, 1, 2) + timedelta(days=n) for n in range(7)]  # Monday to Sunday
+    with caplog.at_level(logging.WARNING, logger="ticketing.holidays"):
+        kinds = [table.day_kind(day) for day in week + week]
+    assert kinds[:7] == [WORKDAY] * 5 + [RESTDAY] * 2
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "2040" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("district.toml", '[days]\n"2027-02-06" = "workday"\n"2027-10-08" = "holiday"\n'),
+        ("district.yaml", "days:\n  2027-02-06: workday\n  '2027-10-08': holiday\n"),
+    ],
+)
+def test_load_overrides(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    overrides = load_overrides(path)
+    assert overrides == {date(2027, 2, 6): WORKDAY, date(2027, 10, 8): HOLIDAY}
+    assert ChineseHolidays(overrides).day_kind(date(2027, 2, 6)) is WORKDAY
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "named"),
+    [
+        ("bad-date.toml", '[days]\n"2027-02-30" = "workday"\n', "2027-02-30"),
+        ("bad-kind.toml", '[days]\n"2027-02-06" = "holyday"\n', "2027-02-06"),
+        ("bad-kind.yaml", "days:\n  2027-02-06: [workday]\n", "2027-02-06"),
+        ("typo.toml", '[day]\n"2027-02-06" = "workday"\n', "days"),
+        ("syntax.toml", '[days\n"2027-02-06" = "workday"\n', "TOML"),
+        ("syntax.yaml", "days: [2027-02-06: workday\n", "YAML"),
+        ("district.ini", "[days]\n", ".toml"),
+    ],
+)
+def test_override_file_errors_name_the_file_and_key(tmp_path: Path, name: str, text: str, named: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as error:
+        load_overrides(path)
+    assert str(path) in str(error.value)
+    assert named in str(error.value)
+
+
+def test_missing_override_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "absent.toml"
+    with pytest.raises(InvalidInput, match=r"absent\.toml"):
+        load_overrides(path)

@@ -1,0 +1,191 @@
+"""The shared machine: every allowed and every forbidden (state, action) pair of the shipped workflows."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ticketing.domain.errors import NotAllowed
+from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
+from ticketing.domain.workflow import Action
+from ticketing.machine import WorkflowMachine
+from ticketing.workflows import load_workflow, load_workflows
+
+WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+SHIPPED = ["general", "dispute", "outside"]
+GUARDED = "guarded"
+
+# The expected table, written out by hand; the file must say exactly this.
+EXPECTED: dict[tuple[str, Action], str] = {
+    ("new", Action.ACKNOWLEDGE): "in_progress",
+    ("new", Action.TRANSFER): "new",
+    ("in_progress", Action.TRANSFER): "new",
+    ("new", Action.ESCALATE): "new",
+    ("in_progress", Action.ESCALATE): "new",
+    ("in_progress", Action.PAUSE): "waiting_resident",
+    ("waiting_resident", Action.RESUME): "in_progress",
+    ("in_progress", Action.RESOLVE): "resolved",
+    ("in_progress", Action.REFER): "referred",
+    ("resolved", Action.CALLBACK): GUARDED,
+    ("referred", Action.CALLBACK): GUARDED,
+    ("new", Action.RETURN_TO_RESIDENT): "returned",
+}
+STATES = [
+    "new",
+    "in_progress",
+    "waiting_resident",
+    "resolved",
+    "referred",
+    "closed",
+    "closed_unreachable",
+    "returned",
+]
+FORBIDDEN = [(s, a) for s in STATES for a in Action if (s, a) not in EXPECTED]
+UNGUARDED = {pair: dest for pair, dest in EXPECTED.items() if dest != GUARDED}
+
+
+@dataclass
+class Ticket:
+    state: str
+    first_responder_id: str | None = "alice"
+    callback_attempts: int = 0
+
+
+BOB = ActionContext(actor_id="bob")
+
+
+@pytest.fixture(scope="module", params=SHIPPED)
+def machine(request: pytest.FixtureRequest) -> WorkflowMachine:
+    return WorkflowMachine(load_workflow(WORKFLOWS / f"{request.param}.toml"))
+
+
+def test_file_table_is_the_expected_table(machine: WorkflowMachine) -> None:
+    from_file = {(source, t.trigger) for t in machine.spec.transitions for source in t.sources}
+    assert from_file == set(EXPECTED)
+    assert list(machine.spec.states) == STATES
+
+
+@pytest.mark.parametrize(("pair", "dest"), UNGUARDED.items(), ids=lambda v: "-".join(v) if isinstance(v, tuple) else v)
+def test_allowed_pair(machine: WorkflowMachine, pair: tuple[str, Action], dest: str) -> None:
+    state, action = pair
+    ticket = Ticket(state)
+    assert machine.can(ticket, action, BOB)
+    assert machine.fire(ticket, action, BOB) == dest == ticket.state
+
+
+@pytest.mark.parametrize(("state", "action"), FORBIDDEN, ids=lambda v: str(v))
+def test_forbidden_pair(machine: WorkflowMachine, state: str, action: Action) -> None:
+    ticket = Ticket(state)
+    assert not machine.can(ticket, action, BOB)
+    with pytest.raises(NotAllowed) as raised:
+        machine.fire(ticket, action, BOB)
+    label = machine.spec.state(state).label_zh
+    allowed = ", ".join(machine.allowed(state)) or "nothing"
+    assert str(raised.value) == (
+        f"cannot {action} a ticket in state {state!r} ({label} / {machine.spec.state(state).label_en}); "
+        f"allowed: {allowed}"
+    )
+    assert ticket.state == state
+
+
+def test_refusal_message_lists_what_is_allowed(machine: WorkflowMachine) -> None:
+    with pytest.raises(
+        NotAllowed, match=r"^cannot resolve a ticket in state 'new' \(待签收 / Awaiting acknowledgement\)"
+    ):
+        machine.fire(Ticket("new"), Action.RESOLVE, BOB)
+    with pytest.raises(NotAllowed, match=r"allowed: acknowledge, transfer, escalate, return_to_resident$"):
+        machine.fire(Ticket("new"), Action.RESOLVE, BOB)
+
+
+def test_allowed_in_file_order(machine: WorkflowMachine) -> None:
+    assert machine.allowed("new") == ["acknowledge", "transfer", "escalate", "return_to_resident"]
+    assert machine.allowed("in_progress") == ["transfer", "escalate", "pause", "resolve", "refer"]
+    assert machine.allowed("closed") == []
+    assert machine.allowed("no_such_state") == []
+
+
+LAST = MAX_CALLBACK_ATTEMPTS
+CALLBACKS = [
+    (ActionContext(satisfaction=Satisfaction.SATISFIED), 0, "closed"),
+    (ActionContext(satisfaction=Satisfaction.BASICALLY_SATISFIED), 0, "closed"),
+    (ActionContext(satisfaction=Satisfaction.UNSATISFIED), 0, "in_progress"),
+    (ActionContext(reached=False), LAST, "closed_unreachable"),
+    (ActionContext(reached=False, satisfaction=Satisfaction.SATISFIED), LAST, "closed_unreachable"),
+    (ActionContext(reached=False), LAST - 1, "source"),
+    (ActionContext(reached=False), 1, "source"),
+]
+
+
+@pytest.mark.parametrize("source", ["resolved", "referred"])
+@pytest.mark.parametrize(("ctx", "attempts", "dest"), CALLBACKS)
+def test_callback_branches(machine: WorkflowMachine, source: str, ctx: ActionContext, attempts: int, dest: str) -> None:
+    ticket = Ticket(source, callback_attempts=attempts)
+    assert machine.fire(ticket, Action.CALLBACK, ctx) == (source if dest == "source" else dest)
+
+
+@pytest.mark.parametrize("source", ["resolved", "referred"])
+def test_callback_reached_without_verdict_is_refused(machine: WorkflowMachine, source: str) -> None:
+    ticket = Ticket(source)
+    assert not machine.can(ticket, Action.CALLBACK, ActionContext())
+    with pytest.raises(NotAllowed, match="record whether the resident was satisfied") as raised:
+        machine.fire(ticket, Action.CALLBACK, ActionContext())
+    assert str(raised.value).startswith(f"cannot callback a ticket in state {source!r}")
+    assert "[satisfied] -> closed" in str(raised.value)
+    assert ticket.state == source
+
+
+def test_first_responder_may_not_return_the_ticket(machine: WorkflowMachine) -> None:
+    ticket = Ticket("new", first_responder_id="alice")
+    alice = ActionContext(actor_id="alice")
+    assert not machine.can(ticket, Action.RETURN_TO_RESIDENT, alice)
+    with pytest.raises(NotAllowed) as raised:
+        machine.fire(ticket, Action.RETURN_TO_RESIDENT, alice)
+    message = str(raised.value)
+    assert message.startswith("cannot return_to_resident a ticket in state 'new' (待签收")
+    assert "首问负责制" in message and "first responder" in message
+    assert "transfer" in message and "refer" in message
+    assert ticket.state == "new"
+
+
+def test_others_may_return_the_ticket(machine: WorkflowMachine) -> None:
+    assert machine.fire(Ticket("new"), Action.RETURN_TO_RESIDENT, BOB) == "returned"
+    assert machine.fire(Ticket("new", first_responder_id=None), Action.RETURN_TO_RESIDENT, BOB) == "returned"
+
+
+def test_one_machine_drives_independent_tickets() -> None:
+    catalogue = load_workflows([WORKFLOWS])
+    machine = catalogue.machines["general"]
+    first, second = Ticket("new"), Ticket("new")
+    machine.fire(first, Action.ACKNOWLEDGE, BOB)
+    machine.fire(first, Action.RESOLVE, BOB)
+    machine.fire(second, Action.ACKNOWLEDGE, BOB)
+    assert (first.state, second.state) == ("resolved", "in_progress")
+    assert catalogue.machines["general"] is machine
+    assert catalogue.machines["general"].spec is catalogue.workflows["general"]
+
+
+def test_machine_keeps_no_ticket(machine: WorkflowMachine) -> None:
+    ticket = Ticket("new")
+    machine.fire(ticket, Action.ACKNOWLEDGE, BOB)
+    assert not hasattr(ticket, "acknowledge")
+    ref = weakref.ref(ticket)
+    del ticket
+    gc.collect()
+    assert ref() is None
+
+
+def test_mermaid_has_every_state_and_transition(machine: WorkflowMachine) -> None:
+    diagram = machine.mermaid()
+    assert diagram.startswith("stateDiagram-v2\n")
+    assert "    [*] --> new\n" in diagram
+    for state in machine.spec.states.values():
+        assert f'state "{state.label_zh} / {state.label_en}" as {state.name}\n' in diagram
+    for transition in machine.spec.transitions:
+        guards = f" [{', '.join(transition.guards)}]" if transition.guards else ""
+        for source in transition.sources:
+            assert f"    {source} --> {transition.dest}: {transition.trigger}{guards}\n" in diagram
+    assert "    closed --> [*]\n" in diagram

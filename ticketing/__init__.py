@@ -1,0 +1,1 @@
+"""Resident service-request ticketing for community grid governance."""

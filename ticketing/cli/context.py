@@ -1,0 +1,51 @@
+"""What every CLI command needs: settings, the engine and the application, made on first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import cached_property
+
+import click
+from sqlalchemy import Engine
+
+from ticketing.bootstrap import create_ticketing
+from ticketing.db.engine import make_engine
+from ticketing.services import Ticketing
+from ticketing.settings import Settings
+
+
+@dataclass
+class CliContext:
+    settings: Settings = field(default_factory=Settings.from_env)
+
+    @classmethod
+    def create(cls, database_url: str | None) -> CliContext:
+        settings = Settings.from_env()
+        if database_url:
+            settings = replace(settings, database_url=database_url)
+        return cls(settings)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def ticketing(self) -> Ticketing:
+        return create_ticketing(self.settings, self.engine)
+
+    def moment(self, text: str | None) -> datetime:
+        """``--now`` and other times: ISO 8601; without an offset, the district's local time."""
+        if not text:
+            return datetime.now(UTC)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise click.BadParameter(f"{text!r} is not an ISO 8601 time such as 2027-01-04T09:30") from None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=self.settings.tz)).astimezone(UTC)
+
+    def local(self, moment: datetime | None) -> str:
+        return moment.astimezone(self.settings.tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+pass_context = click.make_pass_decorator(CliContext)

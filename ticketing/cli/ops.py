@@ -1,0 +1,73 @@
+"""Operating commands: ``init``, ``sweep``, ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.db.migrate import upgrade
+from ticketing.services import SweepReport
+
+
+@click.command()
+@pass_context
+def init(obj: CliContext) -> None:
+    """Create or upgrade the schema and check the workflows load."""
+    upgrade(obj.engine)
+    catalogue = obj.ticketing.worlds.catalogue
+    click.echo(f"database ready: {obj.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"workflows: {', '.join(catalogue.workflows)} ({len(catalogue.categories())} categories)")
+
+
+@click.command()
+@click.option("--now", help="Sweep as of this time, ISO 8601 (local time if no offset; default: now).")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True)
+@pass_context
+def sweep(obj: CliContext, now: str | None, batch_size: int) -> None:
+    """Fire every deadline that is due: hand over, escalate, flag overdue — each exactly once."""
+    report = obj.ticketing.sweep(obj.moment(now), batch_size)
+    click.echo(_summary(report))
+    if report.numbers:
+        click.echo("tickets: " + " ".join(report.numbers))
+
+
+def _summary(report: SweepReport) -> str:
+    return (
+        f"fired {report.fired} deadline(s): {report.escalated} escalated, {report.handed_over} passed to the other "
+        f"holder, {report.overdue} newly overdue, {report.callbacks_overdue} callbacks overdue; "
+        f"{report.handovers} absence hand-over(s)"
+    )
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@pass_context
+def serve(obj: CliContext, host: str, port: int) -> None:
+    """Serve the web application."""
+    _serve(obj, host, port)
+
+
+def _serve(obj: CliContext, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    from ticketing.web import create_app
+
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, create_app(obj.settings, obj.ticketing), threaded=True)
+
+
+@click.command()
+@click.option("--load-only", is_flag=True, help="Load the demo district and tickets, then exit.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@pass_context
+def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
+    """Load the demo district and sample tickets (idempotent), then serve."""
+    from ticketing.demo.tickets import load_demo
+
+    upgrade(obj.engine)
+    summary = load_demo(obj.ticketing)
+    click.echo(summary)
+    if not load_only:
+        _serve(obj, host, port)

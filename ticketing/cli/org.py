@@ -1,0 +1,152 @@
+"""``ticketing org``: import and show the organisation registry."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import inspect
+
+from ticketing.cli.context import CliContext
+from ticketing.db.migrate import upgrade
+from ticketing.db.org_store import ImportSummary, load_org, org_version, save_org
+from ticketing.domain.errors import OrgFileError
+from ticketing.domain.org import Organisation, Post, Unit, UnitKind
+from ticketing.orgfile import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData, read_sources
+
+
+@click.group()
+def org() -> None:
+    """The organisation registry (组织架构): units, posts, A/B holders."""
+
+
+@org.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_files(obj: CliContext, files: tuple[Path, ...]) -> None:
+    """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx), in order, all or nothing."""
+    upgrade(obj.engine)
+    try:
+        with obj.engine.begin() as conn:
+            summary = save_org(conn, read_sources(files, base=load_org(conn)))
+    except OrgFileError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(error.problems)} problem(s); nothing was imported", err=True)
+        raise SystemExit(1) from None  # not ctx.exit(): main() runs click in non-standalone mode
+    click.echo(_summary_text(summary))
+
+
+@org.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole registry as JSON.")
+@click.pass_obj
+def show(obj: CliContext, as_json: bool) -> None:
+    """Print the registry: a tree of streets, communities and grids with their A/B holders."""
+    if not inspect(obj.engine).has_table("units"):
+        raise click.ClickException("this database has no registry yet; run `ticketing org import FILE`")
+    with obj.engine.connect() as conn:
+        data, version = load_org(conn), org_version(conn)
+    if as_json:
+        click.echo(json.dumps(_registry_json(data, version), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(_tree_lines(data, version)))
+
+
+def _summary_text(summary: ImportSummary) -> str:
+    lines = [
+        f"{name:<10} {c.created} created, {c.updated} updated, {c.unchanged} unchanged, {c.not_in_file} not in file"
+        for name, c in summary.tables().items()
+    ]
+    if summary.defaults_changed:
+        lines.append("defaults   changed")
+    outcome = f"registry version {summary.org_version}" if summary.changed else "nothing changed"
+    return "\n".join([*lines, outcome])
+
+
+def _registry_json(data: OrgData, version: int) -> dict[str, Any]:
+    org = data.organisation
+    return {
+        "org_version": version,
+        "default_intake_community": org.default_intake_community,
+        "default_calendar": data.default_calendar,
+        "calendars": {
+            cid: {"name": data.calendar_names.get(cid, ""), **hours.to_spec()} for cid, hours in data.calendars.items()
+        },
+        "units": [asdict(unit) for unit in org.units.values()],
+        "posts": [{**asdict(post), "calendar": data.calendar_for_post(post.id)} for post in org.posts.values()],
+        "staff": [asdict(member) for member in org.staff.values()],
+    }
+
+
+class _Tree:
+    """The registry arranged for printing: children and posts per unit."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+        self.children: dict[str | None, list[Unit]] = defaultdict(list)
+        for unit in sorted(org.units.values(), key=lambda u: u.id):
+            self.children[unit.parent_id].append(unit)
+        self.posts: dict[str, list[Post]] = defaultdict(list)
+        for post in org.posts.values():
+            self.posts[post.unit_id].append(post)
+
+    def holders(self, unit: Unit) -> str:
+        return " · ".join(
+            f"{POST_LABELS_ZH[post.kind]} A {self.name(post.holder_a)} / B {self.name(post.holder_b)}"
+            for post in self.posts[unit.id]
+        )
+
+    def name(self, staff_id: str) -> str:
+        member = self.org.staff.get(staff_id)
+        return member.name if member else staff_id
+
+    def counts(self, unit: Unit) -> Counter[UnitKind]:
+        """Units of each kind below ``unit``."""
+        found: Counter[UnitKind] = Counter()
+        for child in self.children[unit.id]:
+            found[child.kind] += 1
+            found.update(self.counts(child))
+        return found
+
+
+def _count_text(counts: Counter[UnitKind]) -> str:
+    return ", ".join(f"{counts[kind]} {UNIT_LABELS_ZH[kind]}" for kind in UnitKind if counts[kind])
+
+
+def _tree_lines(data: OrgData, version: int) -> list[str]:
+    org = data.organisation
+    if not org.units:
+        return ["the registry is empty; import one with `ticketing org import FILE`"]
+    tree = _Tree(org)
+    intake = org.units.get(org.default_intake_community or "")
+    lines = [
+        f"registry version {version}: {len(org.units)} units, {len(org.posts)} posts, {len(org.staff)} staff",
+        f"default intake community: {f'{intake.name} {intake.id}' if intake else '-'}; "
+        f"default hours: {data.default_calendar or '-'}",
+    ]
+    for root in tree.children[None]:
+        lines.extend(_unit_lines(tree, root, 0))
+    return lines
+
+
+def _unit_lines(tree: _Tree, unit: Unit, depth: int) -> list[str]:
+    """A unit's line and, down to grid level, its children's; below a grid only counts."""
+    parts = [f"{unit.name} {unit.id}"]
+    if unit.calendar_id:
+        parts.append(f"hours {unit.calendar_id}")
+    if unit.kind in (UnitKind.DISTRICT, UnitKind.GRID):
+        parts.append(_count_text(tree.counts(unit)))
+    if unit.kind is not UnitKind.COMMUNITY and tree.posts[unit.id]:
+        parts.append(tree.holders(unit))
+    indent = "  " * depth
+    lines = [indent + " · ".join(part for part in parts if part)]
+    if unit.kind is UnitKind.COMMUNITY:
+        lines.append(f"{indent}    {tree.holders(unit)}")
+    if unit.kind is not UnitKind.GRID:
+        for child in tree.children[unit.id]:
+            lines.extend(_unit_lines(tree, child, depth + 1))
+    return lines

@@ -1,0 +1,118 @@
+"""``ticketing tickets``: open, show, list and act on tickets from scripts and terminals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.cli.render import detail_json, history_lines, ticket_json, ticket_line
+from ticketing.domain.ticket import Channel
+from ticketing.services import ACTIONS
+
+ISO = "ISO 8601 time; without an offset, the district's local time (default: now)"
+
+
+@click.group()
+def tickets() -> None:
+    """Resident requests (工单)."""
+
+
+@tickets.command("open")
+@click.option("--category", required=True, help="Category code, e.g. property_repair.")
+@click.option("--description", required=True)
+@click.option("--phone", "contact_phone", required=True, help="Resident's contact phone.")
+@click.option("--name", "contact_name", default="", help="Resident's name.")
+@click.option("--location", "location_id", help="Building, shop or street segment id.")
+@click.option("--address", default="", help="Free-text address (matched against the registry).")
+@click.option("--lat", type=float)
+@click.option("--lon", type=float)
+@click.option(
+    "--channel",
+    type=click.Choice([c.value for c in Channel]),
+    default=None,
+    help="web/api for residents; phone/walk_in when staff register it (needs --as).",
+)
+@click.option("--as", "actor", help="Staff id registering the request on the resident's behalf.")
+@click.option("--now", help=ISO)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def open_ticket(
+    obj: CliContext, actor: str | None, now: str | None, as_json: bool, channel: str | None, **fields: Any
+) -> None:
+    """Open a request; it is routed to the first responsible post for its location."""
+    chosen = Channel(channel) if channel else (Channel.WALK_IN if actor else Channel.WEB)
+    ticket = obj.ticketing.open_ticket(channel=chosen, registrar_id=actor, now=obj.moment(now), **fields)
+    click.echo(json.dumps(ticket_json(obj, ticket), ensure_ascii=False) if as_json else ticket_line(obj, ticket))
+
+
+@tickets.command()
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def show(obj: CliContext, number: str, as_json: bool) -> None:
+    """One ticket with its whole history."""
+    detail = obj.ticketing.show(number)
+    if as_json:
+        click.echo(json.dumps(detail_json(obj, detail), ensure_ascii=False, indent=2))
+        return
+    click.echo(ticket_line(obj, detail.ticket))
+    for line in history_lines(obj, detail.history):
+        click.echo(f"  {line}")
+
+
+@tickets.command("list")
+@click.option("--state")
+@click.option("--post", "post_id")
+@click.option("--holder", "holder_id", help="Tickets a staff member holds now (their queue).")
+@click.option("--accountable", "first_responder_id", help="Tickets a staff member is first responder for.")
+@click.option("--community", "community_id")
+@click.option("--overdue/--not-overdue", default=None)
+@click.option("--open", "open_only", is_flag=True, help="Only tickets not yet closed.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
+    """Tickets matching the filters, the nearest deadline first."""
+    found = obj.ticketing.list_tickets(**filters)
+    if as_json:
+        click.echo(json.dumps([ticket_json(obj, t) for t in found], ensure_ascii=False, indent=2))
+        return
+    for ticket in found:
+        click.echo(ticket_line(obj, ticket))
+    click.echo(f"{len(found)} ticket(s)")
+
+
+@tickets.command()
+@click.argument("number")
+@click.argument("action", type=click.Choice(list(ACTIONS)))
+@click.option("--as", "actor", required=True, help="Staff id of the person acting.")
+@click.option("--text", help="note: the note.")
+@click.option("--reason", help="transfer, pause, refer, extend, return_to_resident: why.")
+@click.option("--to", "target_post", help="transfer: the post id to pass the ticket to.")
+@click.option("--resolution", help="resolve: what was done.")
+@click.option("--body", help="refer: the competent body the resident should turn to.")
+@click.option("--reached/--unreached", default=True, help="callback: whether the resident answered.")
+@click.option("--satisfaction", type=click.Choice(["satisfied", "basically_satisfied", "unsatisfied"]))
+@click.option("--comment", help="callback: what the resident said.")
+@click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")
+@click.option("--version", "expected_version", type=int, help="Fail if the ticket is no longer at this version.")
+@click.option("--now", help=ISO)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def act(
+    obj: CliContext,
+    number: str,
+    action: str,
+    actor: str,
+    expected_version: int | None,
+    now: str | None,
+    as_json: bool,
+    **params: Any,
+) -> None:
+    """Do ACTION on ticket NUMBER as a staff member."""
+    given = {key: value for key, value in params.items() if value is not None}
+    ticket = obj.ticketing.act(number, action, actor, obj.moment(now), expected_version, **given)
+    click.echo(json.dumps(ticket_json(obj, ticket), ensure_ascii=False) if as_json else ticket_line(obj, ticket))

@@ -1,0 +1,43 @@
+"""``ticketing workflows``: validate workflow files and draw them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.domain.errors import NotFound, WorkflowFileError
+from ticketing.workflows import load_workflows
+
+
+@click.group()
+def workflows() -> None:
+    """Declarative workflows (流程定义) in TOML files."""
+
+
+@workflows.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@pass_context
+def check(obj: CliContext, paths: tuple[Path, ...]) -> None:
+    """Validate files or folders (default: the configured workflows folder); exit 1 on any problem."""
+    try:
+        catalogue = load_workflows(paths or [obj.settings.workflows_path])
+    except WorkflowFileError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise SystemExit(1) from None
+    for spec in catalogue.workflows.values():
+        codes = ", ".join(c.code for c in spec.categories)
+        click.echo(f"ok  {spec.name}  ({spec.source}): {len(spec.states)} states, {len(spec.chain)} tiers; {codes}")
+
+
+@workflows.command()
+@click.argument("name")
+@pass_context
+def show(obj: CliContext, name: str) -> None:
+    """Print workflow NAME as a Mermaid state diagram."""
+    catalogue = load_workflows([obj.settings.workflows_path])
+    if name not in catalogue.machines:
+        raise NotFound(f"no workflow {name!r}; workflows: {', '.join(catalogue.machines)}")
+    click.echo(catalogue.machines[name].mermaid())

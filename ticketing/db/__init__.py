@@ -1,0 +1,1 @@
+"""Persistence adapter: tables, engine, claims and the unit of work."""

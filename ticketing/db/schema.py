@@ -1,0 +1,191 @@
+"""The tables, as SQLAlchemy Core: the engine's hot paths use Core statements.
+
+Alembic migrations under ``migrations/`` create exactly these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+from ticketing.db.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+calendars = Table(
+    "calendars",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("spec", JSON, nullable=False),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("parent_id", String(64), ForeignKey("units.id"), index=True),
+    Column("address", String(300), nullable=False, server_default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("calendar_id", String(64), ForeignKey("calendars.id")),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("phone", String(32), nullable=False, server_default=""),
+    Column("role", String(16), nullable=False, server_default="staff"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("unit_id", String(64), ForeignKey("units.id"), nullable=False, index=True),
+    Column("holder_a", String(64), ForeignKey("staff.id"), nullable=False, index=True),
+    Column("holder_b", String(64), ForeignKey("staff.id"), nullable=False, index=True),
+    Column("calendar_id", String(64), ForeignKey("calendars.id")),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", String(64), ForeignKey("staff.id"), nullable=False, index=True),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("handed_over", Boolean, nullable=False, server_default=text("false")),
+    Column("handed_back", Boolean, nullable=False, server_default=text("false")),
+    Index("ix_absences_pending_return", "handed_back", "ends_at"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("workflow", String(64), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("location_id", String(64)),
+    Column("address", String(300), nullable=False, server_default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("contact_name", String(100), nullable=False, server_default=""),
+    Column("contact_phone", String(32), nullable=False, server_default=""),
+    Column("street_id", String(64)),
+    Column("community_id", String(64)),
+    Column("grid_id", String(64)),
+    Column("state", String(32), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("post_id", String(100), nullable=False),
+    Column("holder_id", String(64)),
+    Column("other_holder_tried", Boolean, nullable=False),
+    Column("first_responder_id", String(64)),
+    Column("first_responder_post_id", String(100)),
+    Column("clock", String(16)),
+    Column("due_at", UtcDateTime),
+    Column("paused_clock", String(16)),
+    Column("paused_remaining", Float),
+    Column("overdue", Boolean, nullable=False),
+    Column("needs_review", Boolean, nullable=False),
+    Column("reopen_count", Integer, nullable=False),
+    Column("callback_attempts", Integer, nullable=False),
+    Column("satisfaction", String(32)),
+    Column("resolution", Text),
+    Column("referred_to", String(200)),
+    Column("acknowledged_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_tickets_post_state", "post_id", "state"),
+    Index("ix_tickets_holder_state", "holder_id", "state"),
+    Index("ix_tickets_first_responder", "first_responder_id", "state"),
+    Index("ix_tickets_community_state", "community_id", "state"),
+    Index("ix_tickets_overdue", "overdue", "community_id"),
+    Index("ix_tickets_created", "created_at"),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", String(64)),
+    Column("action", String(32), nullable=False),
+    Column("from_state", String(32)),
+    Column("to_state", String(32), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("post_id", String(100), nullable=False),
+    Column("holder_id", String(64)),
+    Column("reason", Text, nullable=False, server_default=""),
+    Index("ix_history_ticket", "ticket_id", "id"),
+)
+
+deadlines = Table(
+    "deadlines",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("clock", String(16), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("fired_at", UtcDateTime),
+    Index("ix_deadlines_status_due", "status", "due_at"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("recipient_id", String(64), nullable=False, index=True),
+    Column("event", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+)

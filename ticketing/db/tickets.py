@@ -1,0 +1,171 @@
+"""Tickets, their history, deadlines and notices in the database (SQLAlchemy Core).
+
+Writes follow one lock order everywhere — the ticket's pending deadline first,
+then the ticket row — so a user action and a sweep never deadlock on
+PostgreSQL; the ticket row's ``version`` makes a stale write fail instead of
+overwriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+
+from ticketing.db.schema import counters, deadlines, history, notifications, tickets
+from ticketing.domain.errors import Conflict, NotFound
+from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
+from ticketing.domain.workflow import Clock
+
+PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
+TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
+
+
+def next_ticket_id(conn: Connection) -> int:
+    """Take the next ticket number from the counter row (locked until commit)."""
+    return conn.execute(
+        update(counters)
+        .where(counters.c.name == "ticket")
+        .values(value=counters.c.value + 1)
+        .returning(counters.c.value)
+    ).scalar_one()
+
+
+def to_ticket(row: Row[Any]) -> Ticket:
+    values = dict(row._mapping)
+    values["channel"] = Channel(values["channel"])
+    for key in ("clock", "paused_clock"):
+        values[key] = Clock(values[key]) if values[key] else None
+    return Ticket(**{name: values[name] for name in TICKET_FIELDS})
+
+
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    return {name: getattr(ticket, name) for name in TICKET_FIELDS}
+
+
+def get(conn: Connection, key: str | int, for_update: bool = False) -> Ticket:
+    """A ticket by tracking number or id; NotFound names what was asked for."""
+    column = tickets.c.id if isinstance(key, int) or str(key).isdigit() else tickets.c.number
+    query = select(tickets).where(column == (int(key) if column is tickets.c.id else key))
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no ticket {key!r}: give a tracking number such as 261127-000001")
+    return to_ticket(row)
+
+
+def get_many(conn: Connection, ids: Sequence[int], for_update: bool = False) -> dict[int, Ticket]:
+    query = select(tickets).where(tickets.c.id.in_(ids))
+    if for_update:
+        query = query.with_for_update()
+    return {row.id: to_ticket(row) for row in conn.execute(query)}
+
+
+def insert_ticket(conn: Connection, ticket: Ticket, outcome: Outcome) -> None:
+    conn.execute(insert(tickets), ticket_values(ticket))
+    _write_effects(conn, [(ticket, outcome)])
+
+
+def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outcome) -> None:
+    """Write an action's result, or raise Conflict if the ticket changed since it was read."""
+    if outcome.deadline_changed:
+        _cancel_pending(conn, [ticket.id])
+    values = ticket_values(ticket) | {"version": expected_version + 1}
+    result = conn.execute(
+        update(tickets).where(tickets.c.id == ticket.id, tickets.c.version == expected_version).values(values)
+    )
+    if result.rowcount != 1:
+        current = conn.execute(select(tickets.c.version, tickets.c.state).where(tickets.c.id == ticket.id)).one()
+        raise Conflict(
+            f"someone else changed ticket {ticket.number} (now version {current.version}, state {current.state}) "
+            f"after you read version {expected_version}; reload it and try again"
+        )
+    ticket.version = expected_version + 1
+    _write_effects(conn, [(ticket, outcome)])
+
+
+def save_many(conn: Connection, changed: Sequence[tuple[Ticket, Outcome]]) -> None:
+    """Write many tickets already locked by this transaction (the sweep)."""
+    if not changed:
+        return
+    _cancel_pending(conn, [t.id for t, outcome in changed if outcome.deadline_changed])
+    params = []
+    for ticket, _ in changed:
+        ticket.version += 1
+        params.append({f"p_{name}": value for name, value in ticket_values(ticket).items()})
+    statement = (
+        update(tickets)
+        .where(tickets.c.id == bindparam("p_id"))
+        .values({name: bindparam(f"p_{name}") for name in TICKET_FIELDS if name != "id"})
+    )
+    conn.execute(statement, params)
+    _write_effects(conn, changed)
+
+
+def _cancel_pending(conn: Connection, ticket_ids: Sequence[int]) -> None:
+    if ticket_ids:
+        conn.execute(
+            update(deadlines)
+            .where(deadlines.c.ticket_id.in_(ticket_ids), deadlines.c.status == PENDING)
+            .values(status=CANCELLED)
+        )
+
+
+def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]]) -> None:
+    entries, due, notices = [], [], []
+    for ticket, outcome in changed:
+        entries += [_history_values(ticket.id, entry) for entry in outcome.entries]
+        if outcome.deadline_changed and ticket.clock is not None and ticket.due_at is not None:
+            due.append(
+                {
+                    "ticket_id": ticket.id,
+                    "clock": ticket.clock.value,
+                    "tier": ticket.tier,
+                    "due_at": ticket.due_at,
+                    "status": PENDING,
+                }
+            )
+        at = ticket.updated_at
+        notices += [
+            {"ticket_id": ticket.id, "recipient_id": n.recipient_id, "event": n.event.value, "created_at": at}
+            for n in outcome.notices
+        ]
+    for table, rows in ((history, entries), (deadlines, due), (notifications, notices)):
+        if rows:
+            conn.execute(insert(table), rows)
+
+
+def _history_values(ticket_id: int, entry: HistoryEntry) -> dict[str, Any]:
+    return {"ticket_id": ticket_id} | {f.name: getattr(entry, f.name) for f in fields(HistoryEntry)}
+
+
+def history_of(conn: Connection, ticket_id: int) -> list[HistoryEntry]:
+    rows = conn.execute(select(history).where(history.c.ticket_id == ticket_id).order_by(history.c.id))
+    return [HistoryEntry(**{f.name: getattr(row, f.name) for f in fields(HistoryEntry)}) for row in rows]
+
+
+def claim_due(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
+    """Claim due deadlines: locked rows other sweeps skip (PostgreSQL); SQLite's BEGIN IMMEDIATE serialises."""
+    query = (
+        select(deadlines.c.id, deadlines.c.ticket_id, deadlines.c.clock, deadlines.c.tier, deadlines.c.due_at)
+        .where(deadlines.c.status == PENDING, deadlines.c.due_at <= now)
+        .order_by(deadlines.c.due_at, deadlines.c.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(conn.execute(query))
+
+
+def mark_fired(conn: Connection, deadline_ids: Sequence[int], now: datetime) -> None:
+    if deadline_ids:
+        conn.execute(update(deadlines).where(deadlines.c.id.in_(deadline_ids)).values(status=DONE, fired_at=now))
+
+
+def count_pending_due(conn: Connection, now: datetime) -> int:
+    query = select(func.count()).where(deadlines.c.status == PENDING, deadlines.c.due_at <= now)
+    return conn.execute(query).scalar_one()

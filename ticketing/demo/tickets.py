@@ -1,0 +1,169 @@
+"""Sample tickets in every state, made through the engine itself.
+
+Each scenario is a short timeline of actions; all timelines run in one time
+order, with sweeps at the moments they need, so the result is what the
+engine would have produced had the requests really come in.  Loading twice
+changes nothing (a ``meta`` marker records that the demo is loaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ticketing.db.meta import bump, get_int
+from ticketing.demo import load_demo_org
+from ticketing.domain.org import Organisation, UnitKind
+from ticketing.domain.ticket import Channel, Ticket
+from ticketing.services import Ticketing
+
+DEMO_MARKER = "demo_tickets"
+
+Step = Callable[[Ticketing, datetime], None]
+
+
+@dataclass
+class _Scenario:
+    """One sample ticket: where it is, what it is about, what happened to it and when."""
+
+    location_id: str
+    category: str
+    description: str
+    opened_ago: timedelta
+    steps: list[tuple[timedelta, str, dict[str, object]]]
+    ticket: Ticket | None = None
+
+
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+# (what happened after opening, action, parameters); the actor is worked out from the ticket.
+_STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, object]]]]] = [
+    ("property_repair", "楼道声控灯不亮，晚上上下楼很不方便", 10 * timedelta(minutes=1), []),
+    ("sanitation", "小区垃圾桶满了两天没人清运", 90 * timedelta(minutes=1), []),
+    ("public_facilities", "单元门禁坏了，陌生人随意进出", 4 * DAY, []),
+    ("elderly_services", "独居老人想申请助餐服务", 20 * HOUR, [(HOUR, "acknowledge", {})]),
+    (
+        "property_repair",
+        "楼顶漏水，下雨天屋里滴水",
+        30 * HOUR,
+        [(HOUR, "acknowledge", {}), (2 * HOUR, "pause", {"reason": "等居民下班后入户查看"})],
+    ),
+    (
+        "sanitation",
+        "楼下有人乱堆杂物占用消防通道",
+        6 * HOUR,
+        [(HOUR, "acknowledge", {}), (3 * HOUR, "resolve", {"resolution": "已联系住户清理，通道畅通"})],
+    ),
+    (
+        "policy_enquiry",
+        "咨询公积金提取政策",
+        5 * HOUR,
+        [(HOUR, "acknowledge", {}), (2 * HOUR, "refer", {"body": "市住房公积金管理中心", "reason": "不属社区职权"})],
+    ),
+    (
+        "public_facilities",
+        "健身器材螺丝松动有安全隐患",
+        3 * DAY,
+        [
+            (HOUR, "acknowledge", {}),
+            (5 * HOUR, "resolve", {"resolution": "已紧固并张贴使用提示"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "satisfied", "comment": "很满意"}),
+        ],
+    ),
+    (
+        "property_repair",
+        "二单元水管爆裂",
+        2 * DAY,
+        [
+            (HOUR, "acknowledge", {}),
+            (4 * HOUR, "resolve", {"resolution": "物业已更换水管"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "basically_satisfied", "comment": "修得有点慢"}),
+        ],
+    ),
+    (
+        "sanitation",
+        "绿化带长期无人修剪",
+        2 * DAY,
+        [
+            (HOUR, "acknowledge", {}),
+            (3 * HOUR, "resolve", {"resolution": "已安排修剪"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "unsatisfied", "comment": "只剪了一半"}),
+        ],
+    ),
+    (
+        "elderly_services",
+        "想了解老年证办理",
+        3 * DAY,
+        [
+            (HOUR, "acknowledge", {}),
+            (2 * HOUR, "resolve", {"resolution": "已电话告知办理流程"}),
+            (3 * HOUR, "callback", {"reached": False}),
+            (5 * HOUR, "callback", {"reached": False}),
+            (7 * HOUR, "callback", {"reached": False}),
+        ],
+    ),
+    ("other", "重复提交的测试诉求", 3 * HOUR, [(HOUR, "return_to_resident", {"reason": "与已受理工单重复"})]),
+    ("public_facilities", "路灯不亮已有一周", 12 * DAY, []),
+]
+
+
+def _scenarios(org: Organisation, now: datetime) -> list[_Scenario]:
+    buildings = sorted(u.id for u in org.units.values() if u.kind is UnitKind.BUILDING)
+    step = max(len(buildings) // (3 * len(_STORIES)), 1)
+    found = []
+    for round_ in range(3):
+        for index, (category, text, ago, steps) in enumerate(_STORIES):
+            building = buildings[(round_ * len(_STORIES) + index) * step % len(buildings)]
+            opened = ago + round_ * 7 * timedelta(minutes=1)
+            found.append(_Scenario(building, category, text, opened, steps))
+    return found
+
+
+def _actor(ticket: Ticket, action: str) -> str | None:
+    return ticket.first_responder_id if action == "callback" else ticket.holder_id
+
+
+def load_demo(service: Ticketing, now: datetime | None = None) -> str:
+    """Load the demo district and its sample tickets once; say what was done."""
+    now = now or datetime.now(UTC)
+    with service.engine.begin() as conn:
+        summary = load_demo_org(conn)
+        if get_int(conn, DEMO_MARKER):
+            return f"{summary}\ndemo tickets already loaded: nothing to do"
+        bump(conn, DEMO_MARKER)
+    with service.engine.connect() as conn:
+        org = service.worlds.organisation(conn)
+    scenarios = _scenarios(org, now)
+    events: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+    for order, scenario in enumerate(scenarios):
+        opened = now - scenario.opened_ago
+        events.append((opened, order, lambda at, s=scenario: _open(service, s, at)))
+        for offset, action, params in scenario.steps:
+            events.append(
+                (opened + offset, order, lambda at, s=scenario, a=action, p=params: _act(service, s, a, p, at))
+            )
+    for days in (10, 8, 6, 4, 2):
+        events.append((now - days * DAY, -1, lambda at: service.sweep(at)))
+    for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
+        run(at)
+    report = service.sweep(now)
+    return f"{summary}\ndemo tickets: {len(scenarios)} opened; sweep now fired {report.fired} deadline(s)"
+
+
+def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
+    scenario.ticket = service.open_ticket(
+        category=scenario.category,
+        description=scenario.description,
+        contact_phone="13806330000",
+        contact_name="居民",
+        location_id=scenario.location_id,
+        channel=Channel.WEB,
+        now=at,
+    )
+
+
+def _act(service: Ticketing, scenario: _Scenario, action: str, params: dict[str, object], at: datetime) -> None:
+    assert scenario.ticket is not None
+    current = service.show(scenario.ticket.number).ticket
+    scenario.ticket = service.act(current.number, action, _actor(current, action), at, **params)

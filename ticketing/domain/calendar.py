@@ -1,0 +1,285 @@
+"""Working-time arithmetic for deadlines (错时工作法: each post keeps its own hours).
+
+Rules, as the engine applies them:
+
+- Every datetime going in must be timezone-aware (a naive one raises ValueError);
+  every datetime coming out is in UTC.  Local dates and segment times are read in
+  the calendar's time zone.
+- Each local date has a kind from the holiday table (workday, restday or holiday,
+  make-up workdays 调休 being workdays); its working segments are the hours'
+  ``workday``, ``restday`` or ``holiday`` segments.  No segments: no working time.
+- Segments are half-open ``[start, end)``; ``24:00`` ends a segment at midnight.
+  Working time is elapsed time, so a segment crossing a daylight-saving change is
+  an hour shorter or longer.
+- Minutes and hours (``30m``, ``4h``) count that much working time from the start,
+  or from the next segment if the start is outside working time.  A deadline that
+  lands exactly on the end of a segment stays there.
+- Days (``3d``) end at the close of the last workday segment of the N-th workday
+  strictly after the start's local date; weekend or holiday duty does not count.
+  Opened Friday, ``1d`` is due Monday at close of business.
+- ``working_seconds(a, b)`` is the working time in ``[a, b)``, the inverse of
+  ``add_seconds``.
+- A calendar that finds no working time in three years raises ValueError.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from typing import Protocol
+
+from ticketing.domain.workflow import Duration, DurationUnit
+
+_GIVE_UP_DAYS = 3 * 366
+_UNIT_SECONDS = {DurationUnit.MINUTES: 60, DurationUnit.HOURS: 3600}
+_SEGMENT_TEXT = re.compile(r"(\d\d):(\d\d)(?::(\d\d))?-(\d\d):(\d\d)(?::(\d\d))?")
+
+
+class DayKind(StrEnum):
+    WORKDAY = "workday"
+    RESTDAY = "restday"
+    HOLIDAY = "holiday"
+
+
+class HolidayTable(Protocol):
+    def day_kind(self, day: date) -> DayKind:
+        """The kind of a date in the national calendar, make-up workdays (调休) included."""
+
+
+class WeekdayHolidays:
+    """Monday to Friday are workdays, weekends rest: for tests and for years no table covers."""
+
+    def day_kind(self, day: date) -> DayKind:
+        return DayKind.WORKDAY if day.weekday() < 5 else DayKind.RESTDAY
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of working time within one local day; ``end == time.max`` means 24:00."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise ValueError("segment times are local times of day: give them without a time zone")
+        if self.end <= self.start:
+            raise ValueError(f"segment {self} must end after it starts (split segments at midnight)")
+
+    @classmethod
+    def parse(cls, text: str) -> Segment:
+        """Parse ``"08:30-12:00"`` (``HH:MM[:SS]``, ``24:00`` allowed as an end)."""
+        match = _SEGMENT_TEXT.fullmatch(text.strip())
+        if match is None:
+            raise ValueError(f"{text!r} is not a segment; write it like 08:30-12:00")
+        h1, m1, s1, h2, m2, s2 = (int(part or 0) for part in match.groups())
+        if h1 > 23 or m1 > 59 or s1 > 59:
+            raise ValueError(f"{text!r} does not start at a time of day (00:00 to 23:59)")
+        if (h2, m2, s2) == (24, 0, 0):
+            end = time.max
+        elif h2 > 23 or m2 > 59 or s2 > 59:
+            raise ValueError(f"{text!r} does not end at a time of day (00:00 to 24:00)")
+        else:
+            end = time(h2, m2, s2)
+        start = time(h1, m1, s1)
+        if end <= start:
+            raise ValueError(
+                f"{text!r} must end after it starts; split night shifts at 24:00 (22:00-24:00, 00:00-06:00)"
+            )
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{_format_time(self.start)}-{_format_time(self.end)}"
+
+
+def _format_time(moment: time) -> str:
+    if moment == time.max:
+        return "24:00"
+    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
+
+
+def _merge(segments: Sequence[Segment]) -> tuple[Segment, ...]:
+    """Sort segments and join overlapping or touching ones, so a day's segments never overlap."""
+    merged: list[Segment] = []
+    for segment in sorted(segments, key=lambda s: (s.start, s.end)):
+        if merged and segment.start <= merged[-1].end:
+            if segment.end > merged[-1].end:
+                merged[-1] = Segment(merged[-1].start, segment.end)
+        else:
+            merged.append(segment)
+    return tuple(merged)
+
+
+_KINDS = tuple(kind.value for kind in DayKind)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """The opening hours of a post or community, per kind of day (segments are normalised)."""
+
+    id: str
+    workday: tuple[Segment, ...]
+    restday: tuple[Segment, ...] = ()
+    holiday: tuple[Segment, ...] = ()
+
+    def __post_init__(self) -> None:
+        for kind in _KINDS:
+            object.__setattr__(self, kind, _merge(getattr(self, kind)))
+
+    @classmethod
+    def parse(cls, id: str, spec: Mapping[str, Sequence[str]]) -> WorkingHours:
+        """Build hours from ``{"workday": ["08:30-12:00", ...], "restday": [...], "holiday": [...]}``."""
+        unknown = sorted(set(spec) - set(_KINDS))
+        if unknown:
+            raise ValueError(f"hours {id!r}: unknown day kind {unknown[0]!r}; use workday, restday, holiday")
+        if "workday" not in spec:
+            raise ValueError(f"hours {id!r}: missing 'workday' segments (an empty list means closed)")
+        parsed: dict[str, tuple[Segment, ...]] = {}
+        for kind, texts in spec.items():
+            if isinstance(texts, str) or not isinstance(texts, Sequence):
+                raise ValueError(f"hours {id!r}: {kind} must be a list of segments like ['08:30-12:00']")
+            segments = []
+            for text in texts:
+                if not isinstance(text, str):
+                    raise ValueError(f"hours {id!r}, {kind}: {text!r} is not a segment like '08:30-12:00'")
+                try:
+                    segments.append(Segment.parse(text))
+                except ValueError as error:
+                    raise ValueError(f"hours {id!r}, {kind}: {error}") from None
+            parsed[kind] = tuple(segments)
+        return cls(id, **parsed)
+
+    def to_spec(self) -> dict[str, list[str]]:
+        """The mapping ``parse`` reads, for storage and printing."""
+        return {kind: [str(segment) for segment in getattr(self, kind)] for kind in _KINDS}
+
+    def segments(self, kind: DayKind) -> tuple[Segment, ...]:
+        return getattr(self, kind.value)
+
+
+STANDARD_HOURS = WorkingHours(
+    "standard",
+    workday=(Segment(time(8, 30), time(12, 0)), Segment(time(13, 30), time(17, 30))),
+)
+
+_Spans = tuple[tuple[float, float], ...]
+
+
+class WorkingCalendar:
+    """Deadline arithmetic on one set of working hours in one time zone.
+
+    Each local date is turned once into UTC timestamps of its segments and cached,
+    so adding a duration is a walk over a few cached floats.
+    """
+
+    def __init__(self, hours: WorkingHours, holidays: HolidayTable, tz: tzinfo) -> None:
+        self.hours = hours
+        self.holidays = holidays
+        self.tz = tz
+        self._days: dict[int, tuple[DayKind, _Spans]] = {}
+
+    def add(self, start: datetime, duration: Duration) -> datetime:
+        """The deadline ``duration`` of working time after ``start``."""
+        if duration.unit is DurationUnit.DAYS:
+            return self._add_days(start, duration.amount)
+        return self.add_seconds(start, duration.amount * _UNIT_SECONDS[duration.unit])
+
+    def add_seconds(self, start: datetime, seconds: float) -> datetime:
+        """The moment after ``seconds`` of working time counted from ``start``."""
+        if seconds < 0:
+            raise ValueError(f"cannot add a negative working time ({seconds} s)")
+        return datetime.fromtimestamp(self._advance(start, seconds), UTC)
+
+    def working_seconds(self, start: datetime, end: datetime) -> float:
+        """Working time in ``[start, end)``; 0 when ``end`` is not after ``start``."""
+        begin, first = self._locate(start)
+        stop, last = self._locate(end)
+        if stop <= begin:
+            return 0.0
+        total = 0.0
+        for ordinal in range(first, last + 1):
+            for seg_start, seg_end in self._day(ordinal)[1]:
+                if seg_start >= stop:
+                    return total
+                if seg_end > begin:
+                    total += min(seg_end, stop) - max(seg_start, begin)
+        return total
+
+    def is_working(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls inside a segment (a segment's end is outside it)."""
+        ts, ordinal = self._locate(moment)
+        return any(s <= ts < e for s, e in self._day(ordinal)[1])
+
+    def next_working_moment(self, moment: datetime) -> datetime:
+        """``moment`` itself if working, else the start of the next segment."""
+        return datetime.fromtimestamp(self._advance(moment, 0.0), UTC)
+
+    def _advance(self, start: datetime, seconds: float) -> float:
+        ts, ordinal = self._locate(start)
+        remaining = seconds
+        idle_days = 0
+        while idle_days <= _GIVE_UP_DAYS:
+            spans = self._day(ordinal)[1]
+            for seg_start, seg_end in spans:
+                if seg_end <= ts:
+                    continue
+                begin = seg_start if seg_start > ts else ts
+                if remaining <= seg_end - begin:
+                    return begin + remaining
+                remaining -= seg_end - begin
+            idle_days = 0 if spans else idle_days + 1
+            ordinal += 1
+        raise ValueError(f"hours {self.hours.id!r} have no working time within {_GIVE_UP_DAYS} days of {start}")
+
+    def _add_days(self, start: datetime, days: int) -> datetime:
+        if not self.hours.workday:
+            raise ValueError(f"hours {self.hours.id!r} have no workday segments, so day deadlines cannot end")
+        ordinal = self._locate(start)[1]
+        counted = idle_days = 0
+        while idle_days <= _GIVE_UP_DAYS:
+            ordinal += 1
+            kind, spans = self._day(ordinal)
+            if kind is DayKind.WORKDAY and spans:
+                counted += 1
+                if counted == days:
+                    return datetime.fromtimestamp(spans[-1][1], UTC)
+                idle_days = 0
+            else:
+                idle_days += 1
+        raise ValueError(f"the holiday table has no workday in the {_GIVE_UP_DAYS} days after {start}")
+
+    def _locate(self, moment: datetime) -> tuple[float, int]:
+        """The UTC timestamp of ``moment`` and its local date as an ordinal (the cache key)."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(f"{moment} has no time zone; give an aware datetime")
+        return moment.timestamp(), moment.astimezone(self.tz).toordinal()
+
+    def _day(self, ordinal: int) -> tuple[DayKind, _Spans]:
+        try:
+            return self._days[ordinal]
+        except KeyError:
+            day = date.fromordinal(ordinal)
+            kind = DayKind(self.holidays.day_kind(day))
+            entry = (kind, self._spans(day, self.hours.segments(kind)))
+            self._days[ordinal] = entry
+            return entry
+
+    def _spans(self, day: date, segments: tuple[Segment, ...]) -> _Spans:
+        """UTC timestamps of a day's segments, kept ordered and disjoint across DST gaps."""
+        spans: list[tuple[float, float]] = []
+        floor = float("-inf")
+        for segment in segments:
+            start = max(self._local_timestamp(day, segment.start), floor)
+            end = self._local_timestamp(day, segment.end)
+            if end > start:
+                spans.append((start, end))
+                floor = end
+        return tuple(spans)
+
+    def _local_timestamp(self, day: date, moment: time) -> float:
+        if moment == time.max:
+            return datetime.combine(day + timedelta(days=1), time(), self.tz).timestamp()
+        return datetime.combine(day, moment, self.tz).timestamp()

@@ -1,0 +1,48 @@
+"""A/B posts (AB岗) and routing: which post and which holder has a ticket.
+
+"The post is never empty" (缺岗不缺位): a ticket goes to a post and resolves to
+its A holder, else its B holder when A is away; with both away the ticket
+moves up the chain at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ticketing.domain.org import Organisation, Post, PostKind
+
+Absent = Callable[[str, datetime], bool]
+"""Whether a staff member is away (leave, business trip) at a moment."""
+
+
+def on_duty_holder(post: Post, at: datetime, absent: Absent, prefer: str | None = None) -> str | None:
+    """The holder who takes work now: ``prefer`` if given and present, else A, else B."""
+    order = (prefer, post.holder_a, post.holder_b) if prefer else (post.holder_a, post.holder_b)
+    return next((holder for holder in order if holder and not absent(holder, at)), None)
+
+
+def other_holder(post: Post, holder_id: str | None) -> str:
+    return post.holder_b if holder_id == post.holder_a else post.holder_a
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    tier: int
+    post: Post
+
+
+def placements(org: Organisation, chain: Iterable[PostKind], location_id: str) -> list[Placement]:
+    """The chain's tiers that have a post for this location, in order (others are skipped)."""
+    found = []
+    for tier, kind in enumerate(chain):
+        post = org.post_for(kind, location_id)
+        if post is not None:
+            found.append(Placement(tier, post))
+    return found
+
+
+def next_placement(org: Organisation, chain: Iterable[PostKind], location_id: str, after_tier: int) -> Placement | None:
+    """The first tier above ``after_tier`` with a post for the location, or None at the top."""
+    return next((p for p in placements(org, chain, location_id) if p.tier > after_tier), None)

@@ -1,0 +1,74 @@
+"""The fixed allow-list of guards a workflow file may name.
+
+Workflow files name guards, never import paths: a name not in ``GUARDS`` is
+refused when the file is loaded.  Each guard reads the ticket and the context
+of the action being attempted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+MAX_CALLBACK_ATTEMPTS = 3
+
+
+class Satisfaction(StrEnum):
+    """The resident's verdict at callback (回访满意度)."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    """Who is acting and what they said, as seen by guards."""
+
+    actor_id: str | None = None
+    reached: bool = True
+    satisfaction: Satisfaction | None = None
+
+
+class GuardedTicket(Protocol):
+    first_responder_id: str | None
+    callback_attempts: int
+
+
+Guard = Callable[[GuardedTicket, ActionContext], bool]
+
+
+def _satisfied(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return ctx.reached and ctx.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+
+
+def _unsatisfied(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return ctx.reached and ctx.satisfaction is Satisfaction.UNSATISFIED
+
+
+def _unreached(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return not ctx.reached
+
+
+def _attempts_exhausted(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return ticket.callback_attempts >= MAX_CALLBACK_ATTEMPTS
+
+
+def _attempts_remaining(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return ticket.callback_attempts < MAX_CALLBACK_ATTEMPTS
+
+
+def _actor_not_first_responder(ticket: GuardedTicket, ctx: ActionContext) -> bool:
+    return ticket.first_responder_id is None or ctx.actor_id != ticket.first_responder_id
+
+
+GUARDS: dict[str, Guard] = {
+    "satisfied": _satisfied,
+    "unsatisfied": _unsatisfied,
+    "unreached": _unreached,
+    "attempts_exhausted": _attempts_exhausted,
+    "attempts_remaining": _attempts_remaining,
+    "actor_not_first_responder": _actor_not_first_responder,
+}

@@ -1,0 +1,161 @@
+"""The organisation registry: units, posts with A/B holders, staff and absences.
+
+The district is a tree of units (district → street → community → grid →
+building / street segment → shop).  Posts hang on units; every post has an A
+and a B holder (AB岗), and a person may hold several posts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class UnitKind(StrEnum):
+    """Levels of the grid-governance tree."""
+
+    DISTRICT = "district"
+    STREET = "street"  # 街道
+    COMMUNITY = "community"  # 社区
+    GRID = "grid"  # 网格
+    BUILDING = "building"  # 楼院
+    SEGMENT = "segment"  # 街 (street segment outside compounds)
+    SHOP = "shop"  # 店 / 物业服务单位
+
+
+class PostKind(StrEnum):
+    """Responsible posts; each is attached to one unit kind (see POST_UNIT)."""
+
+    BUILDING_LEADER = "building_leader"  # 楼长
+    SHOP_LEADER = "shop_leader"  # 店长
+    STREET_LEADER = "street_leader"  # 街长
+    GRID_LEADER = "grid_leader"  # 网格长
+    COMMUNITY_POLICE = "community_police"  # 社区民警
+    COMMUNITY_PARTY = "community_party"  # 社区党组织
+    INTAKE = "intake"  # 社区服务中心受理岗
+    STREET_COMMITTEE = "street_committee"  # 街道党工委 (supervision)
+
+
+POST_UNIT: dict[PostKind, UnitKind] = {
+    PostKind.BUILDING_LEADER: UnitKind.BUILDING,
+    PostKind.SHOP_LEADER: UnitKind.SHOP,
+    PostKind.STREET_LEADER: UnitKind.SEGMENT,
+    PostKind.GRID_LEADER: UnitKind.GRID,
+    PostKind.COMMUNITY_POLICE: UnitKind.COMMUNITY,
+    PostKind.COMMUNITY_PARTY: UnitKind.COMMUNITY,
+    PostKind.INTAKE: UnitKind.COMMUNITY,
+    PostKind.STREET_COMMITTEE: UnitKind.STREET,
+}
+
+# Which unit kinds may be the parent of each unit kind.
+PARENT_KINDS: dict[UnitKind, frozenset[UnitKind]] = {
+    UnitKind.DISTRICT: frozenset(),
+    UnitKind.STREET: frozenset({UnitKind.DISTRICT}),
+    UnitKind.COMMUNITY: frozenset({UnitKind.STREET}),
+    UnitKind.GRID: frozenset({UnitKind.COMMUNITY}),
+    UnitKind.BUILDING: frozenset({UnitKind.GRID}),
+    UnitKind.SEGMENT: frozenset({UnitKind.GRID}),
+    UnitKind.SHOP: frozenset({UnitKind.SEGMENT, UnitKind.GRID}),
+}
+
+
+class Role(StrEnum):
+    """What a staff member may do beyond working their own posts."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    kind: UnitKind
+    name: str
+    parent_id: str | None
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    calendar_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: str
+    name: str
+    phone: str = ""
+    role: Role = Role.STAFF
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A responsible post with its A (primary) and B (backup) holder."""
+
+    id: str
+    kind: PostKind
+    unit_id: str
+    holder_a: str
+    holder_b: str
+    calendar_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """Leave or a business trip: the holder is away in [starts_at, ends_at)."""
+
+    id: int | None
+    staff_id: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+    def covers(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
+
+
+@dataclass(slots=True)
+class Organisation:
+    """The whole registry, held in memory: routing is a dictionary walk."""
+
+    units: dict[str, Unit] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+    staff: dict[str, Staff] = field(default_factory=dict)
+    default_intake_community: str | None = None
+    _post_index: dict[tuple[PostKind, str], Post] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        self._post_index = {(p.kind, p.unit_id): p for p in self.posts.values()}
+
+    def ancestor(self, unit_id: str, kind: UnitKind) -> Unit | None:
+        """The unit itself or its nearest ancestor of the given kind."""
+        unit = self.units.get(unit_id)
+        while unit is not None and unit.kind is not kind:
+            unit = self.units.get(unit.parent_id) if unit.parent_id else None
+        return unit
+
+    def post_for(self, kind: PostKind, location_id: str) -> Post | None:
+        """The post of this kind responsible for a location, if there is one."""
+        unit = self.ancestor(location_id, POST_UNIT[kind])
+        return self._post_index.get((kind, unit.id)) if unit else None
+
+    def calendar_id_for(self, post: Post) -> str | None:
+        """The calendar governing a post: its own, else its unit's or the nearest ancestor's."""
+        if post.calendar_id:
+            return post.calendar_id
+        unit = self.units.get(post.unit_id)
+        while unit is not None and not unit.calendar_id:
+            unit = self.units.get(unit.parent_id) if unit.parent_id else None
+        return unit.calendar_id if unit else None
+
+    def holds(self, staff_id: str) -> list[Post]:
+        return [p for p in self.posts.values() if staff_id in (p.holder_a, p.holder_b)]
+
+    def intake_post(self, location_id: str | None) -> Post | None:
+        """The community service centre's intake post for a location (or the default)."""
+        community = self.ancestor(location_id, UnitKind.COMMUNITY) if location_id else None
+        community_id = community.id if community else self.default_intake_community
+        return self._post_index.get((PostKind.INTAKE, community_id)) if community_id else None

@@ -1,0 +1,587 @@
+"""The rules of the practice, as functions on a ticket: pure, given ``now``.
+
+Each action checks who may do it, fires the workflow's shared state machine,
+moves the deadline clock and returns an ``Outcome``.  The rules enforced:
+
+- first-responder responsibility (首问负责制): the first staff member to
+  register, acknowledge or pass on a ticket is its first responder for good,
+  is told of every escalation and overdue, owns the callback, and may not
+  return the ticket to the resident;
+- A/B posts (AB岗): see ``coverage``;
+- deadlines in working time on the post's calendar; pausing states stop the
+  clock and resuming restores the time left;
+- a ticket closes only through a recorded callback (电话回访) — or, outside
+  the community's remit, through a referral that is still called back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, other_holder, placements
+from ticketing.domain.errors import InvalidInput, NotAllowed, NotFound
+from ticketing.domain.guards import ActionContext, Satisfaction
+from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
+from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, Ticket
+from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
+
+MAX_DESCRIPTION = 4000
+
+
+class WorkCalendar(Protocol):
+    def add(self, start: datetime, duration: Duration) -> datetime: ...
+
+    def add_seconds(self, start: datetime, seconds: float) -> datetime: ...
+
+    def working_seconds(self, start: datetime, end: datetime) -> float: ...
+
+
+class StateMachine(Protocol):
+    def fire(self, ticket: Ticket, action: Action, ctx: ActionContext) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """Everything a rule needs to know besides the ticket: registry, workflows, calendars, absences."""
+
+    org: Organisation
+    workflows: Mapping[str, WorkflowSpec]
+    machines: Mapping[str, StateMachine]
+    calendar_for: Callable[[str], WorkCalendar]
+    absent: Absent
+
+    def spec(self, ticket: Ticket) -> WorkflowSpec:
+        return self.workflows[ticket.workflow]
+
+    def post(self, post_id: str) -> Post:
+        try:
+            return self.org.posts[post_id]
+        except KeyError:
+            raise NotFound(f"unknown post {post_id!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """A request as the resident (or staff on their behalf) gives it."""
+
+    workflow: str
+    category: str
+    description: str
+    channel: Channel
+    contact_phone: str
+    location_id: str | None = None
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    contact_name: str = ""
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.description.strip():
+            found.append("description: say what the problem is")
+        elif len(self.description) > MAX_DESCRIPTION:
+            found.append(f"description: at most {MAX_DESCRIPTION} characters, got {len(self.description)}")
+        digits = self.contact_phone.replace("-", "").replace(" ", "").removeprefix("+")
+        if not (digits.isdigit() and 5 <= len(digits) <= 15):
+            found.append(f"contact_phone: {self.contact_phone!r} is not a phone number (5–15 digits)")
+        if (self.lat is None) != (self.lon is None):
+            found.append("lat/lon: give both coordinates or neither")
+        return found
+
+
+# --- intake ---------------------------------------------------------------
+
+
+def open_ticket(
+    world: World, intake: Intake, ticket_id: int, number: str, now: datetime, registrar_id: str | None = None
+) -> tuple[Ticket, Outcome]:
+    """Open a ticket at the first tier that has a post for its location (else the intake post)."""
+    if problems := intake.problems():
+        raise InvalidInput("; ".join(problems))
+    if (intake.channel in STAFF_CHANNELS) != (registrar_id is not None):
+        raise InvalidInput("phone and walk-in requests are registered by a staff member (--as); web ones are not")
+    if registrar_id is not None:
+        _staff(world, registrar_id)
+    spec = world.workflows[intake.workflow]
+    place = _first_place(world, spec, intake.location_id)
+    org = world.org
+    area = intake.location_id or place.unit_id
+    street, community, grid = (
+        org.ancestor(area, kind) for kind in (UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID)
+    )
+    ticket = Ticket(
+        id=ticket_id,
+        number=number,
+        workflow=spec.name,
+        category=intake.category,
+        description=intake.description.strip(),
+        channel=intake.channel,
+        location_id=intake.location_id,
+        state=spec.initial,
+        tier=place.tier,
+        post_id=place.post.id,
+        created_at=now,
+        updated_at=now,
+        address=intake.address,
+        lat=intake.lat,
+        lon=intake.lon,
+        contact_name=intake.contact_name,
+        contact_phone=intake.contact_phone,
+        street_id=street.id if street else None,
+        community_id=community.id if community else None,
+        grid_id=grid.id if grid else None,
+    )
+    outcome = Outcome(deadline_changed=True)
+    if registrar_id is not None:
+        _become_first_responder(world, ticket, registrar_id)
+    reason = f"channel {intake.channel.value}" + (f", registered by {registrar_id}" if registrar_id else "")
+    outcome.record(ticket, now, registrar_id, "open", None, reason)
+    _place_holder(world, ticket, now, outcome, prefer=None)
+    return ticket, outcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    tier: int
+    post: Post
+    unit_id: str
+
+
+def _first_place(world: World, spec: WorkflowSpec, location_id: str | None) -> _Place:
+    kinds = [tier.post_kind for tier in spec.chain]
+    if location_id is not None:
+        if location_id not in world.org.units:
+            raise NotFound(f"unknown location {location_id!r}")
+        found = placements(world.org, kinds, location_id)
+        if found:
+            return _Place(found[0].tier, found[0].post, location_id)
+    intake = world.org.intake_post(location_id)
+    if intake is None:
+        raise NotFound("no intake post (社区服务中心受理岗) is configured for this location or the district")
+    return _Place(0, intake, intake.unit_id)
+
+
+# --- who is acting ----------------------------------------------------------
+
+
+def _staff(world: World, actor_id: str | None) -> str:
+    if actor_id is None or actor_id not in world.org.staff:
+        raise NotFound(f"unknown staff member {actor_id!r}")
+    return actor_id
+
+
+def _holders_text(post: Post) -> str:
+    return f"post {post.id} (A {post.holder_a}, B {post.holder_b})"
+
+
+def _require_holder(world: World, ticket: Ticket, actor_id: str | None, action: str) -> Post:
+    actor = _staff(world, actor_id)
+    post = world.post(ticket.post_id)
+    if actor not in (post.holder_a, post.holder_b):
+        raise NotAllowed(
+            f"{action} on ticket {ticket.number} is for the holders of {_holders_text(post)}; {actor} holds neither"
+        )
+    return post
+
+
+def _is_supervisor(world: World, actor_id: str) -> bool:
+    return world.org.staff[actor_id].role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _require_involved(world: World, ticket: Ticket, actor_id: str | None, action: str) -> str:
+    """Holders of the current post, the first responder and supervisors may note and transfer."""
+    actor = _staff(world, actor_id)
+    post = world.post(ticket.post_id)
+    if actor in (post.holder_a, post.holder_b, ticket.first_responder_id) or _is_supervisor(world, actor):
+        return actor
+    raise NotAllowed(
+        f"{action} on ticket {ticket.number} is for the holders of {_holders_text(post)}, "
+        f"its first responder {ticket.first_responder_id or '(none yet)'} or a supervisor"
+    )
+
+
+def _become_first_responder(world: World, ticket: Ticket, actor_id: str) -> None:
+    """Record the first responder (首问负责人) once; it never changes afterwards."""
+    if ticket.first_responder_id is not None:
+        return
+    ticket.first_responder_id = actor_id
+    held = world.org.holds(actor_id)
+    own = next((p for p in held if p.id == ticket.post_id), held[0] if held else None)
+    ticket.first_responder_post_id = own.id if own else None
+
+
+def _fire(world: World, ticket: Ticket, action: Action, ctx: ActionContext) -> str:
+    previous = ticket.state
+    world.machines[ticket.workflow].fire(ticket, action, ctx)
+    return previous
+
+
+# --- the clock ----------------------------------------------------------------
+
+
+def _calendar_post(ticket: Ticket, clock: Clock) -> str:
+    """The callback is the first responder's work, on their post's calendar; the rest the post's."""
+    if clock is Clock.CALLBACK and ticket.first_responder_post_id:
+        return ticket.first_responder_post_id
+    return ticket.post_id
+
+
+def _start_clock(world: World, ticket: Ticket, now: datetime) -> None:
+    """Start the deadline of the state the ticket is now in (or stop it in a final state)."""
+    state = world.spec(ticket).state(ticket.state)
+    ticket.clock = state.clock
+    ticket.due_at = None
+    if state.clock is not None:
+        duration = world.spec(ticket).tier(ticket.tier).deadline(state.clock)
+        ticket.due_at = world.calendar_for(_calendar_post(ticket, state.clock)).add(now, duration)
+
+
+def _pause_clock(world: World, ticket: Ticket, now: datetime) -> None:
+    if ticket.clock is not None and ticket.due_at is not None:
+        calendar = world.calendar_for(_calendar_post(ticket, ticket.clock))
+        ticket.paused_clock = ticket.clock
+        ticket.paused_remaining = max(calendar.working_seconds(now, ticket.due_at), 0.0)
+    ticket.clock = None
+    ticket.due_at = None
+
+
+def _resume_clock(world: World, ticket: Ticket, now: datetime) -> None:
+    state = world.spec(ticket).state(ticket.state)
+    if ticket.paused_clock is not None and state.clock is ticket.paused_clock:
+        ticket.clock = ticket.paused_clock
+        calendar = world.calendar_for(_calendar_post(ticket, ticket.clock))
+        ticket.due_at = calendar.add_seconds(now, ticket.paused_remaining or 0.0)
+    else:
+        _start_clock(world, ticket, now)
+    ticket.paused_clock = None
+    ticket.paused_remaining = None
+
+
+def _after_transition(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    ticket.updated_at = now
+    outcome.deadline_changed = True
+    state = world.spec(ticket).state(ticket.state)
+    if state.pauses:
+        _pause_clock(world, ticket, now)
+    elif ticket.paused_clock is not None:
+        _resume_clock(world, ticket, now)
+    else:
+        _start_clock(world, ticket, now)
+    if state.final:
+        ticket.closed_at = now
+
+
+# --- A/B placement and escalation ---------------------------------------------
+
+
+def _supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
+    org = world.org
+    found = []
+    for kind, area in ((PostKind.COMMUNITY_PARTY, ticket.community_id), (PostKind.STREET_COMMITTEE, ticket.street_id)):
+        post = org.post_for(kind, area) if area else None
+        if post is not None:
+            found.append(on_duty_holder(post, now, world.absent) or post.holder_a)
+    return found
+
+
+def _place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, prefer: str | None) -> None:
+    """Give the ticket to an on-duty holder of its post; with both away, climb the chain at once."""
+    while True:
+        post = world.post(ticket.post_id)
+        ticket.holder_id = on_duty_holder(post, now, world.absent, prefer)
+        ticket.other_holder_tried = False
+        if ticket.holder_id is not None:
+            _start_clock(world, ticket, now)
+            outcome.notify(ticket.holder_id, Event.ASSIGNED)
+            return
+        outcome.record(
+            ticket, now, None, "both_absent", ticket.state, f"both holders of {_holders_text(post)} are away"
+        )
+        if not _climb(world, ticket, now, outcome):
+            _start_clock(world, ticket, now)
+            return
+
+
+def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> bool:
+    """Move to the next tier with a post for the ticket; at the top, mark it overdue (超期)."""
+    spec = world.spec(ticket)
+    if not _can(spec, ticket.state, Action.ESCALATE):
+        return False
+    area = ticket.location_id or ticket.community_id
+    placement = next_placement(world.org, [t.post_kind for t in spec.chain], area, ticket.tier) if area else None
+    if placement is None:
+        if not ticket.overdue:
+            ticket.overdue = True
+            outcome.record(ticket, now, None, "overdue", ticket.state, "top of the chain: supervision (督办)")
+            for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
+                outcome.notify(recipient, Event.OVERDUE)
+        return False
+    previous = _fire(world, ticket, Action.ESCALATE, ActionContext())
+    ticket.tier = placement.tier
+    ticket.post_id = placement.post.id
+    ticket.holder_id = None
+    ticket.updated_at = now
+    outcome.record(ticket, now, None, "escalate", previous, f"tier {placement.tier + 1}: {placement.post.kind.value}")
+    outcome.notify(ticket.first_responder_id, Event.ESCALATED)
+    return True
+
+
+def _can(spec: WorkflowSpec, state: str, action: Action) -> bool:
+    return any(t.trigger is action and state in t.sources for t in spec.transitions)
+
+
+def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -> Outcome:
+    """Apply a deadline that passed: hand over to the other holder once, escalate, or flag."""
+    outcome = Outcome(deadline_changed=True)
+    ticket.updated_at = now
+    if clock is Clock.CALLBACK:
+        ticket.needs_review = True
+        ticket.clock = ticket.due_at = None
+        outcome.record(ticket, now, None, "callback_overdue", ticket.state, "callback deadline passed (回访超期)")
+        for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
+            outcome.notify(recipient, Event.CALLBACK_OVERDUE)
+        return outcome
+    post = world.post(ticket.post_id)
+    if clock is Clock.ACKNOWLEDGE and not ticket.other_holder_tried:
+        other = other_holder(post, ticket.holder_id)
+        if other != ticket.holder_id and not world.absent(other, now):
+            previous_holder = ticket.holder_id
+            ticket.holder_id = other
+            ticket.other_holder_tried = True
+            _start_clock(world, ticket, now)
+            outcome.record(
+                ticket,
+                now,
+                None,
+                "handover",
+                ticket.state,
+                f"{previous_holder} did not acknowledge in time; passed to {other}",
+            )
+            outcome.notify(other, Event.HANDED_OVER)
+            return outcome
+    if _climb(world, ticket, now, outcome):
+        _place_holder(world, ticket, now, outcome, prefer=None)
+    else:
+        ticket.clock = ticket.due_at = None
+    return outcome
+
+
+# --- staff actions ----------------------------------------------------------------
+
+
+def acknowledge(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
+    """Sign for the ticket (签收); the first to do so becomes first responder."""
+    _require_holder(world, ticket, actor_id, "acknowledge")
+    outcome = Outcome()
+    previous = _fire(world, ticket, Action.ACKNOWLEDGE, ActionContext(actor_id))
+    ticket.holder_id = actor_id
+    ticket.acknowledged_at = ticket.acknowledged_at or now
+    _become_first_responder(world, ticket, actor_id)
+    _after_transition(world, ticket, now, outcome)
+    outcome.record(ticket, now, actor_id, "acknowledge", previous)
+    return outcome
+
+
+def note(world: World, ticket: Ticket, actor_id: str | None, text: str, now: datetime) -> Outcome:
+    actor = _require_involved(world, ticket, actor_id, "note")
+    if not text.strip():
+        raise InvalidInput("note: write something")
+    outcome = Outcome()
+    ticket.updated_at = now
+    outcome.record(ticket, now, actor, "note", ticket.state, text.strip())
+    return outcome
+
+
+def transfer(
+    world: World, ticket: Ticket, actor_id: str | None, target_post_id: str | None, reason: str, now: datetime
+) -> Outcome:
+    """Pass the ticket to another post; the passer stays accountable as first responder."""
+    if not target_post_id or not reason.strip():
+        raise InvalidInput("a transfer needs a target post and a reason (转办须写明接收岗位和理由)")
+    actor = _require_involved(world, ticket, actor_id, "transfer")
+    target = world.post(target_post_id)
+    if target.id == ticket.post_id:
+        raise InvalidInput(f"ticket {ticket.number} is already at post {target.id}; name another post")
+    outcome = Outcome()
+    previous = _fire(world, ticket, Action.TRANSFER, ActionContext(actor))
+    _become_first_responder(world, ticket, actor)
+    kinds = [tier.post_kind for tier in world.spec(ticket).chain]
+    ticket.tier = kinds.index(target.kind) if target.kind in kinds else ticket.tier
+    ticket.post_id = target.id
+    ticket.holder_id = on_duty_holder(target, now, world.absent)
+    ticket.updated_at = now
+    outcome.deadline_changed = True
+    outcome.record(ticket, now, actor, "transfer", previous, f"to {target.id}: {reason.strip()}")
+    _place_holder(world, ticket, now, outcome, prefer=None)
+    return outcome
+
+
+def pause(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: datetime) -> Outcome:
+    """Wait for the resident: the clock stops with the working time left kept."""
+    if not reason.strip():
+        raise InvalidInput("pause: say what the ticket is waiting for")
+    return _simple(world, ticket, actor_id, Action.PAUSE, now, reason.strip())
+
+
+def resume(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
+    return _simple(world, ticket, actor_id, Action.RESUME, now, "")
+
+
+def resolve(world: World, ticket: Ticket, actor_id: str | None, resolution: str, now: datetime) -> Outcome:
+    """Mark the matter handled; the first responder's callback is now due."""
+    if not resolution.strip():
+        raise InvalidInput("resolve: write what was done (办理结果)")
+    outcome = _simple(world, ticket, actor_id, Action.RESOLVE, now, resolution.strip())
+    ticket.resolution = resolution.strip()
+    ticket.resolved_at = now
+    outcome.notify(ticket.first_responder_id, Event.RESOLVED)
+    return outcome
+
+
+def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason: str, now: datetime) -> Outcome:
+    """Outside the community's remit: name the competent body; it is still called back."""
+    if not body.strip():
+        raise InvalidInput("refer: name the competent body the resident should turn to (告知有权处理的机关)")
+    outcome = _simple(world, ticket, actor_id, Action.REFER, now, f"{body.strip()}: {reason.strip()}")
+    ticket.referred_to = body.strip()
+    ticket.resolved_at = now
+    outcome.notify(ticket.first_responder_id, Event.RESOLVED)
+    return outcome
+
+
+def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: datetime) -> Outcome:
+    if not reason.strip():
+        raise InvalidInput("return_to_resident: give the reason")
+    return _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, reason.strip())
+
+
+def _simple(world: World, ticket: Ticket, actor_id: str | None, action: Action, now: datetime, reason: str) -> Outcome:
+    _require_holder(world, ticket, actor_id, action.value)
+    outcome = Outcome()
+    previous = _fire(world, ticket, action, ActionContext(actor_id))
+    _after_transition(world, ticket, now, outcome)
+    outcome.record(ticket, now, actor_id, action.value, previous, reason)
+    return outcome
+
+
+def callback(
+    world: World,
+    ticket: Ticket,
+    actor_id: str | None,
+    reached: bool,
+    satisfaction: Satisfaction | None,
+    comment: str,
+    now: datetime,
+) -> Outcome:
+    """Record the telephone callback (电话回访): close, reopen, or count an unreached attempt."""
+    actor = _staff(world, actor_id)
+    allowed = {ticket.first_responder_id}
+    if ticket.first_responder_post_id:
+        fr_post = world.post(ticket.first_responder_post_id)
+        allowed |= {fr_post.holder_a, fr_post.holder_b}
+    if actor not in allowed:
+        raise NotAllowed(
+            f"the callback on ticket {ticket.number} is for its first responder "
+            f"{ticket.first_responder_id} or their post's other holder; {actor} is neither"
+        )
+    if reached and satisfaction is None:
+        raise InvalidInput(
+            "callback: the resident was reached, so record their satisfaction "
+            "(satisfied, basically_satisfied, unsatisfied)"
+        )
+    ctx = ActionContext(actor, reached, satisfaction if reached else None)
+    before = ticket.callback_attempts
+    if not reached:
+        ticket.callback_attempts += 1
+    try:
+        previous = _fire(world, ticket, Action.CALLBACK, ctx)
+    except NotAllowed:
+        ticket.callback_attempts = before
+        raise
+    outcome = Outcome()
+    if reached:
+        ticket.satisfaction = satisfaction.value if satisfaction else None
+    if ticket.state != previous:
+        reopened = not world.spec(ticket).state(ticket.state).final
+        if reopened:
+            ticket.reopen_count += 1
+            ticket.needs_review = False
+            outcome.notify(ticket.holder_id, Event.REOPENED)
+        _after_transition(world, ticket, now, outcome)
+    ticket.updated_at = now
+    verdict = satisfaction.value if reached and satisfaction else f"not reached (attempt {ticket.callback_attempts})"
+    outcome.record(ticket, now, actor, "callback", previous, f"{verdict}. {comment.strip()}".strip(". ").strip())
+    return outcome
+
+
+def close(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
+    """There is no closing by hand: the callback closes a ticket."""
+    raise NotAllowed(
+        f"ticket {ticket.number} closes only through a recorded callback (电话回访): "
+        "record one with the callback action once it is resolved or referred"
+    )
+
+
+def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, reason: str, now: datetime) -> Outcome:
+    """A supervisor extends the running deadline (延期), before it passes."""
+    actor = _staff(world, actor_id)
+    if not _is_supervisor(world, actor):
+        raise NotAllowed(f"extensions (延期) are approved by supervisors; {actor} is not one")
+    if not reason.strip():
+        raise InvalidInput("extend: give the reason for the extension")
+    if ticket.clock is None or ticket.due_at is None:
+        raise NotAllowed(f"ticket {ticket.number} has no running deadline to extend (state {ticket.state})")
+    if now >= ticket.due_at:
+        raise NotAllowed(
+            f"the {ticket.clock.value} deadline of ticket {ticket.number} passed at "
+            f"{ticket.due_at.isoformat()}; an extension must be asked for before the deadline"
+        )
+    ticket.due_at = world.calendar_for(_calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
+    ticket.updated_at = now
+    outcome = Outcome(deadline_changed=True)
+    outcome.record(
+        ticket, now, actor, "extend", ticket.state, f"+{by} to {ticket.due_at.isoformat()}: {reason.strip()}"
+    )
+    return outcome
+
+
+# --- absences -------------------------------------------------------------------
+
+
+def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now: datetime) -> Outcome:
+    """The holder leaves: the other holder takes the ticket (or it climbs if both are away)."""
+    outcome = Outcome()
+    if ticket.holder_id != absent_id or world.spec(ticket).state(ticket.state).final:
+        return outcome
+    post = world.post(ticket.post_id)
+    other = other_holder(post, absent_id)
+    ticket.updated_at = now
+    if not world.absent(other, now):
+        ticket.holder_id = other
+        outcome.record(ticket, now, None, "handover", ticket.state, f"{absent_id} away ({reason}); {other} covers")
+        outcome.notify(other, Event.HANDED_OVER)
+        return outcome
+    outcome.deadline_changed = True
+    if _climb(world, ticket, now, outcome):
+        _place_holder(world, ticket, now, outcome, prefer=None)
+    else:
+        ticket.holder_id = None
+    return outcome
+
+
+def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) -> Outcome:
+    """The A holder is back: they take their post's tickets back from B, with a hand-over entry."""
+    outcome = Outcome()
+    post = world.post(ticket.post_id)
+    if post.holder_a != returning_id or ticket.holder_id == returning_id:
+        return outcome
+    if world.spec(ticket).state(ticket.state).final:
+        return outcome
+    ticket.holder_id = returning_id
+    ticket.updated_at = now
+    outcome.record(ticket, now, None, "handover", ticket.state, f"{returning_id} back from absence; takes over again")
+    outcome.notify(returning_id, Event.HANDED_OVER)
+    return outcome

@@ -1,0 +1,123 @@
+"""What a declarative workflow says, as plain data.
+
+A workflow names its states and transitions (with guards from the allow-list
+in ``guards``), the ticket categories and location kinds it serves, and its
+escalation chain: one tier per post kind, each with acknowledge, resolve and
+callback deadlines in working time.  The shared state machine that executes
+it lives outside the domain (``ticketing.machine``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ticketing.domain.org import PostKind, UnitKind
+
+
+class Clock(StrEnum):
+    """The deadline a state runs."""
+
+    ACKNOWLEDGE = "acknowledge"
+    RESOLVE = "resolve"
+    CALLBACK = "callback"
+
+
+class Action(StrEnum):
+    """Triggers a workflow file may use; the engine knows what each means."""
+
+    ACKNOWLEDGE = "acknowledge"
+    TRANSFER = "transfer"
+    ESCALATE = "escalate"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    REFER = "refer"
+    CALLBACK = "callback"
+    RETURN_TO_RESIDENT = "return_to_resident"
+
+
+class DurationUnit(StrEnum):
+    MINUTES = "m"
+    HOURS = "h"
+    DAYS = "d"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """An amount of working time: minutes or hours on the calendar, or working days."""
+
+    amount: int
+    unit: DurationUnit
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Parse ``"30m"``, ``"4h"`` or ``"3d"``; raise ValueError otherwise."""
+        text = text.strip()
+        if len(text) < 2 or not text[:-1].isdigit() or text[-1] not in "mhd":
+            raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 4h or 3d")
+        amount = int(text[:-1])
+        if amount <= 0:
+            raise ValueError(f"{text!r} must be longer than zero")
+        return cls(amount, DurationUnit(text[-1]))
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One step of the escalation chain and its deadlines."""
+
+    post_kind: PostKind
+    acknowledge: Duration
+    resolve: Duration
+    callback: Duration
+
+    def deadline(self, clock: Clock) -> Duration:
+        return getattr(self, clock.value)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    label_zh: str
+    label_en: str
+    clock: Clock | None = None
+    pauses: bool = False
+    final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    trigger: Action
+    sources: tuple[str, ...]
+    dest: str
+    guards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowSpec:
+    name: str
+    title_zh: str
+    title_en: str
+    location_kinds: frozenset[UnitKind]
+    categories: tuple[Category, ...]
+    initial: str
+    states: dict[str, State]
+    transitions: tuple[Transition, ...]
+    chain: tuple[Tier, ...]
+    source: str = ""
+
+    def state(self, name: str) -> State:
+        return self.states[name]
+
+    def tier(self, index: int) -> Tier:
+        return self.chain[index]

@@ -1,0 +1,312 @@
+"""Use cases: one method per thing a user does, each one transaction.
+
+Callers pass plain values and ``now``; the rules live in ``ticketing.domain``.
+A failed rule raises before anything is written, and a failed write rolls the
+whole transaction back, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from ticketing.db import absences as absence_store
+from ticketing.db import tickets as store
+from ticketing.db.schema import tickets
+from ticketing.domain import rules
+from ticketing.domain.errors import Conflict, InvalidInput, NotFound
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.locate import locate
+from ticketing.domain.org import UnitKind
+from ticketing.domain.rules import Intake, World
+from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
+from ticketing.domain.workflow import Duration
+from ticketing.world import WorldSource
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    ticket: Ticket
+    history: list[HistoryEntry]
+
+
+Act = Callable[[World, Ticket, str | None, datetime, dict[str, Any]], Outcome]
+
+
+def _text(params: dict[str, Any], key: str) -> str:
+    return str(params.get(key) or "")
+
+
+def _satisfaction(params: dict[str, Any]) -> Satisfaction | None:
+    value = params.get("satisfaction")
+    if value in (None, ""):
+        return None
+    try:
+        return Satisfaction(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Satisfaction)
+        raise InvalidInput(f"satisfaction {value!r} is not one of: {allowed}") from None
+
+
+def _duration(params: dict[str, Any]) -> Duration:
+    try:
+        return Duration.parse(_text(params, "by"))
+    except ValueError as error:
+        raise InvalidInput(f"extend --by: {error}") from None
+
+
+def _aware(*moments: datetime) -> None:
+    """Refuse naive times at the edge: a time without a zone is 8 hours off in one place or another."""
+    for moment in moments:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise InvalidInput(f"{moment.isoformat()} has no time zone; give a time with an offset")
+
+
+ACTIONS: dict[str, Act] = {
+    "acknowledge": lambda w, t, a, now, p: rules.acknowledge(w, t, a, now),
+    "note": lambda w, t, a, now, p: rules.note(w, t, a, _text(p, "text"), now),
+    "transfer": lambda w, t, a, now, p: rules.transfer(w, t, a, p.get("target_post"), _text(p, "reason"), now),
+    "pause": lambda w, t, a, now, p: rules.pause(w, t, a, _text(p, "reason"), now),
+    "resume": lambda w, t, a, now, p: rules.resume(w, t, a, now),
+    "resolve": lambda w, t, a, now, p: rules.resolve(w, t, a, _text(p, "resolution"), now),
+    "refer": lambda w, t, a, now, p: rules.refer(w, t, a, _text(p, "body"), _text(p, "reason"), now),
+    "callback": lambda w, t, a, now, p: rules.callback(
+        w, t, a, bool(p.get("reached", True)), _satisfaction(p), _text(p, "comment"), now
+    ),
+    "extend": lambda w, t, a, now, p: rules.extend(w, t, a, _duration(p), _text(p, "reason"), now),
+    "return_to_resident": lambda w, t, a, now, p: rules.return_to_resident(w, t, a, _text(p, "reason"), now),
+    "close": lambda w, t, a, now, p: rules.close(w, t, a, now),
+}
+
+
+class Ticketing:
+    """The application: tickets, absences and the sweep over one database."""
+
+    def __init__(self, engine: Engine, worlds: WorldSource) -> None:
+        self.engine = engine
+        self.worlds = worlds
+
+    # --- tickets -------------------------------------------------------------
+
+    def open_ticket(
+        self,
+        *,
+        category: str,
+        description: str,
+        contact_phone: str,
+        now: datetime,
+        channel: Channel = Channel.WEB,
+        location_id: str | None = None,
+        address: str = "",
+        lat: float | None = None,
+        lon: float | None = None,
+        contact_name: str = "",
+        registrar_id: str | None = None,
+    ) -> Ticket:
+        """Open a request; it routes to the first tier's post for its location."""
+        _aware(now)
+        with self.engine.begin() as conn:
+            world = self.worlds.world(conn)
+            where = locate(world.org, location_id, address, lat, lon)
+            kind = world.org.units[where].kind if where else None
+            spec = self.worlds.catalogue.for_category(category, kind if kind is not UnitKind.COMMUNITY else None)
+            intake = Intake(
+                spec.name, category, description, channel, contact_phone, where, address, lat, lon, contact_name
+            )
+            ticket_id = store.next_ticket_id(conn)
+            number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
+            ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
+            store.insert_ticket(conn, ticket, outcome)
+            return ticket
+
+    def act(
+        self,
+        key: str,
+        action: str,
+        actor_id: str | None,
+        now: datetime,
+        expected_version: int | None = None,
+        **params: Any,
+    ) -> Ticket:
+        """Apply one staff action; a stale ``expected_version`` is a conflict, not an overwrite."""
+        _aware(now)
+        handler = ACTIONS.get(action)
+        if handler is None:
+            raise InvalidInput(f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
+        with self.engine.begin() as conn:
+            world = self.worlds.world(conn)
+            ticket = store.get(conn, key)
+            read_version = ticket.version
+            if expected_version is not None and expected_version != read_version:
+                raise Conflict(
+                    f"ticket {ticket.number} is at version {read_version}, not {expected_version}: "
+                    f"someone else changed it (now {ticket.state}); reload it and try again"
+                )
+            outcome = handler(world, ticket, actor_id, now, params)
+            store.save(conn, ticket, read_version, outcome)
+            return ticket
+
+    def show(self, key: str) -> TicketDetail:
+        with self.engine.connect() as conn:
+            ticket = store.get(conn, key)
+            return TicketDetail(ticket, store.history_of(conn, ticket.id))
+
+    def list_tickets(
+        self,
+        *,
+        state: str | None = None,
+        post_id: str | None = None,
+        holder_id: str | None = None,
+        first_responder_id: str | None = None,
+        community_id: str | None = None,
+        overdue: bool | None = None,
+        open_only: bool = False,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        """Tickets matching every filter given, most urgent deadline first."""
+        query = select(tickets)
+        for column, value in (
+            (tickets.c.state, state),
+            (tickets.c.post_id, post_id),
+            (tickets.c.holder_id, holder_id),
+            (tickets.c.first_responder_id, first_responder_id),
+            (tickets.c.community_id, community_id),
+            (tickets.c.overdue, overdue),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if open_only:
+            query = query.where(tickets.c.closed_at.is_(None))
+        query = query.order_by(tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            return [store.to_ticket(row) for row in conn.execute(query)]
+
+    def state_counts(self) -> dict[str, int]:
+        """How many tickets are in each state, plus ``overdue`` (for the status page)."""
+        with self.engine.connect() as conn:
+            counts = {
+                state: n for state, n in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state))
+            }
+            counts["overdue"] = conn.execute(select(func.count()).where(tickets.c.overdue.is_(True))).scalar_one()
+        return counts
+
+    # --- absences ------------------------------------------------------------
+
+    def record_absence(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> int:
+        """Record leave or a trip; if it has begun, the other holders take over at once."""
+        _aware(starts_at, ends_at, now)
+        if ends_at <= starts_at:
+            raise InvalidInput(
+                f"absence: the end ({ends_at.isoformat()}) must be after the start ({starts_at.isoformat()})"
+            )
+        if not reason.strip():
+            raise InvalidInput("absence: give the reason (leave, business trip, meeting…)")
+        with self.engine.begin() as conn:
+            world = self.worlds.world(conn)
+            if staff_id not in world.org.staff:
+                raise NotFound(f"unknown staff member {staff_id!r}")
+            absence_id = absence_store.add(conn, staff_id, starts_at, ends_at, reason.strip())
+            self._apply_absences(conn, now)
+            return absence_id
+
+    def _apply_absences(self, conn: Connection, now: datetime) -> int:
+        """Hand over the tickets of holders who have left, and back to those who returned."""
+        world = self.worlds.world(conn)
+        changed = 0
+        for absence in absence_store.starting(conn, now):
+            changed += self._each_held(
+                conn,
+                world,
+                absence.staff_id,
+                now,
+                lambda t, a=absence: rules.cover_absence(world, t, a.staff_id, a.reason, now),
+            )
+            absence_store.mark(conn, absence.id, handed_over=True)
+        for absence in absence_store.ending(conn, now):
+            if not world.absent(absence.staff_id, now):
+                changed += self._returning(conn, world, absence.staff_id, now)
+            absence_store.mark(conn, absence.id, handed_over=True, handed_back=True)
+        return changed
+
+    def _each_held(
+        self, conn: Connection, world: World, staff_id: str, now: datetime, apply: Callable[[Ticket], Outcome]
+    ) -> int:
+        query = select(tickets).where(tickets.c.holder_id == staff_id, tickets.c.closed_at.is_(None))
+        return self._apply_each(conn, [store.to_ticket(r) for r in conn.execute(query.with_for_update())], apply)
+
+    def _returning(self, conn: Connection, world: World, staff_id: str, now: datetime) -> int:
+        posts = [p.id for p in world.org.holds(staff_id) if p.holder_a == staff_id]
+        if not posts:
+            return 0
+        query = select(tickets).where(tickets.c.post_id.in_(posts), tickets.c.closed_at.is_(None))
+        found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
+        return self._apply_each(conn, found, lambda t: rules.hand_back(world, t, staff_id, now))
+
+    @staticmethod
+    def _apply_each(conn: Connection, found: list[Ticket], apply: Callable[[Ticket], Outcome]) -> int:
+        changed = []
+        for ticket in found:
+            outcome = apply(ticket)
+            if outcome.entries:
+                changed.append((ticket, outcome))
+        store.save_many(conn, changed)
+        return len(changed)
+
+    # --- the sweep -----------------------------------------------------------
+
+    def sweep(self, now: datetime, batch_size: int = 500) -> SweepReport:
+        """Fire every deadline due by ``now``, each exactly once, batch by batch."""
+        _aware(now)
+        report = SweepReport()
+        with self.engine.begin() as conn:
+            report.handovers += self._apply_absences(conn, now)
+        while self._sweep_batch(now, batch_size, report):
+            pass
+        return report
+
+    def _sweep_batch(self, now: datetime, batch_size: int, report: SweepReport) -> bool:
+        with self.engine.begin() as conn:
+            claimed = store.claim_due(conn, now, batch_size)
+            if not claimed:
+                return False
+            world = self.worlds.world(conn)
+            found = store.get_many(conn, [row.ticket_id for row in claimed], for_update=True)
+            store.mark_fired(conn, [row.id for row in claimed], now)
+            changed = []
+            for row in claimed:
+                ticket = found[row.ticket_id]
+                if ticket.clock is None or ticket.clock.value != row.clock or ticket.due_at != row.due_at:
+                    report.stale += 1
+                    continue
+                outcome = rules.deadline_passed(world, ticket, ticket.clock, now)
+                changed.append((ticket, outcome))
+                report.count(ticket, outcome)
+            store.save_many(conn, changed)
+        return True
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did, for the CLI and the logs."""
+
+    fired: int = 0
+    escalated: int = 0
+    handed_over: int = 0
+    overdue: int = 0
+    callbacks_overdue: int = 0
+    handovers: int = 0
+    stale: int = 0
+    numbers: list[str] = field(default_factory=list)
+
+    def count(self, ticket: Ticket, outcome: Outcome) -> None:
+        self.fired += 1
+        actions = {entry.action for entry in outcome.entries}
+        self.escalated += "escalate" in actions
+        self.handed_over += "handover" in actions
+        self.overdue += "overdue" in actions
+        self.callbacks_overdue += "callback_overdue" in actions
+        self.numbers.append(ticket.number)

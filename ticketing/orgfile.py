@@ -94,6 +94,9 @@ UNIT_LABELS_ZH: dict[UnitKind, str] = {
 COMMUNITY_POSTS = (PostKind.INTAKE, PostKind.COMMUNITY_PARTY)
 
 _UNIT_FIELDS = ("id", "name", "address", "lat", "lon", "calendar")
+
+# Longest text per key, as the database columns allow (ids, holders and calendars: "id").
+MAX_LENGTH = {"id": 64, "name": 100, "address": 300, "phone": 32}
 _TOP_KEYS = ("district", "staff", "calendars", "default_calendar", "default_intake_community")
 
 
@@ -174,7 +177,9 @@ def _load_document(path: Path) -> Any:
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in ORG_SUFFIXES:
-        raise OrgFileError([f"{source}: unknown file type; organisation files end in .yaml, .yml or .toml"])
+        raise OrgFileError(
+            [f"{source}: unknown file type; use .yaml, .yml or .toml (organisation) or .csv, .xlsx (roster)"]
+        )
     text = _read_text(path)
     if suffix == ".toml":
         try:
@@ -205,7 +210,7 @@ def _yaml_error_text(error: yaml.MarkedYAMLError) -> str:
     return f"{where}{what}"
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictLoader(_SafeLoader):
@@ -303,6 +308,10 @@ class _OrgFileReader:
         if not isinstance(value, str) or not value.strip():
             self.problem(_join(path, key), f"expected text, got {_describe(value)}")
             return None
+        limit = MAX_LENGTH.get(key, MAX_LENGTH["id"])
+        if len(value.strip()) > limit:
+            self.problem(_join(path, key), f"longer than {limit} characters")
+            return None
         return value.strip()
 
     def coordinate(self, node: dict[str, Any], key: str, path: str, limit: float) -> float | None:
@@ -320,6 +329,8 @@ class _OrgFileReader:
             return
         for calendar_id, spec in node.items():
             path = f"calendars.{calendar_id}"
+            if len(str(calendar_id)) > MAX_LENGTH["id"]:
+                self.problem(path, f"calendar id longer than {MAX_LENGTH['id']} characters")
             if not isinstance(spec, dict):
                 self.problem(path, f"expected a mapping with workday, restday, holiday, got {_describe(spec)}")
                 continue
@@ -623,12 +634,18 @@ class _RosterReader:
         )
 
     def read_row(self, row: _Row) -> None:
+        too_long = [column for column in ("name", "phone") if len(row.cells.get(column, "")) > MAX_LENGTH[column]]
+        for column in too_long:
+            self.problem(row.number, column, f"longer than {MAX_LENGTH[column]} characters")
+        if too_long:
+            return
         kind = self.post_kind(row)
         unit = self.unit(row)
         slot = self.slot(row)
         staff_id = row.cells["staff_id"]
-        if not staff_id:
-            self.problem(row.number, "staff_id", "missing staff id")
+        if not staff_id or len(staff_id) > MAX_LENGTH["id"]:
+            self.problem(row.number, "staff_id", f"expected a staff id of 1 to {MAX_LENGTH['id']} characters")
+            staff_id = ""
         else:
             self.update_staff(row, staff_id)
         if kind and unit and POST_UNIT[kind] is not unit.kind:

@@ -371,6 +371,7 @@ class _Reader:
         for transition in transitions:
             for source in transition.sources:
                 leaving[source].add(transition.dest)
+        escalating = {source for t in transitions if t.trigger is Action.ESCALATE for source in t.sources}
         reached, todo = {initial}, [initial]
         while todo:
             for dest in leaving[todo.pop()] - reached:
@@ -381,6 +382,12 @@ class _Reader:
                 self.problem(f"states.{name}", f"unreachable from the initial state {initial!r}")
             if not state.final and not leaving[name]:
                 self.problem(f"states.{name}", "dead end: not final, yet no transition leaves it")
+            if state.clock in (Clock.ACKNOWLEDGE, Clock.RESOLVE) and name not in escalating:
+                self.problem(
+                    f"states.{name}",
+                    f"runs the {state.clock.value} clock but no 'escalate' transition leaves it: "
+                    "a missed deadline could not move the ticket up the chain",
+                )
 
     def chain(self, value: Any) -> tuple[Tier, ...]:
         items = self.array(value, "chain")

@@ -56,6 +56,11 @@ trigger = "callback"
 source = ["doing"]
 dest = "done"
 guards = ["satisfied"]
+
+[[transitions]]
+trigger = "escalate"
+source = ["new", "doing"]
+dest = "new"
 """
 
 CHAIN = """\
@@ -131,6 +136,10 @@ BROKEN = {
         "mini.toml: states.limbo: unreachable from the initial state 'new'",
     ),
     "dead end": (('source = ["waiting"]', 'source = ["doing"]'), "mini.toml: states.waiting: dead end"),
+    "no escalation": (
+        ('source = ["new", "doing"]', 'source = ["new"]'),
+        "mini.toml: states.doing: runs the resolve clock but no 'escalate' transition leaves it",
+    ),
     "no final": (('en = "Done", final = true', 'en = "Done", clock = "resolve"'), "mini.toml: states: no final state"),
     "unknown trigger": (
         ('trigger = "pause"', 'trigger = "snooze"'),

@@ -1,8 +1,11 @@
-"""The ``ticketing`` command: each subcommand is a thin call into the services."""
+"""The ``ticketing`` command: each subcommand is a thin call into the services.
+
+A domain error ends any command with its message on stderr and exit code 1.
+"""
 
 from __future__ import annotations
 
-import sys
+from typing import IO, Any
 
 import click
 
@@ -11,7 +14,24 @@ from ticketing.cli.context import CliContext
 from ticketing.domain.errors import TicketingError
 
 
-@click.group()
+class RefusedError(click.ClickException):
+    """A domain error, shown as ``error: …`` with exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TicketingError as error:
+            raise RefusedError(str(error)) from error
+
+
+@click.group(cls=_Group)
 @click.option("--database-url", envvar="TICKETING_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
@@ -24,15 +44,4 @@ for _command in (ops.init, ops.demo, org.org, workflows.workflows, ops.sweep, op
 
 
 def main() -> None:
-    """Entry point: domain errors become a message on stderr and exit code 1."""
-    try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(1)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except TicketingError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+    cli()

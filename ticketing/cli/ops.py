@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ticketing.cli.context import CliContext, pass_context
+from ticketing.cli.org import summary_text
 from ticketing.db.migrate import upgrade
 from ticketing.services import SweepReport
 
@@ -67,7 +68,11 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
     from ticketing.demo.tickets import load_demo
 
     upgrade(obj.engine)
-    summary = load_demo(obj.ticketing)
-    click.echo(summary)
+    loaded = load_demo(obj.ticketing)
+    click.echo(summary_text(loaded.org))
+    if loaded.tickets_opened:
+        click.echo(f"demo tickets: {loaded.tickets_opened} opened; the sweep fired {loaded.deadlines_fired} deadline(s)")
+    else:
+        click.echo("demo tickets already loaded: nothing to do")
     if not load_only:
         _serve(obj, host, port)

@@ -37,8 +37,8 @@ def import_files(obj: CliContext, files: tuple[Path, ...]) -> None:
         for problem in error.problems:
             click.echo(problem, err=True)
         click.echo(f"{len(error.problems)} problem(s); nothing was imported", err=True)
-        raise SystemExit(1) from None  # not ctx.exit(): main() runs click in non-standalone mode
-    click.echo(_summary_text(summary))
+        raise SystemExit(1) from None
+    click.echo(summary_text(summary))
 
 
 @org.command("show")
@@ -56,7 +56,7 @@ def show(obj: CliContext, as_json: bool) -> None:
         click.echo("\n".join(_tree_lines(data, version)))
 
 
-def _summary_text(summary: ImportSummary) -> str:
+def summary_text(summary: ImportSummary) -> str:
     lines = [
         f"{name:<10} {c.created} created, {c.updated} updated, {c.unchanged} unchanged, {c.not_in_file} not in file"
         for name, c in summary.tables().items()

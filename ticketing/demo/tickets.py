@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ticketing.db.meta import bump, get_int
+from ticketing.db.org_store import ImportSummary
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.ticket import Channel, Ticket
@@ -124,13 +125,22 @@ def _actor(ticket: Ticket, action: str) -> str | None:
     return ticket.first_responder_id if action == "callback" else ticket.holder_id
 
 
-def load_demo(service: Ticketing, now: datetime | None = None) -> str:
-    """Load the demo district and its sample tickets once; say what was done."""
+@dataclass(frozen=True)
+class DemoLoad:
+    """What loading the demo did."""
+
+    org: ImportSummary
+    tickets_opened: int
+    deadlines_fired: int
+
+
+def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
+    """Load the demo district and its sample tickets once (again: nothing is opened)."""
     now = now or datetime.now(UTC)
     with service.engine.begin() as conn:
         summary = load_demo_org(conn)
         if get_int(conn, DEMO_MARKER):
-            return f"{summary}\ndemo tickets already loaded: nothing to do"
+            return DemoLoad(summary, 0, 0)
         bump(conn, DEMO_MARKER)
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
@@ -147,8 +157,7 @@ def load_demo(service: Ticketing, now: datetime | None = None) -> str:
         events.append((now - days * DAY, -1, lambda at: service.sweep(at)))
     for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
         run(at)
-    report = service.sweep(now)
-    return f"{summary}\ndemo tickets: {len(scenarios)} opened; sweep now fired {report.fired} deadline(s)"
+    return DemoLoad(summary, len(scenarios), service.sweep(now).fired)
 
 
 def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
@@ -164,6 +173,7 @@ def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
 
 
 def _act(service: Ticketing, scenario: _Scenario, action: str, params: dict[str, object], at: datetime) -> None:
-    assert scenario.ticket is not None
+    if scenario.ticket is None:
+        raise RuntimeError(f"demo scenario acts before its ticket is open: {scenario}")
     current = service.show(scenario.ticket.number).ticket
     scenario.ticket = service.act(current.number, action, _actor(current, action), at, **params)

@@ -485,7 +485,7 @@ def callback(
     if actor not in allowed:
         raise NotAllowed(
             f"the callback on ticket {ticket.number} is for its first responder "
-            f"{ticket.first_responder_id} or their post's other holder; {actor} is neither"
+            f"{ticket.first_responder_id or '(none yet)'} or their post's other holder; {actor} is neither"
         )
     if reached and satisfaction is None:
         raise InvalidInput(
@@ -508,6 +508,7 @@ def callback(
         reopened = not world.spec(ticket).state(ticket.state).final
         if reopened:
             ticket.reopen_count += 1
+            ticket.callback_attempts = 0  # the resident was reached: the next resolution gets a full round
             ticket.needs_review = False
             outcome.notify(ticket.holder_id, Event.REOPENED)
         _after_transition(world, ticket, now, outcome)

@@ -1,0 +1,200 @@
+"""The ``ticketing`` command as an operator uses it: output, exit codes, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine
+
+from ticketing.cli import cli
+
+MONDAY = "2026-11-23T09:00"
+
+
+@pytest.fixture
+def run(engine: Engine, database_url: str):  # noqa: ANN201 - returns the runner function
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, ["--database-url", database_url, *args], catch_exceptions=False)
+
+    assert invoke("demo", "--load-only").exit_code == 0
+    return invoke
+
+
+def _json(result: Result) -> dict:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_init_reports_the_database_and_workflows(run) -> None:  # noqa: ANN001
+    result = run("init")
+    assert result.exit_code == 0
+    assert "workflows: dispute, general, outside" in result.stdout
+
+
+def test_demo_loads_tickets_in_every_state_once(run) -> None:  # noqa: ANN001
+    listed = json.loads(run("tickets", "list", "--limit", "500", "--json").stdout)
+    states = {t["state"] for t in listed}
+    assert states >= {
+        "new",
+        "in_progress",
+        "waiting_resident",
+        "resolved",
+        "referred",
+        "closed",
+        "closed_unreachable",
+        "returned",
+    }
+    assert any(t["overdue"] for t in listed)
+    again = run("demo", "--load-only")
+    assert "already loaded" in again.stdout
+    assert len(json.loads(run("tickets", "list", "--limit", "500", "--json").stdout)) == len(listed)
+
+
+def test_a_walk_in_request_through_to_callback(run) -> None:  # noqa: ANN001
+    opened = _json(
+        run(
+            "tickets",
+            "open",
+            "--category",
+            "elderly_services",
+            "--description",
+            "想申请助餐",
+            "--phone",
+            "13806331234",
+            "--location",
+            "B01010103",
+            "--as",
+            "S0008",
+            "--now",
+            MONDAY,
+            "--json",
+        )
+    )
+    number = opened["number"]
+    assert opened["channel"] == "walk_in" and opened["first_responder_id"] == "S0008"
+    holder = opened["holder_id"]
+    _json(run("tickets", "act", number, "acknowledge", "--as", holder, "--now", MONDAY, "--json"))
+    resolved = _json(
+        run(
+            "tickets",
+            "act",
+            number,
+            "resolve",
+            "--as",
+            holder,
+            "--resolution",
+            "已登记助餐",
+            "--now",
+            "2026-11-23T15:00",
+            "--json",
+        )
+    )
+    assert resolved["state"] == "resolved"
+    refused = run("tickets", "act", number, "callback", "--as", holder, "--satisfaction", "satisfied")
+    assert refused.exit_code == 1 and "first responder S0008" in refused.stderr
+    closed = _json(
+        run(
+            "tickets",
+            "act",
+            number,
+            "callback",
+            "--as",
+            "S0008",
+            "--satisfaction",
+            "satisfied",
+            "--now",
+            "2026-11-24T10:00",
+            "--json",
+        )
+    )
+    assert closed["state"] == "closed"
+    shown = run("tickets", "show", number)
+    assert "callback" in shown.stdout and "open" in shown.stdout
+    history = _json(run("tickets", "show", number, "--json"))["history"]
+    assert [h["action"] for h in history] == ["open", "acknowledge", "resolve", "callback"]
+    assert history[0]["at"] == "2026-11-23T09:00:00+08:00"
+
+
+def test_errors_go_to_stderr_with_exit_code_1(run) -> None:  # noqa: ANN001
+    missing = run("tickets", "show", "000000-000000")
+    assert missing.exit_code == 1 and "no ticket" in missing.stderr and missing.stdout == ""
+    transfer = run("tickets", "act", "1", "transfer", "--as", "S0013")
+    assert transfer.exit_code == 1 and "target post and a reason" in transfer.stderr
+    close = run("tickets", "act", "1", "close", "--as", "S0013")
+    assert close.exit_code == 1 and "callback" in close.stderr
+
+
+def test_sweep_runs_once_per_deadline(run) -> None:  # noqa: ANN001
+    opened = _json(
+        run(
+            "tickets",
+            "open",
+            "--category",
+            "sanitation",
+            "--description",
+            "垃圾未清运",
+            "--phone",
+            "13806331234",
+            "--location",
+            "B01010104",
+            "--now",
+            MONDAY,
+            "--json",
+        )
+    )
+    first = run("sweep", "--now", "2026-11-24T17:00")
+    assert first.exit_code == 0 and opened["number"] in first.stdout
+    second = run("sweep", "--now", "2026-11-24T17:00")
+    assert "fired 0 deadline(s)" in second.stdout
+
+
+def test_staff_absence_hands_over(run) -> None:  # noqa: ANN001
+    opened = _json(
+        run(
+            "tickets",
+            "open",
+            "--category",
+            "sanitation",
+            "--description",
+            "垃圾未清运",
+            "--phone",
+            "13806331234",
+            "--location",
+            "B01010104",
+            "--now",
+            MONDAY,
+            "--json",
+        )
+    )
+    holder = opened["holder_id"]
+    result = run(
+        "staff",
+        "absent",
+        holder,
+        "--from",
+        "2026-11-23T10:00",
+        "--to",
+        "2026-11-25T18:00",
+        "--reason",
+        "出差",
+        "--now",
+        "2026-11-23T10:00",
+    )
+    assert result.exit_code == 0 and "出差" in result.stdout
+    now = _json(run("tickets", "show", opened["number"], "--json"))
+    assert now["holder_id"] != holder and now["history"][-1]["action"] == "handover"
+
+
+def test_workflows_check_and_show(run, tmp_path) -> None:  # noqa: ANN001
+    assert run("workflows", "check").exit_code == 0
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\n', encoding="utf-8")
+    result = run("workflows", "check", str(broken))
+    assert result.exit_code == 1 and "broken.toml" in result.stderr
+    diagram = run("workflows", "show", "general")
+    assert diagram.stdout.startswith("stateDiagram-v2") and "in_progress" in diagram.stdout
+    assert run("workflows", "show", "nope").exit_code == 1

@@ -1,0 +1,93 @@
+"""``ticketing org import`` and ``ticketing org show`` as an office administrator runs them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine
+
+from ticketing.cli import cli
+from ticketing.db.org_store import load_org, org_version
+from ticketing.demo import DEMO_ORG_FILE
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(engine: Engine) -> Run:
+    url = engine.url.render_as_string(hide_password=False)
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--database-url", url, "org", *args])
+
+    return invoke
+
+
+def test_import_prints_counts_and_a_second_import_changes_nothing(run: Run, engine: Engine) -> None:
+    first = run("import", str(DEMO_ORG_FILE))
+    assert first.exit_code == 0, first.output
+    assert "units      261 created, 0 updated, 0 unchanged, 0 not in file" in first.stdout
+    assert "registry version 1" in first.stdout
+    second = run("import", str(DEMO_ORG_FILE))
+    assert second.exit_code == 0, second.output
+    assert "posts      0 created, 0 updated, 272 unchanged, 0 not in file" in second.stdout
+    assert second.stdout.rstrip().endswith("nothing changed")
+    with engine.connect() as conn:
+        assert org_version(conn) == 1
+
+
+def test_a_broken_file_exits_1_naming_every_problem_and_writes_nothing(
+    run: Run,
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    assert run("import", str(DEMO_ORG_FILE)).exit_code == 0
+    text = DEMO_ORG_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        text.replace("{a: S0013, b: S0014}", "{a: S0013, b: S9999}").replace("name: 东港区", "name: 东港"),
+        encoding="utf-8",
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text("岗位,单位编号,AB岗,工号\n楼长,B01010101,C,S0001\n", encoding="utf-8")
+    result = run("import", str(broken), str(roster))
+    assert result.exit_code == 1
+    where = "district.streets[0].communities[0].grids[0].buildings[0].building_leader.b"
+    assert f"{broken}: {where}: unknown staff 'S9999'" in result.stderr
+    assert f"{roster}: row 2, column AB岗: 'C' is not A or B" in result.stderr
+    assert "nothing was imported" in result.stderr
+    with engine.connect() as conn:
+        assert org_version(conn) == 1
+        assert load_org(conn).organisation.units["D01"].name == "东港区"
+
+
+def test_show_prints_the_tree_with_holder_names(run: Run) -> None:
+    run("import", str(DEMO_ORG_FILE))
+    result = run("show")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "registry version 1: 261 units, 272 posts, 307 staff"
+    assert any(line.startswith("      海曲社区第一网格 G010101 · 10 楼院, 2 街, 5 店 · 网格长 A ") for line in lines)
+    assert any("社区党组织 A " in line and "受理岗 A " in line for line in lines)
+
+
+def test_show_json_is_the_whole_registry(run: Run) -> None:
+    run("import", str(DEMO_ORG_FILE))
+    result = run("show", "--json")
+    assert result.exit_code == 0, result.output
+    registry = json.loads(result.stdout)
+    assert (len(registry["units"]), len(registry["posts"]), len(registry["staff"])) == (261, 272, 307)
+    assert registry["default_intake_community"] == "C0101"
+    intake = next(post for post in registry["posts"] if post["id"] == "C0101.intake")
+    assert intake["calendar"] == "staggered"
+    assert registry["calendars"]["standard"]["workday"] == ["08:30-12:00", "13:30-17:30"]
+
+
+def test_show_on_an_empty_registry_says_how_to_fill_it(run: Run) -> None:
+    result = run("show")
+    assert result.exit_code == 0
+    assert "ticketing org import FILE" in result.stdout

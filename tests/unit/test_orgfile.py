@@ -1,0 +1,536 @@
+"""Organisation files and rosters: what an office would write, and what it is told when it is wrong."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from ticketing.demo import DEMO_ORG_FILE
+from ticketing.demo.district import render_demo
+from ticketing.domain.errors import NotFound, OrgFileError
+from ticketing.domain.org import PostKind, Role, UnitKind
+from ticketing.orgfile import OrgData, read_org_file, read_roster, read_sources
+
+COMMUNITY = "district.streets[0].communities[0]"
+GRID = f"{COMMUNITY}.grids[0]"
+BUILDING = f"{GRID}.buildings[0]"
+
+
+def _pair(a: str, b: str) -> dict[str, str]:
+    return {"a": a, "b": b}
+
+
+def _org() -> dict[str, Any]:
+    """A small valid organisation: one of each unit kind, one late-hours calendar."""
+    return {
+        "default_intake_community": "C1",
+        "default_calendar": "standard",
+        "calendars": {"late": {"name": "错时", "workday": ["08:30-12:00", "14:00-21:00"], "restday": []}},
+        "staff": [
+            {"id": f"S{i}", "name": name, "phone": f"1380633000{i}"}
+            for i, name in enumerate(["王伟", "李娜", "张敏", "刘洋", "陈静", "杨磊", "赵勇", "吴芳"], start=1)
+        ],
+        "district": {
+            "id": "D",
+            "name": "东港区",
+            "streets": [
+                {
+                    "id": "ST1",
+                    "name": "秦楼街道",
+                    "committee": _pair("S1", "S2"),
+                    "communities": [
+                        {
+                            "id": "C1",
+                            "name": "海曲社区",
+                            "calendar": "late",
+                            "party": _pair("S1", "S2"),
+                            "police": _pair("S3", "S4"),
+                            "intake": _pair("S3", "S4"),
+                            "grids": [
+                                {
+                                    "id": "G1",
+                                    "name": "第一网格",
+                                    "grid_leader": _pair("S5", "S6"),
+                                    "buildings": [
+                                        {"id": "B1", "name": "阳光小区1号楼", "building_leader": _pair("S7", "S8")},
+                                        {"id": "B2", "name": "阳光小区2号楼", "building_leader": _pair("S8", "S7")},
+                                    ],
+                                    "segments": [
+                                        {
+                                            "id": "R1",
+                                            "name": "海曲东路东段",
+                                            "street_leader": _pair("S5", "S6"),
+                                            "shops": [
+                                                {
+                                                    "id": "P1",
+                                                    "name": "便民超市",
+                                                    "shop_leader": {"a": "S7", "b": "S8", "calendar": "standard"},
+                                                }
+                                            ],
+                                        }
+                                    ],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        },
+    }
+
+
+def _write_yaml(tmp_path: Path, doc: Any, name: str = "org.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _problems(call: Callable[[], object]) -> list[str]:
+    with pytest.raises(OrgFileError) as caught:
+        call()
+    return caught.value.problems
+
+
+# --- organisation files -------------------------------------------------------------------------
+
+
+def test_a_yaml_file_becomes_units_posts_staff_and_calendars(tmp_path: Path) -> None:
+    data = read_org_file(_write_yaml(tmp_path, _org()))
+    org = data.organisation
+    kinds = Counter(unit.kind for unit in org.units.values())
+    assert kinds == {
+        UnitKind.DISTRICT: 1,
+        UnitKind.STREET: 1,
+        UnitKind.COMMUNITY: 1,
+        UnitKind.GRID: 1,
+        UnitKind.BUILDING: 2,
+        UnitKind.SEGMENT: 1,
+        UnitKind.SHOP: 1,
+    }
+    assert org.units["P1"].parent_id == "R1"
+    post = org.posts["B2.building_leader"]
+    assert (post.kind, post.unit_id, post.holder_a, post.holder_b) == (PostKind.BUILDING_LEADER, "B2", "S8", "S7")
+    assert org.staff["S3"].phone == "13806330003"
+    assert org.default_intake_community == "C1"
+    assert data.calendar_names == {"late": "错时"}
+    assert set(data.calendars) == {"late", "standard"}  # "standard" is built in once named
+
+
+def test_the_calendar_of_a_post_is_its_own_else_its_units_nearest_else_the_default(tmp_path: Path) -> None:
+    doc = _org()
+    doc["district"]["streets"][0]["communities"][0].pop("calendar")
+    doc["district"]["streets"][0]["communities"][0]["grids"][0]["calendar"] = "late"
+    data = read_org_file(_write_yaml(tmp_path, doc))
+    assert data.calendar_for_post("B1.building_leader") == "late"  # from the grid
+    assert data.calendar_for_post("G1.grid_leader") == "late"
+    assert data.calendar_for_post("P1.shop_leader") == "standard"  # its own
+    assert data.calendar_for_post("C1.intake") == "standard"  # the default
+    with pytest.raises(NotFound, match=r"unknown post 'X\.intake'"):
+        data.calendar_for_post("X.intake")
+
+
+TOML = """
+default_intake_community = "C1"
+default_calendar = "standard"
+
+[calendars.late]
+name = "错时"
+workday = ["08:30-12:00", "14:00-21:00"]
+restday = []
+
+[[staff]]
+id = "S1"
+name = "王伟"
+phone = "13806330001"
+[[staff]]
+id = "S2"
+name = "李娜"
+phone = "13806330002"
+[[staff]]
+id = "S3"
+name = "张敏"
+phone = "13806330003"
+[[staff]]
+id = "S4"
+name = "刘洋"
+phone = "13806330004"
+[[staff]]
+id = "S5"
+name = "陈静"
+phone = "13806330005"
+[[staff]]
+id = "S6"
+name = "杨磊"
+phone = "13806330006"
+[[staff]]
+id = "S7"
+name = "赵勇"
+phone = "13806330007"
+[[staff]]
+id = "S8"
+name = "吴芳"
+phone = "13806330008"
+
+[district]
+id = "D"
+name = "东港区"
+
+[[district.streets]]
+id = "ST1"
+name = "秦楼街道"
+committee = { a = "S1", b = "S2" }
+
+[[district.streets.communities]]
+id = "C1"
+name = "海曲社区"
+calendar = "late"
+party = { a = "S1", b = "S2" }
+police = { a = "S3", b = "S4" }
+intake = { a = "S3", b = "S4" }
+
+[[district.streets.communities.grids]]
+id = "G1"
+name = "第一网格"
+grid_leader = { a = "S5", b = "S6" }
+buildings = [
+  { id = "B1", name = "阳光小区1号楼", building_leader = { a = "S7", b = "S8" } },
+  { id = "B2", name = "阳光小区2号楼", building_leader = { a = "S8", b = "S7" } },
+]
+
+[[district.streets.communities.grids.segments]]
+id = "R1"
+name = "海曲东路东段"
+street_leader = { a = "S5", b = "S6" }
+shops = [{ id = "P1", name = "便民超市", shop_leader = { a = "S7", b = "S8", calendar = "standard" } }]
+"""
+
+
+def test_toml_reads_the_same_as_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text(TOML, encoding="utf-8")
+    assert read_org_file(path) == read_org_file(_write_yaml(tmp_path, _org()))
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A change to the document at a dotted key path (``a.b[0].c``); ``None`` deletes the key."""
+
+    def change(doc: dict[str, Any]) -> None:
+        *parents, last = path.replace("[", ".[").split(".")
+        node: Any = doc
+        for part in parents:
+            node = node[int(part[1:-1])] if part.startswith("[") else node[part]
+        if value is None:
+            del node[last]
+        else:
+            node[last] = value
+
+    return change
+
+
+ORG_FILE_ERRORS = [
+    pytest.param(
+        _set(f"{BUILDING}.building_leader.b", "S9"),
+        f"{BUILDING}.building_leader.b: unknown staff 'S9'",
+        id="unknown-holder",
+    ),
+    pytest.param(
+        _set(f"{BUILDING}.building_leader", {"a": "S7"}),
+        f"{BUILDING}.building_leader.b: missing B holder",
+        id="no-b-holder",
+    ),
+    pytest.param(
+        _set(f"{GRID}.grid_leader", {"b": "S6"}),
+        f"{GRID}.grid_leader.a: missing A holder",
+        id="no-a-holder",
+    ),
+    pytest.param(
+        _set(f"{GRID}.grid_leader", _pair("S5", "S5")),
+        f"{GRID}.grid_leader: A and B holder are both 'S5'",
+        id="a-equals-b",
+    ),
+    pytest.param(
+        _set(f"{GRID}.buildings[1].id", "G1"),
+        f"{GRID}.buildings[1].id: duplicate unit id 'G1' (also at {GRID})",
+        id="duplicate-unit",
+    ),
+    pytest.param(
+        _set("staff[1].id", "S1"),
+        "staff[1].id: duplicate staff id 'S1' (also at staff[0])",
+        id="duplicate-staff",
+    ),
+    pytest.param(
+        _set(f"{COMMUNITY}.intake", None),
+        f"{COMMUNITY}: community 'C1' has no intake post",
+        id="community-without-intake",
+    ),
+    pytest.param(
+        _set(f"{COMMUNITY}.party", None),
+        f"{COMMUNITY}: community 'C1' has no party post",
+        id="community-without-party",
+    ),
+    pytest.param(
+        _set(f"{BUILDING}.shops", [{"id": "P9", "name": "店", "shop_leader": _pair("S7", "S8")}]),
+        f"{BUILDING}.shops: a shop cannot be inside a building",
+        id="parent-kind",
+    ),
+    pytest.param(
+        _set(f"{GRID}.party", _pair("S1", "S2")),
+        f"{GRID}.party: community_party is a post of a community, not of a grid",
+        id="post-on-wrong-unit",
+    ),
+    pytest.param(
+        _set(f"{GRID}.calendar", "night"),
+        f"{GRID}.calendar: unknown calendar 'night'",
+        id="unknown-calendar",
+    ),
+    pytest.param(
+        _set("calendars.late.workday", ["21:00-08:00"]),
+        "calendars.late: hours 'late', workday: '21:00-08:00' must end after it starts",
+        id="bad-hours",
+    ),
+    pytest.param(
+        _set(f"{GRID}.bulding_leader", _pair("S7", "S8")),
+        f"{GRID}.bulding_leader: unknown key; did you mean building_leader?",
+        id="typo",
+    ),
+    pytest.param(
+        _set("default_intake_community", "G1"),
+        "default_intake_community: 'G1' is not a community of this file",
+        id="default-intake-not-a-community",
+    ),
+    pytest.param(
+        _set(f"{BUILDING}.id", 101),
+        f"{BUILDING}.id: expected text, got the number 101; put it in quotes",
+        id="numeric-id",
+    ),
+    pytest.param(_set("staff[0].role", "boss"), "staff[0].role: 'boss' is not a role", id="bad-role"),
+    pytest.param(_set(f"{BUILDING}.lat", 135.4), f"{BUILDING}.lat: expected a number from -90 to 90", id="lat"),
+    pytest.param(_set("district", None), "district: missing", id="no-district"),
+    pytest.param(_set(f"{GRID}.name", None), f"{GRID}.name: missing", id="no-name"),
+    pytest.param(_set(f"{GRID}.id", "G" * 65), f"{GRID}.id: longer than 64 characters", id="long-id"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), ORG_FILE_ERRORS)
+def test_each_mistake_is_named_with_file_and_key_path(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    doc = _org()
+    change(doc)
+    path = _write_yaml(tmp_path, doc)
+    problems = _problems(lambda: read_org_file(path))
+    assert f"{path}: {message}" in [p[: len(f"{path}: {message}")] for p in problems], problems
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    doc = _org()
+    for change in (
+        _set(f"{BUILDING}.building_leader.b", "S9"),
+        _set(f"{COMMUNITY}.intake", None),
+        _set("staff[0].role", "boss"),
+    ):
+        change(doc)
+    problems = _problems(lambda: read_org_file(_write_yaml(tmp_path, doc)))
+    assert len(problems) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("org.yaml", "district:\n  id: D\n  name: [东港区\n", "line 4, column 1"),
+        ("org.yaml", "district:\n  id: D\n  id: E\n", "line 3, column 3: duplicate key 'id'"),
+        ("org.toml", 'default_calendar = "a"\ndistrict = {\n', "line 2"),
+        ("org.yaml", "- just\n- a list\n", "top level: expected a mapping"),
+        ("org.json", "{}", "unknown file type"),
+    ],
+)
+def test_unreadable_files_name_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(lambda: read_org_file(path))
+    assert problems[0].startswith(f"{path}: ")
+    assert message in problems[0]
+
+
+# --- rosters ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> OrgData:
+    return read_org_file(_write_yaml(tmp_path, _org(), "base.yaml"))
+
+
+def _write_csv(tmp_path: Path, text: str, *, bom: bool = False) -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def test_a_csv_roster_with_bom_and_chinese_headers_changes_holders_and_adds_staff(
+    tmp_path: Path, base: OrgData
+) -> None:
+    path = _write_csv(
+        tmp_path,
+        "岗位,单位编号,AB岗,工号,姓名,电话\r\n楼长,B1,B,S20,孙丽,13906339999\r\n网格长,G1,A,S7,,\r\n,,,,,\r\n受理岗,C1,b,S5,陈静,\r\n",
+        bom=True,
+    )
+    data = read_roster(path, base)
+    posts = data.organisation.posts
+    assert (posts["B1.building_leader"].holder_a, posts["B1.building_leader"].holder_b) == ("S7", "S20")
+    assert (posts["G1.grid_leader"].holder_a, posts["G1.grid_leader"].holder_b) == ("S7", "S6")
+    assert data.organisation.staff["S20"].name == "孙丽"
+    assert data.organisation.staff["S20"].phone == "13906339999"
+    assert posts["C1.intake"].holder_b == "S5"
+    assert data.organisation.units == base.organisation.units
+    assert data.calendars == base.calendars
+
+
+def test_english_headers_may_carry_a_hint_and_new_posts_need_both_holders(tmp_path: Path, base: OrgData) -> None:
+    path = _write_csv(
+        tmp_path,
+        "post_kind,unit_id,Slot (A/B),staff_id,name,phone,role\n"
+        "building_leader,B1,A,S1,,,\n"
+        "community_police,C1,A,S5,,,supervisor\n",
+    )
+    data = read_roster(path, base)
+    assert data.organisation.posts["B1.building_leader"].holder_a == "S1"
+    assert data.organisation.staff["S5"].role is Role.SUPERVISOR
+
+
+def test_an_xlsx_roster_reads_its_first_sheet_with_numbers_as_text(tmp_path: Path, base: OrgData) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["岗位", "单位编号", "AB岗", "工号", "姓名", "电话"])
+    sheet.append(["店长", "P1", "A", "S30", "周杰", 13906331234])
+    sheet.append(["店长", "P1", "B", "S7", None, None])
+    workbook.create_sheet("备注").append(["ignored"])
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    data = read_roster(path, base)
+    post = data.organisation.posts["P1.shop_leader"]
+    assert (post.holder_a, post.holder_b, post.calendar_id) == ("S30", "S7", "standard")
+    assert data.organisation.staff["S30"].phone == "13906331234"
+
+
+ROSTER_ERRORS = [
+    pytest.param("楼长,B9,A,S1,,", "row 2, column 单位编号: unknown unit 'B9'", id="unknown-unit"),
+    pytest.param("院长,B1,A,S1,,", "row 2, column 岗位: unknown post kind '院长'", id="unknown-kind"),
+    pytest.param("楼长,B1,C,S1,,", "row 2, column AB岗: 'C' is not A or B", id="bad-slot"),
+    pytest.param(
+        "网格长,B1,A,S1,,", "row 2, column 岗位: B1 is a building (楼院); a grid_leader post", id="wrong-unit"
+    ),
+    pytest.param("街长,R1,A,S40,,", "row 2, column 工号: new staff 'S40' needs a name", id="nameless-new-staff"),
+    pytest.param("楼长,B1,B,S7,,", "row 2: S7 would hold both A and B of B1.building_leader", id="a-equals-b"),
+    pytest.param("楼长,B1,,S1,,", "row 2, column AB岗: '' is not A or B", id="empty-slot"),
+    pytest.param("楼长,B1,A,,,", "row 2, column 工号: expected a staff id of 1 to 64 characters", id="no-staff"),
+    pytest.param(f"楼长,B1,A,S1,,{'1' * 40}", "row 2, column 电话: longer than 32 characters", id="long-phone"),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), ROSTER_ERRORS)
+def test_roster_mistakes_name_file_row_and_column(tmp_path: Path, base: OrgData, row: str, message: str) -> None:
+    path = _write_csv(tmp_path, f"岗位,单位编号,AB岗,工号,姓名,电话\n{row}\n")
+    problems = _problems(lambda: read_roster(path, base))
+    assert any(p.startswith(f"{path}: {message}") for p in problems), problems
+
+
+def test_a_new_post_left_without_b_is_refused(tmp_path: Path, base: OrgData) -> None:
+    doc = _org()
+    _set(f"{GRID}.buildings[1].building_leader", None)(doc)
+    base = read_org_file(_write_yaml(tmp_path, doc, "base2.yaml"))
+    path = _write_csv(tmp_path, "岗位,单位编号,AB岗,工号\n楼长,B2,A,S1\n")
+    problems = _problems(lambda: read_roster(path, base))
+    assert problems == [f"{path}: row 2: new post B2.building_leader has no B holder: give rows for A and B"]
+
+
+def test_a_slot_given_twice_to_different_people_is_refused(tmp_path: Path, base: OrgData) -> None:
+    path = _write_csv(tmp_path, "岗位,单位编号,AB岗,工号\n楼长,B1,A,S1\n楼长,B1,A,S2\n")
+    problems = _problems(lambda: read_roster(path, base))
+    assert problems == [f"{path}: row 3, column 工号: A of B1.building_leader is already S1 (row 2)"]
+
+
+def test_a_roster_without_required_columns_is_refused(tmp_path: Path, base: OrgData) -> None:
+    path = _write_csv(tmp_path, "岗位,单位编号,工号\n楼长,B1,S1\n")
+    problems = _problems(lambda: read_roster(path, base))
+    assert problems == [f"{path}: row 1: missing column slot (AB岗)"]
+
+
+def test_files_are_read_in_order_and_all_their_problems_reported(tmp_path: Path) -> None:
+    org = _write_yaml(tmp_path, _org())
+    roster = _write_csv(tmp_path, "岗位,单位编号,AB岗,工号\n楼长,B1,A,S2\n")
+    data = read_sources([org, roster], OrgData())
+    assert data.organisation.posts["B1.building_leader"].holder_a == "S2"
+    broken = _write_yaml(tmp_path, {"district": {"id": "D"}}, "broken.yaml")
+    bad_roster = tmp_path / "bad.csv"
+    bad_roster.write_text("岗位,单位编号,AB岗,工号\n楼长,B9,A,S2\n", encoding="utf-8")
+    problems = _problems(lambda: read_sources([org, broken, bad_roster], OrgData()))
+    assert [p.split(":")[0] for p in problems] == [str(broken), str(bad_roster)]
+
+
+# --- the demo district --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> OrgData:
+    return read_org_file(DEMO_ORG_FILE)
+
+
+def test_the_shipped_demo_file_is_what_the_generator_makes() -> None:
+    assert DEMO_ORG_FILE.read_text(encoding="utf-8") == render_demo(), (
+        "regenerate: python -m ticketing.demo.district > ticketing/demo/district.yaml"
+    )
+
+
+def test_the_demo_district_is_shaped_like_the_seed(demo: OrgData) -> None:
+    org = demo.organisation
+    kinds = Counter(unit.kind for unit in org.units.values())
+    assert kinds[UnitKind.STREET] == 2
+    assert kinds[UnitKind.COMMUNITY] >= 4
+    assert kinds[UnitKind.GRID] >= 12
+    assert kinds[UnitKind.BUILDING] >= 120
+    assert kinds[UnitKind.SEGMENT] and kinds[UnitKind.SHOP]
+    posts = Counter(post.unit_id for post in org.posts.values())
+    assert all(posts[unit.id] for unit in org.units.values() if unit.kind is not UnitKind.DISTRICT)
+    assert all(post.holder_a != post.holder_b for post in org.posts.values())
+    assert len({member.name for member in org.staff.values()}) == len(org.staff)
+    staggered = {unit.id for unit in org.units.values() if unit.calendar_id == "staggered"}
+    assert 0 < len(staggered) < kinds[UnitKind.COMMUNITY]
+    for unit in org.units.values():
+        assert 35.0 < (unit.lat or 0) < 35.8 and 119.2 < (unit.lon or 0) < 119.8, unit
+
+
+def test_demo_supervisors_are_the_committee_and_party_holders_and_there_is_one_admin(demo: OrgData) -> None:
+    org = demo.organisation
+    roles = {member.id: member.role for member in org.staff.values()}
+    supervising = {
+        holder
+        for post in org.posts.values()
+        if post.kind in (PostKind.STREET_COMMITTEE, PostKind.COMMUNITY_PARTY)
+        for holder in (post.holder_a, post.holder_b)
+    }
+    assert {sid for sid, role in roles.items() if role is Role.SUPERVISOR} == supervising
+    assert [sid for sid, role in roles.items() if role is Role.ADMIN] == ["S0001"]
+
+
+def test_demo_routing_inside_and_outside_compounds(demo: OrgData) -> None:
+    org = demo.organisation
+    building, shop, property_office = "B01010103", "P01010104", "P01010101"
+    assert org.post_for(PostKind.BUILDING_LEADER, building).id == "B01010103.building_leader"
+    assert org.post_for(PostKind.GRID_LEADER, building).id == "G010101.grid_leader"
+    assert org.post_for(PostKind.COMMUNITY_PARTY, building).id == "C0101.community_party"
+    assert org.post_for(PostKind.STREET_COMMITTEE, building).id == "ST01.street_committee"
+    assert org.post_for(PostKind.SHOP_LEADER, shop).id == "P01010104.shop_leader"
+    assert org.post_for(PostKind.STREET_LEADER, shop).id == "R01010102.street_leader"
+    assert org.post_for(PostKind.STREET_LEADER, property_office) is None  # inside the compound
+    assert org.post_for(PostKind.GRID_LEADER, property_office).id == "G010101.grid_leader"
+    assert org.intake_post("G020302").id == "C0203.intake"
+    assert org.intake_post(None).id == "C0101.intake"
+    assert org.default_intake_community == "C0101"
+    assert demo.calendar_for_post("B01010103.building_leader") == "staggered"
+    assert demo.calendar_for_post("B01020101.building_leader") == "standard"

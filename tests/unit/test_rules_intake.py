@@ -1,0 +1,147 @@
+"""Intake: where a new request lands, who holds it, when it must be acknowledged, what is refused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from district import (
+    BUILDING_1,
+    GRID_1,
+    INTAKE_1,
+    SHOP_LEADER,
+    STREET_LEADER,
+    District,
+    a,
+    cst,
+)
+
+from ticketing.domain.errors import InvalidInput, NotFound
+from ticketing.domain.rules import MAX_DESCRIPTION
+from ticketing.domain.ticket import Channel, Event, Notice
+from ticketing.domain.workflow import Clock
+
+
+@pytest.fixture
+def d() -> District:
+    return District()
+
+
+@pytest.mark.parametrize(
+    ("location", "category", "workflow", "post", "tier", "due"),
+    [
+        pytest.param("b1", "property_repair", "general", BUILDING_1, 0, cst(3, 2, 11), id="building-leader"),
+        pytest.param("shop1", "shop_complaint", "outside", SHOP_LEADER, 0, cst(3, 2, 11), id="shop-leader"),
+        # A segment has no shop leader: the outside chain starts at its street leader (4h: 09–12, 13:30–14:30).
+        pytest.param("seg1", "street_order", "outside", STREET_LEADER, 1, cst(3, 2, 14, 30), id="street-leader"),
+        # Disputes go to the grid leader, who works 14:00–21:00: 1h after Monday 09:00 is 15:00.
+        pytest.param("b1", "neighbour_dispute", "dispute", GRID_1, 0, cst(3, 2, 15), id="dispute-grid-leader"),
+    ],
+)
+def test_routes_to_the_first_tier_with_a_post_for_the_location(
+    d: District, location: str, category: str, workflow: str, post: str, tier: int, due: datetime
+) -> None:
+    ticket, outcome = d.open_with_outcome(location, category)
+
+    assert (ticket.workflow, ticket.state, ticket.post_id, ticket.tier) == (workflow, "new", post, tier)
+    assert ticket.holder_id == a(post)
+    assert (ticket.clock, ticket.due_at) == (Clock.ACKNOWLEDGE, due)
+    assert ticket.first_responder_id is None
+    assert (ticket.street_id, ticket.community_id, ticket.grid_id) == ("st1", "c1", "g1")
+    assert outcome.notices == [Notice(a(post), Event.ASSIGNED)]
+    assert outcome.deadline_changed
+    [entry] = outcome.entries
+    assert (entry.action, entry.actor_id, entry.from_state, entry.to_state) == ("open", None, None, "new")
+    assert (entry.post_id, entry.tier, entry.reason) == (post, tier, "channel web")
+
+
+def test_without_a_location_it_goes_to_the_default_communitys_intake_post(d: District) -> None:
+    ticket = d.open(location=None)
+
+    assert (ticket.workflow, ticket.post_id, ticket.holder_id) == ("general", INTAKE_1, a(INTAKE_1))
+    assert (ticket.location_id, ticket.community_id, ticket.street_id, ticket.grid_id) == (None, "c1", "st1", None)
+    assert ticket.due_at == cst(3, 2, 11)
+
+
+def test_a_location_in_the_other_community_stays_there(d: District) -> None:
+    ticket = d.open(location="b2")
+
+    assert (ticket.post_id, ticket.community_id, ticket.grid_id) == ("b2:building_leader", "c2", "g2")
+
+
+def test_unknown_location_id_is_not_found(d: District) -> None:
+    with pytest.raises(NotFound, match="unknown location 'b99'"):
+        d.open(location="b99")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"description": "   "}, "description: say what the problem is"),
+        ({"description": "漏" * (MAX_DESCRIPTION + 1)}, f"description: at most {MAX_DESCRIPTION} characters"),
+        ({"contact_phone": "call me"}, "contact_phone: 'call me' is not a phone number"),
+        ({"contact_phone": "1234"}, "contact_phone: '1234' is not a phone number"),
+        ({"lat": 35.42}, "lat/lon: give both coordinates or neither"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(d: District, change: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(")):
+        d.submit(d.intake(**change))  # type: ignore[arg-type]
+
+
+def test_a_description_is_trimmed_and_phone_numbers_may_have_dashes_and_a_plus(d: District) -> None:
+    ticket, _ = d.submit(d.intake(description="  门禁坏了 ", contact_phone="+86 139-1234-5678", lat=35.4, lon=119.5))
+
+    assert ticket.description == "门禁坏了"
+    assert (ticket.lat, ticket.lon) == (35.4, 119.5)
+
+
+def test_a_walk_in_makes_the_registering_staffer_first_responder_with_their_post(d: District) -> None:
+    ticket, outcome = d.open_with_outcome("b1", registrar=a(INTAKE_1))
+
+    assert ticket.channel is Channel.WALK_IN
+    assert (ticket.first_responder_id, ticket.first_responder_post_id) == (a(INTAKE_1), INTAKE_1)
+    assert (ticket.post_id, ticket.holder_id) == (BUILDING_1, a(BUILDING_1))
+    [entry] = outcome.entries
+    assert (entry.actor_id, entry.reason) == (a(INTAKE_1), f"channel walk_in, registered by {a(INTAKE_1)}")
+
+
+def test_a_phone_request_registered_by_the_holder_of_the_receiving_post_keeps_that_post(d: District) -> None:
+    ticket, _ = d.submit(d.intake("b1", channel=Channel.PHONE), registrar=a(BUILDING_1))
+
+    assert (ticket.first_responder_id, ticket.first_responder_post_id) == (a(BUILDING_1), BUILDING_1)
+
+
+@pytest.mark.parametrize(
+    ("channel", "registrar"),
+    [(Channel.WEB, a(INTAKE_1)), (Channel.API, a(INTAKE_1)), (Channel.WALK_IN, None), (Channel.PHONE, None)],
+)
+def test_only_phone_and_walk_in_requests_have_a_registrar(d: District, channel: Channel, registrar: str | None) -> None:
+    with pytest.raises(InvalidInput, match="phone and walk-in requests are registered by a staff member"):
+        d.submit(d.intake(channel=channel), registrar=registrar)
+
+
+def test_an_unknown_registrar_is_not_found(d: District) -> None:
+    with pytest.raises(NotFound, match="unknown staff member 'ghost'"):
+        d.submit(d.intake(channel=Channel.WALK_IN), registrar="ghost")
+
+
+def test_the_acknowledge_deadline_counts_working_time_over_the_weekend(d: District) -> None:
+    # Friday 16:30 + 2h: one hour to 17:30, one more from Monday 08:30.
+    ticket = d.open("b1", at=cst(2, 27, 16, 30))
+
+    assert ticket.due_at == cst(3, 2, 9, 30)
+
+
+def test_the_acknowledge_deadline_skips_a_public_holiday(d: District) -> None:
+    # Qingming: Saturday 4 to Monday 6 April 2026 off.
+    ticket = d.open("b1", at=cst(4, 3, 16, 30))
+
+    assert ticket.due_at == cst(4, 7, 9, 30)
+
+
+def test_a_request_outside_working_hours_starts_counting_at_the_next_segment(d: District) -> None:
+    ticket = d.open("b1", at=cst(3, 2, 12, 30))
+
+    assert ticket.due_at == cst(3, 2, 15, 30)
+    assert ticket.created_at == cst(3, 2, 12, 30)

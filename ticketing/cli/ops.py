@@ -71,7 +71,8 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
     loaded = load_demo(obj.ticketing)
     click.echo(summary_text(loaded.org))
     if loaded.tickets_opened:
-        click.echo(f"demo tickets: {loaded.tickets_opened} opened; the sweep fired {loaded.deadlines_fired} deadline(s)")
+        opened, fired = loaded.tickets_opened, loaded.deadlines_fired
+        click.echo(f"demo tickets: {opened} opened; the sweep fired {fired} deadline(s)")
     else:
         click.echo("demo tickets already loaded: nothing to do")
     if not load_only:

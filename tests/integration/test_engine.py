@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, Table, func, select
+from sqlalchemy.exc import StatementError
 
 from ticketing.db import tickets as store
-from ticketing.db.schema import deadlines, history, notifications, tickets
+from ticketing.db.schema import absences, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ticketing.domain.ticket import Outcome, Ticket
 from ticketing.services import Ticketing
@@ -205,3 +206,15 @@ def test_listing_serves_queues_and_the_accountable_list(service: Ticketing) -> N
     assert [t.number for t in accountable] == [mine.number]
     assert [t.number for t in service.list_tickets(post_id="G010101.grid_leader")] == [mine.number]
     assert service.state_counts()["new"] == 2
+
+
+def test_the_time_column_refuses_naive_values_and_returns_utc(service: Ticketing, engine: Engine) -> None:
+    with pytest.raises(StatementError, match="must carry a time zone"), engine.begin() as conn:
+        conn.execute(
+            absences.insert().values(staff_id="S0013", starts_at=datetime(2026, 11, 23, 9), ends_at=MONDAY, reason="x")
+        )
+    with engine.begin() as conn:
+        conn.execute(absences.insert().values(staff_id="S0013", starts_at=MONDAY, ends_at=MONDAY, reason="x"))
+    with engine.connect() as conn:
+        stored = conn.execute(select(absences.c.starts_at)).scalar_one()
+    assert stored == MONDAY and stored.utcoffset() == timedelta(0) and stored.hour == 1

@@ -17,6 +17,7 @@ tests fill.  Time is always given: 2026-03-02 is a Monday.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -142,7 +143,8 @@ class District:
 
     org: Organisation = field(default_factory=build_org)
     absences: dict[str, list[Absence]] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    world: World = field(init=False)
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         holidays = Holidays()
@@ -162,6 +164,7 @@ class District:
             self.absences.setdefault(staff_id, []).append(Absence(None, staff_id, since, until, "年假"))
 
     def back(self, staff_id: str) -> None:
+        """End every absence of a holder."""
         self.absences.pop(staff_id, None)
 
     def intake(

@@ -8,6 +8,7 @@ import pytest
 from district import (
     BUILDING_1,
     GRID_1,
+    INTAKE_1,
     MONDAY,
     PARTY_1,
     SUPERVISOR,
@@ -56,7 +57,7 @@ def test_with_both_holders_away_the_ticket_escalates_at_once(d: District) -> Non
     assert both_absent.post_id == BUILDING_1
     assert both_absent.reason == (f"both holders of post {BUILDING_1} (A {a(BUILDING_1)}, B {b(BUILDING_1)}) are away")
     assert (escalate.from_state, escalate.to_state, escalate.tier, escalate.post_id) == ("new", "new", 1, GRID_1)
-    assert escalate.reason == "tier 2: grid_leader"
+    assert escalate.reason == "up the chain to grid_leader"
     assert outcome.notices == [Notice(a(GRID_1), Event.ASSIGNED)]
 
 
@@ -96,7 +97,7 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.overdue) == ("new", 2, PARTY_1, True)
     assert (ticket.clock, ticket.due_at) == (None, None)
     assert actions(top.entries) == ["overdue"]
-    assert top.entries[0].reason == "top of the chain: supervision (督办)"
+    assert top.entries[0].reason == "deadline passed at the top of the chain (超期督办)"
     assert top.notices == [Notice(a(PARTY_1), Event.OVERDUE), Notice(SUPERVISOR, Event.OVERDUE)]
 
 
@@ -166,7 +167,7 @@ def test_covering_with_both_holders_away_climbs_the_chain(d: District) -> None:
 
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.holder_id) == ("new", 1, GRID_1, a(GRID_1))
     assert ticket.due_at == cst(3, 3, 18)
-    assert actions(outcome.entries) == ["escalate"]
+    assert actions(outcome.entries) == ["both_absent", "escalate"]
     assert Notice(a(BUILDING_1), Event.ESCALATED) in outcome.notices  # the first responder is told
 
 
@@ -186,3 +187,38 @@ def test_a_closed_ticket_is_not_handed_over(d: District) -> None:
 
     assert rules.cover_absence(d.world, ticket, a(BUILDING_1), "年假", cst(3, 3, 8)).entries == []
     assert ticket.holder_id == a(BUILDING_1)
+
+
+def test_an_intake_ticket_nobody_takes_climbs_to_the_community_party_organisation(d: District) -> None:
+    ticket = d.open(location=None)
+    d.expire(ticket)
+    assert ticket.holder_id == b(INTAKE_1)
+
+    outcome = d.expire(ticket)
+
+    assert (ticket.state, ticket.tier, ticket.post_id, ticket.holder_id) == ("new", 2, PARTY_1, a(PARTY_1))
+    assert outcome.entries[-1].reason == "up the chain to community_party"
+
+
+def test_with_everyone_up_the_chain_away_the_ticket_waits_at_the_top_for_the_supervisors(d: District) -> None:
+    d.away(*(holder for post in (BUILDING_1, GRID_1, PARTY_1) for holder in (a(post), b(post))))
+
+    ticket, outcome = d.open_with_outcome("b1")
+
+    assert actions(outcome.entries) == [
+        "open",
+        "both_absent",
+        "escalate",
+        "both_absent",
+        "escalate",
+        "both_absent",
+    ]
+    assert (ticket.state, ticket.post_id, ticket.holder_id, ticket.overdue) == ("new", PARTY_1, None, False)
+    assert (ticket.clock, ticket.due_at) == (Clock.ACKNOWLEDGE, cst(3, 3, 17, 30))
+    # Nobody is present to take it, but no deadline has passed: supervisors must find cover, it is not overdue.
+    assert outcome.notices == [Notice(a(PARTY_1), Event.UNSTAFFED), Notice(SUPERVISOR, Event.UNSTAFFED)]
+
+    d.back(a(PARTY_1))
+    rules.hand_back(d.world, ticket, a(PARTY_1), cst(3, 3, 8, 30))
+
+    assert ticket.holder_id == a(PARTY_1)

@@ -132,7 +132,7 @@ def test_a_long_realistic_life_leaves_a_complete_history(d: District) -> None:
 
     bl, gl = BUILDING_1, GRID_1
     assert _rows(history) == [
-        ("open", a(INTAKE_1), None, "new", 0, bl, None),
+        ("open", a(INTAKE_1), None, "new", 0, bl, a(bl)),
         ("handover", None, "new", "new", 0, bl, b(bl)),
         ("acknowledge", b(bl), "new", "in_progress", 0, bl, b(bl)),
         ("pause", b(bl), "in_progress", "waiting_resident", 0, bl, b(bl)),
@@ -156,7 +156,7 @@ def test_a_long_realistic_life_leaves_a_complete_history(d: District) -> None:
         "已协调物业更换",
         "not reached (attempt 1). 无人接听",
         "unsatisfied. 晚上还是不亮",
-        "+1d to 2026-03-12T13:00:00+00:00: 需采购配件",  # grid hours: Wednesday 21:00 + 1 working day, in UTC
+        "resolve deadline +1d: 需采购配件",
         "配件已换",
         "satisfied",
     ]

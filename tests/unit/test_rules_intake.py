@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -85,8 +87,19 @@ def test_unknown_location_id_is_not_found(d: District) -> None:
     ],
 )
 def test_bad_input_is_refused_naming_the_field(d: District, change: dict[str, object], message: str) -> None:
-    with pytest.raises(InvalidInput, match=message.replace("(", r"\(")):
-        d.submit(d.intake(**change))  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        d.submit(replace(d.intake(), **change))
+
+
+def test_every_problem_of_a_request_is_named_at_once(d: District) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        d.submit(replace(d.intake(), description="", contact_phone="", lon=119.5))
+
+    assert [problem.split(":")[0] for problem in str(refused.value).split("; ")] == [
+        "description",
+        "contact_phone",
+        "lat/lon",
+    ]
 
 
 def test_a_description_is_trimmed_and_phone_numbers_may_have_dashes_and_a_plus(d: District) -> None:
@@ -145,3 +158,8 @@ def test_a_request_outside_working_hours_starts_counting_at_the_next_segment(d: 
 
     assert ticket.due_at == cst(3, 2, 15, 30)
     assert ticket.created_at == cst(3, 2, 12, 30)
+
+
+def test_a_category_the_workflow_does_not_serve_is_refused(d: District) -> None:
+    with pytest.raises(InvalidInput, match="category 'neighbour_dispute' is not served by workflow 'general'"):
+        d.submit(replace(d.intake("b1"), category="neighbour_dispute"))

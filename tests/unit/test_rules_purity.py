@@ -21,7 +21,10 @@ def imported_names(source: str) -> list[str]:
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = list(PACKAGE[: len(PACKAGE) + 1 - node.level]) if node.level else []
-            names.append(".".join([*base, node.module] if node.module else base))
+            if node.module:
+                names.append(".".join([*base, node.module]))
+            else:  # ``from . import rules``: each name is a module of that package
+                names += [".".join([*base, alias.name]) for alias in node.names]
     return names
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 
-from ticketing.domain.errors import NotFound
+from ticketing.domain.errors import InvalidInput, NotFound
 from ticketing.domain.org import Organisation, UnitKind
 
 MAX_DISTANCE_M = 300.0
 PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SHOP, UnitKind.SEGMENT)
+ROUTABLE_KINDS = (*PLACE_KINDS, UnitKind.GRID, UnitKind.COMMUNITY)
 EARTH_RADIUS_M = 6_371_000.0
 
 
@@ -23,8 +24,14 @@ def locate(
 ) -> str | None:
     """The unit id for a request's location, or None when nothing matches."""
     if location_id:
-        if location_id not in org.units:
+        unit = org.units.get(location_id)
+        if unit is None:
             raise NotFound(f"unknown location {location_id!r}: give a building, shop or street segment id")
+        if unit.kind not in ROUTABLE_KINDS:
+            raise InvalidInput(
+                f"{location_id!r} is a {unit.kind.value}, too wide to route: give a building, shop, street segment, "
+                "grid or community id"
+            )
         return location_id
     if address.strip():
         found = by_address(org, address)

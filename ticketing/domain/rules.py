@@ -102,10 +102,15 @@ def open_ticket(
     if problems := intake.problems():
         raise InvalidInput("; ".join(problems))
     if (intake.channel in STAFF_CHANNELS) != (registrar_id is not None):
-        raise InvalidInput("phone and walk-in requests are registered by a staff member (--as); web ones are not")
+        raise InvalidInput("phone and walk-in requests are registered by a staff member; web and API ones are not")
     if registrar_id is not None:
         _staff(world, registrar_id)
-    spec = world.workflows[intake.workflow]
+    spec = world.workflows.get(intake.workflow)
+    if spec is None:
+        raise NotFound(f"no workflow {intake.workflow!r}; workflows: {', '.join(world.workflows)}")
+    if intake.category not in {category.code for category in spec.categories}:
+        codes = ", ".join(category.code for category in spec.categories)
+        raise InvalidInput(f"category {intake.category!r} is not served by workflow {spec.name!r} ({codes})")
     place = _first_place(world, spec, intake.location_id)
     org = world.org
     area = intake.location_id or place.unit_id
@@ -138,6 +143,7 @@ def open_ticket(
     if registrar_id is not None:
         _become_first_responder(world, ticket, registrar_id)
     reason = f"channel {intake.channel.value}" + (f", registered by {registrar_id}" if registrar_id else "")
+    ticket.holder_id = on_duty_holder(place.post, now, world.absent)
     outcome.record(ticket, now, registrar_id, "open", None, reason)
     _place_holder(world, ticket, now, outcome, prefer=None)
     return ticket, outcome
@@ -301,32 +307,45 @@ def _place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome,
             ticket, now, None, "both_absent", ticket.state, f"both holders of {_holders_text(post)} are away"
         )
         if not _climb(world, ticket, now, outcome):
+            _unstaffed(world, ticket, now, outcome)
             _start_clock(world, ticket, now)
             return
 
 
 def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> bool:
-    """Move to the next tier with a post for the ticket; at the top, mark it overdue (超期)."""
+    """Move to the next tier with a post for the ticket; False at the top of the chain."""
     spec = world.spec(ticket)
     if not _can(spec, ticket.state, Action.ESCALATE):
         return False
     area = ticket.location_id or ticket.community_id
     placement = next_placement(world.org, [t.post_kind for t in spec.chain], area, ticket.tier) if area else None
     if placement is None:
-        if not ticket.overdue:
-            ticket.overdue = True
-            outcome.record(ticket, now, None, "overdue", ticket.state, "top of the chain: supervision (督办)")
-            for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
-                outcome.notify(recipient, Event.OVERDUE)
         return False
     previous = _fire(world, ticket, Action.ESCALATE, ActionContext())
     ticket.tier = placement.tier
     ticket.post_id = placement.post.id
-    ticket.holder_id = None
+    ticket.holder_id = on_duty_holder(placement.post, now, world.absent)
     ticket.updated_at = now
-    outcome.record(ticket, now, None, "escalate", previous, f"tier {placement.tier + 1}: {placement.post.kind.value}")
+    outcome.record(ticket, now, None, "escalate", previous, f"up the chain to {placement.post.kind.value}")
     outcome.notify(ticket.first_responder_id, Event.ESCALATED)
     return True
+
+
+def _mark_overdue(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """A deadline passed at the top of the chain: supervision (督办) takes over."""
+    ticket.clock = ticket.due_at = None
+    if ticket.overdue:
+        return
+    ticket.overdue = True
+    outcome.record(ticket, now, None, "overdue", ticket.state, "deadline passed at the top of the chain (超期督办)")
+    for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
+        outcome.notify(recipient, Event.OVERDUE)
+
+
+def _unstaffed(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """Nobody can take the ticket at the top post: supervisors must find cover (缺岗不缺位)."""
+    for recipient in _supervisors(world, ticket, now):
+        outcome.notify(recipient, Event.UNSTAFFED)
 
 
 def _can(spec: WorkflowSpec, state: str, action: Action) -> bool:
@@ -365,7 +384,7 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
     if _climb(world, ticket, now, outcome):
         _place_holder(world, ticket, now, outcome, prefer=None)
     else:
-        ticket.clock = ticket.due_at = None
+        _mark_overdue(world, ticket, now, outcome)
     return outcome
 
 
@@ -543,9 +562,7 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
     ticket.due_at = world.calendar_for(_calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    outcome.record(
-        ticket, now, actor, "extend", ticket.state, f"+{by} to {ticket.due_at.isoformat()}: {reason.strip()}"
-    )
+    outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason.strip()}")
     return outcome
 
 
@@ -566,10 +583,12 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
         outcome.notify(other, Event.HANDED_OVER)
         return outcome
     outcome.deadline_changed = True
+    ticket.holder_id = None
+    outcome.record(ticket, now, None, "both_absent", ticket.state, f"both holders of {_holders_text(post)} are away")
     if _climb(world, ticket, now, outcome):
         _place_holder(world, ticket, now, outcome, prefer=None)
     else:
-        ticket.holder_id = None
+        _unstaffed(world, ticket, now, outcome)
     return outcome
 
 

@@ -36,7 +36,7 @@ class Event(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     CALLBACK_OVERDUE = "callback_overdue"
-    CLOSED = "closed"
+    UNSTAFFED = "unstaffed"
 
 
 @dataclass(slots=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -13,8 +16,11 @@ from ticketing.cli import cli
 MONDAY = "2026-11-23T09:00"
 
 
+Run = Callable[..., Result]
+
+
 @pytest.fixture
-def run(engine: Engine, database_url: str):  # noqa: ANN201 - returns the runner function
+def run(engine: Engine, database_url: str) -> Run:
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
@@ -24,18 +30,40 @@ def run(engine: Engine, database_url: str):  # noqa: ANN201 - returns the runner
     return invoke
 
 
-def _json(result: Result) -> dict:
+def _open(run: Run, *extra: str) -> dict[str, Any]:
+    """Open a sanitation request at 阳光小区4号楼 on Monday morning, as JSON."""
+    return _json(
+        run(
+            "tickets",
+            "open",
+            "--category",
+            "sanitation",
+            "--description",
+            "垃圾未清运",
+            "--phone",
+            "13806331234",
+            "--location",
+            "B01010104",
+            "--now",
+            MONDAY,
+            "--json",
+            *extra,
+        )
+    )
+
+
+def _json(result: Result) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def test_init_reports_the_database_and_workflows(run) -> None:  # noqa: ANN001
+def test_init_reports_the_database_and_workflows(run: Run) -> None:
     result = run("init")
     assert result.exit_code == 0
     assert "workflows: dispute, general, outside" in result.stdout
 
 
-def test_demo_loads_tickets_in_every_state_once(run) -> None:  # noqa: ANN001
+def test_demo_loads_tickets_in_every_state_once(run: Run) -> None:
     listed = json.loads(run("tickets", "list", "--limit", "500", "--json").stdout)
     states = {t["state"] for t in listed}
     assert states >= {
@@ -54,7 +82,7 @@ def test_demo_loads_tickets_in_every_state_once(run) -> None:  # noqa: ANN001
     assert len(json.loads(run("tickets", "list", "--limit", "500", "--json").stdout)) == len(listed)
 
 
-def test_a_walk_in_request_through_to_callback(run) -> None:  # noqa: ANN001
+def test_a_walk_in_request_through_to_callback(run: Run) -> None:
     opened = _json(
         run(
             "tickets",
@@ -119,7 +147,7 @@ def test_a_walk_in_request_through_to_callback(run) -> None:  # noqa: ANN001
     assert history[0]["at"] == "2026-11-23T09:00:00+08:00"
 
 
-def test_errors_go_to_stderr_with_exit_code_1(run) -> None:  # noqa: ANN001
+def test_errors_go_to_stderr_with_exit_code_1(run: Run) -> None:
     missing = run("tickets", "show", "000000-000000")
     assert missing.exit_code == 1 and "no ticket" in missing.stderr and missing.stdout == ""
     transfer = run("tickets", "act", "1", "transfer", "--as", "S0013")
@@ -128,48 +156,16 @@ def test_errors_go_to_stderr_with_exit_code_1(run) -> None:  # noqa: ANN001
     assert close.exit_code == 1 and "callback" in close.stderr
 
 
-def test_sweep_runs_once_per_deadline(run) -> None:  # noqa: ANN001
-    opened = _json(
-        run(
-            "tickets",
-            "open",
-            "--category",
-            "sanitation",
-            "--description",
-            "垃圾未清运",
-            "--phone",
-            "13806331234",
-            "--location",
-            "B01010104",
-            "--now",
-            MONDAY,
-            "--json",
-        )
-    )
+def test_sweep_runs_once_per_deadline(run: Run) -> None:
+    opened = _open(run)
     first = run("sweep", "--now", "2026-11-24T17:00")
     assert first.exit_code == 0 and opened["number"] in first.stdout
     second = run("sweep", "--now", "2026-11-24T17:00")
     assert "fired 0 deadline(s)" in second.stdout
 
 
-def test_staff_absence_hands_over(run) -> None:  # noqa: ANN001
-    opened = _json(
-        run(
-            "tickets",
-            "open",
-            "--category",
-            "sanitation",
-            "--description",
-            "垃圾未清运",
-            "--phone",
-            "13806331234",
-            "--location",
-            "B01010104",
-            "--now",
-            MONDAY,
-            "--json",
-        )
-    )
+def test_staff_absence_hands_over(run: Run) -> None:
+    opened = _open(run)
     holder = opened["holder_id"]
     result = run(
         "staff",
@@ -189,7 +185,7 @@ def test_staff_absence_hands_over(run) -> None:  # noqa: ANN001
     assert now["holder_id"] != holder and now["history"][-1]["action"] == "handover"
 
 
-def test_workflows_check_and_show(run, tmp_path) -> None:  # noqa: ANN001
+def test_workflows_check_and_show(run: Run, tmp_path: Path) -> None:
     assert run("workflows", "check").exit_code == 0
     broken = tmp_path / "broken.toml"
     broken.write_text('name = "x"\n', encoding="utf-8")

@@ -32,7 +32,7 @@ from ticketing.domain.calendar import (
     WorkingHours,
 )
 from ticketing.domain.org import Absence, Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
-from ticketing.domain.rules import Intake, World, deadline_passed, open_ticket
+from ticketing.domain.rules import Intake, World, acknowledge, deadline_passed, open_ticket
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
 from ticketing.workflows import Catalogue, load_workflows
 
@@ -206,6 +206,12 @@ class District:
         registrar: str | None = None,
     ) -> Ticket:
         return self.open_with_outcome(location, category, at, registrar)[0]
+
+    def in_progress(self) -> Ticket:
+        """A ticket at building 1, acknowledged by its A holder (so its first responder)."""
+        ticket = self.open("b1")
+        acknowledge(self.world, ticket, a(BUILDING_1), MONDAY)
+        return ticket
 
     def expire(self, ticket: Ticket) -> Outcome:
         """What the deadline sweep does when the ticket's running deadline comes."""

@@ -17,19 +17,8 @@ from ticketing.domain.workflow import Clock
 CALLED = cst(3, 4, 10)  # Wednesday, the day after the matter was handled
 
 
-@pytest.fixture
-def d() -> District:
-    return District()
-
-
-def _in_progress(d: District) -> Ticket:
-    ticket = d.open("b1")
-    rules.acknowledge(d.world, ticket, a(BUILDING_1), MONDAY)
-    return ticket
-
-
 def _resolved(d: District) -> Ticket:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     rules.resolve(d.world, ticket, a(BUILDING_1), "已更换楼道灯", cst(3, 3, 10))
     return ticket
 
@@ -42,7 +31,7 @@ def _call(
 
 
 def test_resolving_records_the_result_and_starts_the_callback_clock(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     outcome = rules.resolve(d.world, ticket, b(BUILDING_1), " 已更换楼道灯 ", cst(3, 3, 10))
 
@@ -53,7 +42,7 @@ def test_resolving_records_the_result_and_starts_the_callback_clock(d: District)
 
 
 def test_resolving_needs_what_was_done(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     with pytest.raises(InvalidInput, match="resolve: write what was done"):
         rules.resolve(d.world, ticket, a(BUILDING_1), "", cst(3, 3, 10))
@@ -153,7 +142,7 @@ def test_a_reached_resident_must_give_a_verdict(d: District) -> None:
 
 
 def test_a_callback_before_resolution_is_refused_and_counts_no_attempt(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     before = replace(ticket)
 
     allowed = "allowed: transfer, escalate, pause, resolve, refer"
@@ -166,14 +155,14 @@ def test_a_callback_before_resolution_is_refused_and_counts_no_attempt(d: Distri
 
 
 def test_referring_needs_the_competent_body(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     with pytest.raises(InvalidInput, match="refer: name the competent body"):
         rules.refer(d.world, ticket, a(BUILDING_1), " ", "不属社区职责", cst(3, 3, 10))
 
 
 def test_a_referred_ticket_is_still_called_back(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     outcome = rules.refer(d.world, ticket, a(BUILDING_1), "区市场监管局", "商品质量投诉", cst(3, 3, 10))
 
@@ -188,7 +177,7 @@ def test_a_referred_ticket_is_still_called_back(d: District) -> None:
 
 
 def test_an_unsatisfied_resident_reopens_a_referred_ticket(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     rules.refer(d.world, ticket, a(BUILDING_1), "区市场监管局", "商品质量投诉", cst(3, 3, 10))
 
     _call(d, ticket, Satisfaction.UNSATISFIED)

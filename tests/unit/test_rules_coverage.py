@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from district import (
     BUILDING_1,
     GRID_1,
@@ -20,13 +19,8 @@ from district import (
 )
 
 from ticketing.domain import rules
-from ticketing.domain.ticket import Event, Notice, Ticket
+from ticketing.domain.ticket import Event, Notice
 from ticketing.domain.workflow import Clock
-
-
-@pytest.fixture
-def d() -> District:
-    return District()
 
 
 def test_with_a_away_at_opening_b_holds_the_ticket(d: District) -> None:
@@ -130,14 +124,8 @@ def test_acknowledging_by_b_while_a_holds_it_gives_it_to_b(d: District) -> None:
     assert outcome.entries[-1].holder_id == b(BUILDING_1)
 
 
-def _in_progress(d: District) -> Ticket:
-    ticket = d.open("b1")
-    rules.acknowledge(d.world, ticket, a(BUILDING_1), MONDAY)
-    return ticket
-
-
 def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     due = ticket.due_at
     d.away(a(BUILDING_1), since=cst(3, 3, 8), until=cst(3, 4, 8))
 
@@ -160,7 +148,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
 
 
 def test_covering_with_both_holders_away_climbs_the_chain(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     d.away(a(BUILDING_1), b(BUILDING_1), since=cst(3, 3, 8))
 
     outcome = rules.cover_absence(d.world, ticket, a(BUILDING_1), "年假", cst(3, 3, 8))
@@ -172,7 +160,7 @@ def test_covering_with_both_holders_away_climbs_the_chain(d: District) -> None:
 
 
 def test_absences_and_returns_that_do_not_concern_the_ticket_change_nothing(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     before = replace(ticket)
 
     assert rules.cover_absence(d.world, ticket, b(BUILDING_1), "年假", cst(3, 3, 8)).entries == []

@@ -26,17 +26,6 @@ from ticketing.domain.ticket import Event, Notice, Ticket
 from ticketing.domain.workflow import Clock, Duration
 
 
-@pytest.fixture
-def d() -> District:
-    return District()
-
-
-def _in_progress(d: District) -> Ticket:
-    ticket = d.open("b1")
-    rules.acknowledge(d.world, ticket, a(BUILDING_1), MONDAY)
-    return ticket
-
-
 def test_acknowledging_starts_the_resolve_deadline(d: District) -> None:
     ticket = d.open("b1")
 
@@ -48,7 +37,7 @@ def test_acknowledging_starts_the_resolve_deadline(d: District) -> None:
 
 
 def test_pausing_keeps_the_working_time_left_and_resuming_restores_it_after_the_weekend(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     assert ticket.due_at == cst(3, 5, 17, 30)
 
     paused = rules.pause(d.world, ticket, a(BUILDING_1), "等居民下班后开门", cst(3, 5, 16, 30))
@@ -66,7 +55,7 @@ def test_pausing_keeps_the_working_time_left_and_resuming_restores_it_after_the_
 
 
 def test_pausing_needs_a_reason_and_a_holder(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     with pytest.raises(InvalidInput, match="pause: say what the ticket is waiting for"):
         rules.pause(d.world, ticket, a(BUILDING_1), "", cst(3, 3, 9))
@@ -75,7 +64,7 @@ def test_pausing_needs_a_reason_and_a_holder(d: District) -> None:
 
 
 def test_a_missed_resolve_deadline_escalates_and_tells_the_first_responder(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
 
     outcome = d.expire(ticket)
 
@@ -88,7 +77,7 @@ def test_a_missed_resolve_deadline_escalates_and_tells_the_first_responder(d: Di
 
 
 def test_a_missed_deadline_at_the_top_marks_the_ticket_overdue_for_the_supervisors(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     d.expire(ticket)
     rules.acknowledge(d.world, ticket, a(GRID_1), cst(3, 6, 14))
     assert ticket.due_at == cst(3, 12, 21)  # 4 working days, at the close of the grid leader's evening hours
@@ -202,7 +191,7 @@ def test_an_extension_needs_a_reason(d: District) -> None:
 
 
 def test_a_paused_ticket_has_no_deadline_to_extend(d: District) -> None:
-    ticket = _in_progress(d)
+    ticket = d.in_progress()
     rules.pause(d.world, ticket, a(BUILDING_1), "等居民", cst(3, 3, 9))
 
     with pytest.raises(NotAllowed, match="has no running deadline to extend \\(state waiting_resident\\)"):

@@ -22,11 +22,6 @@ from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Event, Notice, Ticket
 
 
-@pytest.fixture
-def d() -> District:
-    return District()
-
-
 def test_the_first_holder_to_acknowledge_becomes_first_responder(d: District) -> None:
     ticket = d.open("b1")
 

@@ -42,11 +42,6 @@ ACTS: dict[str, Act] = {
 }
 
 
-@pytest.fixture
-def d() -> District:
-    return District()
-
-
 def _ticket_in(d: District, state: str) -> Ticket:
     """A ticket at building 1, acknowledged by its A holder (the first responder) as far as ``state`` needs."""
     ticket = d.open("b1")

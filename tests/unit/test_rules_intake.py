@@ -24,11 +24,6 @@ from ticketing.domain.ticket import Channel, Event, Notice
 from ticketing.domain.workflow import Clock
 
 
-@pytest.fixture
-def d() -> District:
-    return District()
-
-
 @pytest.mark.parametrize(
     ("location", "category", "workflow", "post", "tier", "due"),
     [

@@ -11,7 +11,8 @@ from ticketing.db.org_store import ImportSummary, load_org, org_version, save_or
 from ticketing.db.schema import posts, staff, units
 from ticketing.demo import DEMO_ORG_FILE, load_demo_org
 from ticketing.domain.errors import OrgFileError
-from ticketing.orgfile import OrgData, read_org_file, read_sources
+from ticketing.orgdata import OrgData
+from ticketing.orgfile import read_org_file, read_sources
 
 SMALL_ORG = """
 default_intake_community: C9

@@ -16,7 +16,8 @@ from ticketing.db.migrate import upgrade
 from ticketing.db.org_store import ImportSummary, load_org, org_version, save_org
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
-from ticketing.orgfile import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData, read_sources
+from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData
+from ticketing.orgfile import read_sources
 
 
 @click.group()

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 from ticketing.db.schema import calendars, meta, posts, staff, units
 from ticketing.domain.calendar import WorkingHours
 from ticketing.domain.org import Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
-from ticketing.orgfile import OrgData
+from ticketing.orgdata import OrgData
 
 ORG_VERSION_KEY = "org_version"
 DEFAULT_INTAKE_KEY = "default_intake_community"

@@ -275,6 +275,7 @@ class Ticketing:
                 return False
             world = self.worlds.world(conn)
             found = store.get_many(conn, [row.ticket_id for row in claimed], for_update=True)
+            read = {ticket_id: store.ticket_values(ticket) for ticket_id, ticket in found.items()}
             store.mark_fired(conn, [row.id for row in claimed], now)
             changed = []
             for row in claimed:
@@ -285,7 +286,7 @@ class Ticketing:
                 outcome = rules.deadline_passed(world, ticket, ticket.clock, now)
                 changed.append((ticket, outcome))
                 report.count(ticket, outcome)
-            store.save_many(conn, changed)
+            store.save_many(conn, changed, read)
         return True
 
 

@@ -8,12 +8,27 @@ overwriting.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    Row,
+    Update,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from ticketing.db.schema import counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
@@ -22,16 +37,21 @@ from ticketing.domain.workflow import Clock
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
 TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
+UPDATABLE_FIELDS = tuple(name for name in TICKET_FIELDS if name != "id")
+
+_NEXT_TICKET_ID = (
+    update(counters).where(counters.c.name == "ticket").values(value=counters.c.value + 1).returning(counters.c.value)
+)
+_CANCEL_PENDING_OF_ONE = (
+    update(deadlines)
+    .where(deadlines.c.ticket_id == bindparam("p_ticket_id"), deadlines.c.status == PENDING)
+    .values(status=CANCELLED)
+)
 
 
 def next_ticket_id(conn: Connection) -> int:
     """Take the next ticket number from the counter row (locked until commit)."""
-    return conn.execute(
-        update(counters)
-        .where(counters.c.name == "ticket")
-        .values(value=counters.c.value + 1)
-        .returning(counters.c.value)
-    ).scalar_one()
+    return conn.execute(_NEXT_TICKET_ID).scalar_one()
 
 
 def to_ticket(row: Row[Any]) -> Ticket:
@@ -59,7 +79,7 @@ def get(conn: Connection, key: str | int, for_update: bool = False) -> Ticket:
 
 
 def get_many(conn: Connection, ids: Sequence[int], for_update: bool = False) -> dict[int, Ticket]:
-    query = select(tickets).where(tickets.c.id.in_(ids))
+    query = select(tickets).where(_among(conn, tickets.c.id, ids))
     if for_update:
         query = query.with_for_update()
     return {row.id: to_ticket(row) for row in conn.execute(query)}
@@ -88,31 +108,48 @@ def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outco
     _write_effects(conn, [(ticket, outcome)])
 
 
-def save_many(conn: Connection, changed: Sequence[tuple[Ticket, Outcome]]) -> None:
-    """Write many tickets already locked by this transaction (the sweep)."""
+def save_many(
+    conn: Connection, changed: Sequence[tuple[Ticket, Outcome]], read: Mapping[int, Mapping[str, Any]] | None = None
+) -> None:
+    """Write many tickets already locked by this transaction (the sweep).
+
+    With ``read`` (each ticket's ``ticket_values`` as it was read) only the
+    columns that changed are written: fewer parameters, and on SQLite fewer
+    index entries rewritten.
+    """
     if not changed:
         return
     _cancel_pending(conn, [t.id for t, outcome in changed if outcome.deadline_changed])
-    params = []
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for ticket, _ in changed:
         ticket.version += 1
-        params.append({f"p_{name}": value for name, value in ticket_values(ticket).items()})
-    statement = (
-        update(tickets)
-        .where(tickets.c.id == bindparam("p_id"))
-        .values({name: bindparam(f"p_{name}") for name in TICKET_FIELDS if name != "id"})
-    )
-    conn.execute(statement, params)
+        values = ticket_values(ticket)
+        before = read.get(ticket.id) if read is not None else None
+        names = tuple(name for name in UPDATABLE_FIELDS if before is None or values[name] != before[name])
+        by_columns.setdefault(names, []).append({f"p_{name}": values[name] for name in ("id", *names)})
+    for names, params in by_columns.items():
+        conn.execute(_update_columns(names), params)
     _write_effects(conn, changed)
 
 
+@cache
+def _update_columns(names: tuple[str, ...]) -> Update:
+    return update(tickets).where(tickets.c.id == bindparam("p_id")).values({n: bindparam(f"p_{n}") for n in names})
+
+
 def _cancel_pending(conn: Connection, ticket_ids: Sequence[int]) -> None:
-    if ticket_ids:
-        conn.execute(
-            update(deadlines)
-            .where(deadlines.c.ticket_id.in_(ticket_ids), deadlines.c.status == PENDING)
-            .values(status=CANCELLED)
-        )
+    if not ticket_ids:
+        return
+    if conn.dialect.name == "sqlite":
+        # Without ANALYZE statistics SQLite answers "ticket_id IN (…) AND status = 'pending'" from the status
+        # index, reading every pending deadline; one equality per ticket uses the ticket_id index instead.
+        conn.execute(_CANCEL_PENDING_OF_ONE, [{"p_ticket_id": ticket_id} for ticket_id in ticket_ids])
+        return
+    conn.execute(
+        update(deadlines)
+        .where(_among(conn, deadlines.c.ticket_id, ticket_ids), deadlines.c.status == PENDING)
+        .values(status=CANCELLED)
+    )
 
 
 def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]]) -> None:
@@ -163,9 +200,21 @@ def claim_due(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
 
 def mark_fired(conn: Connection, deadline_ids: Sequence[int], now: datetime) -> None:
     if deadline_ids:
-        conn.execute(update(deadlines).where(deadlines.c.id.in_(deadline_ids)).values(status=DONE, fired_at=now))
+        marked = update(deadlines).where(_among(conn, deadlines.c.id, deadline_ids))
+        conn.execute(marked.values(status=DONE, fired_at=now))
 
 
 def count_pending_due(conn: Connection, now: datetime) -> int:
     query = select(func.count()).where(deadlines.c.status == PENDING, deadlines.c.due_at <= now)
     return conn.execute(query).scalar_one()
+
+
+def _among(conn: Connection, column: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN (ids)``; on PostgreSQL ``= ANY`` of one array parameter.
+
+    psycopg caches the parsing of short queries only: an IN list of a batch's
+    hundreds of placeholders is parsed again on every call.
+    """
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)

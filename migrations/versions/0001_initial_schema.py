@@ -128,7 +128,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadlines")),
     )
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
-        batch_op.create_index("ix_deadlines_status_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_deadlines_status_due", ["status", "due_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_deadlines_ticket_id"), ["ticket_id"], unique=False)
 
     op.create_table(

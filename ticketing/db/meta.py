@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ticketing.db.schema import meta
+
+_VERSIONS = select(meta.c.key, meta.c.value).where(meta.c.key.in_(bindparam("keys", expanding=True)))
 
 
 def get_int(conn: Connection, key: str) -> int:
@@ -13,8 +15,8 @@ def get_int(conn: Connection, key: str) -> int:
 
 
 def versions(conn: Connection, keys: tuple[str, ...]) -> tuple[int, ...]:
-    """Several counters in one round trip."""
-    found = {key: value for key, value in conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys)))}
+    """Several counters in one round trip (checked by every transaction: the statement is built once)."""
+    found = {key: value for key, value in conn.execute(_VERSIONS, {"keys": list(keys)})}
     return tuple(int(found.get(key, 0)) for key in keys)
 
 

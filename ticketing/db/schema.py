@@ -176,7 +176,7 @@ deadlines = Table(
     Column("due_at", UtcDateTime, nullable=False),
     Column("status", String(16), nullable=False),
     Column("fired_at", UtcDateTime),
-    Index("ix_deadlines_status_due", "status", "due_at"),
+    Index("ix_deadlines_status_due", "status", "due_at", "id"),
 )
 
 notifications = Table(

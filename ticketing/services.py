@@ -7,6 +7,7 @@ whole transaction back, so nothing is ever half-written.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,6 +60,11 @@ def _duration(params: dict[str, Any]) -> Duration:
         raise InvalidInput(f"extend --by: {error}") from None
 
 
+def token_hash(access_token: str) -> str:
+    """What is stored of a private-link token: its SHA-256, so a leaked table reveals no links."""
+    return hashlib.sha256(access_token.encode()).hexdigest()
+
+
 def _aware(*moments: datetime) -> None:
     """Refuse naive times at the edge: a time without a zone is 8 hours off in one place or another."""
     for moment in moments:
@@ -106,8 +112,12 @@ class Ticketing:
         lon: float | None = None,
         contact_name: str = "",
         registrar_id: str | None = None,
+        access_token: str | None = None,
     ) -> Ticket:
-        """Open a request; it routes to the first tier's post for its location."""
+        """Open a request; it routes to the first tier's post for its location.
+
+        ``access_token`` is the secret of the resident's private link; only its hash is kept.
+        """
         _aware(now)
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
@@ -120,8 +130,28 @@ class Ticketing:
             ticket_id = store.next_ticket_id(conn)
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
-            store.insert_ticket(conn, ticket, outcome)
+            store.insert_ticket(conn, ticket, outcome, token_hash(access_token) if access_token else None)
             return ticket
+
+    def find_by_token(self, access_token: str) -> TicketDetail:
+        """The ticket behind a resident's private link."""
+        with self.engine.connect() as conn:
+            ticket = store.get_by_token_hash(conn, token_hash(access_token))
+            return TicketDetail(ticket, store.history_of(conn, ticket.id))
+
+    def find_for_resident(self, number: str, phone_ending: str) -> TicketDetail:
+        """A resident's ticket by tracking number and the last four digits of their phone."""
+        digits = "".join(ch for ch in phone_ending if ch.isdigit())
+        if len(digits) != 4:
+            raise InvalidInput("give the last four digits of the phone number the request was made with")
+        with self.engine.connect() as conn:
+            try:
+                ticket = store.get(conn, number.strip())
+            except NotFound:
+                ticket = None
+            if ticket is None or not ticket.contact_phone.replace(" ", "").endswith(digits):
+                raise NotFound("no request matches this tracking number and phone ending")
+            return TicketDetail(ticket, store.history_of(conn, ticket.id))
 
     def act(
         self,

@@ -158,9 +158,7 @@ def upgrade() -> None:
         sa.Column("event", sa.String(length=32), nullable=False),
         sa.Column("created_at", ticketing.db.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", ticketing.db.types.UtcDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["ticket_id"], ["tickets.id"], name=op.f("fk_notifications_ticket_id_tickets")
-        ),
+        sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"], name=op.f("fk_notifications_ticket_id_tickets")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
@@ -177,9 +175,7 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("calendar_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["calendar_id"], ["calendars.id"], name=op.f("fk_units_calendar_id_calendars")
-        ),
+        sa.ForeignKeyConstraint(["calendar_id"], ["calendars.id"], name=op.f("fk_units_calendar_id_calendars")),
         sa.ForeignKeyConstraint(["parent_id"], ["units.id"], name=op.f("fk_units_parent_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_units")),
     )
@@ -194,9 +190,7 @@ def upgrade() -> None:
         sa.Column("holder_a", sa.String(length=64), nullable=False),
         sa.Column("holder_b", sa.String(length=64), nullable=False),
         sa.Column("calendar_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["calendar_id"], ["calendars.id"], name=op.f("fk_posts_calendar_id_calendars")
-        ),
+        sa.ForeignKeyConstraint(["calendar_id"], ["calendars.id"], name=op.f("fk_posts_calendar_id_calendars")),
         sa.ForeignKeyConstraint(["holder_a"], ["staff.id"], name=op.f("fk_posts_holder_a_staff")),
         sa.ForeignKeyConstraint(["holder_b"], ["staff.id"], name=op.f("fk_posts_holder_b_staff")),
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_posts_unit_id_units")),
@@ -207,8 +201,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_posts_holder_b"), ["holder_b"], unique=False)
         batch_op.create_index(batch_op.f("ix_posts_unit_id"), ["unit_id"], unique=False)
 
-    op.bulk_insert(sa.table("counters", sa.column("name", sa.String), sa.column("value", sa.Integer)),
-                   [{"name": "ticket", "value": 0}])
+    op.bulk_insert(
+        sa.table("counters", sa.column("name", sa.String), sa.column("value", sa.Integer)),
+        [{"name": "ticket", "value": 0}],
+    )
     # ### end Alembic commands ###
 
 

@@ -218,3 +218,20 @@ def test_the_time_column_refuses_naive_values_and_returns_utc(service: Ticketing
     with engine.connect() as conn:
         stored = conn.execute(select(absences.c.starts_at)).scalar_one()
     assert stored == MONDAY and stored.utcoffset() == timedelta(0) and stored.hour == 1
+
+
+def test_a_resident_finds_their_ticket_by_link_or_number_and_phone_ending(service: Ticketing, engine: Engine) -> None:
+    ticket = _open(service, access_token="s3cret-token")
+    with engine.connect() as conn:
+        stored = conn.execute(select(tickets.c.access_token_hash)).scalar_one()
+    assert stored != "s3cret-token" and len(stored) == 64
+    assert service.find_by_token("s3cret-token").ticket.number == ticket.number
+    assert service.find_for_resident(ticket.number, "0000").ticket.id == ticket.id
+    with pytest.raises(NotFound, match="no request matches"):
+        service.find_for_resident(ticket.number, "1234")
+    with pytest.raises(NotFound, match="no request matches"):
+        service.find_for_resident("000000-000000", "0000")
+    with pytest.raises(InvalidInput, match="last four digits"):
+        service.find_for_resident(ticket.number, "12")
+    with pytest.raises(NotFound, match="copied whole"):
+        service.find_by_token("s3cret-toke")

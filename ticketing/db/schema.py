@@ -66,6 +66,16 @@ units = Table(
     Column("calendar_id", String(64), ForeignKey("calendars.id")),
 )
 
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("staff_id", String(64), ForeignKey("staff.id"), primary_key=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 staff = Table(
     "staff",
     metadata,
@@ -141,6 +151,8 @@ tickets = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("access_token_hash", String(64), unique=True),
+    Column("ack_late", Boolean, nullable=False, server_default=text("false")),
     Index("ix_tickets_post_state", "post_id", "state"),
     Index("ix_tickets_holder_state", "holder_id", "state"),
     Index("ix_tickets_first_responder", "first_responder_id", "state"),

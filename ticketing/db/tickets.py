@@ -85,9 +85,16 @@ def get_many(conn: Connection, ids: Sequence[int], for_update: bool = False) -> 
     return {row.id: to_ticket(row) for row in conn.execute(query)}
 
 
-def insert_ticket(conn: Connection, ticket: Ticket, outcome: Outcome) -> None:
-    conn.execute(insert(tickets), ticket_values(ticket))
+def insert_ticket(conn: Connection, ticket: Ticket, outcome: Outcome, token_hash: str | None = None) -> None:
+    conn.execute(insert(tickets), ticket_values(ticket) | {"access_token_hash": token_hash})
     _write_effects(conn, [(ticket, outcome)])
+
+
+def get_by_token_hash(conn: Connection, token_hash: str) -> Ticket:
+    row = conn.execute(select(tickets).where(tickets.c.access_token_hash == token_hash)).first()
+    if row is None:
+        raise NotFound("this link does not lead to a request: check it was copied whole")
+    return to_ticket(row)
 
 
 def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outcome) -> None:

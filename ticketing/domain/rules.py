@@ -364,6 +364,8 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
         return outcome
     post = world.post(ticket.post_id)
+    if clock is Clock.ACKNOWLEDGE and ticket.acknowledged_at is None:
+        ticket.ack_late = True  # the response (响应) missed its deadline: it counts against the response rate
     if clock is Clock.ACKNOWLEDGE and not ticket.other_holder_tried:
         other = other_holder(post, ticket.holder_id)
         if other != ticket.holder_id and not world.absent(other, now):

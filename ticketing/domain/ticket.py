@@ -72,6 +72,7 @@ class Ticket:
     paused_clock: Clock | None = None
     paused_remaining: float | None = None
     overdue: bool = False
+    ack_late: bool = False
     needs_review: bool = False
     reopen_count: int = 0
     callback_attempts: int = 0

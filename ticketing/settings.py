@@ -19,13 +19,18 @@ class Settings:
     """Where the data lives, which workflows run and in which time zone.
 
     Environment: ``TICKETING_DATABASE_URL``, ``TICKETING_WORKFLOWS``,
-    ``TICKETING_TIMEZONE``, ``TICKETING_HOLIDAY_OVERRIDES``.
+    ``TICKETING_TIMEZONE``, ``TICKETING_HOLIDAY_OVERRIDES``, and for the web
+    app ``TICKETING_SECRET_KEY`` (default: a random key kept in
+    ``instance/secret_key``) and ``TICKETING_SECURE_COOKIES`` (default on:
+    session cookies only over HTTPS; ``0`` for plain-HTTP local use).
     """
 
     database_url: str = field(default_factory=_default_database_url)
     workflows_path: Path = REPO_ROOT / "workflows"
     timezone: str = "Asia/Shanghai"
     holiday_overrides: Path | None = None
+    secret_key: str | None = None
+    secure_cookies: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,6 +41,8 @@ class Settings:
             workflows_path=Path(env.get("TICKETING_WORKFLOWS") or REPO_ROOT / "workflows"),
             timezone=env.get("TICKETING_TIMEZONE") or "Asia/Shanghai",
             holiday_overrides=Path(overrides) if overrides else None,
+            secret_key=env.get("TICKETING_SECRET_KEY") or None,
+            secure_cookies=env.get("TICKETING_SECURE_COOKIES", "1").lower() not in ("0", "false", "no", "off"),
         )
 
     @property

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
+from ticketing.accounts import authenticate
 from ticketing.cli import cli
 
 MONDAY = "2026-11-23T09:00"
@@ -194,3 +195,15 @@ def test_workflows_check_and_show(run: Run, tmp_path: Path) -> None:
     diagram = run("workflows", "show", "general")
     assert diagram.stdout.startswith("stateDiagram-v2") and "in_progress" in diagram.stdout
     assert run("workflows", "show", "nope").exit_code == 1
+
+
+def test_staff_accounts_from_the_command_line(run: Run, engine: Engine) -> None:
+    created = run("staff", "add", "S0013", "--password", "long enough")
+    assert created.exit_code == 0 and "account created for S0013" in created.stdout
+    assert authenticate(engine, "S0013", "long enough") is not None
+    changed = run("staff", "passwd", "S0013", "--password", "another one")
+    assert "password changed" in changed.stdout and authenticate(engine, "S0013", "long enough") is None
+    short = run("staff", "add", "S0014", "--password", "short")
+    assert short.exit_code == 1 and "at least 8 characters" in short.stderr
+    unknown = run("staff", "add", "S9999", "--password", "long enough")
+    assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr

@@ -1,24 +1,62 @@
-"""The web app's health and status pages over the test database."""
+"""The web app's frame: start page, status, login, language, errors."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from ticketing.accounts import set_password
 from ticketing.services import Ticketing
 from ticketing.settings import Settings
 from ticketing.web import create_app
 
+NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
 
-def test_health_and_status_pages(service: Ticketing, database_url: str) -> None:
+
+@pytest.fixture
+def app(service: Ticketing, database_url: str) -> Flask:
+    settings = Settings(database_url=database_url, secret_key="test", secure_cookies=False)
+    return create_app(settings, service, clock=lambda: NOW, testing=True)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app.test_client()
+
+
+def test_health_and_status_pages(service: Ticketing, client: FlaskClient) -> None:
     service.open_ticket(
-        category="sanitation",
-        description="垃圾未清运",
-        contact_phone="13806330000",
-        location_id="B01010101",
-        now=datetime(2026, 11, 23, 1, tzinfo=UTC),
+        category="sanitation", description="垃圾未清运", contact_phone="13806330000", location_id="B01010101", now=NOW
     )
-    client = create_app(Settings(database_url=database_url), service).test_client()
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    page = client.get("/").get_data(as_text=True)
-    assert "居民一般诉求" in page and "最新 current" in page
-    assert "<td>new</td><td>1</td>" in page
+    page = client.get("/status", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "居民一般诉求" in page and "<td>new</td><td>1</td>" in page
+
+
+def test_staff_log_in_with_the_right_password_only(service: Ticketing, client: FlaskClient) -> None:
+    set_password(service.engine, "S0013", "correct horse", NOW)
+    wrong = client.post("/login", data={"staff_id": "S0013", "password": "nope"})
+    assert wrong.status_code == 200 and "S0013" in wrong.get_data(as_text=True)
+    right = client.post("/login", data={"staff_id": "S0013", "password": "correct horse"})
+    assert right.status_code == 302
+    assert "(S0013)" in client.get("/").get_data(as_text=True)
+
+
+def test_the_language_switch_sticks(client: FlaskClient) -> None:
+    client.post("/language/en", data={"next": "/"})
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    client.post("/language/zh_Hans", data={"next": "/"})
+    assert 'lang="zh-Hans"' in client.get("/").get_data(as_text=True)
+
+
+def test_forms_refuse_a_post_without_csrf_token(app: Flask) -> None:
+    assert app.test_client().post("/login", data={"staff_id": "S0013", "password": "x"}).status_code == 400
+
+
+def test_an_unknown_page_is_a_clear_404(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "404" in response.get_data(as_text=True)

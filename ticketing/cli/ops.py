@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from ticketing.cli.context import CliContext, pass_context
@@ -64,8 +66,8 @@ def _serve(obj: CliContext, host: str, port: int) -> None:
 @click.option("--port", type=int, default=8000, show_default=True)
 @pass_context
 def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
-    """Load the demo district and sample tickets (idempotent), then serve."""
-    from ticketing.demo.tickets import load_demo
+    """Load the demo district and sample tickets (idempotent), then serve on plain HTTP for this machine."""
+    from ticketing.demo.tickets import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 
     upgrade(obj.engine)
     loaded = load_demo(obj.ticketing)
@@ -75,5 +77,13 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
         click.echo(f"demo tickets: {opened} opened; the sweep fired {fired} deadline(s)")
     else:
         click.echo("demo tickets already loaded: nothing to do")
+    base = f"http://{host}:{port}"
+    click.echo(f"\ndemo logins at {base}/login (password {DEMO_PASSWORD}):")
+    for staff_id, who in DEMO_LOGINS:
+        click.echo(f"  {staff_id}  {who}")
+    if loaded.resident_token:
+        click.echo(f"resident link: {base}/r/t/{loaded.resident_token}  (ticket {loaded.resident_ticket})")
+    click.echo(f"residents track any demo ticket at {base}/r/track with its number and phone ending 0000")
     if not load_only:
+        obj.settings = replace(obj.settings, secure_cookies=False)
         _serve(obj, host, port)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 
+from ticketing.accounts import set_password
 from ticketing.cli.context import CliContext, pass_context
 
 
@@ -24,3 +27,23 @@ def absent(obj: CliContext, staff_id: str, starts: str, ends: str, reason: str, 
     start, end = obj.moment(starts), obj.moment(ends)
     absence_id = obj.ticketing.record_absence(staff_id, start, end, reason, obj.moment(now))
     click.echo(f"absence {absence_id}: {staff_id} away {obj.local(start)} – {obj.local(end)} ({reason})")
+
+
+@staff.command()
+@click.argument("staff_id")
+@click.password_option(help="At least 8 characters; asked for twice when not given.")
+@pass_context
+def add(obj: CliContext, staff_id: str, password: str) -> None:
+    """Give staff member STAFF_ID a web login (their role comes from the registry)."""
+    created = set_password(obj.engine, staff_id, password, datetime.now(UTC))
+    click.echo(f"{'account created' if created else 'password changed'} for {staff_id}")
+
+
+@staff.command()
+@click.argument("staff_id")
+@click.password_option(help="The new password (at least 8 characters).")
+@pass_context
+def passwd(obj: CliContext, staff_id: str, password: str) -> None:
+    """Set a new password for STAFF_ID."""
+    set_password(obj.engine, staff_id, password, datetime.now(UTC))
+    click.echo(f"password changed for {staff_id}")

@@ -8,10 +8,12 @@ changes nothing (a ``meta`` marker records that the demo is loaded).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ticketing.accounts import set_password
 from ticketing.db.meta import bump, get_int
 from ticketing.db.org_store import ImportSummary
 from ticketing.demo import load_demo_org
@@ -20,6 +22,14 @@ from ticketing.domain.ticket import Channel, Ticket
 from ticketing.services import Ticketing
 
 DEMO_MARKER = "demo_tickets"
+DEMO_PASSWORD = "demo-2026"
+DEMO_LOGINS = (
+    ("S0013", "building leader 楼长, 阳光小区1号楼 (A)"),
+    ("S0010", "grid leader 网格长, 海曲社区第一网格 (A)"),
+    ("S0004", "supervisor: community party 社区党组织, 海曲社区 (A)"),
+    ("S0002", "supervisor: street committee 街道党工委, 秦楼街道 (A)"),
+    ("S0001", "admin"),
+)
 
 Step = Callable[[Ticketing, datetime], None]
 
@@ -34,6 +44,7 @@ class _Scenario:
     opened_ago: timedelta
     steps: list[tuple[timedelta, str, dict[str, object]]]
     ticket: Ticket | None = None
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
@@ -132,6 +143,8 @@ class DemoLoad:
     org: ImportSummary
     tickets_opened: int
     deadlines_fired: int
+    resident_token: str | None = None
+    resident_ticket: str | None = None
 
 
 def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
@@ -139,9 +152,13 @@ def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
     now = now or datetime.now(UTC)
     with service.engine.begin() as conn:
         summary = load_demo_org(conn)
-        if get_int(conn, DEMO_MARKER):
-            return DemoLoad(summary, 0, 0)
-        bump(conn, DEMO_MARKER)
+        loaded = get_int(conn, DEMO_MARKER)
+        if not loaded:
+            bump(conn, DEMO_MARKER)
+    for staff_id, _ in DEMO_LOGINS:
+        set_password(service.engine, staff_id, DEMO_PASSWORD, now)
+    if loaded:
+        return DemoLoad(summary, 0, 0)
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
     scenarios = _scenarios(org, now)
@@ -157,7 +174,9 @@ def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
         events.append((now - days * DAY, -1, lambda at: service.sweep(at)))
     for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
         run(at)
-    return DemoLoad(summary, len(scenarios), service.sweep(now).fired)
+    fired = service.sweep(now).fired
+    first = scenarios[0]
+    return DemoLoad(summary, len(scenarios), fired, first.token, first.ticket.number if first.ticket else None)
 
 
 def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
@@ -169,6 +188,7 @@ def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
         location_id=scenario.location_id,
         channel=Channel.WEB,
         now=at,
+        access_token=scenario.token,
     )
 
 

@@ -1,0 +1,38 @@
+"""The one place where engine errors become HTTP statuses and pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
+
+STATUS: dict[type[TicketingError], int] = {
+    InvalidInput: 400,
+    NotAllowed: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+
+def status_of(error: TicketingError) -> int:
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(TicketingError)
+    def engine_error(error: TicketingError) -> tuple[str, int]:
+        code = status_of(error)
+        return render_template("errors/error.html", code=code, message=str(error)), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        messages = {
+            403: _("You may not open this page."),
+            404: _("There is nothing here."),
+            405: _("That is not how this page is used."),
+            429: _("Too many attempts. Wait a little and try again."),
+        }
+        return render_template("errors/error.html", code=code, message=messages.get(code, error.description)), code

@@ -198,12 +198,12 @@ def test_workflows_check_and_show(run: Run, tmp_path: Path) -> None:
 
 
 def test_staff_accounts_from_the_command_line(run: Run, engine: Engine) -> None:
-    created = run("staff", "add", "S0013", "--password", "long enough")
-    assert created.exit_code == 0 and "account created for S0013" in created.stdout
-    assert authenticate(engine, "S0013", "long enough") is not None
-    changed = run("staff", "passwd", "S0013", "--password", "another one")
-    assert "password changed" in changed.stdout and authenticate(engine, "S0013", "long enough") is None
-    short = run("staff", "add", "S0014", "--password", "short")
+    created = run("staff", "add", "S0014", "--password", "long enough")
+    assert created.exit_code == 0 and "account created for S0014" in created.stdout
+    assert authenticate(engine, "S0014", "long enough") is not None
+    changed = run("staff", "passwd", "S0014", "--password", "another one")
+    assert "password changed" in changed.stdout and authenticate(engine, "S0014", "long enough") is None
+    short = run("staff", "add", "S0015", "--password", "short")
     assert short.exit_code == 1 and "at least 8 characters" in short.stderr
     unknown = run("staff", "add", "S9999", "--password", "long enough")
     assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr

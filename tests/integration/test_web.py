@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from ticketing.accounts import set_password
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
-from ticketing.web import create_app
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def app(service: Ticketing, database_url: str) -> Flask:
-    settings = Settings(database_url=database_url, secret_key="test", secure_cookies=False)
-    return create_app(settings, service, clock=lambda: NOW, testing=True)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    app.config["WTF_CSRF_ENABLED"] = False
-    return app.test_client()
 
 
 def test_health_and_status_pages(service: Ticketing, client: FlaskClient) -> None:
@@ -54,6 +39,7 @@ def test_the_language_switch_sticks(client: FlaskClient) -> None:
 
 
 def test_forms_refuse_a_post_without_csrf_token(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
     assert app.test_client().post("/login", data={"staff_id": "S0013", "password": "x"}).status_code == 400
 
 

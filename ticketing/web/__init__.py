@@ -17,7 +17,7 @@ from ticketing.bootstrap import create_ticketing
 from ticketing.db.migrate import is_current
 from ticketing.services import Ticketing
 from ticketing.settings import REPO_ROOT, Settings
-from ticketing.web import auth, errors
+from ticketing.web import admin, auth, errors, resident, staff, supervisor
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
 from ticketing.web.nav import nav_links
@@ -56,7 +56,8 @@ def create_app(
     limiter.init_app(app)
     auth.login_manager.init_app(app)
     errors.register(app)
-    app.register_blueprint(auth.bp)
+    for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp):
+        app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
     app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
     _register_status_pages(app)

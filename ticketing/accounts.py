@@ -69,3 +69,22 @@ def account(engine: Engine, staff_id: str) -> Account | None:
             .where(staff_accounts.c.staff_id == staff_id)
         ).first()
     return Account(staff_id, row.name, row.role, row.active) if row else None
+
+
+def deactivate(engine: Engine, staff_id: str, now: datetime) -> None:
+    """Stop an account from logging in; its open sessions end at their next request."""
+    _set_active(engine, staff_id, False, now)
+
+
+def activate(engine: Engine, staff_id: str, now: datetime) -> None:
+    """Let a deactivated account log in again with its old password."""
+    _set_active(engine, staff_id, True, now)
+
+
+def _set_active(engine: Engine, staff_id: str, active: bool, now: datetime) -> None:
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(staff_accounts).where(staff_accounts.c.staff_id == staff_id).values(active=active, updated_at=now)
+        ).rowcount
+    if not changed:
+        raise NotFound(f"staff member {staff_id!r} has no account; set a password to create one")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
-from ticketing.db.schema import tickets
+from ticketing.db.schema import attachments, tickets
 from ticketing.domain import rules
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
 from ticketing.domain.guards import Satisfaction
@@ -35,6 +35,15 @@ class TicketDetail:
     history: list[HistoryEntry]
 
 
+@dataclass(frozen=True, slots=True)
+class NewAttachment:
+    """A file the resident sent with a request, already stored under ``file_name``."""
+
+    file_name: str
+    content_type: str
+    size: int
+
+
 Act = Callable[[World, Ticket, str | None, datetime, dict[str, Any]], Outcome]
 
 
@@ -43,7 +52,10 @@ def _text(params: dict[str, Any], key: str) -> str:
 
 
 def _satisfaction(params: dict[str, Any]) -> Satisfaction | None:
-    value = params.get("satisfaction")
+    return _verdict(params.get("satisfaction"))
+
+
+def _verdict(value: object) -> Satisfaction | None:
     if value in (None, ""):
         return None
     try:
@@ -113,10 +125,12 @@ class Ticketing:
         contact_name: str = "",
         registrar_id: str | None = None,
         access_token: str | None = None,
+        attachment: NewAttachment | None = None,
     ) -> Ticket:
         """Open a request; it routes to the first tier's post for its location.
 
         ``access_token`` is the secret of the resident's private link; only its hash is kept.
+        ``attachment`` (a photo) is recorded in the same transaction.
         """
         _aware(now)
         with self.engine.begin() as conn:
@@ -131,6 +145,16 @@ class Ticketing:
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
             store.insert_ticket(conn, ticket, outcome, token_hash(access_token) if access_token else None)
+            if attachment is not None:
+                conn.execute(
+                    insert(attachments).values(
+                        ticket_id=ticket.id,
+                        file_name=attachment.file_name,
+                        content_type=attachment.content_type,
+                        size=attachment.size,
+                        created_at=now,
+                    )
+                )
             return ticket
 
     def find_by_token(self, access_token: str) -> TicketDetail:
@@ -167,6 +191,20 @@ class Ticketing:
         handler = ACTIONS.get(action)
         if handler is None:
             raise InvalidInput(f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
+        return self._change(key, expected_version, lambda world, ticket: handler(world, ticket, actor_id, now, params))
+
+    def resident_feedback(
+        self, key: str, satisfaction: Satisfaction | str | None, comment: str, now: datetime, expected_version: int
+    ) -> Ticket:
+        """The resident confirms the result online (an alternative to the phone callback)."""
+        _aware(now)
+        verdict = _verdict(satisfaction)
+        return self._change(
+            key, expected_version, lambda world, ticket: rules.resident_feedback(world, ticket, verdict, comment, now)
+        )
+
+    def _change(self, key: str, expected_version: int | None, apply: Callable[[World, Ticket], Outcome]) -> Ticket:
+        """Apply one rule to a ticket in one transaction; a stale ``expected_version`` is a conflict."""
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             ticket = store.get(conn, key)
@@ -176,7 +214,7 @@ class Ticketing:
                     f"ticket {ticket.number} is at version {read_version}, not {expected_version}: "
                     f"someone else changed it (now {ticket.state}); reload it and try again"
                 )
-            outcome = handler(world, ticket, actor_id, now, params)
+            outcome = apply(world, ticket)
             store.save(conn, ticket, read_version, outcome)
             return ticket
 

@@ -35,7 +35,6 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(batch_op.f("uq_tickets_access_token_hash"), ["access_token_hash"])
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_tickets_access_token_hash"), type_="unique")

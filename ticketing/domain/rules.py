@@ -11,7 +11,8 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
 - deadlines in working time on the post's calendar; pausing states stop the
   clock and resuming restores the time left;
 - a ticket closes only through a recorded callback (电话回访) — or, outside
-  the community's remit, through a referral that is still called back.
+  the community's remit, through a referral that is still called back; a
+  resident confirming the result online counts as a reached callback.
 """
 
 from __future__ import annotations
@@ -513,7 +514,37 @@ def callback(
             "callback: the resident was reached, so record their satisfaction "
             "(satisfied, basically_satisfied, unsatisfied)"
         )
-    ctx = ActionContext(actor, reached, satisfaction if reached else None)
+    return _verdict(world, ticket, actor, "callback", reached, satisfaction, comment, now)
+
+
+def resident_feedback(
+    world: World, ticket: Ticket, satisfaction: Satisfaction | None, comment: str, now: datetime
+) -> Outcome:
+    """The resident confirms the result online instead of by phone: it counts as a reached callback."""
+    if satisfaction is None:
+        raise InvalidInput(
+            "resident_feedback: say whether you are satisfied, basically satisfied or unsatisfied with the result"
+        )
+    if not _can(world.spec(ticket), ticket.state, Action.CALLBACK):
+        raise NotAllowed(
+            f"ticket {ticket.number} is {ticket.state}: a resident confirms the result only once it is "
+            "resolved or referred"
+        )
+    return _verdict(world, ticket, None, "resident_feedback", True, satisfaction, comment, now)
+
+
+def _verdict(
+    world: World,
+    ticket: Ticket,
+    actor_id: str | None,
+    action: str,
+    reached: bool,
+    satisfaction: Satisfaction | None,
+    comment: str,
+    now: datetime,
+) -> Outcome:
+    """Fire the workflow's callback with the resident's verdict: close, reopen, or count an unreached attempt."""
+    ctx = ActionContext(actor_id, reached, satisfaction if reached else None)
     before = ticket.callback_attempts
     if not reached:
         ticket.callback_attempts += 1
@@ -535,7 +566,7 @@ def callback(
         _after_transition(world, ticket, now, outcome)
     ticket.updated_at = now
     verdict = satisfaction.value if reached and satisfaction else f"not reached (attempt {ticket.callback_attempts})"
-    outcome.record(ticket, now, actor, "callback", previous, f"{verdict}. {comment.strip()}".strip(". ").strip())
+    outcome.record(ticket, now, actor_id, action, previous, f"{verdict}. {comment.strip()}".strip(". ").strip())
     return outcome
 
 

@@ -8,9 +8,6 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, render_template
 from flask_babel import Babel, format_datetime, get_locale
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_wtf import CSRFProtect
 from sqlalchemy import text
 
 from ticketing.bootstrap import create_ticketing
@@ -19,11 +16,9 @@ from ticketing.services import Ticketing
 from ticketing.settings import REPO_ROOT, Settings
 from ticketing.web import admin, auth, errors, resident, staff, supervisor
 from ticketing.web.context import Clock, wall_clock
+from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
 from ticketing.web.nav import nav_links
-
-csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
 
 
 def create_app(

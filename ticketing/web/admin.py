@@ -2,6 +2,277 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileRequired, FileSize, MultipleFileField
+from werkzeug.wrappers import Response
+from wtforms import DateTimeLocalField, PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import PasswordInput
+
+from ticketing import accounts as account_store
+from ticketing.domain.errors import NotFound, OrgFileError
+from ticketing.domain.org import PostKind, UnitKind
+from ticketing.orgdata import ORG_SUFFIXES, POST_LABELS_ZH, ROSTER_SUFFIXES, UNIT_LABELS_ZH
+from ticketing.read.admin import (
+    HolderProblems,
+    account_detail,
+    accounts_page,
+    calendar_usage,
+    change_holders,
+    coming_absences,
+    import_uploads,
+    organisation_view,
+    post_detail,
+)
+from ticketing.web.context import now, service, settings
+from ticketing.web.nav import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_UPLOAD = 2 * 1024 * 1024
+UPLOAD_SUFFIXES = sorted(suffix.lstrip(".") for suffix in ORG_SUFFIXES | ROSTER_SUFFIXES)
+LOCAL_MINUTES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+POST_LABELS_EN: dict[PostKind, str] = {
+    PostKind.STREET_COMMITTEE: "Street party committee",
+    PostKind.COMMUNITY_PARTY: "Community party organisation",
+    PostKind.COMMUNITY_POLICE: "Community police",
+    PostKind.INTAKE: "Intake desk",
+    PostKind.GRID_LEADER: "Grid leader",
+    PostKind.BUILDING_LEADER: "Building leader",
+    PostKind.STREET_LEADER: "Street leader",
+    PostKind.SHOP_LEADER: "Shop leader",
+}
+UNIT_LABELS_EN: dict[UnitKind, str] = {
+    UnitKind.DISTRICT: "District",
+    UnitKind.STREET: "Street",
+    UnitKind.COMMUNITY: "Community",
+    UnitKind.GRID: "Grid",
+    UnitKind.BUILDING: "Building",
+    UnitKind.SEGMENT: "Street segment",
+    UnitKind.SHOP: "Shop",
+}
+HOLDER_MESSAGES = {
+    "unknown": _l("No staff member has this number."),
+    "same": _l("A and B must be two different people."),
+}
+
+
+def _chinese() -> bool:
+    return str(get_locale()) == "zh_Hans"
+
+
+def post_label(kind: PostKind) -> str:
+    return POST_LABELS_ZH[kind] if _chinese() else POST_LABELS_EN[kind]
+
+
+def unit_label(kind: UnitKind) -> str:
+    return UNIT_LABELS_ZH[kind] if _chinese() else UNIT_LABELS_EN[kind]
+
+
+@bp.context_processor
+def labels() -> dict[str, object]:
+    return {"post_label": post_label, "unit_label": unit_label}
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _staff_choices() -> list[tuple[str, str]]:
+    """Every staff member (number, name), for the holder and absence fields' suggestions."""
+    with service().engine.connect() as conn:
+        return [(member.id, member.name) for member in service().worlds.organisation(conn).staff.values()]
+
+
+class HoldersForm(FlaskForm):
+    holder_a = StringField(validators=[DataRequired(), Length(max=64)], filters=[_strip])
+    holder_b = StringField(validators=[DataRequired(), Length(max=64)], filters=[_strip])
+
+
+class ImportForm(FlaskForm):
+    files = MultipleFileField(
+        validators=[
+            FileRequired(_l("Choose at least one file.")),
+            FileAllowed(UPLOAD_SUFFIXES, _l("Only .yaml, .yml, .toml, .csv and .xlsx files can be imported.")),
+            FileSize(MAX_UPLOAD, message=_l("Each file may be at most 2 MB.")),
+        ]
+    )
+
+
+class AbsenceForm(FlaskForm):
+    staff_id = StringField(validators=[DataRequired(), Length(max=64)], filters=[_strip])
+    starts_at = DateTimeLocalField(format=LOCAL_MINUTES, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(format=LOCAL_MINUTES, validators=[InputRequired()])
+    reason = StringField(validators=[DataRequired(), Length(max=200)], filters=[_strip])
+
+    def validate_ends_at(self, field: DateTimeLocalField) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_("The end must be after the start."))
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        widget=PasswordInput(hide_value=False),
+        validators=[
+            InputRequired(),
+            Length(
+                min=account_store.MIN_PASSWORD,
+                max=200,
+                message=_l("Between %(min)d and 200 characters.", min=account_store.MIN_PASSWORD),
+            ),
+        ],
+    )
+
+
+# --- the organisation -----------------------------------------------------------------------------
+
+
+@bp.get("/organisation")
+@requires("admin")
+def organisation() -> str:
+    """One community at a time: every post with its A and B holders, its hours, and who is away."""
+    with service().engine.connect() as conn:
+        view = organisation_view(conn, request.args.get("community") or None, now())
+    return render_template("admin/organisation.html", view=view, now=now())
+
+
+@bp.route("/posts/<post_id>/holders", methods=["GET", "POST"])
+@requires("admin")
+def holders(post_id: str) -> str | Response | tuple[str, int]:
+    """Change who holds a post (A and B); the engine routes to the new holders from the next ticket on."""
+    with service().engine.connect() as conn:
+        detail = post_detail(conn, post_id, now())
+    post = detail.view.post
+    form = HoldersForm(data={"holder_a": post.holder_a, "holder_b": post.holder_b})
+    if form.validate_on_submit():
+        try:
+            with service().engine.begin() as conn:
+                change_holders(conn, post_id, form.holder_a.data, form.holder_b.data)
+        except HolderProblems as problems:
+            for name, code in problems.fields.items():
+                form[name].errors.append(HOLDER_MESSAGES[code])
+        else:
+            flash(_("%(post)s: A is now %(a)s, B %(b)s.", post=post_id, a=form.holder_a.data, b=form.holder_b.data))
+            return redirect(url_for(".organisation", community=detail.community_id, _anchor=post_id))
+    page = render_template("admin/holders.html", detail=detail, form=form, staff=_staff_choices())
+    return (page, 400) if form.errors else page
+
+
+# --- imports, absences, calendars -----------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("admin")
+def import_files() -> str | tuple[str, int]:
+    """Upload organisation files and rosters; all are applied in one transaction, or none."""
+    form = ImportForm()
+    summary, problems = None, []
+    if form.validate_on_submit():
+        try:
+            summary = import_uploads(service().engine, [(f.filename or "", f.stream) for f in form.files.data])
+        except OrgFileError as error:
+            problems = error.problems
+    page = render_template("admin/import.html", form=form, summary=summary, problems=problems)
+    return (page, 400) if form.errors or problems else page
+
+
+@bp.route("/absences", methods=["GET", "POST"])
+@requires("admin")
+def absences() -> str | Response | tuple[str, int]:
+    """Current and future absences; record one for anyone (the other holder covers at once if it has begun)."""
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        tz = settings().tz
+        try:
+            service().record_absence(
+                form.staff_id.data,
+                form.starts_at.data.replace(tzinfo=tz),
+                form.ends_at.data.replace(tzinfo=tz),
+                form.reason.data,
+                now(),
+            )
+        except NotFound:
+            form.staff_id.errors.append(HOLDER_MESSAGES["unknown"])
+        else:
+            flash(_("Absence of %(staff)s recorded.", staff=form.staff_id.data))
+            return redirect(url_for(".absences"))
+    with service().engine.connect() as conn:
+        page = coming_absences(conn, now(), _page_number())
+    html = render_template(
+        "admin/absences.html", form=form, page=page, now=now(), staff=_staff_choices(), tz=settings().timezone
+    )
+    return (html, 400) if form.errors else html
+
+
+@bp.get("/calendars")
+@requires("admin")
+def calendars() -> str:
+    """Each working-hours calendar, its segments per kind of day, and the units and posts it governs."""
+    with service().engine.connect() as conn:
+        found = calendar_usage(conn)
+    return render_template("admin/calendars.html", calendars=found)
+
+
+# --- staff accounts -------------------------------------------------------------------------------
+
+
+@bp.get("/accounts")
+@requires("admin")
+def accounts() -> str:
+    """Staff with and without a web login, searchable by number or name."""
+    search = request.args.get("q", "").strip()[:64]
+    login = request.args.get("login", "")
+    with service().engine.connect() as conn:
+        page = accounts_page(conn, search, login, _page_number())
+    return render_template("admin/accounts.html", page=page, search=search, login=login)
+
+
+@bp.get("/accounts/<staff_id>")
+@requires("admin")
+def account(staff_id: str) -> str:
+    with service().engine.connect() as conn:
+        found = account_detail(conn, staff_id)
+    return render_template("admin/account.html", account=found, form=PasswordForm())
+
+
+@bp.post("/accounts/<staff_id>/password")
+@requires("admin")
+def set_password(staff_id: str) -> Response | tuple[str, int]:
+    """Create the login or reset its password (which also reactivates it)."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        created = account_store.set_password(service().engine, staff_id, form.password.data, now())
+        flash(
+            _("Login created for %(staff)s.", staff=staff_id)
+            if created
+            else _("Password of %(staff)s changed.", staff=staff_id)
+        )
+        return redirect(url_for(".account", staff_id=staff_id))
+    with service().engine.connect() as conn:
+        found = account_detail(conn, staff_id)
+    return render_template("admin/account.html", account=found, form=form), 400
+
+
+@bp.post("/accounts/<staff_id>/deactivate")
+@requires("admin")
+def deactivate(staff_id: str) -> Response:
+    account_store.deactivate(service().engine, staff_id, now())
+    flash(_("The login of %(staff)s is deactivated.", staff=staff_id))
+    return redirect(url_for(".account", staff_id=staff_id))
+
+
+@bp.post("/accounts/<staff_id>/activate")
+@requires("admin")
+def activate(staff_id: str) -> Response:
+    account_store.activate(service().engine, staff_id, now())
+    flash(_("The login of %(staff)s is active again.", staff=staff_id))
+    return redirect(url_for(".account", staff_id=staff_id))

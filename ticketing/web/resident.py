@@ -1,7 +1,341 @@
-"""Residents (no account): open a request, follow it, confirm and rate it."""
+"""Residents (no account): open a request, follow it, confirm and rate it.
+
+A resident reaches their ticket two ways: the private link (``/r/t/<token>``)
+given on the receipt, or the tracking number with the last four digits of
+their phone (``/r/track``, rate-limited per client), which remembers the
+number in this browser's session so ``/r/status/<number>`` opens it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_from_directory, session, url_for
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.wrappers import Response
+from wtforms import IntegerField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+
+from ticketing.domain.errors import Conflict, NotFound
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.org import PostKind
+from ticketing.domain.rules import MAX_DESCRIPTION
+from ticketing.domain.ticket import Channel
+from ticketing.domain.workflow import Category, WorkflowSpec
+from ticketing.read import resident as read
+from ticketing.services import NewAttachment
+from ticketing.web.context import now, service
+from ticketing.web.extensions import limiter
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
+
+TRACK_LIMITS = "10 per minute;30 per hour"
+MAX_PHOTO = 5 * 1024 * 1024
+MAX_TRACKED = 20
+PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
+POST_KINDS: dict[PostKind, LazyString] = {
+    PostKind.BUILDING_LEADER: _l("Building leader"),
+    PostKind.SHOP_LEADER: _l("Shop leader"),
+    PostKind.STREET_LEADER: _l("Street leader"),
+    PostKind.GRID_LEADER: _l("Grid leader"),
+    PostKind.COMMUNITY_POLICE: _l("Community police"),
+    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
+    PostKind.INTAKE: _l("Community service centre"),
+    PostKind.STREET_COMMITTEE: _l("Street party working committee"),
+}
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """The image type from a file's first bytes (content type, extension), whatever its name claims."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+class RequestForm(FlaskForm):
+    """A request: what, where, how to call back, and an optional photo."""
+
+    photo_content: bytes | None = None
+    photo_kind: tuple[str, str] | None = None
+    _community_of: dict[str, str]
+
+    category = SelectField(validators=[InputRequired(_l("Choose what your request is about."))])
+    description = TextAreaField(
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("Say what the problem is.")),
+            Length(max=MAX_DESCRIPTION, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    community = SelectField()
+    building = SelectField()
+    place = SelectField()
+    address = StringField(filters=[_stripped], validators=[Length(max=300, message=_l("At most %(max)d characters."))])
+    contact_phone = TelField(
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("Give a phone number we can call you back on.")),
+            Regexp(PHONE, message=_l("This is not a phone number.")),
+        ],
+    )
+    contact_name = StringField(
+        filters=[_stripped], validators=[Length(max=100, message=_l("At most %(max)d characters."))]
+    )
+    photo = FileField()
+
+    def offer(self, areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Category]]]) -> None:
+        """Set the choices: categories, communities and the places in each."""
+        blank = SelectChoice("", "—")
+        self.category.choices = [blank, *(SelectChoice(c.code) for _spec, found in groups for c in found)]
+        self.community.choices = [blank, *(SelectChoice(a.community.id, a.community.name) for a in areas)]
+        self.building.choices = [blank, *(SelectChoice(b.id) for a in areas for b in a.buildings)]
+        self.place.choices = [blank, *(SelectChoice(p.id) for a in areas for p in a.places)]
+        self._community_of = {u.id: a.community.id for a in areas for u in (*a.buildings, *a.places)}
+
+    def validate_building(self, field: SelectField) -> None:
+        chosen = self.community.data
+        if field.data and chosen and self._community_of.get(field.data) != chosen:
+            raise ValidationError(_("This building is not in the community you chose."))
+
+    def validate_place(self, field: SelectField) -> None:
+        if field.data and self.building.data:
+            raise ValidationError(_("Pick a building or a street or shop, not both."))
+        chosen = self.community.data
+        if field.data and chosen and self._community_of.get(field.data) != chosen:
+            raise ValidationError(_("This street or shop is not in the community you chose."))
+
+    def validate_address(self, field: StringField) -> None:
+        if not (self.community.data or self.building.data or self.place.data or field.data):
+            raise ValidationError(_("Say where: pick your building, a street or shop, or type the address."))
+
+    def validate_photo(self, field: FileField) -> None:
+        if not field.data:
+            return
+        content = field.data.read(MAX_PHOTO + 1)
+        if len(content) > MAX_PHOTO:
+            raise ValidationError(_("The photo is larger than 5 MB."))
+        self.photo_kind = sniff(content[:12])
+        if self.photo_kind is None:
+            raise ValidationError(_("Send a photo as JPEG, PNG or WebP."))
+        self.photo_content = content
+
+    @property
+    def location_id(self) -> str | None:
+        return self.building.data or self.place.data or self.community.data or None
+
+
+class TrackForm(FlaskForm):
+    number = StringField(
+        filters=[_stripped], validators=[DataRequired(_l("Give the tracking number from your receipt."))]
+    )
+    phone_ending = StringField(
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("Give the last four digits of your phone number.")),
+            Regexp(r"^\d{4}$", message=_l("Four digits, like 5678.")),
+        ],
+    )
+
+
+class FeedbackForm(FlaskForm):
+    satisfaction = RadioField(
+        choices=[
+            SelectChoice(Satisfaction.SATISFIED.value, _l("Satisfied")),
+            SelectChoice(Satisfaction.BASICALLY_SATISFIED.value, _l("Basically satisfied")),
+            SelectChoice(Satisfaction.UNSATISFIED.value, _l("Unsatisfied")),
+        ],
+        validators=[InputRequired(_l("Choose how satisfied you are."))],
+    )
+    comment = TextAreaField(validators=[Length(max=1000, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[InputRequired()])
+
+
+@bp.after_request
+def _keep_private(response: Response) -> Response:
+    """A resident's pages hold a private link or personal data: no caching, no referrer to other sites."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_request() -> str | Response:
+    """Open a request; on success go to the receipt (POST/redirect/GET)."""
+    with service().engine.connect() as conn:
+        areas = read.areas(service().worlds.organisation(conn))
+    groups = read.category_groups(service().worlds.catalogue)
+    form = RequestForm()
+    form.offer(areas, groups)
+    if not form.validate_on_submit():
+        return render_template("resident/new.html", form=form, options=_options(areas, groups))
+    token = secrets.token_urlsafe(24)
+    attachment = _store_photo(form)
+    try:
+        ticket = service().open_ticket(
+            category=form.category.data,
+            description=form.description.data,
+            contact_phone=form.contact_phone.data,
+            contact_name=form.contact_name.data or "",
+            location_id=form.location_id,
+            address=form.address.data or "",
+            channel=Channel.WEB,
+            access_token=token,
+            attachment=attachment,
+            now=now(),
+        )
+    except Exception:
+        if attachment is not None:
+            (_uploads() / attachment.file_name).unlink(missing_ok=True)
+        raise
+    session["receipt"] = {"number": ticket.number, "token": token}
+    _remember(ticket.number)
+    return redirect(url_for(".receipt"))
+
+
+@bp.get("/receipt")
+def receipt() -> str | Response:
+    """The tracking number and private link of the request just opened (kept in the session, not the URL)."""
+    shown = session.get("receipt")
+    if not shown:
+        return redirect(url_for(".new_request"))
+    link = url_for(".link", token=shown["token"], _external=True)
+    return render_template("resident/receipt.html", number=shown["number"], link=link)
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(TRACK_LIMITS, methods=["POST"])
+def track() -> str | Response:
+    """Find a request by tracking number and phone ending (rate-limited per client, see below)."""
+    form = TrackForm()
+    if form.validate_on_submit():
+        try:
+            detail = service().find_for_resident(form.number.data, form.phone_ending.data)
+        except NotFound:
+            form.form_errors.append(_("No request matches this tracking number and phone ending."))
+        else:
+            _remember(detail.ticket.number)
+            return redirect(url_for(".status", number=detail.ticket.number))
+    return render_template("resident/track.html", form=form)
+
+
+@bp.route("/t/<token>", methods=["GET", "POST"])
+def link(token: str) -> str | tuple[str, int] | Response:
+    """The status page behind the private link, with the feedback form once the matter is handled."""
+    return _status_page(lambda: read.by_token(service(), token), {"token": token}, ".link")
+
+
+@bp.route("/status/<number>", methods=["GET", "POST"])
+def status(number: str) -> str | tuple[str, int] | Response:
+    """The status page of a request this browser tracked; any other number is not found."""
+    return _status_page(lambda: read.by_number(service(), number, _tracked()), {"number": number}, ".status")
+
+
+@bp.get("/t/<token>/photos/<int:photo_id>")
+def link_photo(token: str, photo_id: int) -> Response:
+    return _send(read.by_token(service(), token).photo(photo_id))
+
+
+@bp.get("/status/<number>/photos/<int:photo_id>")
+def status_photo(number: str, photo_id: int) -> Response:
+    return _send(read.by_number(service(), number, _tracked()).photo(photo_id))
+
+
+def _status_page(
+    load: Callable[[], read.ResidentStatus], access: dict[str, str], endpoint: str
+) -> str | tuple[str, int] | Response:
+    shown = load()
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            ticket = service().resident_feedback(
+                shown.ticket.number, form.satisfaction.data, form.comment.data or "", now(), form.version.data
+            )
+        except Conflict:
+            return _render_status(load(), form, access, conflict=True), 409
+        if shown.spec.state(ticket.state).final:
+            flash(_("Thank you. Your request is closed."))
+        else:
+            flash(_("We are sorry. Your request was reopened and goes back to the person handling it."))
+        return redirect(url_for(endpoint, **access))
+    return _render_status(shown, form, access)
+
+
+def _render_status(
+    shown: read.ResidentStatus, form: FeedbackForm, access: dict[str, str], conflict: bool = False
+) -> str:
+    photo_endpoint = ".link_photo" if "token" in access else ".status_photo"
+    return render_template(
+        "resident/status.html",
+        status=shown,
+        form=form,
+        conflict=conflict,
+        post_kinds=POST_KINDS,
+        photo_url=lambda photo_id: url_for(photo_endpoint, photo_id=photo_id, **access),
+    )
+
+
+def _send(photo: read.Photo) -> Response:
+    return send_from_directory(_uploads(), photo.file_name, mimetype=photo.content_type)
+
+
+Group = tuple[str, str, list[tuple[str, str]]]  # label, community id (for the filter script), options
+
+
+def _options(areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Category]]]) -> dict[str, list[Group]]:
+    """The grouped options of the category, building and street-or-shop lists, in the reader's language."""
+    zh = str(get_locale()) == "zh_Hans"
+    return {
+        "category": [
+            (spec.title_zh if zh else spec.title_en, "", [(c.code, c.name_zh if zh else c.name_en) for c in found])
+            for spec, found in groups
+        ],
+        "building": [(a.community.name, a.community.id, [(b.id, b.name) for b in a.buildings]) for a in areas],
+        "place": [
+            (
+                a.community.name,
+                a.community.id,
+                [(p.id, f"{p.name} ({p.address})" if p.address else p.name) for p in a.places],
+            )
+            for a in areas
+        ],
+    }
+
+
+def _uploads() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def _store_photo(form: RequestForm) -> NewAttachment | None:
+    """Keep the photo under a random name in the instance folder's ``uploads/``."""
+    if form.photo_content is None or form.photo_kind is None:
+        return None
+    content_type, extension = form.photo_kind
+    folder = _uploads()
+    folder.mkdir(parents=True, exist_ok=True)
+    file_name = f"{secrets.token_hex(16)}.{extension}"
+    (folder / file_name).write_bytes(form.photo_content)
+    return NewAttachment(file_name, content_type, len(form.photo_content))
+
+
+def _tracked() -> list[str]:
+    return list(session.get("tracked", []))
+
+
+def _remember(number: str) -> None:
+    """Let this browser open the request's status page (the most recent few only)."""
+    session["tracked"] = [*(n for n in _tracked() if n != number), number][-MAX_TRACKED:]

@@ -2,6 +2,450 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import Connection
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+
+from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.org import Post, PostKind
+from ticketing.domain.permissions import ORDER
+from ticketing.domain.rules import MAX_DESCRIPTION, World
+from ticketing.domain.ticket import Channel
+from ticketing.read import queues
+from ticketing.read.queues import Deadline, TicketView
+from ticketing.web.context import now, service, settings
+from ticketing.web.errors import status_of
+from ticketing.web.nav import requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+POST_KINDS: dict[PostKind, Any] = {
+    PostKind.BUILDING_LEADER: _l("Building leader"),
+    PostKind.SHOP_LEADER: _l("Shop leader"),
+    PostKind.STREET_LEADER: _l("Street leader"),
+    PostKind.GRID_LEADER: _l("Grid leader"),
+    PostKind.COMMUNITY_POLICE: _l("Community police"),
+    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
+    PostKind.INTAKE: _l("Service centre intake"),
+    PostKind.STREET_COMMITTEE: _l("Street party committee"),
+}
+ACTION_TITLES: dict[str, Any] = {
+    "acknowledge": _l("Acknowledge"),
+    "note": _l("Add a note"),
+    "transfer": _l("Transfer"),
+    "pause": _l("Pause: waiting for the resident"),
+    "resume": _l("Resume"),
+    "resolve": _l("Resolve"),
+    "refer": _l("Refer to the competent body"),
+    "callback": _l("Record the callback"),
+    "return_to_resident": _l("Return to the resident"),
+    "extend": _l("Extend the deadline"),
+}
+HISTORY_ACTIONS: dict[str, Any] = {
+    "open": _l("Opened"),
+    "acknowledge": _l("Acknowledged"),
+    "note": _l("Note"),
+    "transfer": _l("Transferred"),
+    "pause": _l("Paused"),
+    "resume": _l("Resumed"),
+    "resolve": _l("Resolved"),
+    "refer": _l("Referred"),
+    "callback": _l("Callback"),
+    "return_to_resident": _l("Returned to the resident"),
+    "extend": _l("Deadline extended"),
+    "escalate": _l("Escalated"),
+    "handover": _l("Handed over"),
+    "both_absent": _l("Both holders away"),
+    "overdue": _l("Overdue"),
+    "callback_overdue": _l("Callback overdue"),
+    "resident_feedback": _l("Resident's feedback"),
+}
+CHANNELS: dict[str, Any] = {
+    Channel.WEB: _l("Online"),
+    Channel.PHONE: _l("Phone"),
+    Channel.WALK_IN: _l("Walk-in"),
+    Channel.API: _l("API"),
+}
+SATISFACTION: dict[str, Any] = {
+    Satisfaction.SATISFIED: _l("Satisfied"),
+    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
+    Satisfaction.UNSATISFIED: _l("Unsatisfied"),
+}
+EXTENSIONS = [
+    SelectChoice("1h", _l("1 working hour")),
+    SelectChoice("4h", _l("4 working hours")),
+    SelectChoice("1d", _l("1 working day")),
+    SelectChoice("2d", _l("2 working days")),
+    SelectChoice("3d", _l("3 working days")),
+    SelectChoice("5d", _l("5 working days")),
+]
+PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
+
+
+# --- forms -----------------------------------------------------------------------------------------
+
+
+class ActionForm(FlaskForm):
+    """An action on a ticket; it carries the version the page showed, so a stale page is a conflict."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d+$")])
+
+    def params(self) -> dict[str, Any]:
+        """The action's parameters, as ``Ticketing.act`` names them."""
+        return {field.short_name: field.data for field in self if field.short_name not in ("version", "csrf_token")}
+
+
+class NoteForm(ActionForm):
+    text = TextAreaField(_l("Note"), validators=[DataRequired(_l("Write the note."))])
+
+
+class TransferForm(ActionForm):
+    target_post = SelectField(_l("Pass it to"), validators=[DataRequired(_l("Choose the post to pass it to."))])
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Say why it goes there."))])
+
+
+class PauseForm(ActionForm):
+    reason = TextAreaField(_l("What it is waiting for"), validators=[DataRequired(_l("Say what it waits for."))])
+
+
+class ResolveForm(ActionForm):
+    resolution = TextAreaField(_l("What was done"), validators=[DataRequired(_l("Write what was done."))])
+
+
+class ReferForm(ActionForm):
+    body = StringField(_l("Competent body"), validators=[DataRequired(_l("Name the competent body.")), Length(max=200)])
+    reason = TextAreaField(_l("Why it is outside our remit"))
+
+
+class CallbackForm(ActionForm):
+    reached = RadioField(
+        _l("Did you reach the resident?"),
+        choices=[SelectChoice("yes", _l("Reached")), SelectChoice("no", _l("Not reached"))],
+        default="yes",
+    )
+    satisfaction = SelectField(
+        _l("Satisfaction"),
+        choices=[SelectChoice("", "—"), *(SelectChoice(value, label) for value, label in SATISFACTION.items())],
+        validators=[Optional()],
+        default="",
+    )
+    comment = TextAreaField(_l("Comment"))
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "reached": self.reached.data == "yes",
+            "satisfaction": self.satisfaction.data or None,
+            "comment": self.comment.data,
+        }
+
+
+class ReturnForm(ActionForm):
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Give the reason."))])
+
+
+class ExtendForm(ActionForm):
+    by = SelectField(_l("Extend by"), choices=EXTENSIONS, default="1d")
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Give the reason for the extension."))])
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "acknowledge": ActionForm,
+    "note": NoteForm,
+    "transfer": TransferForm,
+    "pause": PauseForm,
+    "resume": ActionForm,
+    "resolve": ResolveForm,
+    "refer": ReferForm,
+    "callback": CallbackForm,
+    "return_to_resident": ReturnForm,
+    "extend": ExtendForm,
+}
+
+
+class RegisterForm(FlaskForm):
+    """A request taken at the service centre or by phone, on the resident's behalf."""
+
+    channel = SelectField(
+        _l("How it came in"),
+        choices=[SelectChoice(channel.value, CHANNELS[channel]) for channel in (Channel.WALK_IN, Channel.PHONE)],
+    )
+    category = SelectField(_l("Category"))
+    description = TextAreaField(
+        _l("What is the problem?"),
+        validators=[DataRequired(_l("Say what the problem is.")), Length(max=MAX_DESCRIPTION)],
+    )
+    location_id = SelectField(_l("Building, street or shop"), validators=[Optional()])
+    address = StringField(_l("Or the address"), validators=[Length(max=300)])
+    contact_phone = StringField(
+        _l("Resident's phone"),
+        validators=[DataRequired(_l("Give a phone number.")), Regexp(PHONE, message=_l("Give a phone number."))],
+    )
+    contact_name = StringField(_l("Resident's name"), validators=[Length(max=100)])
+
+    def validate_address(self, field: StringField) -> None:
+        if not self.location_id.data and not (field.data or "").strip():
+            raise ValidationError(_("Choose the place from the list or give the address."))
+
+
+class AbsenceForm(FlaskForm):
+    """Leave or a trip, in the district's local time."""
+
+    starts_at = DateTimeLocalField(_l("From"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("When from?"))])
+    ends_at = DateTimeLocalField(_l("Until"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Until when?"))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Leave, business trip, meeting…")), Length(max=200)])
+
+    def validate_ends_at(self, field: DateTimeLocalField) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_("The end must be after the start."))
+
+
+# --- labels for the templates ----------------------------------------------------------------------
+
+
+def localized(zh: str, en: str) -> str:
+    return zh if str(get_locale()) == "zh_Hans" else en
+
+
+def state_label(workflow: str, state: str | None) -> str:
+    spec = service().worlds.catalogue.workflows.get(workflow)
+    found = spec.states.get(state) if spec and state else None
+    return localized(found.label_zh, found.label_en) if found else (state or "—")
+
+
+def category_label(code: str) -> str:
+    category = next((c for c in service().worlds.catalogue.categories() if c.code == code), None)
+    return localized(category.name_zh, category.name_en) if category else code
+
+
+def workflow_title(name: str) -> str:
+    spec = service().worlds.catalogue.workflows.get(name)
+    return localized(spec.title_zh, spec.title_en) if spec else name
+
+
+def span(seconds: float) -> str:
+    """``3 h 20 min`` (whole minutes, rounded down)."""
+    hours, minutes = divmod(int(seconds // 60), 60)
+    return (
+        _("%(hours)d h %(minutes)d min", hours=hours, minutes=minutes)
+        if hours
+        else _("%(minutes)d min", minutes=minutes)
+    )
+
+
+def deadline_text(deadline: Deadline) -> str:
+    """``3 h 20 min working time left`` / ``overdue by 40 min working time`` / a stopped clock / ``—``."""
+    if deadline.working_seconds is None:
+        if deadline.kept_seconds is not None:
+            return _("Clock stopped; %(time)s working time kept", time=span(deadline.kept_seconds))
+        return "—"
+    if deadline.overdue:
+        return _("overdue by %(time)s working time", time=span(deadline.working_seconds))
+    return _("%(time)s working time left", time=span(deadline.working_seconds))
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "state_label": state_label,
+        "category_label": category_label,
+        "workflow_title": workflow_title,
+        "deadline_text": deadline_text,
+        "post_kinds": POST_KINDS,
+        "action_titles": ACTION_TITLES,
+        "history_actions": HISTORY_ACTIONS,
+        "channels": CHANNELS,
+        "satisfaction_labels": SATISFACTION,
+    }
+
+
+# --- lists -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _reading() -> Iterator[tuple[Connection, World]]:
+    with service().engine.connect() as conn:
+        yield conn, service().worlds.world(conn)
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.get("/queue")
+@requires("staff")
+def queue() -> str:
+    """Open tickets I hold or my posts hold unclaimed, most urgent first."""
+    with _reading() as (conn, world):
+        page = queues.my_queue(conn, world, current_user.id, now(), _page_number())
+    return render_template("staff/queue.html", page=page)
+
+
+@bp.get("/accountable")
+@requires("staff")
+def accountable() -> str:
+    """Tickets I am first responder for, wherever they are now."""
+    with _reading() as (conn, world):
+        page = queues.accountable(conn, world, current_user.id, now(), _page_number())
+    return render_template("staff/accountable.html", page=page)
+
+
+@bp.get("/callbacks")
+@requires("staff")
+def callbacks() -> str:
+    """Resolved and referred tickets waiting for my telephone callback."""
+    with _reading() as (conn, world):
+        page = queues.callbacks_due(conn, world, current_user.id, now(), _page_number())
+    return render_template("staff/callbacks.html", page=page)
+
+
+# --- the ticket page and its actions ---------------------------------------------------------------
+
+
+def _view(number: str, refused: int) -> TicketView:
+    """The ticket page's data; ``refused`` (404 or 403) when the ticket is outside the user's scope."""
+    with _reading() as (conn, world):
+        view = queues.ticket_view(conn, world, number, current_user.id, now())
+    if not current_user.can_see(view.ticket):
+        abort(refused)
+    return view
+
+
+def _post_choice(view: TicketView, post: Post) -> SelectChoice:
+    holders = " / ".join(view.person(holder) for holder in (post.holder_a, post.holder_b))
+    return SelectChoice(post.id, f"{POST_KINDS[post.kind]} · {view.unit_name(post.unit_id)} — {holders}")
+
+
+def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | None = None) -> ActionForm:
+    """A fresh form showing the ticket's version, or the posted one."""
+    data = None if formdata is not None else {"version": str(view.ticket.version)}
+    form = ACTION_FORMS[action](formdata=formdata, data=data, prefix=action)
+    if isinstance(form, TransferForm):
+        form.target_post.choices = [
+            SelectChoice("", _("— choose a post —")),
+            *(_post_choice(view, p) for p in view.targets),
+        ]
+    return form
+
+
+def _ticket_page(
+    view: TicketView, failed: tuple[str, ActionForm] | None = None, message: str | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The page with a form for each action allowed now; a failed form keeps what was typed and its errors."""
+    shown = [name for name in ORDER if name in view.actions or (failed and name == failed[0])]
+    forms = {name: failed[1] if failed and name == failed[0] else _action_form(name, view) for name in shown}
+    failed_action = failed[0] if failed else None
+    return render_template("staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message), status
+
+
+@bp.get("/t/<number>")
+@requires("staff")
+def ticket(number: str) -> tuple[str, int]:
+    """Details, history, deadlines and the actions I may take now."""
+    return _ticket_page(_view(number, 404))
+
+
+@bp.post("/t/<number>/<action>")
+@requires("staff")
+def act(number: str, action: str) -> ResponseReturnValue:
+    """Apply one action; a refusal or a stale version re-shows the page with what was typed."""
+    if action not in ACTION_FORMS:
+        abort(404)
+    view = _view(number, 403)
+    form = _action_form(action, view, request.form)
+    if not form.validate():
+        return _ticket_page(view, (action, form), status=400)
+    try:
+        changed = service().act(
+            view.ticket.number, action, current_user.id, now(), expected_version=int(form.version.data), **form.params()
+        )
+    except Conflict:
+        view = _view(number, 403)
+        form.version.data = str(view.ticket.version)
+        message = _("Someone else changed this ticket — here is the current state.")
+        return _ticket_page(view, (action, form), message=message, status=409)
+    except (InvalidInput, NotAllowed) as error:
+        form.form_errors.append(str(error))
+        return _ticket_page(view, (action, form), status=status_of(error))
+    flash(_("Done: %(action)s.", action=ACTION_TITLES[action]))
+    if current_user.can_see(changed):
+        return redirect(url_for(".ticket", number=changed.number))
+    return redirect(url_for(".queue"))
+
+
+# --- registering a request and recording an absence ---------------------------------------------
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@requires("staff")
+def register() -> ResponseReturnValue:
+    """Register a walk-in or phone request; the registrar becomes its first responder."""
+    form = RegisterForm()
+    with _reading() as (_conn, world):
+        groups = queues.register_places(world, current_user.id)
+    categories = service().worlds.catalogue.categories()
+    form.category.choices = [SelectChoice(c.code, localized(c.name_zh, c.name_en)) for c in categories]
+    form.location_id.choices = [
+        SelectChoice("", _("— not in the list: give the address —")),
+        *(SelectChoice(place, name, optgroup=group.label) for group in groups for place, name in group.places),
+    ]
+    if form.validate_on_submit():
+        try:
+            opened = service().open_ticket(
+                category=form.category.data,
+                description=form.description.data,
+                contact_phone=form.contact_phone.data.strip(),
+                contact_name=form.contact_name.data.strip(),
+                location_id=form.location_id.data or None,
+                address=form.address.data.strip(),
+                channel=Channel(form.channel.data),
+                registrar_id=current_user.id,
+                now=now(),
+            )
+        except InvalidInput as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Registered as %(number)s; you are its first responder.", number=opened.number))
+            return redirect(url_for(".ticket", number=opened.number))
+    return render_template("staff/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/absence", methods=["GET", "POST"])
+@requires("staff")
+def absence() -> ResponseReturnValue:
+    """Record my leave or trip; my tickets pass to the other holders while I am away."""
+    form = AbsenceForm()
+    zone = settings().tz
+    if form.validate_on_submit():
+        try:
+            service().record_absence(
+                current_user.id,
+                form.starts_at.data.replace(tzinfo=zone),
+                form.ends_at.data.replace(tzinfo=zone),
+                form.reason.data,
+                now(),
+            )
+        except InvalidInput as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Absence recorded; the other holders of your posts cover for you."))
+            return redirect(url_for(".absence"))
+    elif request.method == "GET":
+        form.starts_at.data = now().astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+    with _reading() as (conn, _world):
+        recorded = queues.my_absences(conn, current_user.id, now())
+    return render_template("staff/absence.html", form=form, absences=recorded), 400 if form.errors else 200

@@ -1,0 +1,131 @@
+"""What a staff member may do to a ticket now, as the rules would judge it.
+
+The ticket page offers exactly these actions.  Each one combines the
+workflow's transitions out of the current state (with the guards that the
+ticket and the actor decide) and who may act as ``rules`` enforces it:
+
+- holders of the current post: acknowledge, pause, resume, resolve, refer,
+  return to the resident;
+- holders, the first responder and supervisors: note and transfer;
+- the first responder or the other holder of their post: the callback;
+- supervisors: extend a deadline while it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from ticketing.domain.coverage import placements
+from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
+from ticketing.domain.org import Post, Role, UnitKind
+from ticketing.domain.rules import World
+from ticketing.domain.ticket import Ticket
+from ticketing.domain.workflow import Action
+
+ORDER = (
+    "acknowledge",
+    "note",
+    "transfer",
+    "pause",
+    "resume",
+    "resolve",
+    "refer",
+    "callback",
+    "return_to_resident",
+    "extend",
+)
+HOLDER_ACTIONS = (
+    Action.ACKNOWLEDGE,
+    Action.PAUSE,
+    Action.RESUME,
+    Action.RESOLVE,
+    Action.REFER,
+    Action.RETURN_TO_RESIDENT,
+)
+
+
+def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: datetime | None = None) -> list[str]:
+    """The actions ``actor_id`` may take on ``ticket``, in page order.
+
+    Without ``now`` an extension is offered whenever a deadline runs; with it,
+    only before that deadline passes.
+    """
+    org = world.org
+    if actor_id is None or actor_id not in org.staff:
+        return []
+    post = org.posts.get(ticket.post_id)
+    holder = post is not None and actor_id in (post.holder_a, post.holder_b)
+    supervisor = org.staff[actor_id].role in (Role.SUPERVISOR, Role.ADMIN)
+    involved = post is not None and (holder or supervisor or actor_id == ticket.first_responder_id)
+    acting = [(ticket, ActionContext(actor_id))]
+    found: set[str] = set()
+    if holder:
+        found |= {action.value for action in HOLDER_ACTIONS if _fires(world, ticket, action, acting)}
+    if involved:
+        found.add("note")
+        if _fires(world, ticket, Action.TRANSFER, acting):
+            found.add("transfer")
+    calls = _callback_attempts(ticket, actor_id)
+    if actor_id in _callers(world, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
+        found.add("callback")
+    running = ticket.clock is not None and ticket.due_at is not None
+    if supervisor and running and (now is None or (ticket.due_at is not None and now < ticket.due_at)):
+        found.add("extend")
+    return [name for name in ORDER if name in found]
+
+
+def transfer_targets(world: World, ticket: Ticket) -> list[Post]:
+    """Where a ticket may be passed: its chain's posts for its place, then every post of its community."""
+    org = world.org
+    area = ticket.location_id or ticket.community_id
+    chain = [tier.post_kind for tier in world.spec(ticket).chain]
+    found = [placement.post for placement in placements(org, chain, area)] if area else []
+    community = sorted(
+        (
+            post
+            for post in org.posts.values()
+            if ticket.community_id and _community_of(world, post) == ticket.community_id
+        ),
+        key=lambda post: (post.kind.value, post.id),
+    )
+    unique = {post.id: post for post in [*found, *community] if post.id != ticket.post_id}
+    return list(unique.values())
+
+
+def _community_of(world: World, post: Post) -> str | None:
+    community = world.org.ancestor(post.unit_id, UnitKind.COMMUNITY)
+    return community.id if community else None
+
+
+def _callers(world: World, ticket: Ticket) -> set[str]:
+    """Who may record the callback: the first responder and both holders of their post."""
+    if ticket.first_responder_id is None:
+        return set()
+    allowed = {ticket.first_responder_id}
+    if ticket.first_responder_post_id:
+        post = world.org.posts.get(ticket.first_responder_post_id)
+        if post is None:
+            return set()
+        allowed |= {post.holder_a, post.holder_b}
+    return allowed
+
+
+def _callback_attempts(ticket: Ticket, actor_id: str) -> list[tuple[Ticket, ActionContext]]:
+    """Every callback a person could record: not reached (counted before the guards run), or each verdict."""
+    unreached = replace(ticket, callback_attempts=ticket.callback_attempts + 1)
+    return [
+        (unreached, ActionContext(actor_id, reached=False)),
+        *((ticket, ActionContext(actor_id, reached=True, satisfaction=verdict)) for verdict in Satisfaction),
+    ]
+
+
+def _fires(world: World, ticket: Ticket, action: Action, attempts: list[tuple[Ticket, ActionContext]]) -> bool:
+    """Whether some transition for ``action`` leaves the ticket's state with its guards passing for an attempt."""
+    return any(
+        transition.trigger is action
+        and ticket.state in transition.sources
+        and all(GUARDS[name](seen, ctx) for name in transition.guards)
+        for transition in world.spec(ticket).transitions
+        for seen, ctx in attempts
+    )

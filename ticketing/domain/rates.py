@@ -1,0 +1,103 @@
+"""The three rates (三率) supervisors judge handling by: pure arithmetic over counts.
+
+No official formula is public; this is the practitioner formula of the 12345
+hotlines and 接诉即办, with its weights configurable (``RateWeights``).
+
+- **Base** (考核基数): the tickets opened in the period that were not
+  returned to the resident (``returned``: terminated requests leave the
+  base) and whose callback reached the resident (a satisfaction is recorded).
+- **Response rate** (响应率) = base tickets acknowledged in time (acknowledged,
+  and the acknowledge deadline never passed: not ``ack_late``) ÷ base.
+- **Resolution rate** (解决率) = base tickets the resident called satisfied or
+  basically satisfied ÷ base.
+- **Satisfaction rate** (满意率) = (satisfied + 0.9 × basically satisfied) ÷ base.
+- **Total** (综合得分) = 0.1 × response + 0.5 × resolution + 0.4 × satisfaction
+  (a plain weighted sum: with weights adding up to 1 it stays between 0 and 1).
+
+An empty base has no rates: each is ``None``, shown as "—", never 0 % and
+never a division error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NO_RATE = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class RateWeights:
+    """The weights of the total and the credit a "basically satisfied" verdict earns."""
+
+    response: float = 0.1
+    resolution: float = 0.5
+    satisfaction: float = 0.4
+    basically_satisfied: float = 0.9
+
+    def __post_init__(self) -> None:
+        weights = (self.response, self.resolution, self.satisfaction)
+        if any(weight < 0 for weight in weights):
+            raise ValueError(f"rate weights must not be negative, got {weights}")
+        if not 0 <= self.basically_satisfied <= 1:
+            raise ValueError(f"the basically-satisfied factor must be between 0 and 1, got {self.basically_satisfied}")
+
+
+DEFAULT_WEIGHTS = RateWeights()
+
+
+@dataclass(frozen=True, slots=True)
+class RateCounts:
+    """What the rates are computed from, for one grid, community, street or week."""
+
+    base: int = 0
+    responded: int = 0
+    satisfied: int = 0
+    basically_satisfied: int = 0
+
+    def __post_init__(self) -> None:
+        parts = (self.responded, self.satisfied, self.basically_satisfied)
+        if min(self.base, *parts) < 0 or self.responded > self.base or sum(parts[1:]) > self.base:
+            raise ValueError(f"inconsistent rate counts: {self}")
+
+    @property
+    def resolved(self) -> int:
+        return self.satisfied + self.basically_satisfied
+
+    def __add__(self, other: RateCounts) -> RateCounts:
+        return RateCounts(
+            self.base + other.base,
+            self.responded + other.responded,
+            self.satisfied + other.satisfied,
+            self.basically_satisfied + other.basically_satisfied,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The rates as fractions between 0 and 1; ``None`` when the base is empty."""
+
+    response: float | None
+    resolution: float | None
+    satisfaction: float | None
+    total: float | None
+
+
+def rates(counts: RateCounts, weights: RateWeights = DEFAULT_WEIGHTS) -> Rates:
+    """The three rates and the weighted total of one set of counts."""
+    if counts.base == 0:
+        return Rates(None, None, None, None)
+    response = counts.responded / counts.base
+    resolution = counts.resolved / counts.base
+    satisfaction = (counts.satisfied + weights.basically_satisfied * counts.basically_satisfied) / counts.base
+    total = weights.response * response + weights.resolution * resolution + weights.satisfaction * satisfaction
+    return Rates(response, resolution, satisfaction, total)
+
+
+def total_of(counts: list[RateCounts]) -> RateCounts:
+    """The counts of several groups together (the rates of a sum, not the sum of rates)."""
+    return sum(counts, RateCounts())
+
+
+def percent(rate: float | None, digits: int = 1) -> str:
+    """A rate as a percentage for people: ``66.7%``, or ``—`` when there is no base."""
+    return NO_RATE if rate is None else f"{rate * 100:.{digits}f}%"

@@ -1,0 +1,446 @@
+"""What the admin pages read and change: the registry by community, calendars, absences, accounts, imports.
+
+Changes to the registry go through ``ticketing.db.org_store.save_org`` like
+``ticketing org import``, so they bump the registry version and the engine
+reloads the organisation at its next transaction.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, Generic, TypeVar
+
+from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, true
+
+from ticketing.db.org_store import ImportSummary, load_org, save_org
+from ticketing.db.schema import absences, staff, staff_accounts
+from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
+from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
+from ticketing.domain.org import Post, Unit, UnitKind
+from ticketing.orgdata import OrgData
+from ticketing.orgfile import read_sources
+
+T = TypeVar("T")
+
+# Children of a grid in the order the organisation page lists them (a segment's shops follow it).
+_CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
+_DAY_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a longer list."""
+
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+# --- the organisation, one community at a time ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    id: str
+    name: str
+    absent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """A post with its holders and the calendar that governs it (own, inherited or the default)."""
+
+    post: Post
+    a: Holder
+    b: Holder
+    calendar_id: str
+    calendar_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A unit at some depth below the section's top, with its posts."""
+
+    unit: Unit
+    depth: int
+    posts: list[PostView]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A community's own posts, or one grid with everything below it."""
+
+    unit: Unit
+    rows: list[UnitRow]
+
+
+@dataclass(frozen=True, slots=True)
+class StreetEntry:
+    street: Unit
+    rows: list[UnitRow]
+    communities: list[Unit]
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentBar:
+    """A working segment as text and as a stretch of a 24-hour bar (percentages)."""
+
+    text: str
+    left: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """A working-hours calendar: segments per day kind, and who uses it."""
+
+    id: str
+    name: str
+    hours: WorkingHours
+    is_default: bool
+    units: list[Unit] = field(default_factory=list)
+    own_posts: list[str] = field(default_factory=list)
+    governed_posts: int = 0
+
+    def days(self) -> list[tuple[DayKind, list[SegmentBar]]]:
+        return [(kind, [_bar(segment) for segment in self.hours.segments(kind)]) for kind in DayKind]
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceRow:
+    id: int
+    staff_id: str
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+    def current(self, now: datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationView:
+    """The street and community list, the chosen community's posts, its calendars, who is away now."""
+
+    streets: list[StreetEntry]
+    community: Unit | None
+    sections: list[Section]
+    calendars: list[CalendarInfo]
+    absent_now: list[AbsenceRow]
+    counts: dict[UnitKind, int]
+    post_count: int
+    staff_count: int
+
+
+def organisation_view(conn: Connection, community_id: str | None, now: datetime) -> OrganisationView:
+    """The registry as stored, showing one community (the default intake community when none is asked for)."""
+    data = load_org(conn)
+    away = current_absences(conn, now)
+    return _Registry(data, {a.staff_id for a in away}).view(community_id, away)
+
+
+class _Registry:
+    """The stored registry arranged for pages: children and posts per unit."""
+
+    def __init__(self, data: OrgData, absent: set[str]) -> None:
+        self.data = data
+        self.org = data.organisation
+        self.absent = absent
+        self.children: dict[str | None, list[Unit]] = defaultdict(list)
+        for unit in sorted(self.org.units.values(), key=lambda u: (_CHILD_ORDER.get(u.kind, 0), u.id)):
+            self.children[unit.parent_id].append(unit)
+        self.posts: dict[str, list[Post]] = defaultdict(list)
+        for post in self.org.posts.values():
+            self.posts[post.unit_id].append(post)
+
+    def view(self, community_id: str | None, away: list[AbsenceRow]) -> OrganisationView:
+        community = self.community(community_id)
+        sections: list[Section] = []
+        if community is not None:
+            sections.append(Section(community, [self.row(community, 0)]))
+            sections.extend(Section(grid, self.walk(grid, 0)) for grid in self.children[community.id])
+        used = {view.calendar_id for section in sections for row in section.rows for view in row.posts}
+        counts: dict[UnitKind, int] = defaultdict(int)
+        for unit in self.org.units.values():
+            counts[unit.kind] += 1
+        return OrganisationView(
+            streets=[
+                StreetEntry(street, [self.row(street, 0)], self.children[street.id])
+                for street in sorted(self.org.units.values(), key=lambda u: u.id)
+                if street.kind is UnitKind.STREET
+            ],
+            community=community,
+            sections=sections,
+            calendars=[info for info in self.calendars() if info.id in used],
+            absent_now=away,
+            counts=dict(counts),
+            post_count=len(self.org.posts),
+            staff_count=len(self.org.staff),
+        )
+
+    def community(self, community_id: str | None) -> Unit | None:
+        if community_id:
+            unit = self.org.units.get(community_id)
+            if unit is None or unit.kind is not UnitKind.COMMUNITY:
+                raise NotFound(f"unknown community {community_id!r}")
+            return unit
+        communities = sorted(u.id for u in self.org.units.values() if u.kind is UnitKind.COMMUNITY)
+        chosen = self.org.default_intake_community
+        if chosen not in communities:
+            chosen = communities[0] if communities else None
+        return self.org.units[chosen] if chosen else None
+
+    def walk(self, unit: Unit, depth: int) -> list[UnitRow]:
+        rows = [self.row(unit, depth)]
+        for child in self.children[unit.id]:
+            rows.extend(self.walk(child, depth + 1))
+        return rows
+
+    def row(self, unit: Unit, depth: int) -> UnitRow:
+        return UnitRow(unit, depth, [self.post_view(post) for post in sorted(self.posts[unit.id], key=lambda p: p.id)])
+
+    def post_view(self, post: Post) -> PostView:
+        calendar_id = self.data.calendar_for_post(post.id) or STANDARD_HOURS.id
+        return PostView(
+            post,
+            self.holder(post.holder_a),
+            self.holder(post.holder_b),
+            calendar_id,
+            self.data.calendar_names.get(calendar_id) or calendar_id,
+        )
+
+    def holder(self, staff_id: str) -> Holder:
+        member = self.org.staff.get(staff_id)
+        return Holder(staff_id, member.name if member else staff_id, staff_id in self.absent)
+
+    def calendars(self) -> list[CalendarInfo]:
+        """Every calendar (the built-in standard hours too, when posts fall back to them)."""
+        hours = {STANDARD_HOURS.id: STANDARD_HOURS} | self.data.calendars
+        governed: dict[str, int] = defaultdict(int)
+        for post in self.org.posts.values():
+            governed[self.data.calendar_for_post(post.id) or STANDARD_HOURS.id] += 1
+        return [
+            CalendarInfo(
+                id=cid,
+                name=self.data.calendar_names.get(cid, ""),
+                hours=hours[cid],
+                is_default=cid == (self.data.default_calendar or STANDARD_HOURS.id),
+                units=sorted((u for u in self.org.units.values() if u.calendar_id == cid), key=lambda u: u.id),
+                own_posts=sorted(p.id for p in self.org.posts.values() if p.calendar_id == cid),
+                governed_posts=governed[cid],
+            )
+            for cid in sorted(hours)
+            if cid in self.data.calendars or governed[cid]
+        ]
+
+
+def _bar(segment: Segment) -> SegmentBar:
+    def seconds(moment: time) -> int:
+        return _DAY_SECONDS if moment == time.max else moment.hour * 3600 + moment.minute * 60 + moment.second
+
+    start, end = seconds(segment.start), seconds(segment.end)
+    return SegmentBar(str(segment), round(100 * start / _DAY_SECONDS, 2), round(100 * (end - start) / _DAY_SECONDS, 2))
+
+
+def calendar_usage(conn: Connection) -> list[CalendarInfo]:
+    """Each working-hours calendar with the units that set it, the posts that name it and how many it governs."""
+    return _Registry(load_org(conn), set()).calendars()
+
+
+# --- one post and its A/B holders ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostDetail:
+    """A post with the path of units above it, and every staff member (for choosing holders)."""
+
+    view: PostView
+    unit: Unit
+    path: list[Unit]
+    community_id: str | None
+    staff: list[tuple[str, str]]
+
+
+def post_detail(conn: Connection, post_id: str, now: datetime) -> PostDetail:
+    data = load_org(conn)
+    post = data.organisation.posts.get(post_id)
+    if post is None:
+        raise NotFound(f"unknown post {post_id!r}")
+    registry = _Registry(data, {a.staff_id for a in current_absences(conn, now)})
+    org = data.organisation
+    path: list[Unit] = []
+    unit = org.units.get(post.unit_id)
+    while unit is not None:
+        path.insert(0, unit)
+        unit = org.units.get(unit.parent_id) if unit.parent_id else None
+    community = org.ancestor(post.unit_id, UnitKind.COMMUNITY)
+    return PostDetail(
+        registry.post_view(post),
+        org.units[post.unit_id],
+        path,
+        community.id if community else None,
+        [(member.id, member.name) for member in org.staff.values()],
+    )
+
+
+class HolderProblems(InvalidInput):
+    """What is wrong with proposed holders, per form field: ``"unknown"`` staff or the ``"same"`` person twice."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        super().__init__(", ".join(f"{name}: {problem}" for name, problem in fields.items()))
+
+
+def change_holders(conn: Connection, post_id: str, holder_a: str, holder_b: str) -> ImportSummary:
+    """Give a post new A and B holders, as a one-post import (in the caller's transaction)."""
+    data = load_org(conn)
+    post = data.organisation.posts.get(post_id)
+    if post is None:
+        raise NotFound(f"unknown post {post_id!r}")
+    known = data.organisation.staff
+    problems = {name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known}
+    if holder_a == holder_b and "holder_b" not in problems:
+        problems["holder_b"] = "same"
+    if problems:
+        raise HolderProblems(problems)
+    data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
+    return save_org(conn, data)
+
+
+# --- importing uploaded files --------------------------------------------------------------------
+
+
+def import_uploads(engine: Engine, uploads: Sequence[tuple[str, BinaryIO]]) -> ImportSummary:
+    """Import uploaded organisation files and rosters in order, all or nothing, as ``ticketing org import`` does.
+
+    Each upload is saved under its own file name, so problems name the file the user chose.
+    """
+    with tempfile.TemporaryDirectory(prefix="ticketing-import-") as folder:
+        paths: list[Path] = []
+        for index, (filename, stream) in enumerate(uploads):
+            path = Path(folder) / str(index) / _plain_name(filename)
+            path.parent.mkdir()
+            with path.open("wb") as target:
+                while chunk := stream.read(64 * 1024):
+                    target.write(chunk)
+            paths.append(path)
+        try:
+            with engine.begin() as conn:
+                return save_org(conn, read_sources(paths, base=load_org(conn)))
+        except OrgFileError as error:
+            raise OrgFileError([_without_folder(problem, folder) for problem in error.problems]) from None
+
+
+def _plain_name(filename: str) -> str:
+    """The last part of an uploaded file's name (browsers may send a Windows path), short enough to save."""
+    name = PurePosixPath(filename.replace("\\", "/").replace("\x00", "")).name
+    if name in ("", ".", ".."):
+        return "upload"
+    suffix = PurePosixPath(name).suffix[:8]
+    return name if len(name) <= 60 else f"{name[: 60 - len(suffix)]}{suffix}"
+
+
+def _without_folder(problem: str, folder: str) -> str:
+    """``/tmp/ticketing-import-x/0/roster.csv: row 2…`` → ``roster.csv: row 2…``."""
+    prefix = f"{folder}/"
+    if not problem.startswith(prefix):
+        return problem
+    _index, _slash, rest = problem[len(prefix) :].partition("/")
+    return rest
+
+
+# --- absences -----------------------------------------------------------------------------------
+
+_ABSENCE_ROWS = select(
+    absences.c.id, absences.c.staff_id, staff.c.name, absences.c.starts_at, absences.c.ends_at, absences.c.reason
+).join(staff, staff.c.id == absences.c.staff_id)
+
+
+def _absence(row: Row[Any]) -> AbsenceRow:
+    return AbsenceRow(row.id, row.staff_id, row.name, row.starts_at, row.ends_at, row.reason)
+
+
+def current_absences(conn: Connection, now: datetime) -> list[AbsenceRow]:
+    """Who is away at ``now``."""
+    query = _ABSENCE_ROWS.where(absences.c.starts_at <= now, absences.c.ends_at > now)
+    return [_absence(row) for row in conn.execute(query.order_by(absences.c.ends_at, absences.c.id))]
+
+
+def coming_absences(conn: Connection, now: datetime, number: int, per_page: int = 50) -> Page[AbsenceRow]:
+    """Current and future absences, earliest start first."""
+    ongoing = absences.c.ends_at > now
+    total = conn.execute(select(func.count()).select_from(absences).where(ongoing)).scalar_one()
+    query = _ABSENCE_ROWS.where(ongoing).order_by(absences.c.starts_at, absences.c.id)
+    rows = conn.execute(query.limit(per_page).offset((number - 1) * per_page))
+    return Page([_absence(row) for row in rows], number, per_page, total)
+
+
+# --- staff accounts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """A staff member and their web login, if any."""
+
+    staff_id: str
+    name: str
+    role: str
+    has_login: bool
+    active: bool
+    updated_at: datetime | None
+
+
+_ACCOUNT_ROWS = select(
+    staff.c.id,
+    staff.c.name,
+    staff.c.role,
+    staff_accounts.c.staff_id.label("login"),
+    staff_accounts.c.active,
+    staff_accounts.c.updated_at,
+).select_from(staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id))
+
+
+def _account(row: Row[Any]) -> AccountRow:
+    return AccountRow(row.id, row.name, row.role, row.login is not None, bool(row.active), row.updated_at)
+
+
+def accounts_page(conn: Connection, search: str, login: str, number: int, per_page: int = 50) -> Page[AccountRow]:
+    """Staff by number, filtered by a number prefix or part of a name and by having a login (``yes``/``no``)."""
+    conditions = []
+    if search:
+        conditions.append(or_(staff.c.id.ilike(f"{search}%"), staff.c.name.contains(search, autoescape=True)))
+    if login == "yes":
+        conditions.append(staff_accounts.c.staff_id.is_not(None))
+    elif login == "no":
+        conditions.append(staff_accounts.c.staff_id.is_(None))
+    where = and_(true(), *conditions)
+    joined = staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id)
+    total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
+    query = _ACCOUNT_ROWS.where(where).order_by(staff.c.id).limit(per_page).offset((number - 1) * per_page)
+    return Page([_account(row) for row in conn.execute(query)], number, per_page, total)
+
+
+def account_detail(conn: Connection, staff_id: str) -> AccountRow:
+    row = conn.execute(_ACCOUNT_ROWS.where(staff.c.id == staff_id)).first()
+    if row is None:
+        raise NotFound(f"unknown staff member {staff_id!r}")
+    return _account(row)

@@ -1,0 +1,182 @@
+"""The supervisors' overdue board (超期督办): open tickets overdue, escalated or flagged for review.
+
+A supervisor's ``Scope`` is the set of communities they oversee (their own
+community party organisations plus every community of the streets whose
+committee they sit on); admins see the whole district.  Queries filter on
+``community_id`` (``ix_tickets_community_state``) and the ``overdue`` flag
+(``ix_tickets_overdue``), page with LIMIT/OFFSET for the page and by keyset
+(opening time, id) for exports.  Open tickets are selected by their state
+(the open states of the workflows) so that the community index skips the
+closed ones, which are most tickets after a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, true
+
+from ticketing.db import tickets as store
+from ticketing.db.schema import history, tickets
+from ticketing.domain.org import Organisation, Unit, UnitKind
+from ticketing.domain.ticket import Ticket
+from ticketing.domain.workflow import WorkflowSpec
+
+PER_PAGE = 25
+EXPORT_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The communities a supervisor oversees; ``None`` means the whole district (admins)."""
+
+    communities: frozenset[str] | None
+
+    @classmethod
+    def of(cls, org: Organisation, communities: frozenset[str], streets: frozenset[str], everything: bool) -> Scope:
+        """A supervisor's own communities and every community of their streets."""
+        if everything:
+            return cls(None)
+        of_streets = {u.id for u in org.units.values() if u.kind is UnitKind.COMMUNITY and u.parent_id in streets}
+        return cls(frozenset(communities) | of_streets)
+
+    def clause(self) -> ColumnElement[bool]:
+        if self.communities is None:
+            return true()
+        return tickets.c.community_id.in_(sorted(self.communities))
+
+    def units(self, org: Organisation, kind: UnitKind) -> list[Unit]:
+        """The streets, communities or grids in scope (for filter choices and rate tables), by id."""
+        communities = [u for u in org.units.values() if u.kind is UnitKind.COMMUNITY and self.includes(u.id)]
+        if kind is UnitKind.COMMUNITY:
+            found = communities
+        elif kind is UnitKind.STREET:
+            found = [org.units[i] for i in {c.parent_id for c in communities} if i in org.units]
+        else:
+            ids = {c.id for c in communities}
+            found = [u for u in org.units.values() if u.kind is kind and u.parent_id in ids]
+        return sorted(found, key=lambda unit: unit.id)
+
+    def includes(self, community_id: str | None) -> bool:
+        return self.communities is None or community_id in self.communities
+
+
+@dataclass(frozen=True, slots=True)
+class BoardFilter:
+    """What a supervisor narrowed the board to; ``None`` means any."""
+
+    street_id: str | None = None
+    community_id: str | None = None
+    grid_id: str | None = None
+    tier: int | None = None
+    min_age_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """A ticket on the board and since when it is overdue or waiting for review."""
+
+    ticket: Ticket
+    overdue_since: datetime | None
+    review_since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    rows: list[BoardRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def open_states(workflows: Iterable[WorkflowSpec]) -> list[str]:
+    """The states of open tickets in any workflow (what ``closed_at IS NULL`` means, as an indexed column)."""
+    return sorted({name for spec in workflows for name, state in spec.states.items() if not state.final})
+
+
+def _conditions(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
+    c = tickets.c
+    found = [
+        c.state.in_(states),
+        c.closed_at.is_(None),
+        or_(c.overdue == true(), c.tier > 0, c.needs_review == true()),
+        scope.clause(),
+    ]
+    for column, value in ((c.street_id, filters.street_id), (c.community_id, filters.community_id)):
+        if value is not None:
+            found.append(column == value)
+    if filters.grid_id is not None:
+        found.append(c.grid_id == filters.grid_id)
+    if filters.tier is not None:
+        found.append(c.tier == filters.tier)
+    if filters.min_age_days is not None:
+        found.append(c.created_at < now - timedelta(days=filters.min_age_days))
+    return found
+
+
+def _query(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> Select[tuple[object, ...]]:
+    query = select(tickets).where(*_conditions(scope, filters, states, now))
+    return query.order_by(tickets.c.created_at, tickets.c.id)
+
+
+def board_page(
+    conn: Connection,
+    scope: Scope,
+    filters: BoardFilter,
+    states: Sequence[str],
+    now: datetime,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> BoardPage:
+    """One page of the board, oldest first, and how many tickets match in all (``states``: the open ones)."""
+    counted = select(func.count()).select_from(tickets).where(*_conditions(scope, filters, states, now))
+    total = conn.execute(counted).scalar_one()
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
+    query = _query(scope, filters, states, now).limit(per_page).offset((page - 1) * per_page)
+    found = [store.to_ticket(row) for row in conn.execute(query)]
+    return BoardPage(_with_since(conn, found), total, page, per_page)
+
+
+def board_rows(
+    conn: Connection, scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime
+) -> Iterator[BoardRow]:
+    """Every ticket on the board with these filters, oldest first, read in batches (for exports)."""
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = _query(scope, filters, states, now).limit(EXPORT_BATCH)
+        if after is not None:
+            created, ticket_id = after
+            query = query.where(
+                or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
+            )
+        found = [store.to_ticket(row) for row in conn.execute(query)]
+        yield from _with_since(conn, found)
+        if len(found) < EXPORT_BATCH:
+            return
+        after = (found[-1].created_at, found[-1].id)
+
+
+def _with_since(conn: Connection, found: list[Ticket]) -> list[BoardRow]:
+    """Attach when each ticket went overdue or missed its callback, from its history (one query)."""
+    if not found:
+        return []
+    query = (
+        select(history.c.ticket_id, history.c.action, func.max(history.c.at))
+        .where(history.c.ticket_id.in_([t.id for t in found]), history.c.action.in_(("overdue", "callback_overdue")))
+        .group_by(history.c.ticket_id, history.c.action)
+    )
+    since = {(ticket_id, action): at for ticket_id, action, at in conn.execute(query)}
+    return [
+        BoardRow(
+            ticket,
+            since.get((ticket.id, "overdue")) if ticket.overdue else None,
+            since.get((ticket.id, "callback_overdue")) if ticket.needs_review else None,
+        )
+        for ticket in found
+    ]

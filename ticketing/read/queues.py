@@ -1,0 +1,268 @@
+"""Staff work lists: my queue, the tickets I answer for, callbacks due; the ticket page; my absences.
+
+Each list is one page of an indexed query (LIMIT/OFFSET) plus its count.
+The queue is an OR of two arms, each on an index of (column, state) with the
+open states: tickets I hold (``ix_tickets_holder_state``) and tickets of my
+posts nobody holds (``ix_tickets_post_state``, or the holder index's empty
+holders); the accountable list and the callbacks read
+``ix_tickets_first_responder``.  Time left is working time on the calendar
+the deadline runs on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+
+from ticketing.db import tickets as store
+from ticketing.db.schema import absences, tickets
+from ticketing.domain.org import Absence, Organisation, Post, UnitKind
+from ticketing.domain.permissions import available_actions, transfer_targets
+from ticketing.domain.rules import World
+from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.workflow import Clock, WorkflowSpec
+
+PAGE_SIZE = 25
+PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list and where it stands in the whole."""
+
+    items: list[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.size), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A ticket's deadline as a person reads it, in working time on the calendar it runs on.
+
+    ``working_seconds`` is the time left, or how long ago it passed when
+    ``overdue``; None when no deadline runs (then ``kept_seconds`` is what a
+    paused clock keeps).  A ticket flagged overdue at the top of its chain has
+    no deadline left but is still ``overdue``.
+    """
+
+    clock: Clock | None
+    due_at: datetime | None
+    working_seconds: float | None
+    overdue: bool
+    kept_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A row of a staff list: the ticket, its deadline, where it is and who holds it."""
+
+    ticket: Ticket
+    deadline: Deadline
+    post: Post | None
+    post_unit: str
+    place: str
+    holder: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """Everything the ticket page shows, with what the reader may do to it now."""
+
+    ticket: Ticket
+    history: list[HistoryEntry]
+    spec: WorkflowSpec
+    deadline: Deadline
+    actions: list[str]
+    targets: list[Post]
+    org: Organisation
+
+    def person(self, staff_id: str | None) -> str:
+        """``Name (S0013)``, or an empty string for the system."""
+        if staff_id is None:
+            return ""
+        member = self.org.staff.get(staff_id)
+        return f"{member.name} ({staff_id})" if member else staff_id
+
+    def post(self, post_id: str | None) -> Post | None:
+        return self.org.posts.get(post_id) if post_id else None
+
+    def unit_name(self, unit_id: str | None) -> str:
+        unit = self.org.units.get(unit_id) if unit_id else None
+        return unit.name if unit else (unit_id or "")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceGroup:
+    """The buildings, street segments and shops of one grid, for the registration form."""
+
+    label: str
+    places: list[tuple[str, str]]
+
+
+def mask_phone(phone: str) -> str:
+    """``138****0000``: the first three and last four digits of a mobile; short numbers keep their last two."""
+    digits = phone.replace(" ", "").replace("-", "")
+    if len(digits) >= 11:
+        return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+    return f"{'*' * max(len(digits) - 2, 0)}{digits[-2:]}"
+
+
+def deadline_of(world: World, ticket: Ticket, now: datetime) -> Deadline:
+    """The running deadline of a ticket and the working time left (or past) at ``now``."""
+    if ticket.clock is None or ticket.due_at is None:
+        return Deadline(None, None, None, ticket.overdue or ticket.needs_review, ticket.paused_remaining)
+    post = ticket.first_responder_post_id if ticket.clock is Clock.CALLBACK else None
+    calendar = world.calendar_for(post or ticket.post_id)
+    if now < ticket.due_at:
+        return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(now, ticket.due_at), False)
+    return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(ticket.due_at, now), True)
+
+
+def _open_states(world: World) -> list[str]:
+    return sorted({s.name for spec in world.workflows.values() for s in spec.states.values() if not s.final})
+
+
+def _callback_states(world: World) -> list[str]:
+    states = (s for spec in world.workflows.values() for s in spec.states.values())
+    return sorted({s.name for s in states if s.clock is Clock.CALLBACK})
+
+
+def _page(
+    conn: Connection,
+    world: World,
+    where: ColumnElement[bool],
+    order: Iterable[ColumnElement[object]],
+    now: datetime,
+    number: int,
+    size: int,
+) -> Page[Item]:
+    total = conn.execute(select(func.count()).select_from(tickets).where(where)).scalar_one()
+    number = min(max(number, 1), max(math.ceil(total / size), 1))
+    query = select(tickets).where(where).order_by(*order).limit(size).offset((number - 1) * size)
+    found = [store.to_ticket(row) for row in conn.execute(query)]
+    return Page([_item(world, ticket, now) for ticket in found], number, size, total)
+
+
+def _item(world: World, ticket: Ticket, now: datetime) -> Item:
+    org = world.org
+    post = org.posts.get(ticket.post_id)
+    unit = org.units.get(ticket.location_id) if ticket.location_id else None
+    holder = org.staff.get(ticket.holder_id) if ticket.holder_id else None
+    return Item(
+        ticket=ticket,
+        deadline=deadline_of(world, ticket, now),
+        post=post,
+        post_unit=org.units[post.unit_id].name if post and post.unit_id in org.units else "",
+        place=unit.name if unit else ticket.address,
+        holder=f"{holder.name} ({holder.id})" if holder else "",
+        phone=mask_phone(ticket.contact_phone),
+    )
+
+
+def _most_urgent_first(flag: ColumnElement[bool]) -> list[ColumnElement[object]]:
+    """Flagged (overdue) first, then the earliest deadline, tickets without one last."""
+    return [flag.desc(), tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id]
+
+
+def my_queue(
+    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
+) -> Page[Item]:
+    """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
+    open_states = tickets.c.state.in_(_open_states(world))
+    where = and_(tickets.c.holder_id == staff_id, open_states)
+    posts = sorted(post.id for post in world.org.holds(staff_id))
+    if posts:  # each arm of the OR on its own index, so the database combines two index scans
+        where = or_(where, and_(tickets.c.post_id.in_(posts), open_states, tickets.c.holder_id.is_(None)))
+    return _page(conn, world, where, _most_urgent_first(tickets.c.overdue), now, number, size)
+
+
+def accountable(
+    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
+) -> Page[Item]:
+    """Tickets I am first responder for, wherever they are now: open ones first, newest first."""
+    where = tickets.c.first_responder_id == staff_id
+    return _page(conn, world, where, [tickets.c.closed_at.is_not(None), tickets.c.id.desc()], now, number, size)
+
+
+def callbacks_due(
+    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
+) -> Page[Item]:
+    """Resolved or referred tickets whose callback is mine to make: I am first responder or share their post.
+
+    Sharing the post means the first responder is the other holder of one of
+    my posts, so the query stays on the first-responder index.
+    """
+    held = world.org.holds(staff_id)
+    callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
+    where = and_(
+        tickets.c.first_responder_id.in_(callers),
+        tickets.c.state.in_(_callback_states(world)),
+        or_(
+            tickets.c.first_responder_id == staff_id,
+            tickets.c.first_responder_post_id.in_(sorted(post.id for post in held)),
+        ),
+    )
+    return _page(conn, world, where, _most_urgent_first(tickets.c.needs_review), now, number, size)
+
+
+def ticket_view(conn: Connection, world: World, key: str, staff_id: str, now: datetime) -> TicketView:
+    """A ticket with its whole history, its deadline and the actions this staff member may take now."""
+    ticket = store.get(conn, key)
+    return TicketView(
+        ticket=ticket,
+        history=store.history_of(conn, ticket.id),
+        spec=world.spec(ticket),
+        deadline=deadline_of(world, ticket, now),
+        actions=available_actions(world, ticket, staff_id, now),
+        targets=transfer_targets(world, ticket),
+        org=world.org,
+    )
+
+
+def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:
+    """My absences that are still running or still to come, soonest first."""
+    query = (
+        select(absences)
+        .where(absences.c.staff_id == staff_id, absences.c.ends_at > now)
+        .order_by(absences.c.starts_at, absences.c.id)
+    )
+    return [Absence(row.id, row.staff_id, row.starts_at, row.ends_at, row.reason) for row in conn.execute(query)]
+
+
+def register_places(world: World, staff_id: str) -> list[PlaceGroup]:
+    """The places of the communities I work in (all of them for someone without a local post), grid by grid."""
+    org = world.org
+    every = [unit for unit in org.units.values() if unit.kind is UnitKind.COMMUNITY]
+    communities: set[str] = set()
+    for post in org.holds(staff_id):
+        community = org.ancestor(post.unit_id, UnitKind.COMMUNITY)
+        street = org.ancestor(post.unit_id, UnitKind.STREET)
+        if community is not None:
+            communities.add(community.id)
+        elif street is not None:
+            communities |= {unit.id for unit in every if unit.parent_id == street.id}
+    communities = communities or {unit.id for unit in every}
+    by_grid: dict[str, list[tuple[str, str]]] = {}
+    for unit in sorted(org.units.values(), key=lambda u: u.id):
+        community = org.ancestor(unit.id, UnitKind.COMMUNITY)
+        grid = org.ancestor(unit.id, UnitKind.GRID)
+        if unit.kind in PLACE_KINDS and community and grid and community.id in communities:
+            by_grid.setdefault(grid.id, []).append((unit.id, unit.name))
+    groups = []
+    for grid_id, places in sorted(by_grid.items()):
+        grid = org.units[grid_id]
+        community = org.units.get(grid.parent_id or "")
+        groups.append(PlaceGroup(f"{community.name if community else ''} · {grid.name}", places))
+    return groups

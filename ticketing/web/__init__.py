@@ -18,6 +18,7 @@ from ticketing.web import admin, auth, errors, resident, staff, supervisor
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
+from ticketing.web.labels import TEMPLATE_GLOBALS
 from ticketing.web.nav import nav_links
 
 
@@ -54,6 +55,7 @@ def create_app(
     for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
     _register_status_pages(app)
     return app

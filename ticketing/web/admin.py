@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,8 +14,7 @@ from wtforms.widgets import PasswordInput
 
 from ticketing import accounts as account_store
 from ticketing.domain.errors import NotFound, OrgFileError
-from ticketing.domain.org import PostKind, UnitKind
-from ticketing.orgdata import ORG_SUFFIXES, POST_LABELS_ZH, ROSTER_SUFFIXES, UNIT_LABELS_ZH
+from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
     HolderProblems,
     account_detail,
@@ -37,46 +35,10 @@ MAX_UPLOAD = 2 * 1024 * 1024
 UPLOAD_SUFFIXES = sorted(suffix.lstrip(".") for suffix in ORG_SUFFIXES | ROSTER_SUFFIXES)
 LOCAL_MINUTES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
-POST_LABELS_EN: dict[PostKind, str] = {
-    PostKind.STREET_COMMITTEE: "Street party committee",
-    PostKind.COMMUNITY_PARTY: "Community party organisation",
-    PostKind.COMMUNITY_POLICE: "Community police",
-    PostKind.INTAKE: "Intake desk",
-    PostKind.GRID_LEADER: "Grid leader",
-    PostKind.BUILDING_LEADER: "Building leader",
-    PostKind.STREET_LEADER: "Street leader",
-    PostKind.SHOP_LEADER: "Shop leader",
-}
-UNIT_LABELS_EN: dict[UnitKind, str] = {
-    UnitKind.DISTRICT: "District",
-    UnitKind.STREET: "Street",
-    UnitKind.COMMUNITY: "Community",
-    UnitKind.GRID: "Grid",
-    UnitKind.BUILDING: "Building",
-    UnitKind.SEGMENT: "Street segment",
-    UnitKind.SHOP: "Shop",
-}
 HOLDER_MESSAGES = {
     "unknown": _l("No staff member has this number."),
     "same": _l("A and B must be two different people."),
 }
-
-
-def _chinese() -> bool:
-    return str(get_locale()) == "zh_Hans"
-
-
-def post_label(kind: PostKind) -> str:
-    return POST_LABELS_ZH[kind] if _chinese() else POST_LABELS_EN[kind]
-
-
-def unit_label(kind: UnitKind) -> str:
-    return UNIT_LABELS_ZH[kind] if _chinese() else UNIT_LABELS_EN[kind]
-
-
-@bp.context_processor
-def labels() -> dict[str, object]:
-    return {"post_label": post_label, "unit_label": unit_label}
 
 
 def _strip(value: str | None) -> str | None:

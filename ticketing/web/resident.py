@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, send_from_directory, session, url_for
-from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,7 +24,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.org import PostKind
 from ticketing.domain.rules import MAX_DESCRIPTION
 from ticketing.domain.ticket import Channel
 from ticketing.domain.workflow import Category, WorkflowSpec
@@ -33,6 +31,7 @@ from ticketing.read import resident as read
 from ticketing.services import NewAttachment
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
+from ticketing.web.labels import SATISFACTION, lazy_term, pick
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
@@ -40,16 +39,6 @@ TRACK_LIMITS = "10 per minute;30 per hour"
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
 PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
-POST_KINDS: dict[PostKind, LazyString] = {
-    PostKind.BUILDING_LEADER: _l("Building leader"),
-    PostKind.SHOP_LEADER: _l("Shop leader"),
-    PostKind.STREET_LEADER: _l("Street leader"),
-    PostKind.GRID_LEADER: _l("Grid leader"),
-    PostKind.COMMUNITY_POLICE: _l("Community police"),
-    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
-    PostKind.INTAKE: _l("Community service centre"),
-    PostKind.STREET_COMMITTEE: _l("Street party working committee"),
-}
 
 
 def _stripped(value: str | None) -> str | None:
@@ -154,11 +143,7 @@ class TrackForm(FlaskForm):
 
 class FeedbackForm(FlaskForm):
     satisfaction = RadioField(
-        choices=[
-            SelectChoice(Satisfaction.SATISFIED.value, _l("Satisfied")),
-            SelectChoice(Satisfaction.BASICALLY_SATISFIED.value, _l("Basically satisfied")),
-            SelectChoice(Satisfaction.UNSATISFIED.value, _l("Unsatisfied")),
-        ],
+        choices=[SelectChoice(verdict.value, lazy_term(SATISFACTION, verdict)) for verdict in Satisfaction],
         validators=[InputRequired(_l("Choose how satisfied you are."))],
     )
     comment = TextAreaField(validators=[Length(max=1000, message=_l("At most %(max)d characters."))])
@@ -284,7 +269,6 @@ def _render_status(
         status=shown,
         form=form,
         conflict=conflict,
-        post_kinds=POST_KINDS,
         photo_url=lambda photo_id: url_for(photo_endpoint, photo_id=photo_id, **access),
     )
 
@@ -298,10 +282,9 @@ Group = tuple[str, str, list[tuple[str, str]]]  # label, community id (for the f
 
 def _options(areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Category]]]) -> dict[str, list[Group]]:
     """The grouped options of the category, building and street-or-shop lists, in the reader's language."""
-    zh = str(get_locale()) == "zh_Hans"
     return {
         "category": [
-            (spec.title_zh if zh else spec.title_en, "", [(c.code, c.name_zh if zh else c.name_en) for c in found])
+            (pick((spec.title_zh, spec.title_en)), "", [(c.code, pick((c.name_zh, c.name_en))) for c in found])
             for spec, found in groups
         ],
         "building": [(a.community.name, a.community.id, [(b.id, b.name) for b in a.buildings]) for a in areas],

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.org import Post, PostKind
+from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.rules import MAX_DESCRIPTION, World
 from ticketing.domain.ticket import Channel
@@ -30,62 +29,11 @@ from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of
+from ticketing.web.labels import ACTION_TITLES, CHANNELS, POST_KINDS, SATISFACTION, lazy_term, pick, term
 from ticketing.web.nav import requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-POST_KINDS: dict[PostKind, Any] = {
-    PostKind.BUILDING_LEADER: _l("Building leader"),
-    PostKind.SHOP_LEADER: _l("Shop leader"),
-    PostKind.STREET_LEADER: _l("Street leader"),
-    PostKind.GRID_LEADER: _l("Grid leader"),
-    PostKind.COMMUNITY_POLICE: _l("Community police"),
-    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
-    PostKind.INTAKE: _l("Service centre intake"),
-    PostKind.STREET_COMMITTEE: _l("Street party committee"),
-}
-ACTION_TITLES: dict[str, Any] = {
-    "acknowledge": _l("Acknowledge"),
-    "note": _l("Add a note"),
-    "transfer": _l("Transfer"),
-    "pause": _l("Pause: waiting for the resident"),
-    "resume": _l("Resume"),
-    "resolve": _l("Resolve"),
-    "refer": _l("Refer to the competent body"),
-    "callback": _l("Record the callback"),
-    "return_to_resident": _l("Return to the resident"),
-    "extend": _l("Extend the deadline"),
-}
-HISTORY_ACTIONS: dict[str, Any] = {
-    "open": _l("Opened"),
-    "acknowledge": _l("Acknowledged"),
-    "note": _l("Note"),
-    "transfer": _l("Transferred"),
-    "pause": _l("Paused"),
-    "resume": _l("Resumed"),
-    "resolve": _l("Resolved"),
-    "refer": _l("Referred"),
-    "callback": _l("Callback"),
-    "return_to_resident": _l("Returned to the resident"),
-    "extend": _l("Deadline extended"),
-    "escalate": _l("Escalated"),
-    "handover": _l("Handed over"),
-    "both_absent": _l("Both holders away"),
-    "overdue": _l("Overdue"),
-    "callback_overdue": _l("Callback overdue"),
-    "resident_feedback": _l("Resident's feedback"),
-}
-CHANNELS: dict[str, Any] = {
-    Channel.WEB: _l("Online"),
-    Channel.PHONE: _l("Phone"),
-    Channel.WALK_IN: _l("Walk-in"),
-    Channel.API: _l("API"),
-}
-SATISFACTION: dict[str, Any] = {
-    Satisfaction.SATISFIED: _l("Satisfied"),
-    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
-    Satisfaction.UNSATISFIED: _l("Unsatisfied"),
-}
 EXTENSIONS = [
     SelectChoice("1h", _l("1 working hour")),
     SelectChoice("4h", _l("4 working hours")),
@@ -140,7 +88,7 @@ class CallbackForm(ActionForm):
     )
     satisfaction = SelectField(
         _l("Satisfaction"),
-        choices=[SelectChoice("", "—"), *(SelectChoice(value, label) for value, label in SATISFACTION.items())],
+        choices=[SelectChoice("", "—"), *(SelectChoice(v.value, lazy_term(SATISFACTION, v)) for v in Satisfaction)],
         validators=[Optional()],
         default="",
     )
@@ -182,7 +130,7 @@ class RegisterForm(FlaskForm):
 
     channel = SelectField(
         _l("How it came in"),
-        choices=[SelectChoice(channel.value, CHANNELS[channel]) for channel in (Channel.WALK_IN, Channel.PHONE)],
+        choices=[SelectChoice(c.value, lazy_term(CHANNELS, c)) for c in (Channel.WALK_IN, Channel.PHONE)],
     )
     category = SelectField(_l("Category"))
     description = TextAreaField(
@@ -214,27 +162,23 @@ class AbsenceForm(FlaskForm):
             raise ValidationError(_("The end must be after the start."))
 
 
-# --- labels for the templates ----------------------------------------------------------------------
-
-
-def localized(zh: str, en: str) -> str:
-    return zh if str(get_locale()) == "zh_Hans" else en
+# --- helpers for the templates ----------------------------------------------------------------------
 
 
 def state_label(workflow: str, state: str | None) -> str:
     spec = service().worlds.catalogue.workflows.get(workflow)
     found = spec.states.get(state) if spec and state else None
-    return localized(found.label_zh, found.label_en) if found else (state or "—")
+    return pick((found.label_zh, found.label_en)) if found else (state or "—")
 
 
 def category_label(code: str) -> str:
     category = next((c for c in service().worlds.catalogue.categories() if c.code == code), None)
-    return localized(category.name_zh, category.name_en) if category else code
+    return pick((category.name_zh, category.name_en)) if category else code
 
 
 def workflow_title(name: str) -> str:
     spec = service().worlds.catalogue.workflows.get(name)
-    return localized(spec.title_zh, spec.title_en) if spec else name
+    return pick((spec.title_zh, spec.title_en)) if spec else name
 
 
 def span(seconds: float) -> str:
@@ -265,11 +209,6 @@ def _helpers() -> dict[str, Any]:
         "category_label": category_label,
         "workflow_title": workflow_title,
         "deadline_text": deadline_text,
-        "post_kinds": POST_KINDS,
-        "action_titles": ACTION_TITLES,
-        "history_actions": HISTORY_ACTIONS,
-        "channels": CHANNELS,
-        "satisfaction_labels": SATISFACTION,
     }
 
 
@@ -327,7 +266,7 @@ def _view(number: str, refused: int) -> TicketView:
 
 def _post_choice(view: TicketView, post: Post) -> SelectChoice:
     holders = " / ".join(view.person(holder) for holder in (post.holder_a, post.holder_b))
-    return SelectChoice(post.id, f"{POST_KINDS[post.kind]} · {view.unit_name(post.unit_id)} — {holders}")
+    return SelectChoice(post.id, f"{term(POST_KINDS, post.kind)} · {view.unit_name(post.unit_id)} — {holders}")
 
 
 def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | None = None) -> ActionForm:
@@ -381,7 +320,7 @@ def act(number: str, action: str) -> ResponseReturnValue:
     except (InvalidInput, NotAllowed) as error:
         form.form_errors.append(str(error))
         return _ticket_page(view, (action, form), status=status_of(error))
-    flash(_("Done: %(action)s.", action=ACTION_TITLES[action]))
+    flash(_("Done: %(action)s.", action=term(ACTION_TITLES, action)))
     if current_user.can_see(changed):
         return redirect(url_for(".ticket", number=changed.number))
     return redirect(url_for(".queue"))
@@ -398,7 +337,7 @@ def register() -> ResponseReturnValue:
     with _reading() as (_conn, world):
         groups = queues.register_places(world, current_user.id)
     categories = service().worlds.catalogue.categories()
-    form.category.choices = [SelectChoice(c.code, localized(c.name_zh, c.name_en)) for c in categories]
+    form.category.choices = [SelectChoice(c.code, pick((c.name_zh, c.name_en))) for c in categories]
     form.location_id.choices = [
         SelectChoice("", _("— not in the list: give the address —")),
         *(SelectChoice(place, name, optgroup=group.label) for group in groups for place, name in group.places),
@@ -409,9 +348,9 @@ def register() -> ResponseReturnValue:
                 category=form.category.data,
                 description=form.description.data,
                 contact_phone=form.contact_phone.data.strip(),
-                contact_name=form.contact_name.data.strip(),
+                contact_name=(form.contact_name.data or "").strip(),
                 location_id=form.location_id.data or None,
-                address=form.address.data.strip(),
+                address=(form.address.data or "").strip(),
                 channel=Channel(form.channel.data),
                 registrar_id=current_user.id,
                 now=now(),

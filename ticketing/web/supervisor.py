@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from openpyxl import Workbook
@@ -26,7 +26,8 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
-from ticketing.domain.org import Organisation, PostKind, UnitKind
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights, percent
 from ticketing.domain.ticket import Ticket
 from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, board_rows, open_states
@@ -34,6 +35,17 @@ from ticketing.read.rates import MAX_DAYS, Period, RateReport, RateRow, rate_rep
 from ticketing.services import TicketDetail
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of
+from ticketing.web.labels import (
+    FLAGS,
+    HISTORY_ACTIONS,
+    POST_KINDS,
+    RATES,
+    SATISFACTION,
+    UNIT_KINDS,
+    lazy_term,
+    pick,
+    term,
+)
 from ticketing.web.nav import requires
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervise")
@@ -42,49 +54,18 @@ WEIGHTS_CONFIG = "TICKETING_RATE_WEIGHTS"  # app.config key: a RateWeights repla
 DEFAULT_DAYS = 30
 CONFLICT_MESSAGE = _l("Someone else changed this ticket — here is the current state.")
 
-# Domain terms in both languages (like the workflow labels): pages pick one, exports head their columns with one.
-POST_KINDS: dict[PostKind, tuple[str, str]] = {
-    PostKind.BUILDING_LEADER: ("楼长", "Building leader"),
-    PostKind.SHOP_LEADER: ("店长", "Shop leader"),
-    PostKind.STREET_LEADER: ("街长", "Street leader"),
-    PostKind.GRID_LEADER: ("网格长", "Grid leader"),
-    PostKind.COMMUNITY_POLICE: ("社区民警", "Community police"),
-    PostKind.COMMUNITY_PARTY: ("社区党组织", "Community party organisation"),
-    PostKind.INTAKE: ("社区服务中心受理岗", "Service centre intake"),
-    PostKind.STREET_COMMITTEE: ("街道党工委", "Street party committee"),
-}
-UNIT_KINDS: dict[UnitKind, tuple[str, str]] = {
-    UnitKind.DISTRICT: ("区", "District"),
-    UnitKind.STREET: ("街道", "Street"),
-    UnitKind.COMMUNITY: ("社区", "Community"),
-    UnitKind.GRID: ("网格", "Grid"),
-    UnitKind.BUILDING: ("楼院", "Building"),
-    UnitKind.SEGMENT: ("街", "Street segment"),
-    UnitKind.SHOP: ("店", "Shop"),
-}
-FLAGS: dict[str, tuple[str, str]] = {
-    "overdue": ("超期", "Overdue"),
-    "escalated": ("已升级", "Escalated"),
-    "review": ("回访超期", "Callback overdue"),
-    "ack_late": ("签收超时", "Acknowledged late"),
-}
-RATES: tuple[tuple[str, tuple[str, str]], ...] = (
-    ("response", ("响应率", "Response rate")),
-    ("resolution", ("解决率", "Resolution rate")),
-    ("satisfaction", ("满意率", "Satisfaction rate")),
-    ("total", ("综合得分", "Total")),
-)
+# Export column headings as (zh, en) pairs; the domain terms among them come from ``labels``.
 BOARD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("编号", "Number"),
     ("类别", "Category"),
     ("状态", "State"),
-    ("街道", "Street"),
-    ("社区", "Community"),
-    ("网格", "Grid"),
+    UNIT_KINDS[UnitKind.STREET],
+    UNIT_KINDS[UnitKind.COMMUNITY],
+    UNIT_KINDS[UnitKind.GRID],
     ("层级", "Tier"),
     ("岗位", "Post"),
     ("当前处理人", "Holder"),
-    ("首问负责人", "First responder"),
+    ("首问责任人", "First responder"),
     ("受理时间", "Opened"),
     ("已历天数", "Age (days)"),
     ("当前时限", "Deadline"),
@@ -97,15 +78,10 @@ RATE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("名称", "Name"),
     ("考核基数", "Base"),
     ("按时响应", "Responded in time"),
-    ("满意", "Satisfied"),
-    ("基本满意", "Basically satisfied"),
-    *(pair for _key, pair in RATES),
+    SATISFACTION[Satisfaction.SATISFIED],
+    SATISFACTION[Satisfaction.BASICALLY_SATISFIED],
+    *RATES.values(),
 )
-
-
-def _pick(pair: tuple[str, str]) -> str:
-    """The Chinese or the English one of a pair, by the reader's language."""
-    return pair[0] if str(get_locale()) == "zh_Hans" else pair[1]
 
 
 def _in_scope() -> tuple[Organisation, Scope]:
@@ -126,11 +102,11 @@ class Labels:
 
     def category(self, code: str) -> str:
         found = service().worlds.catalogue.category(code)
-        return _pick((found.name_zh, found.name_en))
+        return pick((found.name_zh, found.name_en))
 
     def state(self, ticket: Ticket) -> str:
         state = service().worlds.catalogue.workflows[ticket.workflow].state(ticket.state)
-        return _pick((state.label_zh, state.label_en))
+        return pick((state.label_zh, state.label_en))
 
     def unit(self, unit_id: str | None) -> str:
         unit = self.org.units.get(unit_id) if unit_id else None
@@ -142,7 +118,7 @@ class Labels:
 
     def post(self, post_id: str) -> str:
         post = self.org.posts.get(post_id)
-        return _pick(POST_KINDS[post.kind]) if post else post_id
+        return term(POST_KINDS, post.kind) if post else post_id
 
     def flags(self, ticket: Ticket) -> list[str]:
         found = [
@@ -155,7 +131,7 @@ class Labels:
             )
             if present
         ]
-        return [_pick(FLAGS[name]) for name in found]
+        return [term(FLAGS, name) for name in found]
 
 
 def _span(delta: timedelta) -> str:
@@ -181,7 +157,7 @@ def _local(moment: datetime | None) -> str:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"pick": _pick, "span": _span, "post_kinds": POST_KINDS, "unit_kinds": UNIT_KINDS}
+    return {"span": _span}
 
 
 # --- forms ------------------------------------------------------------------------------
@@ -193,9 +169,9 @@ class BoardFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    street = SelectField(_l("Street"), choices=[], default="")
-    community = SelectField(_l("Community"), choices=[], default="")
-    grid = SelectField(_l("Grid"), choices=[], default="")
+    street = SelectField(lazy_term(UNIT_KINDS, UnitKind.STREET), choices=[], default="")
+    community = SelectField(lazy_term(UNIT_KINDS, UnitKind.COMMUNITY), choices=[], default="")
+    grid = SelectField(lazy_term(UNIT_KINDS, UnitKind.GRID), choices=[], default="")
     tier = SelectField(_l("Tier"), choices=[], default="")
     age = IntegerField(_l("Opened more than … days ago"), validators=[Optional(), NumberRange(min=0, max=3650)])
     page = IntegerField(validators=[Optional(), NumberRange(min=1)])
@@ -391,7 +367,7 @@ def extend(number: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_board(Failed(ticket, forms, 400))
     params = {"by": "".join(form.by.data.split()), "reason": form.reason.data}
-    return _act(ticket, forms, "extend", params, form.version.data, _("Deadline extended"))
+    return _act(ticket, forms, "extend", params, form.version.data, term(HISTORY_ACTIONS, "extend"))
 
 
 def _act(
@@ -462,7 +438,7 @@ def _board_export(write: Callable[[str, Sequence[str], Iterable[Sequence[object]
     with service().engine.connect() as conn:
         table = list(_board_table(Labels(org), board_rows(conn, scope, form.filters(), _open_states(), at), at))
     name = f"overdue-board-{at.astimezone(settings().tz):%Y%m%d-%H%M}"
-    return write(name, [_pick(pair) for pair in BOARD_COLUMNS], table)
+    return write(name, [pick(pair) for pair in BOARD_COLUMNS], table)
 
 
 @bp.get("/board.csv")
@@ -555,10 +531,10 @@ class RatesView:
         """What the charts draw, as JSON: rates in percent, null where the base is empty."""
 
         def series(rows: Sequence[RateRow]) -> dict[str, list[float | None]]:
-            return {key: [_percent_number(getattr(r.rates, key)) for r in rows] for key, _pair in RATES}
+            return {key: [_percent_number(getattr(r.rates, key)) for r in rows] for key in RATES}
 
         return {
-            "series": [{"key": key, "label": _pick(pair)} for key, pair in RATES],
+            "series": [{"key": key, "label": pick(pair)} for key, pair in RATES.items()],
             "levels": [
                 {"id": level.value, "title": title, "labels": [self.name(r) for r in rows], "data": series(rows)}
                 for level, rows in self.report.levels.items()
@@ -575,7 +551,7 @@ class RatesView:
         """Every row of the report for exports: each level, the weeks, and the total."""
         for level, rows in self.report.levels.items():
             for row in rows:
-                yield self._line(_pick(UNIT_KINDS[level]), row.unit_id or "", self.name(row), row)
+                yield self._line(term(UNIT_KINDS, level), row.unit_id or "", self.name(row), row)
         for week, row in self.report.weeks:
             yield self._line(_("Week"), week.first.isoformat(), self.week(week), row)
         yield self._line(_("Total"), "", _("All in scope"), self.report.overall)
@@ -591,7 +567,7 @@ class RatesView:
             c.responded,
             c.satisfied,
             c.basically_satisfied,
-            *(_Rate(getattr(row.rates, key)) for key, _p in RATES),
+            *(_Rate(getattr(row.rates, key)) for key in RATES),
         ]
 
 
@@ -629,7 +605,6 @@ def rates() -> tuple[str, int]:
             report=view.report,
             chart=view.chart(),
             weights=_weights(),
-            rate_keys=RATES,
             percent=percent,
             query=request.args,
         ),
@@ -643,7 +618,7 @@ def _rates_export(write: Callable[[str, Sequence[str], Iterable[Sequence[object]
         abort(400)
     period = view.report.period
     name = f"rates-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
-    return write(name, [_pick(pair) for pair in RATE_COLUMNS], list(view.table()))
+    return write(name, [pick(pair) for pair in RATE_COLUMNS], list(view.table()))
 
 
 @bp.get("/rates.csv")

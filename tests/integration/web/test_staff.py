@@ -425,3 +425,18 @@ def test_registering_without_a_description_or_place_keeps_what_was_typed(login: 
     assert response.status_code == 400
     assert "Say what the problem is." in page and "Choose the place from the list or give the address." in page
     assert f'value="{PHONE}"' in page
+
+
+def test_registering_without_the_optional_fields_still_works(login: Callable[[str], FlaskClient]) -> None:
+    client = login("S0008")
+    response = client.post(
+        "/staff/register",
+        data={
+            "channel": "walk_in",
+            "category": "sanitation",
+            "description": "楼下垃圾未清运",
+            "location_id": "B01010101",
+            "contact_phone": "13806331234",
+        },
+    )
+    assert response.status_code == 302 and "/staff/t/" in response.headers["Location"]

@@ -1,0 +1,517 @@
+"""The access matrix of the whole web app: every route, every audience, one test per cell.
+
+``MATRIX`` lists each route (endpoint and method) with the URL to call, the form to send and what each
+audience gets.  A route the table does not list fails ``test_the_matrix_lists_every_route``, so no new page
+ships without its row.  A refused request must change nothing in the database; an allowed action must.
+The cells share one district, rebuilt only after a request changed it (see ``District``).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, template_rendered
+from flask.testing import FlaskClient
+from jinja2 import Template
+from sqlalchemy import Engine, select, text
+from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
+
+from ticketing import accounts, demo
+from ticketing.bootstrap import create_ticketing
+from ticketing.db.engine import make_engine
+from ticketing.db.schema import attachments, counters, metadata
+from ticketing.demo import load_demo_org
+from ticketing.orgfile import read_org_file
+from ticketing.services import NewAttachment, Ticketing
+from ticketing.settings import Settings
+from ticketing.web import create_app
+from ticketing.web.extensions import limiter
+
+Form = Callable[["World"], dict[str, Any]]
+
+WEB_NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
+PHONE = "13806335678"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PASSWORD = "matrix-password"
+BUILDING_POST = "B01010101.building_leader"  # A S0013, B S0014
+
+# The audiences, in the order of the table's columns.
+ROLES: dict[str, str | None] = {
+    "anonymous": None,
+    "unrelated_staff": "S0075",  # building leader A of B01020101, in another community (C0102)
+    "staff": "S0013",  # building leader A of B01010101: holds the ticket
+    "other_supervisor": "S0067",  # community party A of C0102
+    "supervisor": "S0004",  # community party A of C0101, the ticket's community
+    "street_supervisor": "S0002",  # street committee A of ST01, the ticket's street
+    "admin": "S0001",
+}
+
+# Outcomes: a page or a redirect elsewhere; the login page; the error page (access control or an unknown
+# thing); or the page itself re-shown with a business rule's refusal and its status.
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
+REFUSED_403, REFUSED_409 = "refused 403", "refused 409"
+
+Row = tuple[str, str, str, str, str, str, str]
+EVERYONE: Row = (OK, OK, OK, OK, OK, OK, OK)
+NOBODY: Row = (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+NOTHING_THERE: Row = (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)  # log in to find out
+ANY_STAFF: Row = (LOGIN, OK, OK, OK, OK, OK, OK)
+SUPERVISORS: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
+ADMIN: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+
+
+@dataclass(frozen=True)
+class World:
+    """What the URLs and forms refer to."""
+
+    number: str  # opened at B01010101 with a photo and a private link, acknowledged by S0013
+    token: str
+    version: int
+    photo: int
+    resolved: str  # another resident's (also with a photo), resolved by S0013, waiting for their feedback
+    resolved_token: str
+    resolved_version: int
+    other_photo: int  # the other resident's photo
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row: a route called one way, and what each audience gets."""
+
+    endpoint: str
+    method: str
+    url: str  # formatted with the ``World``'s fields
+    expect: Row
+    form: Form | None = None
+    writes: bool = False  # whether an allowed call changes the database
+    variant: str = ""  # tells several rows of one route apart
+
+    @property
+    def name(self) -> str:
+        return f"{self.endpoint}:{self.method}" + (f"[{self.variant}]" if self.variant else "")
+
+
+def _upload() -> dict[str, Any]:
+    roster = "岗位,单位编号,AB岗,工号\n楼长,B01010101,A,S0015\n楼长,B01010101,B,S0013\n"
+    return {"files": [(io.BytesIO(roster.encode()), "roster.csv")]}
+
+
+def _absence(**fields: str) -> dict[str, Any]:
+    return {"starts_at": "2026-11-24T08:00", "ends_at": "2026-11-25T18:00", "reason": "年假"} | fields
+
+
+def _staff_note(stale: bool) -> Form:
+    return lambda w: {"note-version": w.version - (1 if stale else 0), "note-text": "已电话联系居民"}
+
+
+def _board(action: str, stale: bool = False, **fields: str) -> Form:
+    return lambda w: (
+        {f"{action}-{w.number}-version": w.version - (1 if stale else 0)}
+        | {f"{action}-{w.number}-{name}": value for name, value in fields.items()}
+    )
+
+
+_REQUEST = {
+    "category": "property_repair",
+    "description": "楼道灯坏了",
+    "community": "",
+    "building": "B01010101",
+    "place": "",
+    "address": "",
+    "contact_phone": "13912345678",
+    "contact_name": "张阿姨",
+}
+_REGISTER = {
+    "channel": "walk_in",
+    "category": "property_repair",
+    "description": "楼道灯坏了",
+    "location_id": "",
+    "address": "海曲东路10号阳光小区1号楼",
+    "contact_phone": "13912345678",
+    "contact_name": "张阿姨",
+}
+
+# Columns: anonymous, unrelated staff, staff (S0013), other supervisor, supervisor (S0004), street, admin.
+MATRIX: tuple[Case, ...] = (
+    # --- the frame and logging in
+    Case("home", "GET", "/", EVERYONE),
+    Case("healthz", "GET", "/healthz", EVERYONE),
+    Case("status", "GET", "/status", EVERYONE),
+    Case("auth.login", "GET", "/login", EVERYONE),
+    Case("auth.login", "POST", "/login", EVERYONE, lambda w: {"staff_id": "S0014", "password": PASSWORD}),
+    Case("auth.logout", "POST", "/logout", ANY_STAFF),
+    Case("auth.language", "POST", "/language/en", EVERYONE, lambda w: {"next": "/"}),
+    # --- residents: no account; the private link is the key, a tracking number alone opens nothing
+    Case("resident.new_request", "GET", "/r/new", EVERYONE),
+    Case("resident.new_request", "POST", "/r/new", EVERYONE, lambda w: _REQUEST, writes=True),
+    Case("resident.receipt", "GET", "/r/receipt", EVERYONE),  # nothing opened: back to the form
+    Case("resident.track", "GET", "/r/track", EVERYONE),
+    Case("resident.track", "POST", "/r/track", EVERYONE, lambda w: {"number": w.number, "phone_ending": "5678"}),
+    Case("resident.link", "GET", "/r/t/{token}", EVERYONE),
+    Case("resident.link", "GET", "/r/t/not-a-token", NOBODY, variant="wrong token"),
+    Case(
+        "resident.link",
+        "POST",
+        "/r/t/{resolved_token}",
+        EVERYONE,
+        lambda w: {"satisfaction": "satisfied", "version": w.resolved_version},
+        writes=True,
+    ),
+    Case("resident.link_photo", "GET", "/r/t/{token}/photos/{photo}", EVERYONE),
+    Case("resident.link_photo", "GET", "/r/t/{token}/photos/{other_photo}", NOBODY, variant="another's photo"),
+    Case("resident.status", "GET", "/r/status/{number}", NOBODY),  # this browser did not track it
+    Case(
+        "resident.status",
+        "POST",
+        "/r/status/{resolved}",
+        NOBODY,
+        lambda w: {"satisfaction": "unsatisfied", "version": w.resolved_version},
+    ),
+    Case("resident.status_photo", "GET", "/r/status/{number}/photos/{photo}", NOBODY),
+    # --- staff: every login has its own lists; a ticket only in scope (its post, first responder, area)
+    Case("staff.queue", "GET", "/staff/queue", ANY_STAFF),
+    Case("staff.accountable", "GET", "/staff/accountable", ANY_STAFF),
+    Case("staff.callbacks", "GET", "/staff/callbacks", ANY_STAFF),
+    Case("staff.register", "GET", "/staff/register", ANY_STAFF),
+    Case("staff.register", "POST", "/staff/register", ANY_STAFF, lambda w: _REGISTER, writes=True),
+    Case("staff.absence", "GET", "/staff/absence", ANY_STAFF),
+    Case("staff.absence", "POST", "/staff/absence", ANY_STAFF, lambda w: _absence(), writes=True),
+    Case("staff.ticket", "GET", "/staff/t/{number}", (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("staff.ticket", "GET", "/staff/t/000000-999999", NOTHING_THERE, variant="unknown"),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/note",
+        (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK, OK),
+        _staff_note(stale=False),
+        writes=True,
+        variant="note",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/note",
+        (LOGIN, FORBIDDEN, REFUSED_409, FORBIDDEN, REFUSED_409, REFUSED_409, REFUSED_409),
+        _staff_note(stale=True),
+        variant="stale note",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/resolve",
+        (LOGIN, FORBIDDEN, OK, FORBIDDEN, REFUSED_403, REFUSED_403, REFUSED_403),  # holders only
+        lambda w: {"resolve-version": w.version, "resolve-resolution": "已更换楼道灯"},
+        writes=True,
+        variant="resolve",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/extend",
+        (LOGIN, FORBIDDEN, REFUSED_403, FORBIDDEN, OK, OK, OK),  # supervisors only
+        lambda w: {"extend-version": w.version, "extend-by": "1d", "extend-reason": "需协调物业"},
+        writes=True,
+        variant="extend",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/delete",
+        NOTHING_THERE,
+        lambda w: {"delete-version": w.version},
+        variant="no such action",
+    ),
+    # --- supervisors: their area; a ticket outside it does not exist for them
+    Case("supervisor.board", "GET", "/supervise/board", SUPERVISORS),
+    Case("supervisor.board_csv", "GET", "/supervise/board.csv", SUPERVISORS),
+    Case("supervisor.board_xlsx", "GET", "/supervise/board.xlsx", SUPERVISORS),
+    Case("supervisor.rates", "GET", "/supervise/rates", SUPERVISORS),
+    Case("supervisor.rates_csv", "GET", "/supervise/rates.csv", SUPERVISORS),
+    Case("supervisor.rates_xlsx", "GET", "/supervise/rates.xlsx", SUPERVISORS),
+    Case("supervisor.workflows", "GET", "/supervise/workflows", SUPERVISORS),
+    Case(
+        "supervisor.note",
+        "POST",
+        "/supervise/board/{number}/note",
+        (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, OK, OK),
+        _board("note", text="请加快处理"),
+        writes=True,
+    ),
+    Case(
+        "supervisor.note",
+        "POST",
+        "/supervise/board/{number}/note",
+        (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, REFUSED_409, REFUSED_409, REFUSED_409),
+        _board("note", stale=True, text="请加快处理"),
+        variant="stale",
+    ),
+    Case(
+        "supervisor.extend",
+        "POST",
+        "/supervise/board/{number}/extend",
+        (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, OK, OK, OK),
+        _board("extend", by="1d", reason="需协调物业"),
+        writes=True,
+    ),
+    # --- admins only
+    Case("admin.organisation", "GET", "/admin/organisation", ADMIN),
+    Case("admin.holders", "GET", f"/admin/posts/{BUILDING_POST}/holders", ADMIN),
+    Case(
+        "admin.holders",
+        "POST",
+        f"/admin/posts/{BUILDING_POST}/holders",
+        ADMIN,
+        lambda w: {"holder_a": "S0015", "holder_b": "S0013"},
+        writes=True,
+    ),
+    Case("admin.import_files", "GET", "/admin/import", ADMIN),
+    Case("admin.import_files", "POST", "/admin/import", ADMIN, lambda w: _upload(), writes=True),
+    Case("admin.absences", "GET", "/admin/absences", ADMIN),
+    Case("admin.absences", "POST", "/admin/absences", ADMIN, lambda w: _absence(staff_id="S0013"), writes=True),
+    Case("admin.calendars", "GET", "/admin/calendars", ADMIN),
+    Case("admin.accounts", "GET", "/admin/accounts", ADMIN),
+    Case("admin.account", "GET", "/admin/accounts/S0014", ADMIN),
+    Case(
+        "admin.set_password",
+        "POST",
+        "/admin/accounts/S0014/password",
+        ADMIN,
+        lambda w: {"password": "taken-over-1"},
+        writes=True,
+    ),
+    Case("admin.deactivate", "POST", "/admin/accounts/S0014/deactivate", ADMIN, writes=True),
+    Case("admin.activate", "POST", "/admin/accounts/S0015/activate", ADMIN, writes=True),  # S0015 is inactive
+)
+
+
+# --- the district the cells share -----------------------------------------------------------------
+
+
+def _fast_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+    return generate_password_hash(password, "pbkdf2:sha256:1", salt_length)
+
+
+class District:
+    """The demo district with its tickets and accounts, and the app over it, shared by the cells.
+
+    Emptying and reloading the district for each of the matrix's hundreds of cells would take minutes on
+    PostgreSQL.  Most cells change nothing (every refused request is checked to change nothing), so the cells
+    share one district and it is rebuilt only after a request changed the database.
+    """
+
+    def __init__(self, database_url: str, instance: Path) -> None:
+        self.database_url = database_url
+        self.instance = instance
+        self.engine = make_engine(database_url)
+        self.dirty = True
+
+    def fresh(self) -> tuple[Flask, Ticketing, World]:
+        """The app, the service and the world, as set up (rebuilt if the last cell changed something)."""
+        if self.dirty:
+            _empty(self.engine)
+            self.service = create_ticketing(Settings(database_url=self.database_url), self.engine)
+            with self.engine.begin() as conn:
+                load_demo_org(conn)
+            settings = Settings(database_url=self.database_url, secret_key="test-secret", secure_cookies=False)
+            self.app = create_app(settings, self.service, clock=lambda: WEB_NOW, testing=True)
+            self.app.config["WTF_CSRF_ENABLED"] = False
+            self.app.instance_path = str(self.instance)
+            self.world = _populate(self.service, self.instance / "uploads")
+            self.dirty = False
+        limiter.reset()  # tracking is rate-limited per client address, and all cells come from one
+        return self.app, self.service, self.world
+
+    def browser(self, staff_id: str | None) -> FlaskClient:
+        """A new English-reading browser, logged in as ``staff_id`` unless None."""
+        client = self.app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        if staff_id is not None:
+            response = client.post("/login", data={"staff_id": staff_id, "password": PASSWORD})
+            assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+
+def _empty(engine: Engine) -> None:
+    """Empty every table, as the ``engine`` fixture does after each test."""
+    tables = [table for table in reversed(metadata.sorted_tables) if table is not counters]
+    with engine.begin() as conn:
+        conn.execute(counters.update().values(value=0))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(table.name for table in tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+def _populate(service: Ticketing, uploads: Path) -> World:
+    """Two tickets at B01010101 with a photo each; a login for every role and the accounts admins act on."""
+    uploads.mkdir(parents=True, exist_ok=True)
+    for name in ("mine.png", "theirs.png"):
+        (uploads / name).write_bytes(PNG)
+    start = WEB_NOW - timedelta(hours=1)  # 08:00 local: the staggered calendar of C0101 is running
+
+    def open_with(token: str, photo: str) -> str:
+        opened = service.open_ticket(
+            category="property_repair",
+            description="楼道灯坏了",
+            contact_phone=PHONE,
+            location_id="B01010101",
+            access_token=token,
+            attachment=NewAttachment(photo, "image/png", len(PNG)),
+            now=start,
+        )
+        service.act(opened.number, "acknowledge", "S0013", start + timedelta(minutes=10))
+        return opened.number
+
+    number = open_with("token-of-the-ticket", "mine.png")
+    resolved = open_with("token-of-the-resolved-ticket", "theirs.png")
+    service.act(resolved, "resolve", "S0013", start + timedelta(minutes=20), resolution="已更换楼道灯")
+    for staff_id in (*(s for s in ROLES.values() if s), "S0014", "S0015"):
+        accounts.set_password(service.engine, staff_id, PASSWORD, start)
+    accounts.deactivate(service.engine, "S0015", start)
+    return World(
+        number=number,
+        token="token-of-the-ticket",
+        version=service.show(number).ticket.version,
+        photo=_photo_of(service, number),
+        resolved=resolved,
+        resolved_token="token-of-the-resolved-ticket",
+        resolved_version=service.show(resolved).ticket.version,
+        other_photo=_photo_of(service, resolved),
+    )
+
+
+def _photo_of(service: Ticketing, number: str) -> int:
+    ticket_id = service.show(number).ticket.id
+    with service.engine.connect() as conn:
+        return conn.execute(select(attachments.c.id).where(attachments.c.ticket_id == ticket_id)).scalar_one()
+
+
+@pytest.fixture(scope="module")
+def district(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
+    """The shared district, emptied at the end; with two speed-ups for this module only.
+
+    scrypt takes about 0.1 s to hash a password and as long to check one, and every cell logs in: hash with
+    one PBKDF2 round instead (``check_password_hash`` reads the method from the stored hash, so logging in
+    stays real).  Parsing the demo district's YAML takes about 0.1 s per rebuild: parse it once.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", _fast_hash)
+        patch.setattr(demo, "read_org_file", functools.cache(read_org_file))
+        shared = District(database_url, tmp_path_factory.mktemp("matrix"))
+        yield shared
+        _empty(shared.engine)
+        shared.engine.dispose()
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _snapshot(engine: Engine) -> dict[str, list[str]]:
+    """Every row of every table, to tell whether a request changed anything."""
+    with engine.connect() as conn:
+        return {table.name: sorted(map(repr, conn.execute(select(table)))) for table in metadata.sorted_tables}
+
+
+def _versions(service: Ticketing, world: World) -> tuple[int, int]:
+    return service.show(world.number).ticket.version, service.show(world.resolved).ticket.version
+
+
+@contextmanager
+def _templates(app: Flask) -> Iterator[list[str]]:
+    """The names of the templates rendered meanwhile."""
+    names: list[str] = []
+
+    def record(sender: Flask, template: Template, context: dict[str, Any], **extra: Any) -> None:
+        names.append(template.name or "")
+
+    with template_rendered.connected_to(record, app):
+        yield names
+
+
+def _outcome(response: TestResponse, templates: list[str]) -> str:
+    """The cell's outcome: the error page is access control (or nothing there), another page a refusal."""
+    status = response.status_code
+    if status in (301, 302, 303):
+        return LOGIN if urlsplit(response.location).path == "/login" else OK
+    if status < 300:
+        return OK
+    if "errors/error.html" in templates and status in (403, 404):
+        return FORBIDDEN if status == 403 else NOT_FOUND
+    return f"refused {status}"
+
+
+def _cells() -> Iterator[Any]:
+    for case in MATRIX:
+        for column, role in enumerate(ROLES):
+            yield pytest.param(case, role, case.expect[column], id=f"{case.name}-{role}")
+
+
+# --- tests ------------------------------------------------------------------------------------------
+
+
+def test_the_matrix_lists_every_route(district: District) -> None:
+    app, _service, _world = district.fresh()
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    listed = {(case.endpoint, case.method) for case in MATRIX}
+    assert sorted(routes - listed) == [], "routes without a row in MATRIX: add what each audience gets"
+    assert sorted(listed - routes) == [], "rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize(("case", "role", "expected"), list(_cells()))
+def test_access(case: Case, role: str, expected: str, district: District) -> None:
+    app, service, world = district.fresh()
+    staff_id = ROLES[role]
+    browser = district.browser(staff_id)
+    url = case.url.format(**asdict(world))
+    before = _snapshot(service.engine) if case.method == "POST" else None
+
+    with _templates(app) as templates:
+        if case.method == "GET":
+            response = browser.get(url)
+        else:
+            data = case.form(world) if case.form else None
+            response = browser.post(url, data=data, content_type="multipart/form-data")
+
+    after = _snapshot(service.engine) if before is not None else None
+    versions = _versions(service, world)
+    district.dirty = after != before or versions != (world.version, world.resolved_version)
+    outcome = _outcome(response, templates)
+    assert outcome == expected, f"{case.name} as {role} ({staff_id}): {response.status_code} {response.location}"
+    if outcome != OK or case.method == "GET":
+        assert versions == (world.version, world.resolved_version), "the tickets changed"
+        assert after == before, "a refused request changed the database"
+    elif case.writes:
+        assert after != before, "an allowed action changed nothing"
+
+
+def test_a_browser_that_tracked_a_ticket_opens_its_status_page_and_photo_only(district: District) -> None:
+    _app, _service, world = district.fresh()
+    browser = district.browser(None)
+    status = f"/r/status/{world.number}"
+    assert browser.get(status).status_code == 404
+    tracked = browser.post("/r/track", data={"number": world.number, "phone_ending": "5678"})
+    assert (tracked.status_code, tracked.location) == (302, status)
+
+    assert browser.get(status).status_code == 200
+    assert browser.get(f"{status}/photos/{world.photo}").data == PNG
+    assert browser.get(f"{status}/photos/{world.other_photo}").status_code == 404
+    assert browser.get(f"/r/status/{world.resolved}").status_code == 404  # it tracked one ticket, not the others
+    assert district.browser(None).get(status).status_code == 404  # another browser has to track it itself
+    assert district.browser(None).get(f"/r/t/{world.token}").status_code == 200  # the link works for anyone

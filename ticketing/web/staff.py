@@ -304,7 +304,7 @@ def act(number: str, action: str) -> ResponseReturnValue:
     """Apply one action; a refusal or a stale version re-shows the page with what was typed."""
     if action not in ACTION_FORMS:
         abort(404)
-    view = _view(number, 403)
+    view = _view(number, 404)
     form = _action_form(action, view, request.form)
     if not form.validate():
         return _ticket_page(view, (action, form), status=400)
@@ -313,7 +313,7 @@ def act(number: str, action: str) -> ResponseReturnValue:
             view.ticket.number, action, current_user.id, now(), expected_version=int(form.version.data), **form.params()
         )
     except Conflict:
-        view = _view(number, 403)
+        view = _view(number, 404)
         form.version.data = str(view.ticket.version)
         message = _("Someone else changed this ticket — here is the current state.")
         return _ticket_page(view, (action, form), message=message, status=409)

@@ -178,7 +178,7 @@ MATRIX: tuple[Case, ...] = (
         lambda w: {"satisfaction": "unsatisfied", "version": w.resolved_version},
     ),
     Case("resident.status_photo", "GET", "/r/status/{number}/photos/{photo}", NOBODY),
-    # --- staff: every login has its own lists; a ticket only in scope (its post, first responder, area)
+    # --- staff: every login has its own lists; a ticket out of scope does not exist for them (404, also on POST)
     Case("staff.queue", "GET", "/staff/queue", ANY_STAFF),
     Case("staff.accountable", "GET", "/staff/accountable", ANY_STAFF),
     Case("staff.callbacks", "GET", "/staff/callbacks", ANY_STAFF),
@@ -192,7 +192,7 @@ MATRIX: tuple[Case, ...] = (
         "staff.act",
         "POST",
         "/staff/t/{number}/note",
-        (LOGIN, FORBIDDEN, OK, FORBIDDEN, OK, OK, OK),
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),
         _staff_note(stale=False),
         writes=True,
         variant="note",
@@ -201,7 +201,7 @@ MATRIX: tuple[Case, ...] = (
         "staff.act",
         "POST",
         "/staff/t/{number}/note",
-        (LOGIN, FORBIDDEN, REFUSED_409, FORBIDDEN, REFUSED_409, REFUSED_409, REFUSED_409),
+        (LOGIN, NOT_FOUND, REFUSED_409, NOT_FOUND, REFUSED_409, REFUSED_409, REFUSED_409),
         _staff_note(stale=True),
         variant="stale note",
     ),
@@ -209,7 +209,7 @@ MATRIX: tuple[Case, ...] = (
         "staff.act",
         "POST",
         "/staff/t/{number}/resolve",
-        (LOGIN, FORBIDDEN, OK, FORBIDDEN, REFUSED_403, REFUSED_403, REFUSED_403),  # holders only
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # holders only
         lambda w: {"resolve-version": w.version, "resolve-resolution": "已更换楼道灯"},
         writes=True,
         variant="resolve",
@@ -218,7 +218,7 @@ MATRIX: tuple[Case, ...] = (
         "staff.act",
         "POST",
         "/staff/t/{number}/extend",
-        (LOGIN, FORBIDDEN, REFUSED_403, FORBIDDEN, OK, OK, OK),  # supervisors only
+        (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, OK, OK, OK),  # supervisors only
         lambda w: {"extend-version": w.version, "extend-by": "1d", "extend-reason": "需协调物业"},
         writes=True,
         variant="extend",

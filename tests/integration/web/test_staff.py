@@ -83,8 +83,8 @@ def test_every_account_opens_its_own_lists(login: Login, staff_id: str) -> None:
 @pytest.mark.parametrize(
     ("staff_id", "page", "note"),
     [
-        ("S0031", 404, 403),  # a building leader of another grid
-        ("S0067", 404, 403),  # the supervisor of another community
+        ("S0031", 404, 404),  # a building leader of another grid
+        ("S0067", 404, 404),  # the supervisor of another community
         ("S0013", 200, 302),  # the building leader (A) of the ticket's post
         ("S0014", 200, 302),  # its B holder
         ("S0004", 200, 302),  # the supervisor of the ticket's community

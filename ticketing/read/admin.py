@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Generic, TypeVar
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, true
 
@@ -24,34 +24,11 @@ from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
 from ticketing.domain.org import Post, Unit, UnitKind
 from ticketing.orgdata import OrgData
 from ticketing.orgfile import read_sources
-
-T = TypeVar("T")
+from ticketing.read.paging import Page
 
 # Children of a grid in the order the organisation page lists them (a segment's shops follow it).
 _CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
 _DAY_SECONDS = 24 * 3600
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a longer list."""
-
-    items: list[T]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 # --- the organisation, one community at a time ----------------------------------------------------

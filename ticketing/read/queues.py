@@ -15,7 +15,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
@@ -26,24 +25,10 @@ from ticketing.domain.permissions import available_actions, transfer_targets
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, WorkflowSpec
+from ticketing.read.paging import Page
 
 PAGE_SIZE = 25
 PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP)
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a list and where it stands in the whole."""
-
-    items: list[T]
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.size), 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from ticketing.accounts import authenticate
 from ticketing.cli import cli
+from ticketing.credentials import api_key_owner, token_owner
+from ticketing.db.schema import api_keys
 
 MONDAY = "2026-11-23T09:00"
 
@@ -206,4 +208,29 @@ def test_staff_accounts_from_the_command_line(run: Run, engine: Engine) -> None:
     short = run("staff", "add", "S0015", "--password", "short")
     assert short.exit_code == 1 and "at least 8 characters" in short.stderr
     unknown = run("staff", "add", "S9999", "--password", "long enough")
+    assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr
+
+
+def test_api_keys_are_shown_once_stored_hashed_and_revocable(run: Run, engine: Engine) -> None:
+    key = run("apikey", "create", "12345热线").stdout.strip()
+    assert len(key) >= 40 and api_key_owner(engine, key) == "12345热线"
+    with engine.connect() as conn:
+        assert key not in {row.key_hash for row in conn.execute(select(api_keys))}
+    again = run("apikey", "create", "12345热线")
+    assert again.exit_code == 1 and "exists already" in again.stderr
+    assert "active" in run("apikey", "list").stdout
+    assert run("apikey", "revoke", "12345热线").exit_code == 0
+    assert api_key_owner(engine, key) is None
+    assert run("apikey", "revoke", "12345热线").exit_code == 1
+
+
+def test_staff_tokens_are_issued_listed_and_revoked(run: Run, engine: Engine) -> None:
+    issued = run("staff", "token", "S0013").stdout
+    token_id, secret = issued.split()[1], issued.split()[-1]
+    assert token_owner(engine, secret) == "S0013"
+    assert f"{token_id}  created" in run("staff", "token", "S0013", "--list").stdout
+    assert run("staff", "token", "S0013", "--revoke", token_id).exit_code == 0
+    assert token_owner(engine, secret) is None
+    assert "revoked" in run("staff", "token", "S0013", "--list").stdout
+    unknown = run("staff", "token", "S9999")
     assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr

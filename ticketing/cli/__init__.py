@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import ops, org, staff, tickets, workflows
+from ticketing.cli import apikey, ops, org, staff, tickets, workflows
 from ticketing.cli.context import CliContext
 from ticketing.domain.errors import TicketingError
 
@@ -39,7 +39,17 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = CliContext.create(database_url)
 
 
-for _command in (ops.init, ops.demo, org.org, workflows.workflows, ops.sweep, ops.serve, tickets.tickets, staff.staff):
+for _command in (
+    ops.init,
+    ops.demo,
+    org.org,
+    workflows.workflows,
+    ops.sweep,
+    ops.serve,
+    tickets.tickets,
+    staff.staff,
+    apikey.apikey,
+):
     cli.add_command(_command)
 
 

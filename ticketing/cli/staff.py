@@ -8,6 +8,7 @@ import click
 
 from ticketing.accounts import set_password
 from ticketing.cli.context import CliContext, pass_context
+from ticketing.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
 
 
 @click.group()
@@ -47,3 +48,22 @@ def passwd(obj: CliContext, staff_id: str, password: str) -> None:
     """Set a new password for STAFF_ID."""
     set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"password changed for {staff_id}")
+
+
+@staff.command()
+@click.argument("staff_id")
+@click.option("--revoke", "revoke_id", type=int, help="Revoke the token with this id instead of issuing one.")
+@click.option("--list", "show_list", is_flag=True, help="List the member's tokens instead of issuing one.")
+@pass_context
+def token(obj: CliContext, staff_id: str, revoke_id: int | None, show_list: bool) -> None:
+    """Issue a bearer token for the staff JSON API acting as STAFF_ID (printed once), or list / revoke."""
+    if revoke_id is not None:
+        revoke_staff_token(obj.engine, revoke_id, datetime.now(UTC))
+        click.echo(f"revoked token {revoke_id}")
+    elif show_list:
+        for found in list_staff_tokens(obj.engine, staff_id):
+            state = f"revoked {obj.local(found.revoked_at)}" if found.revoked_at else "active"
+            click.echo(f"{found.id}  created {obj.local(found.created_at)}  {state}")
+    else:
+        token_id, secret = issue_staff_token(obj.engine, staff_id, datetime.now(UTC))
+        click.echo(f"token {token_id} for {staff_id}: {secret}")

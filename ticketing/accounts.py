@@ -24,7 +24,7 @@ class Account:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password must be at least {MIN_PASSWORD} characters long")
+        raise InvalidInput("the password must be at least %(length)s characters long", length=MIN_PASSWORD)
 
 
 def set_password(engine: Engine, staff_id: str, password: str, now: datetime) -> bool:
@@ -33,7 +33,7 @@ def set_password(engine: Engine, staff_id: str, password: str, now: datetime) ->
     hashed = generate_password_hash(password, method="scrypt")
     with engine.begin() as conn:
         if conn.execute(select(staff.c.id).where(staff.c.id == staff_id)).first() is None:
-            raise NotFound(f"unknown staff member {staff_id!r}: import them with the organisation first")
+            raise NotFound("unknown staff member %(staff)r: import them with the organisation first", staff=staff_id)
         found = conn.execute(select(staff_accounts.c.staff_id).where(staff_accounts.c.staff_id == staff_id)).first()
         if found is None:
             conn.execute(
@@ -87,4 +87,4 @@ def _set_active(engine: Engine, staff_id: str, active: bool, now: datetime) -> N
             update(staff_accounts).where(staff_accounts.c.staff_id == staff_id).values(active=active, updated_at=now)
         ).rowcount
     if not changed:
-        raise NotFound(f"staff member {staff_id!r} has no account; set a password to create one")
+        raise NotFound("staff member %(staff)r has no account; set a password to create one", staff=staff_id)

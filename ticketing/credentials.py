@@ -37,7 +37,7 @@ def create_api_key(engine: Engine, name: str, now: datetime) -> str:
     key = secrets.token_urlsafe(32)
     with engine.begin() as conn:
         if conn.execute(select(api_keys.c.id).where(api_keys.c.name == name)).first():
-            raise InvalidInput(f"an API key named {name!r} exists already; revoke it or choose another name")
+            raise InvalidInput("an API key named %(name)r exists already; revoke it or choose another name", name=name)
         conn.execute(insert(api_keys).values(name=name, key_hash=_digest(key), created_at=now))
     return key
 
@@ -48,7 +48,7 @@ def revoke_api_key(engine: Engine, name: str, now: datetime) -> None:
             update(api_keys).where(api_keys.c.name == name, api_keys.c.revoked_at.is_(None)).values(revoked_at=now)
         )
     if done.rowcount != 1:
-        raise NotFound(f"no active API key named {name!r}")
+        raise NotFound("no active API key named %(name)r", name=name)
 
 
 def api_key_owner(engine: Engine, key: str) -> str | None:
@@ -70,7 +70,7 @@ def issue_staff_token(engine: Engine, staff_id: str, now: datetime) -> tuple[int
     token = secrets.token_urlsafe(32)
     with engine.begin() as conn:
         if conn.execute(select(staff.c.id).where(staff.c.id == staff_id)).first() is None:
-            raise NotFound(f"unknown staff member {staff_id!r}")
+            raise NotFound("unknown staff member %(staff)r", staff=staff_id)
         token_id = conn.execute(
             insert(staff_tokens).values(staff_id=staff_id, token_hash=_digest(token), created_at=now)
         ).inserted_primary_key[0]
@@ -85,7 +85,7 @@ def revoke_staff_token(engine: Engine, token_id: int, now: datetime) -> None:
             .values(revoked_at=now)
         )
     if done.rowcount != 1:
-        raise NotFound(f"no active staff token {token_id}")
+        raise NotFound("no active staff token %(token)s", token=token_id)
 
 
 def list_staff_tokens(engine: Engine, staff_id: str) -> list[Credential]:

@@ -78,9 +78,14 @@ class WorkflowMachine:
         """Apply ``action`` to the ticket and return its new state, or raise NotAllowed."""
         alternatives = self._alternatives.get((ticket.state, action))
         if not alternatives:
-            raise NotAllowed(f"{self._cannot(ticket.state, action)}; allowed: {self._listed(ticket.state)}")
+            raise NotAllowed(
+                "cannot %(action)s a ticket in state %(state)s; allowed: %(allowed)s",
+                action=action,
+                state=self._state_text(ticket.state),
+                allowed=self._listed(ticket.state),
+            )
         if not self._machine.events[action].trigger(ticket, ctx=ctx):
-            raise NotAllowed(self._guards_refused(ticket, action, ctx, alternatives))
+            raise self._guards_refused(ticket, action, ctx, alternatives)
         return ticket.state
 
     def can(self, ticket: MachineTicket, action: Action, ctx: ActionContext) -> bool:
@@ -108,19 +113,25 @@ class WorkflowMachine:
         lines.extend(f"    {state.name} --> [*]" for state in self.spec.states.values() if state.final)
         return "\n".join(lines) + "\n"
 
-    def _cannot(self, state_name: str, action: Action) -> str:
+    def _state_text(self, state_name: str) -> str:
         state = self.spec.states.get(state_name)
         labels = f" ({state.label_zh} / {state.label_en})" if state else f" (not a state of {self.spec.name!r})"
-        return f"cannot {action} a ticket in state {state_name!r}{labels}"
+        return f"{state_name!r}{labels}"
 
     def _listed(self, state_name: str) -> str:
         return ", ".join(self._allowed.get(state_name, ())) or "nothing"
 
     def _guards_refused(
         self, ticket: MachineTicket, action: Action, ctx: ActionContext, alternatives: list[Transition]
-    ) -> str:
+    ) -> NotAllowed:
         failed = [name for t in alternatives for name in t.guards if not GUARDS[name](ticket, ctx)]
         reasons = list(dict.fromkeys(GUARD_EXPLANATIONS[name] for name in failed if name in GUARD_EXPLANATIONS))
         tried = "; ".join(f"[{', '.join(t.guards)}] -> {t.dest}" for t in alternatives)
         because = "; ".join(reasons) or "no alternative's guards pass"
-        return f"{self._cannot(ticket.state, action)}: {because} (tried {tried})"
+        return NotAllowed(
+            "cannot %(action)s a ticket in state %(state)s: %(because)s (tried %(tried)s)",
+            action=action,
+            state=self._state_text(ticket.state),
+            because=because,
+            tried=tried,
+        )

@@ -81,7 +81,7 @@ class OrgData:
         """The calendar governing a post: its own, its unit's or an ancestor's, else the default."""
         post = self.organisation.posts.get(post_id)
         if post is None:
-            raise NotFound(f"unknown post {post_id!r}")
+            raise NotFound("unknown post %(post)r", post=post_id)
         return self.organisation.calendar_id_for(post) or self.default_calendar
 
     def merged(self, other: OrgData) -> OrgData:

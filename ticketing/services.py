@@ -62,14 +62,14 @@ def _verdict(value: object) -> Satisfaction | None:
         return Satisfaction(value)
     except ValueError:
         allowed = ", ".join(s.value for s in Satisfaction)
-        raise InvalidInput(f"satisfaction {value!r} is not one of: {allowed}") from None
+        raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
 
 
 def _duration(params: dict[str, Any]) -> Duration:
     try:
         return Duration.parse(_text(params, "by"))
     except ValueError as error:
-        raise InvalidInput(f"extend --by: {error}") from None
+        raise InvalidInput("extend --by: %(error)s", error=error) from None
 
 
 def token_hash(access_token: str) -> str:
@@ -81,7 +81,7 @@ def _aware(*moments: datetime) -> None:
     """Refuse naive times at the edge: a time without a zone is 8 hours off in one place or another."""
     for moment in moments:
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise InvalidInput(f"{moment.isoformat()} has no time zone; give a time with an offset")
+            raise InvalidInput("%(moment)s has no time zone; give a time with an offset", moment=moment.isoformat())
 
 
 ACTIONS: dict[str, Act] = {
@@ -190,7 +190,9 @@ class Ticketing:
         _aware(now)
         handler = ACTIONS.get(action)
         if handler is None:
-            raise InvalidInput(f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
+            raise InvalidInput(
+                "unknown action %(action)r; actions: %(actions)s", action=action, actions=", ".join(ACTIONS)
+            )
         return self._change(key, expected_version, lambda world, ticket: handler(world, ticket, actor_id, now, params))
 
     def resident_feedback(
@@ -211,8 +213,12 @@ class Ticketing:
             read_version = ticket.version
             if expected_version is not None and expected_version != read_version:
                 raise Conflict(
-                    f"ticket {ticket.number} is at version {read_version}, not {expected_version}: "
-                    f"someone else changed it (now {ticket.state}); reload it and try again"
+                    "ticket %(number)s is at version %(version)s, not %(expected)s: "
+                    "someone else changed it (now %(state)s); reload it and try again",
+                    number=ticket.number,
+                    version=read_version,
+                    expected=expected_version,
+                    state=ticket.state,
                 )
             outcome = apply(world, ticket)
             store.save(conn, ticket, read_version, outcome)
@@ -269,14 +275,16 @@ class Ticketing:
         _aware(starts_at, ends_at, now)
         if ends_at <= starts_at:
             raise InvalidInput(
-                f"absence: the end ({ends_at.isoformat()}) must be after the start ({starts_at.isoformat()})"
+                "absence: the end (%(end)s) must be after the start (%(start)s)",
+                end=ends_at.isoformat(),
+                start=starts_at.isoformat(),
             )
         if not reason.strip():
             raise InvalidInput("absence: give the reason (leave, business trip, meeting…)")
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             if staff_id not in world.org.staff:
-                raise NotFound(f"unknown staff member {staff_id!r}")
+                raise NotFound("unknown staff member %(staff)r", staff=staff_id)
             absence_id = absence_store.add(conn, staff_id, starts_at, ends_at, reason.strip())
             self._apply_absences(conn, now)
             return absence_id

@@ -107,7 +107,9 @@ class Catalogue:
         return self._categories.get(code) or self._unknown(code)
 
     def _unknown(self, code: str) -> NoReturn:
-        raise InvalidInput(f"unknown category {code!r} (known: {', '.join(self._categories)})")
+        raise InvalidInput(
+            "unknown category %(category)r (known: %(known)s)", category=code, known=", ".join(self._categories)
+        )
 
 
 def _files(paths: Iterable[Path], problems: list[str]) -> list[Path]:

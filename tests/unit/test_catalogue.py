@@ -14,10 +14,12 @@ from babel.messages.pofile import read_po
 from ticketing.settings import REPO_ROOT
 from ticketing.web.i18n import LOCALES, TRANSLATIONS, compile_catalogues
 
-# As README.md extracts them: ``pybabel extract -F babel.cfg -k _l -k lazy_gettext``.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-# %(name)s-style and {name}-style placeholders; "%%" is a literal percent sign.
-PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGs]|%%|\{\w*\}")
+# As README.md extracts them: ``pybabel extract -F babel.cfg -k _l -k lazy_gettext -k InvalidInput -k NotAllowed
+# -k NotFound -k Conflict`` (the engine errors' first argument is their message template).
+ERRORS = ("InvalidInput", "NotAllowed", "NotFound", "Conflict")
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None} | dict.fromkeys(ERRORS)
+# %(name)s-style (also %(name)r) and {name}-style placeholders; "%%" is a literal percent sign.
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGrs]|%%|\{\w*\}")
 
 
 def _extracted() -> set[str]:

@@ -39,5 +39,5 @@ def show(obj: CliContext, name: str) -> None:
     """Print workflow NAME as a Mermaid state diagram."""
     catalogue = load_workflows([obj.settings.workflows_path])
     if name not in catalogue.machines:
-        raise NotFound(f"no workflow {name!r}; workflows: {', '.join(catalogue.machines)}")
+        raise NotFound("no workflow %(name)r; workflows: %(known)s", name=name, known=", ".join(catalogue.machines))
     click.echo(catalogue.machines[name].mermaid())

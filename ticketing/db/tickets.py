@@ -74,7 +74,7 @@ def get(conn: Connection, key: str | int, for_update: bool = False) -> Ticket:
         query = query.with_for_update()
     row = conn.execute(query).first()
     if row is None:
-        raise NotFound(f"no ticket {key!r}: give a tracking number such as 261127-000001")
+        raise NotFound("no ticket %(key)r: give a tracking number such as 261127-000001", key=key)
     return to_ticket(row)
 
 
@@ -108,8 +108,12 @@ def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outco
     if result.rowcount != 1:
         current = conn.execute(select(tickets.c.version, tickets.c.state).where(tickets.c.id == ticket.id)).one()
         raise Conflict(
-            f"someone else changed ticket {ticket.number} (now version {current.version}, state {current.state}) "
-            f"after you read version {expected_version}; reload it and try again"
+            "someone else changed ticket %(number)s (now version %(version)s, state %(state)s) "
+            "after you read version %(expected)s; reload it and try again",
+            number=ticket.number,
+            version=current.version,
+            state=current.state,
+            expected=expected_version,
         )
     ticket.version = expected_version + 1
     _write_effects(conn, [(ticket, outcome)])

@@ -8,7 +8,11 @@
     ├── NotAllowed            wrong state or wrong actor for an action (409/403)
     └── Conflict              the ticket changed since it was read (409)
 
-Every message says what was wrong and what is allowed instead.
+Every message says what was wrong and what is allowed instead. It is an English
+template with ``%(name)s`` placeholders and the values to put in them, so the web
+layer can translate the template before filling it in; ``str(error)`` gives the
+English text. The templates are literal first arguments of the raises, which
+``pybabel extract -k InvalidInput -k NotAllowed -k NotFound -k Conflict`` collects.
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ from __future__ import annotations
 
 class TicketingError(Exception):
     """Base of every error the engine raises on purpose."""
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template)
+
+    def __str__(self) -> str:
+        return self.template % self.params if self.params else self.template
 
 
 class InvalidInput(TicketingError):

@@ -26,11 +26,15 @@ def locate(
     if location_id:
         unit = org.units.get(location_id)
         if unit is None:
-            raise NotFound(f"unknown location {location_id!r}: give a building, shop or street segment id")
+            raise NotFound(
+                "unknown location %(location)r: give a building, shop or street segment id", location=location_id
+            )
         if unit.kind not in ROUTABLE_KINDS:
             raise InvalidInput(
-                f"{location_id!r} is a {unit.kind.value}, too wide to route: give a building, shop, street segment, "
-                "grid or community id"
+                "%(location)r is a %(kind)s, too wide to route: give a building, shop, street segment, "
+                "grid or community id",
+                location=location_id,
+                kind=unit.kind.value,
             )
         return location_id
     if address.strip():

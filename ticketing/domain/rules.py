@@ -61,7 +61,7 @@ class World:
         try:
             return self.org.posts[post_id]
         except KeyError:
-            raise NotFound(f"unknown post {post_id!r}") from None
+            raise NotFound("unknown post %(post)r", post=post_id) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +101,25 @@ def open_ticket(
 ) -> tuple[Ticket, Outcome]:
     """Open a ticket at the first tier that has a post for its location (else the intake post)."""
     if problems := intake.problems():
-        raise InvalidInput("; ".join(problems))
+        listed = "; ".join(problems)  # English only: the web forms check the same fields before they get here
+        raise InvalidInput(listed)
     if (intake.channel in STAFF_CHANNELS) != (registrar_id is not None):
         raise InvalidInput("phone and walk-in requests are registered by a staff member; web and API ones are not")
     if registrar_id is not None:
         _staff(world, registrar_id)
     spec = world.workflows.get(intake.workflow)
     if spec is None:
-        raise NotFound(f"no workflow {intake.workflow!r}; workflows: {', '.join(world.workflows)}")
+        raise NotFound(
+            "no workflow %(name)r; workflows: %(known)s", name=intake.workflow, known=", ".join(world.workflows)
+        )
     if intake.category not in {category.code for category in spec.categories}:
         codes = ", ".join(category.code for category in spec.categories)
-        raise InvalidInput(f"category {intake.category!r} is not served by workflow {spec.name!r} ({codes})")
+        raise InvalidInput(
+            "category %(category)r is not served by workflow %(name)r (%(codes)s)",
+            category=intake.category,
+            name=spec.name,
+            codes=codes,
+        )
     place = _first_place(world, spec, intake.location_id)
     org = world.org
     area = intake.location_id or place.unit_id
@@ -161,7 +169,7 @@ def _first_place(world: World, spec: WorkflowSpec, location_id: str | None) -> _
     kinds = [tier.post_kind for tier in spec.chain]
     if location_id is not None:
         if location_id not in world.org.units:
-            raise NotFound(f"unknown location {location_id!r}")
+            raise NotFound("unknown location %(location)r", location=location_id)
         found = placements(world.org, kinds, location_id)
         if found:
             return _Place(found[0].tier, found[0].post, location_id)
@@ -176,7 +184,7 @@ def _first_place(world: World, spec: WorkflowSpec, location_id: str | None) -> _
 
 def _staff(world: World, actor_id: str | None) -> str:
     if actor_id is None or actor_id not in world.org.staff:
-        raise NotFound(f"unknown staff member {actor_id!r}")
+        raise NotFound("unknown staff member %(staff)r", staff=actor_id)
     return actor_id
 
 
@@ -189,7 +197,14 @@ def _require_holder(world: World, ticket: Ticket, actor_id: str | None, action: 
     post = world.post(ticket.post_id)
     if actor not in (post.holder_a, post.holder_b):
         raise NotAllowed(
-            f"{action} on ticket {ticket.number} is for the holders of {_holders_text(post)}; {actor} holds neither"
+            "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s); "
+            "%(actor)s holds neither",
+            action=action,
+            number=ticket.number,
+            post=post.id,
+            holder_a=post.holder_a,
+            holder_b=post.holder_b,
+            actor=actor,
         )
     return post
 
@@ -205,8 +220,14 @@ def _require_involved(world: World, ticket: Ticket, actor_id: str | None, action
     if actor in (post.holder_a, post.holder_b, ticket.first_responder_id) or _is_supervisor(world, actor):
         return actor
     raise NotAllowed(
-        f"{action} on ticket {ticket.number} is for the holders of {_holders_text(post)}, "
-        f"its first responder {ticket.first_responder_id or '(none yet)'} or a supervisor"
+        "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s), "
+        "its first responder %(first_responder)s or a supervisor",
+        action=action,
+        number=ticket.number,
+        post=post.id,
+        holder_a=post.holder_a,
+        holder_b=post.holder_b,
+        first_responder=ticket.first_responder_id or "(none yet)",
     )
 
 
@@ -426,7 +447,9 @@ def transfer(
     actor = _require_involved(world, ticket, actor_id, "transfer")
     target = world.post(target_post_id)
     if target.id == ticket.post_id:
-        raise InvalidInput(f"ticket {ticket.number} is already at post {target.id}; name another post")
+        raise InvalidInput(
+            "ticket %(number)s is already at post %(post)s; name another post", number=ticket.number, post=target.id
+        )
     outcome = Outcome()
     previous = _fire(world, ticket, Action.TRANSFER, ActionContext(actor))
     _become_first_responder(world, ticket, actor)
@@ -506,8 +529,11 @@ def callback(
         allowed |= {fr_post.holder_a, fr_post.holder_b}
     if actor not in allowed:
         raise NotAllowed(
-            f"the callback on ticket {ticket.number} is for its first responder "
-            f"{ticket.first_responder_id or '(none yet)'} or their post's other holder; {actor} is neither"
+            "the callback on ticket %(number)s is for its first responder "
+            "%(first_responder)s or their post's other holder; %(actor)s is neither",
+            number=ticket.number,
+            first_responder=ticket.first_responder_id or "(none yet)",
+            actor=actor,
         )
     if reached and satisfaction is None:
         raise InvalidInput(
@@ -527,8 +553,9 @@ def resident_feedback(
         )
     if not _can(world.spec(ticket), ticket.state, Action.CALLBACK):
         raise NotAllowed(
-            f"ticket {ticket.number} is {ticket.state}: a resident confirms the result only once it is "
-            "resolved or referred"
+            "ticket %(number)s is %(state)s: a resident confirms the result only once it is resolved or referred",
+            number=ticket.number,
+            state=ticket.state,
         )
     return _verdict(world, ticket, None, "resident_feedback", True, satisfaction, comment, now)
 
@@ -573,8 +600,9 @@ def _verdict(
 def close(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
     """There is no closing by hand: the callback closes a ticket."""
     raise NotAllowed(
-        f"ticket {ticket.number} closes only through a recorded callback (电话回访): "
-        "record one with the callback action once it is resolved or referred"
+        "ticket %(number)s closes only through a recorded callback (电话回访): "
+        "record one with the callback action once it is resolved or referred",
+        number=ticket.number,
     )
 
 
@@ -582,15 +610,22 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
     """A supervisor extends the running deadline (延期), before it passes."""
     actor = _staff(world, actor_id)
     if not _is_supervisor(world, actor):
-        raise NotAllowed(f"extensions (延期) are approved by supervisors; {actor} is not one")
+        raise NotAllowed("extensions (延期) are approved by supervisors; %(actor)s is not one", actor=actor)
     if not reason.strip():
         raise InvalidInput("extend: give the reason for the extension")
     if ticket.clock is None or ticket.due_at is None:
-        raise NotAllowed(f"ticket {ticket.number} has no running deadline to extend (state {ticket.state})")
+        raise NotAllowed(
+            "ticket %(number)s has no running deadline to extend (state %(state)s)",
+            number=ticket.number,
+            state=ticket.state,
+        )
     if now >= ticket.due_at:
         raise NotAllowed(
-            f"the {ticket.clock.value} deadline of ticket {ticket.number} passed at "
-            f"{ticket.due_at.isoformat()}; an extension must be asked for before the deadline"
+            "the %(clock)s deadline of ticket %(number)s passed at %(due)s; "
+            "an extension must be asked for before the deadline",
+            clock=ticket.clock.value,
+            number=ticket.number,
+            due=ticket.due_at.isoformat(),
         )
     ticket.due_at = world.calendar_for(_calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
     ticket.updated_at = now

@@ -178,7 +178,7 @@ class _Registry:
         if community_id:
             unit = self.org.units.get(community_id)
             if unit is None or unit.kind is not UnitKind.COMMUNITY:
-                raise NotFound(f"unknown community {community_id!r}")
+                raise NotFound("unknown community %(community)r", community=community_id)
             return unit
         communities = sorted(u.id for u in self.org.units.values() if u.kind is UnitKind.COMMUNITY)
         chosen = self.org.default_intake_community
@@ -261,7 +261,7 @@ def post_detail(conn: Connection, post_id: str, now: datetime) -> PostDetail:
     data = load_org(conn)
     post = data.organisation.posts.get(post_id)
     if post is None:
-        raise NotFound(f"unknown post {post_id!r}")
+        raise NotFound("unknown post %(post)r", post=post_id)
     registry = _Registry(data, {a.staff_id for a in current_absences(conn, now)})
     org = data.organisation
     path: list[Unit] = []
@@ -292,7 +292,7 @@ def change_holders(conn: Connection, post_id: str, holder_a: str, holder_b: str)
     data = load_org(conn)
     post = data.organisation.posts.get(post_id)
     if post is None:
-        raise NotFound(f"unknown post {post_id!r}")
+        raise NotFound("unknown post %(post)r", post=post_id)
     known = data.organisation.staff
     problems = {name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known}
     if holder_a == holder_b and "holder_b" not in problems:
@@ -419,5 +419,5 @@ def accounts_page(conn: Connection, search: str, login: str, number: int, per_pa
 def account_detail(conn: Connection, staff_id: str) -> AccountRow:
     row = conn.execute(_ACCOUNT_ROWS.where(staff.c.id == staff_id)).first()
     if row is None:
-        raise NotFound(f"unknown staff member {staff_id!r}")
+        raise NotFound("unknown staff member %(staff)r", staff=staff_id)
     return _account(row)

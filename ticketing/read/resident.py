@@ -42,7 +42,6 @@ SHOWN = frozenset(
     }
 )
 VERDICTS = frozenset({"callback", "resident_feedback"})
-NO_MATCH = "no request matches"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +137,7 @@ class ResidentStatus:
         for photo in self.photos:
             if photo.id == photo_id:
                 return photo
-        raise NotFound(f"no photo {photo_id} on this request")
+        raise NotFound("no photo %(photo)s on this request", photo=photo_id)
 
 
 def masked_phone(phone: str) -> str:
@@ -157,7 +156,7 @@ def by_token(service: Ticketing, token: str) -> ResidentStatus:
 def by_number(service: Ticketing, number: str, tracked: Collection[str]) -> ResidentStatus:
     """The status of a ticket this browser has tracked (by number and phone ending); others are not found."""
     if number not in tracked:
-        raise NotFound(f"{NO_MATCH}: look it up with its tracking number and phone ending first")
+        raise NotFound("no request matches: look it up with its tracking number and phone ending first")
     return _status(service, service.show(number))
 
 

@@ -20,11 +20,16 @@ def status_of(error: TicketingError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
+def message_of(error: TicketingError) -> str:
+    """The error's message in the page's language: its template translated, then filled in."""
+    return _(error.template, **error.params)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(TicketingError)
     def engine_error(error: TicketingError) -> tuple[str, int]:
         code = status_of(error)
-        return render_template("errors/error.html", code=code, message=str(error)), code
+        return render_template("errors/error.html", code=code, message=message_of(error)), code
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -28,7 +28,7 @@ from ticketing.domain.ticket import Channel
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
-from ticketing.web.errors import status_of
+from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import ACTION_TITLES, CHANNELS, POST_KINDS, SATISFACTION, lazy_term, pick, term
 from ticketing.web.nav import requires
 
@@ -318,7 +318,7 @@ def act(number: str, action: str) -> ResponseReturnValue:
         message = _("Someone else changed this ticket — here is the current state.")
         return _ticket_page(view, (action, form), message=message, status=409)
     except (InvalidInput, NotAllowed) as error:
-        form.form_errors.append(str(error))
+        form.form_errors.append(message_of(error))
         return _ticket_page(view, (action, form), status=status_of(error))
     flash(_("Done: %(action)s.", action=term(ACTION_TITLES, action)))
     if current_user.can_see(changed):
@@ -356,7 +356,7 @@ def register() -> ResponseReturnValue:
                 now=now(),
             )
         except InvalidInput as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(message_of(error))
         else:
             flash(_("Registered as %(number)s; you are its first responder.", number=opened.number))
             return redirect(url_for(".ticket", number=opened.number))
@@ -379,7 +379,7 @@ def absence() -> ResponseReturnValue:
                 now(),
             )
         except InvalidInput as error:
-            form.form_errors.append(str(error))
+            form.form_errors.append(message_of(error))
         else:
             flash(_("Absence recorded; the other holders of your posts cover for you."))
             return redirect(url_for(".absence"))

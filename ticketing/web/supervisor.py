@@ -34,7 +34,7 @@ from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, board
 from ticketing.read.rates import MAX_DAYS, Period, RateReport, RateRow, rate_report
 from ticketing.services import TicketDetail
 from ticketing.web.context import now, service, settings
-from ticketing.web.errors import status_of
+from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import (
     FLAGS,
     HISTORY_ACTIONS,
@@ -397,7 +397,7 @@ def _act(
             409,
         )
     except (NotAllowed, InvalidInput) as error:
-        forms.refusal, forms.refused = str(error), action
+        forms.refusal, forms.refused = message_of(error), action
         current = service().show(ticket.number).ticket
         return _render_board(Failed(current, forms, status_of(error)))
     flash(f"{done}: {ticket.number}")

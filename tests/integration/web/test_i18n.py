@@ -90,3 +90,29 @@ def test_a_staff_queue_and_ticket_follow_the_language(service: Ticketing, login:
     _check(
         ticket, ["First responder", ">Acknowledge<", "Online", "Opened", "Building leader · "], ["签收", "网上", "楼长"]
     )
+
+
+def test_a_refused_action_says_why_in_the_page_language(service: Ticketing, login: Login) -> None:
+    ticket = service.open_ticket(
+        category="property_repair",
+        description="楼道灯坏了",
+        contact_phone="13806330000",
+        location_id="B01010101",
+        now=NOW,
+    )
+    client = _chinese(login("S0013"))  # a holder of the ticket's post, but the ticket is not acknowledged yet
+
+    response = client.post(
+        f"/staff/t/{ticket.number}/resolve",
+        data={"resolve-version": ticket.version, "resolve-resolution": "已更换楼道灯"},
+    )
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    _check(page, ["状态，不能执行 resolve；可执行："], ["cannot resolve a ticket"])
+
+    client.post("/language/en", data={"next": f"/staff/t/{ticket.number}"})
+    response = client.post(
+        f"/staff/t/{ticket.number}/resolve",
+        data={"resolve-version": ticket.version, "resolve-resolution": "已更换楼道灯"},
+    )
+    _check(response.get_data(as_text=True), ["cannot resolve a ticket in state"], ["不能执行"])

@@ -14,6 +14,17 @@ def _default_database_url() -> str:
     return f"sqlite:///{Path('instance') / 'ticketing.sqlite3'}"
 
 
+def _flag(value: str) -> bool:
+    """A switch from the environment: on unless ``0``, ``false``, ``no`` or ``off``."""
+    return value.lower() not in ("0", "false", "no", "off")
+
+
+def _pairs(value: str) -> dict[str, str]:
+    """``a=x,b=y`` as a mapping (blank items skipped)."""
+    items = (item.partition("=") for item in value.split(",") if item.strip())
+    return {key.strip(): val.strip() for key, _, val in items}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the data lives, which workflows run and in which time zone.
@@ -22,7 +33,15 @@ class Settings:
     ``TICKETING_TIMEZONE``, ``TICKETING_HOLIDAY_OVERRIDES``, and for the web
     app ``TICKETING_SECRET_KEY`` (default: a random key kept in
     ``instance/secret_key``) and ``TICKETING_SECURE_COOKIES`` (default on:
-    session cookies only over HTTPS; ``0`` for plain-HTTP local use).
+    session cookies only over HTTPS; ``0`` for plain-HTTP local use); for the
+    Open311 API ``TICKETING_JURISDICTION_ID`` (default ``donggang.example``)
+    and ``TICKETING_OPEN311_PUBLIC_READS`` (default on: anyone may list and
+    read requests; ``0`` asks for an API key there too); for notifications
+    ``TICKETING_SMTP_URL`` (``smtp://host:port``), ``TICKETING_MAIL_FROM``,
+    ``TICKETING_STAFF_EMAILS`` (``staff-id=address,…``: staff have no e-mail
+    column), ``TICKETING_WEBHOOK_URL``, ``TICKETING_WEBHOOK_SECRET`` and
+    ``TICKETING_NOTIFY_LANGUAGE`` (``zh_Hans`` or ``en``); the log channel
+    always runs.
     """
 
     database_url: str = field(default_factory=_default_database_url)
@@ -31,6 +50,14 @@ class Settings:
     holiday_overrides: Path | None = None
     secret_key: str | None = None
     secure_cookies: bool = True
+    jurisdiction_id: str = "donggang.example"
+    open311_public_reads: bool = True
+    smtp_url: str | None = None
+    mail_from: str = "ticketing@localhost"
+    staff_emails: dict[str, str] = field(default_factory=dict)
+    webhook_url: str | None = None
+    webhook_secret: str = ""
+    notify_language: str = "zh_Hans"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,7 +69,15 @@ class Settings:
             timezone=env.get("TICKETING_TIMEZONE") or "Asia/Shanghai",
             holiday_overrides=Path(overrides) if overrides else None,
             secret_key=env.get("TICKETING_SECRET_KEY") or None,
-            secure_cookies=env.get("TICKETING_SECURE_COOKIES", "1").lower() not in ("0", "false", "no", "off"),
+            secure_cookies=_flag(env.get("TICKETING_SECURE_COOKIES", "1")),
+            jurisdiction_id=env.get("TICKETING_JURISDICTION_ID") or "donggang.example",
+            open311_public_reads=_flag(env.get("TICKETING_OPEN311_PUBLIC_READS", "1")),
+            smtp_url=env.get("TICKETING_SMTP_URL") or None,
+            mail_from=env.get("TICKETING_MAIL_FROM") or "ticketing@localhost",
+            staff_emails=_pairs(env.get("TICKETING_STAFF_EMAILS", "")),
+            webhook_url=env.get("TICKETING_WEBHOOK_URL") or None,
+            webhook_secret=env.get("TICKETING_WEBHOOK_SECRET", ""),
+            notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
         )
 
     @property

@@ -9,9 +9,10 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import apikey, ops, org, staff, tickets, workflows
+from ticketing.cli import apikey, backup, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
 from ticketing.domain.errors import TicketingError
+from ticketing.logging_setup import configure_logging
 
 
 class RefusedError(click.ClickException):
@@ -45,13 +46,18 @@ for _command in (
     org.org,
     workflows.workflows,
     ops.sweep,
+    worker.worker,
     ops.serve,
+    backup.backup,
+    backup.restore,
     tickets.tickets,
     staff.staff,
     apikey.apikey,
+    notify.notify,
 ):
     cli.add_command(_command)
 
 
 def main() -> None:
+    configure_logging()
     cli()

@@ -1,10 +1,16 @@
-"""Operating commands: ``init``, ``sweep``, ``serve`` and ``demo``."""
+"""Operating commands: ``init``, ``sweep``, ``serve`` (gunicorn) and ``demo`` (a single local process)."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from typing import Any
 
 import click
+from gunicorn.app.base import BaseApplication
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.org import summary_text
@@ -45,10 +51,62 @@ def _summary(report: SweepReport) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Web processes.")
+@click.option("--no-worker", is_flag=True, help="Start no deadline worker (one runs elsewhere).")
 @pass_context
-def serve(obj: CliContext, host: str, port: int) -> None:
-    """Serve the web application."""
-    _serve(obj, host, port)
+def serve(obj: CliContext, host: str, port: int, workers: int, no_worker: bool) -> None:
+    """Serve the web app under gunicorn with several web processes, and one deadline worker beside them.
+
+    The web processes never sweep: only the worker fires deadlines, so there is
+    one scheduler however many web processes run.
+    """
+    os.environ["TICKETING_DATABASE_URL"] = obj.settings.database_url  # for the web processes and the worker
+    worker = None if no_worker else _start_worker()
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "graceful_timeout": 10,
+        "on_exit": lambda _arbiter: _stop(worker),
+    }
+    click.echo(f"serving on http://{host}:{port}/ with {workers} web process(es)" + ("" if worker else ", no worker"))
+    _Gunicorn(options).run()
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn started from code: our options, and the app built from the environment in each web process."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from ticketing.web.wsgi import app
+
+        return app
+
+
+def _start_worker() -> subprocess.Popen[bytes] | None:
+    """One ``ticketing worker`` process, when this installation has the command."""
+    if importlib.util.find_spec("ticketing.cli.worker") is None:
+        click.echo("warning: no `ticketing worker` command here: deadlines fire only on `ticketing sweep`", err=True)
+        return None
+    return subprocess.Popen([sys.executable, "-m", "ticketing.cli", "worker"])
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _serve(obj: CliContext, host: str, port: int) -> None:

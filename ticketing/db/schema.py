@@ -220,6 +220,12 @@ notifications = Table(
     Column("event", String(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    # The outbox: pending while next_attempt_at is set (cleared once sent or dead); the key travels with every try.
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", UtcDateTime, index=True),
+    Column("last_error", Text),
+    Column("dead_at", UtcDateTime, index=True),
 )
 
 attachments = Table(

@@ -8,6 +8,7 @@ overwriting.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
@@ -179,7 +180,14 @@ def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]]) 
             )
         at = ticket.updated_at
         notices += [
-            {"ticket_id": ticket.id, "recipient_id": n.recipient_id, "event": n.event.value, "created_at": at}
+            {
+                "ticket_id": ticket.id,
+                "recipient_id": n.recipient_id,
+                "event": n.event.value,
+                "created_at": at,
+                "idempotency_key": uuid.uuid4().hex,
+                "next_attempt_at": at,
+            }
             for n in outcome.notices
         ]
     for table, rows in ((history, entries), (deadlines, due), (notifications, notices)):

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, render_template
 from flask_babel import Babel, format_datetime, get_locale
 from sqlalchemy import text
 
@@ -14,7 +14,7 @@ from ticketing.bootstrap import create_ticketing
 from ticketing.db.migrate import is_current
 from ticketing.services import Ticketing
 from ticketing.settings import REPO_ROOT, Settings
-from ticketing.web import admin, auth, errors, resident, staff, supervisor
+from ticketing.web import admin, api_v1, auth, errors, open311, ops, resident, staff, supervisor
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
@@ -52,7 +52,7 @@ def create_app(
     limiter.init_app(app)
     auth.login_manager.init_app(app)
     errors.register(app)
-    for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp):
+    for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
@@ -77,10 +77,6 @@ def _instance_secret(instance: Path) -> str:
 
 
 def _register_status_pages(app: Flask) -> None:
-    @app.get("/healthz")
-    def healthz() -> Response:
-        return jsonify(status="ok")
-
     @app.get("/")
     def home() -> str:
         return render_template("home.html")

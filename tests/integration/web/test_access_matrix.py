@@ -145,7 +145,9 @@ _REGISTER = {
 MATRIX: tuple[Case, ...] = (
     # --- the frame and logging in
     Case("home", "GET", "/", EVERYONE),
-    Case("healthz", "GET", "/healthz", EVERYONE),
+    Case("ops.healthz", "GET", "/healthz", EVERYONE),
+    Case("ops.readyz", "GET", "/readyz", ("refused 503",) * 7),  # the same to all: no worker beats here
+    Case("ops.metrics", "GET", "/metrics", EVERYONE),
     Case("status", "GET", "/status", EVERYONE),
     Case("auth.login", "GET", "/login", EVERYONE),
     Case("auth.login", "POST", "/login", EVERYONE, lambda w: {"staff_id": "S0014", "password": PASSWORD}),

@@ -1,0 +1,407 @@
+"""The staff JSON API: bearer tokens, scoping like the staff pages, actions with versions, lists, errors."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from ticketing.credentials import issue_staff_token, revoke_staff_token
+from ticketing.demo.tickets import load_demo
+from ticketing.domain.ticket import Ticket
+from ticketing.read import queues
+from ticketing.services import Ticketing
+from ticketing.web.api_v1 import RATE_LIMIT_CONFIG
+from ticketing.web.users import StaffUser
+
+NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
+BUILDING = "B01010101"  # community C0101: building leader A S0013, B S0014
+OTHER_COMMUNITY_BUILDING = "B01020101"  # community C0102: building leader A S0075
+PHONE = "13806330000"
+
+Call = Callable[..., TestResponse]
+
+
+@pytest.fixture
+def as_staff(client: FlaskClient, service: Ticketing) -> Callable[[str], Call]:
+    """``as_staff("S0013")(method, url, json=…)``: a call with that staff member's bearer token."""
+
+    def make(staff_id: str) -> Call:
+        _id, token = issue_staff_token(service.engine, staff_id, NOW)
+
+        def call(method: str, url: str, **kwargs: Any) -> TestResponse:
+            headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+            return client.open(url, method=method, headers=headers, **kwargs)
+
+        return call
+
+    return make
+
+
+def _open(service: Ticketing, location: str = BUILDING, at: datetime = NOW) -> Ticket:
+    return service.open_ticket(
+        category="property_repair", description="楼道灯坏了", contact_phone=PHONE, location_id=location, now=at
+    )
+
+
+def _error(response: TestResponse, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["message"], error
+    return error
+
+
+# --- who may call -----------------------------------------------------------------------------------
+
+
+def test_calls_without_a_valid_token_are_refused(client: FlaskClient, service: Ticketing) -> None:
+    token_id, token = issue_staff_token(service.engine, "S0013", NOW)
+    for headers in ({}, {"Authorization": f"Basic {token}"}, {"Authorization": "Bearer"}):
+        response = client.get("/api/v1/queues/mine", headers=headers)
+        _error(response, 401, "unauthorized")
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    _error(client.get("/api/v1/queues/mine", headers={"Authorization": "Bearer not-a-token"}), 401, "invalid_token")
+    assert client.get("/api/v1/queues/mine", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    revoke_staff_token(service.engine, token_id, NOW)
+
+    revoked = client.get("/api/v1/queues/mine", headers={"Authorization": f"Bearer {token}"})
+    _error(revoked, 401, "invalid_token")
+    assert client.get("/api/v1/openapi.json").status_code == 200  # the description is public
+
+
+@pytest.mark.parametrize("path", ["/api/v1/board", "/api/v1/rates"])
+def test_staff_may_not_read_the_supervisors_board_or_rates(as_staff: Callable[[str], Call], path: str) -> None:
+    _error(as_staff("S0013")("GET", path), 403, "forbidden")
+    assert as_staff("S0004")("GET", path).status_code == 200
+    assert as_staff("S0001")("GET", path).status_code == 200
+
+
+def test_another_communitys_ticket_is_not_found_on_show_and_on_actions(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    stranger, other_supervisor = as_staff("S0075"), as_staff("S0067")
+    unknown = _error(stranger("GET", "/api/v1/tickets/261123-999999"), 404, "not_found")
+
+    for call in (stranger, other_supervisor):
+        shown = _error(call("GET", f"/api/v1/tickets/{ticket.number}"), 404, "not_found")
+        assert shown["message"] == unknown["message"].replace("261123-999999", ticket.number)
+        for action, body in (("acknowledge", {}), ("note", {"text": "看看"})):
+            acted = call("POST", f"/api/v1/tickets/{ticket.number}/actions/{action}", json={"version": 1, **body})
+            _error(acted, 404, "not_found")
+    assert service.show(ticket.number).ticket.version == 1
+
+
+def test_the_supervisor_of_the_community_notes_and_extends(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
+    ticket = _open(service)
+    supervisor = as_staff("S0004")
+    url = f"/api/v1/tickets/{ticket.number}"
+    shown = supervisor("GET", url).get_json()
+    assert shown["actions"] == ["note", "transfer", "extend"]
+
+    noted = supervisor("POST", f"{url}/actions/note", json={"version": 1, "text": "请尽快处理"})
+    assert noted.status_code == 200, noted.get_json()
+    assert noted.get_json()["version"] == 2
+    extended = supervisor("POST", f"{url}/actions/extend", json={"version": 2, "by": "4h", "reason": "等待配件"})
+
+    assert extended.status_code == 200, extended.get_json()
+    result = extended.get_json()
+    assert result["ticket"]["deadline"]["due_at"] > shown["deadline"]["due_at"]
+    assert [entry["action"] for entry in result["ticket"]["history"]][-2:] == ["note", "extend"]
+    _error(
+        as_staff("S0013")("POST", f"{url}/actions/extend", json={"version": 3, "by": "1d", "reason": "x"}),
+        403,
+        "not_allowed",
+    )
+
+
+# --- tickets ----------------------------------------------------------------------------------------
+
+
+def test_a_ticket_shows_history_people_deadline_and_version(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    service.act(ticket.number, "acknowledge", "S0013", NOW + timedelta(minutes=5))
+
+    shown = as_staff("S0013")("GET", f"/api/v1/tickets/{ticket.number}").get_json()
+
+    assert shown["version"] == 2 and shown["state"] == "in_progress"
+    assert shown["holder"]["id"] == shown["first_responder"]["id"] == "S0013"
+    assert shown["post"]["id"] == "B01010101.building_leader" and shown["post"]["holder_b"] == "S0014"
+    assert shown["tier"] == 0 and shown["contact_phone"] == PHONE
+    assert [entry["action"] for entry in shown["history"]] == ["open", "acknowledge"]
+    deadline = shown["deadline"]
+    assert deadline["clock"] == "resolve" and deadline["working_seconds_left"] > 0 and not deadline["overdue"]
+    assert "resolve" in shown["actions"] and "acknowledge" not in shown["actions"]
+
+
+def test_actions_follow_the_rules_and_refuse_a_stale_version(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    leader = as_staff("S0013")
+    url = f"/api/v1/tickets/{ticket.number}/actions"
+
+    acknowledged = leader("POST", f"{url}/acknowledge", json={"version": 1})
+    assert acknowledged.status_code == 200
+    assert acknowledged.get_json()["ticket"]["first_responder"]["id"] == "S0013"
+    stale = _error(leader("POST", f"{url}/resolve", json={"version": 1, "resolution": "修好了"}), 409, "conflict")
+    assert stale["details"]["version"] == 2 and stale["details"]["expected"] == 1
+    _error(leader("POST", f"{url}/resume", json={"version": 2}), 403, "not_allowed")
+    _error(leader("POST", f"{url}/return_to_resident", json={"version": 2, "reason": "不归我管"}), 403, "not_allowed")
+
+    resolved = leader("POST", f"{url}/resolve", json={"version": 2, "resolution": "修好了"})
+    called = leader("POST", f"{url}/callback", json={"version": 3, "satisfaction": "satisfied", "comment": "好"})
+
+    assert resolved.status_code == called.status_code == 200
+    assert called.get_json()["state"] == "closed"
+    assert service.show(ticket.number).ticket.satisfaction == "satisfied"
+
+
+def test_an_action_that_takes_the_ticket_out_of_sight_answers_without_it(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    service.act(ticket.number, "acknowledge", "S0013", NOW)  # S0013 becomes first responder
+    body = {"version": 2, "target_post": "G010101.grid_leader", "reason": "需网格长协调"}
+
+    moved = as_staff("S0014")("POST", f"/api/v1/tickets/{ticket.number}/actions/transfer", json=body)
+
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json() == {
+        "action": "transfer",
+        "number": ticket.number,
+        "state": "new",
+        "version": 3,
+        "ticket": None,
+    }
+    assert service.show(ticket.number).ticket.post_id == "G010101.grid_leader"
+    assert as_staff("S0013")("GET", f"/api/v1/tickets/{ticket.number}").status_code == 200
+
+
+def test_requests_that_do_not_fit_are_refused_with_the_fields_named(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    leader = as_staff("S0013")
+    url = f"/api/v1/tickets/{ticket.number}/actions"
+
+    _error(leader("POST", f"{url}/note", data="{not json", content_type="application/json"), 400, "invalid_json")
+    missing = _error(leader("POST", f"{url}/note", json={"txt": "x"}), 422, "invalid_request")
+    assert missing["details"]["fields"] == {"version": "required", "text": "required", "txt": "unknown field"}
+    typed = _error(leader("POST", f"{url}/callback", json={"version": "1", "reached": "yes"}), 422, "invalid_request")
+    assert set(typed["details"]["fields"]) == {"version", "reached"}
+    blank = _error(leader("POST", f"{url}/note", json={"version": 1, "text": "  "}), 400, "invalid_input")
+    assert blank["details"]["fields"] == {"text": "blank"}
+    _error(leader("POST", f"{url}/extend", json={"version": 1, "by": "forever", "reason": "x"}), 422, "invalid_request")
+    _error(leader("GET", "/api/v1/tickets?limit=0&colour=red"), 422, "invalid_request")
+    _error(leader("GET", "/api/v1/tickets?cursor=bm9wZQ"), 400, "invalid_cursor")
+    assert service.show(ticket.number).ticket.version == 1
+
+
+def test_unknown_routes_and_methods_answer_in_json(as_staff: Callable[[str], Call], client: FlaskClient) -> None:
+    _error(client.get("/api/v1/nothing/here"), 404, "not_found")
+    _error(as_staff("S0013")("GET", "/api/v1/tickets/261123-000001/actions/close"), 404, "not_found")
+    wrong = _error(client.delete("/api/v1/tickets"), 405, "method_not_allowed")
+    assert wrong == {"code": "method_not_allowed", "message": wrong["message"], "details": {}}
+    assert set(client.delete("/api/v1/tickets").headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert not client.get("/staff/nothing").is_json  # the rest of the site keeps its pages
+
+
+def test_engine_messages_follow_the_callers_language(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
+    number = _open(service).number
+    url = f"/api/v1/tickets/{number}/actions/resume"
+    leader = as_staff("S0013")
+
+    english = _error(leader("POST", url, json={"version": 1}, headers={"Accept-Language": "en"}), 403, "not_allowed")
+    chinese = _error(leader("POST", url, json={"version": 1}, headers={"Accept-Language": "zh-CN"}), 403, "not_allowed")
+
+    assert english["message"].startswith("cannot resume") and "不能" in chinese["message"]
+
+
+def test_staff_register_a_walk_in_request_and_become_its_first_responder(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    body = {
+        "category": "sanitation",
+        "description": "垃圾没人清运",
+        "contact_phone": "138 0633 1111",
+        "contact_name": "王阿姨",
+        "channel": "phone",
+        "location_id": BUILDING,
+    }
+    response = as_staff("S0010")("POST", "/api/v1/tickets", json=body)
+
+    assert response.status_code == 201, response.get_json()
+    opened = response.get_json()
+    assert response.headers["Location"] == f"/api/v1/tickets/{opened['number']}"
+    assert opened["channel"] == "phone" and opened["first_responder"]["id"] == "S0010"
+    assert service.show(opened["number"]).ticket.first_responder_id == "S0010"
+    no_place = {key: value for key, value in body.items() if key != "location_id"}
+    _error(as_staff("S0010")("POST", "/api/v1/tickets", json=no_place), 422, "invalid_request")
+    by_address = as_staff("S0010")("POST", "/api/v1/tickets", json={**no_place, "address": "北京路10号港湾小区1号楼"})
+    assert by_address.status_code == 201 and by_address.get_json()["community_id"] == "C0102"
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("staff_id", ["S0013", "S0010", "S0004", "S0002", "S0067", "S0075", "S0001"])
+def test_the_list_is_what_the_staff_pages_let_each_one_see_page_by_page(
+    service: Ticketing, as_staff: Callable[[str], Call], staff_id: str
+) -> None:
+    load_demo(service, NOW)
+    with service.engine.connect() as conn:
+        user = StaffUser.of(service.worlds.organisation(conn), staff_id)
+    assert user is not None
+    everything = service.list_tickets(limit=1000)
+    visible = [t.number for t in everything if user.can_see(t)]
+    call = as_staff(staff_id)
+
+    seen: list[str] = []
+    url = "/api/v1/tickets?limit=4"
+    for _page in range(50):
+        page = call("GET", url).get_json()
+        assert len(page["items"]) <= 4
+        seen += [item["number"] for item in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        url = f"/api/v1/tickets?limit=4&cursor={page['next_cursor']}"
+
+    assert seen == visible  # same order as ``list_tickets``: most urgent deadline first, then by id
+    assert len(set(seen)) == len(seen)
+
+
+def test_the_list_filters_and_cursors_are_opaque_but_checked(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    load_demo(service, NOW)
+    admin = as_staff("S0001")
+
+    def numbers(query: str) -> set[str]:
+        return {item["number"] for item in admin("GET", f"/api/v1/tickets?limit=100&{query}").get_json()["items"]}
+
+    assert numbers("overdue=true") == {t.number for t in service.list_tickets(overdue=True, limit=1000)}
+    assert numbers("open=true&community=C0101") == {
+        t.number for t in service.list_tickets(open_only=True, community_id="C0101", limit=1000)
+    }
+    assert numbers("state=closed&holder=S0013") == {
+        t.number for t in service.list_tickets(state="closed", holder_id="S0013", limit=1000)
+    }
+    assert numbers("first_responder=S0013") == {t.number for t in service.list_tickets(first_responder_id="S0013")}
+    _error(admin("GET", "/api/v1/tickets?state=lost"), 422, "invalid_request")
+    forged = base64.urlsafe_b64encode(b'["yesterday", 3]').decode()
+    _error(admin("GET", f"/api/v1/tickets?cursor={forged}"), 400, "invalid_cursor")
+
+
+def test_queues_list_what_the_staff_pages_list(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
+    load_demo(service, NOW)
+    staff_id = "S0013"
+    with service.engine.connect() as conn:
+        world = service.worlds.world(conn)
+        expected = {
+            "mine": queues.my_queue(conn, world, staff_id, NOW),
+            "accountable": queues.accountable(conn, world, staff_id, NOW),
+            "callbacks": queues.callbacks_due(conn, world, staff_id, NOW),
+        }
+    for name, page in expected.items():
+        found = as_staff(staff_id)("GET", f"/api/v1/queues/{name}").get_json()
+        assert [item["number"] for item in found["items"]] == [item.ticket.number for item in page.items], name
+        assert (found["total"], found["page"], found["pages"]) == (page.total, 1, page.pages)
+        assert all("****" in item["contact_phone"] for item in found["items"])
+
+
+def test_the_board_and_rates_cover_the_supervisors_area(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
+    load_demo(service, NOW)
+    community, street = as_staff("S0004"), as_staff("S0002")
+
+    board = community("GET", "/api/v1/board").get_json()
+    assert board["total"] > 0 and {item["community_id"] for item in board["items"]} == {"C0101"}
+    assert all(item["overdue"] or item["tier"] > 0 or item["needs_review"] for item in board["items"])
+    assert street("GET", "/api/v1/board").get_json()["total"] >= board["total"]
+    assert community("GET", "/api/v1/board?community=C0102").get_json()["total"] == 0
+
+    rates = community("GET", "/api/v1/rates?from=2026-11-01&to=2026-11-23&level=grid").get_json()
+    assert (rates["from"], rates["to"], rates["level"]) == ("2026-11-01", "2026-11-23", "grid")
+    assert {row["unit_id"][:5] for row in rates["rows"]} == {"G0101"}
+    assert rates["overall"]["counts"]["base"] > 0
+    assert sum(week["counts"]["base"] for week in rates["weeks"]) == rates["overall"]["counts"]["base"]
+    default = community("GET", "/api/v1/rates").get_json()
+    assert (default["from"], default["to"], default["level"]) == ("2026-10-25", "2026-11-23", "community")
+    _error(community("GET", "/api/v1/rates?from=2026-11-23&to=2026-11-01"), 400, "invalid_input")
+    _error(community("GET", "/api/v1/rates?from=2025-01-01&to=2026-11-01"), 400, "invalid_input")
+
+
+# --- organisation and absences ----------------------------------------------------------------------
+
+
+def test_the_organisation_shows_posts_with_their_a_and_b_holders(as_staff: Callable[[str], Call]) -> None:
+    found = as_staff("S0013")("GET", "/api/v1/organisation?community=C0101").get_json()
+
+    assert found["community"]["id"] == "C0101"
+    posts = {post["id"]: post for unit in found["units"] for post in unit["posts"]}
+    building = posts["B01010101.building_leader"]
+    assert (building["holder_a"]["id"], building["holder_b"]["id"]) == ("S0013", "S0014")
+    assert posts["C0101.community_party"]["holder_a"]["id"] == "S0004"
+    assert {street["id"] for street in found["streets"]} >= {"ST01"}
+    _error(as_staff("S0013")("GET", "/api/v1/organisation?community=C9999"), 404, "not_found")
+
+
+def test_staff_record_their_own_absence_and_the_b_holder_covers(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+    leader = as_staff("S0013")
+    absence = {"starts_at": "2026-11-23T08:30:00+08:00", "ends_at": "2026-11-24T18:00:00+08:00", "reason": "年假"}
+
+    recorded = leader("POST", "/api/v1/absences", json=absence)
+
+    assert recorded.status_code == 201, recorded.get_json()
+    assert recorded.get_json()["current"] is True and recorded.get_json()["staff_id"] == "S0013"
+    assert service.show(ticket.number).ticket.holder_id == "S0014"
+    assert [a["reason"] for a in leader("GET", "/api/v1/absences").get_json()["items"]] == ["年假"]
+    _error(leader("POST", "/api/v1/absences", json={**absence, "staff_id": "S0014"}), 403, "forbidden")
+    _error(leader("GET", "/api/v1/absences?staff=S0014"), 403, "forbidden")
+    backwards = {**absence, "ends_at": "2026-11-22T18:00:00+08:00"}
+    _error(leader("POST", "/api/v1/absences", json=backwards), 400, "invalid_input")
+    _error(leader("POST", "/api/v1/absences", json={**absence, "starts_at": "tomorrow"}), 422, "invalid_request")
+
+    admin = as_staff("S0001")
+    assert admin("POST", "/api/v1/absences", json={**absence, "staff_id": "S0010"}).status_code == 201
+    assert len(admin("GET", "/api/v1/absences?staff=S0010").get_json()["items"]) == 1
+    _error(admin("GET", "/api/v1/absences?staff=S9999"), 404, "not_found")
+
+
+# --- the blueprint's place in the app ---------------------------------------------------------------
+
+
+def test_the_api_needs_no_csrf_token_where_the_pages_do(
+    app: Flask, service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    ticket = _open(service)
+
+    response = as_staff("S0013")("POST", f"/api/v1/tickets/{ticket.number}/actions/acknowledge", json={"version": 1})
+
+    assert response.status_code == 200
+    assert app.test_client().post("/login", data={"staff_id": "S0013", "password": "x"}).status_code == 400
+
+
+def test_each_token_has_its_own_rate_limit(app: Flask, as_staff: Callable[[str], Call]) -> None:
+    app.config[RATE_LIMIT_CONFIG] = "3 per minute"
+    busy, other = as_staff("S0013"), as_staff("S0014")
+
+    statuses = [busy("GET", "/api/v1/queues/mine").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    _error(busy("GET", "/api/v1/queues/accountable"), 429, "rate_limited")
+    assert other("GET", "/api/v1/queues/mine").status_code == 200

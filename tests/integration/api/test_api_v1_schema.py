@@ -1,0 +1,264 @@
+"""The OpenAPI description of /api/v1 stays true.
+
+The document is valid OpenAPI 3.1 and lists exactly the operations the app
+routes.  One walk through the demo district then calls every documented
+operation with real data and validates each response, its status and its
+body, against what the document says for that operation and status
+(``openapi-schema-validator``, the OpenAPI 3.1 dialect of JSON Schema, with
+formats checked); at the end every response the document promises must have
+been seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from jsonschema.exceptions import best_match
+from openapi_schema_validator import OAS31Validator, oas31_format_checker
+from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from werkzeug.test import TestResponse
+
+from ticketing.credentials import issue_staff_token
+from ticketing.demo.tickets import load_demo
+from ticketing.services import Ticketing
+from ticketing.web.api_v1 import RATE_LIMIT_CONFIG
+
+NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock
+BUILDING = "B01010101"  # C0101: building leader A S0013 / B S0014, grid leader A S0010, party A S0004 (supervisor)
+METHODS = ("get", "post", "put", "patch", "delete")
+DOCUMENT = "urn:ticketing:api-v1"
+Operation = tuple[str, str]  # (method, path template), e.g. ("POST", "/api/v1/tickets/{number}/actions/note")
+
+
+class Described:
+    """The served description: checks a response against it and remembers which described responses were seen."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(DOCUMENT, resource)
+        self.seen: set[tuple[str, str, int]] = set()
+
+    def operations(self) -> set[Operation]:
+        paths = self.document["paths"].items()
+        return {(method.upper(), path) for path, item in paths for method in item if method in METHODS}
+
+    def responses(self) -> set[tuple[str, str, int]]:
+        return {
+            (method, path, int(status))
+            for method, path in self.operations()
+            for status in self.document["paths"][path][method.lower()]["responses"]
+        }
+
+    def check(self, method: str, path: str, response: TestResponse) -> None:
+        status = response.status_code
+        pointer = f"/paths/{_escape(path)}/{method.lower()}/responses/{status}"
+        described = self.document["paths"][path][method.lower()]["responses"].get(str(status))
+        assert described is not None, f"{method} {path} answered {status}, which the description does not list"
+        if "$ref" in described:
+            pointer = described["$ref"].removeprefix("#")
+        assert response.mimetype == "application/json", f"{method} {path} {status}: {response.mimetype}"
+        schema = {"$ref": f"{DOCUMENT}#{pointer}/content/application~1json/schema"}
+        validator = OAS31Validator(schema, registry=self.registry, format_checker=oas31_format_checker)
+        error = best_match(validator.iter_errors(response.get_json()))
+        assert error is None, f"{method} {path} {status} does not match its description: {error}"
+        self.seen.add((method, path, status))
+
+
+def _escape(path: str) -> str:
+    return path.replace("~", "~0").replace("/", "~1")
+
+
+def _template(rule: str) -> str:
+    """``/api/v1/tickets/<number>`` → ``/api/v1/tickets/{number}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+@pytest.fixture
+def described(client: FlaskClient) -> Described:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return Described(response.get_json())
+
+
+def test_the_description_is_valid_openapi_3_1(described: Described) -> None:
+    validate(described.document)
+    assert described.document["openapi"].startswith("3.1")
+
+
+def test_the_app_routes_exactly_the_described_operations(app: Flask, described: Described) -> None:
+    routed = {
+        (method, _template(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api_v1.")
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    assert sorted(routed - described.operations()) == [], "routes missing from the description"
+    assert sorted(described.operations() - routed) == [], "described operations the app does not route"
+
+
+class Walk:
+    """Calls as one staff member or another, each response checked against the description."""
+
+    def __init__(self, client: FlaskClient, service: Ticketing, described: Described) -> None:
+        self.client, self.described = client, described
+        self.tokens = {
+            staff_id: issue_staff_token(service.engine, staff_id, NOW)[1]
+            for staff_id in ("S0013", "S0014", "S0004", "S0001", "S0075")
+        }
+
+    def call(self, method: str, path: str, as_: str | None, status: int, **kwargs: Any) -> Any:
+        """Call ``path`` (a described template) filled with ``kwargs['number']``; expect ``status``."""
+        url = path.replace("{number}", kwargs.pop("number", "261123-999999")) + kwargs.pop("query", "")
+        headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
+        response = self.client.open(url, method=method, headers=headers, **kwargs)
+        assert response.status_code == status, f"{method} {url}: {response.get_data(as_text=True)}"
+        self.described.check(method, path, response)
+        return response.get_json()
+
+
+def _ticket(service: Ticketing, location: str = BUILDING) -> str:
+    return service.open_ticket(
+        category="property_repair", description="楼道灯坏了", contact_phone="13806330000", location_id=location, now=NOW
+    ).number
+
+
+ACTION = "/api/v1/tickets/{number}/actions/"
+BODIES: dict[str, dict[str, Any]] = {
+    "acknowledge": {},
+    "note": {"text": "已电话联系"},
+    "transfer": {"target_post": "G010101.grid_leader", "reason": "需网格长协调"},
+    "pause": {"reason": "等配件"},
+    "resume": {},
+    "resolve": {"resolution": "已更换灯泡"},
+    "refer": {"body": "供电公司", "reason": "线路问题"},
+    "callback": {"reached": True, "satisfaction": "satisfied", "comment": "满意"},
+    "extend": {"by": "1d", "reason": "等配件"},
+    "return_to_resident": {"reason": "重复提交"},
+}
+
+
+def _actions(walk: Walk, service: Ticketing) -> None:
+    """Each action done, refused by the rules, out of sight, stale, not JSON, not fitting."""
+    a, b, c, d = (_ticket(service) for _ in range(4))
+    steps = [
+        (a, "acknowledge", "S0013", 1),
+        (a, "note", "S0013", 2),
+        (a, "pause", "S0013", 3),
+        (a, "resume", "S0013", 4),
+        (a, "extend", "S0004", 5),
+        (a, "resolve", "S0013", 6),
+        (a, "callback", "S0013", 7),
+        (b, "transfer", "S0013", 1),
+        (c, "acknowledge", "S0013", 1),
+        (c, "refer", "S0013", 2),
+        (d, "return_to_resident", "S0013", 1),
+    ]
+    for number, action, actor, version in steps:
+        walk.call("POST", ACTION + action, actor, 200, number=number, json={"version": version, **BODIES[action]})
+    closed = service.show(a).ticket
+    open_ = _ticket(service)
+    refusals = {
+        "acknowledge": (open_, "S0004"),
+        "transfer": (a, "S0013"),
+        "pause": (open_, "S0004"),
+        "resume": (open_, "S0013"),
+        "resolve": (open_, "S0004"),
+        "refer": (open_, "S0004"),
+        "callback": (open_, "S0013"),
+        "extend": (open_, "S0013"),
+        "return_to_resident": (open_, "S0004"),
+    }
+    for action, (number, actor) in refusals.items():
+        version = service.show(number).ticket.version
+        walk.call("POST", ACTION + action, actor, 403, number=number, json={"version": version, **BODIES[action]})
+    for action, body in BODIES.items():
+        path = ACTION + action
+        walk.call("POST", path, "S0075", 404, number=open_, json={"version": 1, **body})
+        walk.call("POST", path, "S0013", 409, number=closed.number, json={"version": 1, **body})
+        walk.call("POST", path, "S0013", 400, number=open_, data="{", content_type="application/json")
+        walk.call("POST", path, "S0013", 422, number=open_, json={"version": "one", **body})
+
+
+def _reads(walk: Walk, service: Ticketing) -> None:
+    """Lists, queues, the board, rates, the organisation and absences: read, refused, not found."""
+    page = walk.call("GET", "/api/v1/tickets", "S0001", 200, query="?limit=5&open=true")
+    assert page["next_cursor"]
+    walk.call("GET", "/api/v1/tickets", "S0001", 200, query=f"?limit=5&cursor={page['next_cursor']}")
+    walk.call("GET", "/api/v1/tickets", "S0001", 400, query="?cursor=AAAA")
+    number = page["items"][0]["number"]
+    walk.call("GET", "/api/v1/tickets/{number}", "S0001", 200, number=number)
+    walk.call("GET", "/api/v1/tickets/{number}", "S0075", 404, number=_ticket(service))
+    for queue in ("mine", "accountable", "callbacks"):
+        assert walk.call("GET", f"/api/v1/queues/{queue}", "S0013", 200)["items"]
+    for path in ("/api/v1/board", "/api/v1/rates"):
+        walk.call("GET", path, "S0004", 200)
+        walk.call("GET", path, "S0013", 403)
+    walk.call("GET", "/api/v1/rates", "S0004", 400, query="?from=2026-11-23&to=2026-01-01")
+    walk.call("GET", "/api/v1/organisation", "S0013", 200)
+    walk.call("GET", "/api/v1/organisation", "S0013", 404, query="?community=C9999")
+    absence = {"starts_at": "2026-11-24T08:30:00+08:00", "ends_at": "2026-11-24T18:00:00+08:00", "reason": "开会"}
+    walk.call("POST", "/api/v1/absences", "S0013", 201, json=absence)
+    walk.call("POST", "/api/v1/absences", "S0013", 400, json={**absence, "reason": " "})
+    walk.call("POST", "/api/v1/absences", "S0013", 403, json={**absence, "staff_id": "S0014"})
+    walk.call("POST", "/api/v1/absences", "S0001", 404, json={**absence, "staff_id": "S9999"})
+    assert walk.call("GET", "/api/v1/absences", "S0013", 200)["items"]
+    walk.call("GET", "/api/v1/absences", "S0013", 403, query="?staff=S0014")
+    walk.call("GET", "/api/v1/absences", "S0001", 404, query="?staff=S9999")
+    walk.call("GET", "/api/v1/openapi.json", None, 200)
+
+
+def _new_tickets(walk: Walk) -> None:
+    body = {"category": "sanitation", "description": "垃圾没人清运", "contact_phone": "13806331111"}
+    walk.call("POST", "/api/v1/tickets", "S0013", 201, json={**body, "location_id": BUILDING})
+    walk.call("POST", "/api/v1/tickets", "S0013", 201, json={**body, "address": "北京路10号", "channel": "phone"})
+    walk.call("POST", "/api/v1/tickets", "S0013", 400, json={**body, "location_id": BUILDING, "description": " "})
+    walk.call("POST", "/api/v1/tickets", "S0013", 404, json={**body, "location_id": "B99999999"})
+
+
+def _every_operation(walk: Walk, described: Described, service: Ticketing) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each operation with a request that fits it (a real ticket number and a body)."""
+    number = _ticket(service)
+    bodies = {
+        "/api/v1/tickets": {"category": "sanitation", "description": "x", "contact_phone": "13806331111"},
+        "/api/v1/absences": {"starts_at": "2026-12-01T08:00:00Z", "ends_at": "2026-12-02T08:00:00Z", "reason": "x"},
+    }
+    for method, path in sorted(described.operations()):
+        body = bodies.get(path) or {"version": 1, **BODIES.get(path.removeprefix(ACTION), {})}
+        yield method, path, {"number": number, **({"json": body} if method == "POST" else {})}
+
+
+def _every_operation_refuses(walk: Walk, described: Described, service: Ticketing, app: Flask) -> None:
+    """Without a token (401), with a value the description does not have (422), too often (429)."""
+    operations = [op for op in _every_operation(walk, described, service) if op[1] != "/api/v1/openapi.json"]
+    for method, path, request in operations:
+        walk.call(method, path, None, 401, **request)
+        unknown = {"json": {**request["json"], "colour": "red"}} if "json" in request else {"query": "?colour=red"}
+        walk.call(method, path, "S0001", 422, **{**request, **unknown})
+    app.config[RATE_LIMIT_CONFIG] = "1 per minute"
+    walk.call("GET", "/api/v1/queues/mine", "S0014", 200)  # S0014's one call of the minute
+    for method, path, request in operations:
+        walk.call(method, path, "S0014", 429, **request)
+
+
+def test_every_described_response_happens_and_matches_its_description(
+    app: Flask, client: FlaskClient, service: Ticketing, described: Described
+) -> None:
+    load_demo(service, NOW)
+    walk = Walk(client, service, described)
+
+    _actions(walk, service)
+    _reads(walk, service)
+    _new_tickets(walk)
+    _every_operation_refuses(walk, described, service, app)
+
+    assert sorted(described.responses() - described.seen) == [], "described responses never seen"

@@ -1,0 +1,59 @@
+"""``ticketing notify``: deliver the notification outbox and list what could not be delivered."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.notify.dispatcher import DispatchReport, configured_channels, dead_messages, dispatch_due
+from ticketing.notify.messages import Renderer
+
+
+@click.group()
+def notify() -> None:
+    """Notifications to staff: log, e-mail, webhook (configured by TICKETING_* settings)."""
+
+
+@notify.command()
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (default: keep polling).")
+@click.option("--now", help="With --once: dispatch as of this time, ISO 8601 (local time if no offset).")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@click.option("--interval", type=click.FloatRange(0.1), default=5.0, show_default=True, help="Seconds between polls.")
+@pass_context
+def dispatch(obj: CliContext, once: bool, now: str | None, batch_size: int, interval: float) -> None:
+    """Deliver due notices at least once, retrying failures with backoff; dead after 8 failures."""
+    channels = configured_channels(obj.settings)
+    renderer = Renderer(obj.settings.notify_language, obj.settings.tz)
+    if once:
+        click.echo(_summary(dispatch_due(obj.engine, channels, obj.moment(now), batch_size, renderer)))
+        return
+    click.echo(f"dispatching via {', '.join(c.name for c in channels)} every {interval:g} s (Ctrl+C to stop)")
+    while True:
+        report = dispatch_due(obj.engine, channels, datetime.now(UTC), batch_size, renderer)
+        if report.claimed:
+            click.echo(_summary(report))
+        time.sleep(interval)
+
+
+def _summary(report: DispatchReport) -> str:
+    return f"claimed {report.claimed} notice(s): {report.sent} sent, {report.failed} to retry, {report.dead} dead" + (
+        f", {report.lost_lease} taken over by another dispatcher" if report.lost_lease else ""
+    )
+
+
+@notify.command()
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@pass_context
+def dead(obj: CliContext, limit: int) -> None:
+    """Notices given up on after repeated failures, newest first."""
+    messages = dead_messages(obj.engine, limit)
+    if not messages:
+        click.echo("no dead notices")
+    for m in messages:
+        click.echo(
+            f"{m.id}  {m.ticket_number}  {m.event}  to {m.recipient_id}  dead {obj.local(m.dead_at)} "
+            f"after {m.attempts} attempts: {m.last_error}"
+        )

@@ -1,0 +1,58 @@
+"""``ticketing worker``: the process that fires deadlines on time."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.metrics import serve_worker_metrics
+from ticketing.notify.dispatcher import configured_channels, dispatch_due
+from ticketing.notify.messages import Renderer
+from ticketing.scheduler import Dispatch, Worker
+
+DISPATCH_BATCH = 100
+
+
+@click.command()
+@click.option(
+    "--safety-interval",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds between safety sweeps.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True)
+@click.option("--once", is_flag=True, help="Sweep once, as at start, and exit (for cron).")
+@click.option("--no-dispatch", is_flag=True, help="Do not deliver outbox messages from this process.")
+@click.option("--metrics-port", type=click.IntRange(1, 65535), help="Serve the sweep metrics on this loopback port.")
+@pass_context
+def worker(
+    obj: CliContext, safety_interval: float, batch_size: int, once: bool, no_dispatch: bool, metrics_port: int | None
+) -> None:
+    """Fire deadlines on time: sweep at start, wake at each next due time, sweep every --safety-interval.
+
+    Stops on SIGTERM or SIGINT once the running sweep has finished. Any number may run at once.
+    """
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run, every second
+    dispatch = None if no_dispatch else _dispatcher(obj)
+    running = Worker(obj.ticketing, safety_interval=safety_interval, batch_size=batch_size, dispatch=dispatch)
+    if metrics_port:
+        serve_worker_metrics(metrics_port)
+    if once:
+        running.sweep()
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    running.run(stop)
+
+
+def _dispatcher(obj: CliContext) -> Dispatch:
+    """Outbox delivery over the configured channels, in the configured language."""
+    channels = configured_channels(obj.settings)
+    renderer = Renderer(obj.settings.notify_language, obj.settings.tz)
+    return lambda now: dispatch_due(obj.engine, channels, now, DISPATCH_BATCH, renderer)

@@ -1,0 +1,111 @@
+"""Prometheus metrics: the database's state, read at scrape time, and the worker's sweeps.
+
+Counts of tickets, deadlines and outbox rows live in the database, so every web
+process answers ``/metrics`` with the same numbers, computed at scrape from a
+few aggregate queries (``app_registry``): nothing is counted in memory that a
+restart or a second process would get wrong.
+
+Sweeps run in the worker process, not in the web app. The worker times each
+sweep and calls ``observe_sweep(report, seconds, lateness_seconds)``;
+those histograms live in ``WORKER_REGISTRY``, which the worker exposes on a
+port of its own with ``serve_worker_metrics(port)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import Connection, Engine, column, func, inspect, select
+
+from ticketing.db.schema import deadlines, notifications, tickets
+from ticketing.db.tickets import PENDING, count_pending_due
+from ticketing.services import SweepReport
+
+WORKER_REGISTRY = CollectorRegistry()
+_SWEEP_SECONDS = Histogram(
+    "ticketing_sweep_duration_seconds",
+    "Wall time of one sweep.",
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+    registry=WORKER_REGISTRY,
+)
+_SWEEP_LATENESS = Histogram(
+    "ticketing_sweep_lateness_seconds",
+    "How long after its due time the earliest deadline of a sweep was fired.",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600),
+    registry=WORKER_REGISTRY,
+)
+_FIRED = Counter("ticketing_deadlines_fired", "Deadlines fired by this worker's sweeps.", registry=WORKER_REGISTRY)
+
+
+def observe_sweep(report: SweepReport, seconds: float, lateness_seconds: float | None) -> None:
+    """Record one sweep (called by the worker; ``lateness_seconds`` is None when nothing was due)."""
+    _SWEEP_SECONDS.observe(seconds)
+    if lateness_seconds is not None:
+        _SWEEP_LATENESS.observe(max(lateness_seconds, 0.0))
+    _FIRED.inc(report.fired)
+
+
+def serve_worker_metrics(port: int, addr: str = "127.0.0.1") -> None:
+    """Expose the worker's sweep metrics over HTTP from a background thread."""
+    start_http_server(port, addr, registry=WORKER_REGISTRY)
+
+
+def app_registry(engine: Engine, now: Callable[[], datetime]) -> CollectorRegistry:
+    """A registry of its own for one web app, so apps (and tests) never share collectors."""
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector(engine, now))
+    return registry
+
+
+class DatabaseCollector(Collector):
+    """Gauges computed from the database at every scrape."""
+
+    def __init__(self, engine: Engine, now: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self.now = now
+
+    def collect(self) -> Iterator[Metric]:
+        with self.engine.connect() as conn:
+            yield _tickets_by_state(conn)
+            overdue = conn.execute(select(func.count()).where(tickets.c.overdue.is_(True))).scalar_one()
+            yield _gauge("ticketing_tickets_overdue", "Tickets flagged overdue.", overdue)
+            yield _gauge(
+                "ticketing_deadlines_due", "Pending deadlines already due.", count_pending_due(conn, self.now())
+            )
+            pending = conn.execute(select(func.count()).where(deadlines.c.status == PENDING)).scalar_one()
+            yield _gauge("ticketing_deadlines_pending", "Deadlines not yet fired or cancelled.", pending)
+            yield from _outbox(conn)
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())
+
+
+def _tickets_by_state(conn: Connection) -> GaugeMetricFamily:
+    family = GaugeMetricFamily("ticketing_tickets", "Tickets in each state.", labels=["state"])
+    for state, count in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state)):
+        family.add_metric([state], count)
+    return family
+
+
+def _outbox(conn: Connection) -> Iterator[GaugeMetricFamily]:
+    """Backlog (not yet sent) and, once the outbox records dead notices, how many gave up."""
+    has_dead = "dead_at" in {column["name"] for column in inspect(conn).get_columns("notifications")}
+    unsent = notifications.c.sent_at.is_(None)
+    if not has_dead:
+        backlog = conn.execute(select(func.count()).where(unsent)).scalar_one()
+        yield _gauge("ticketing_outbox_backlog", "Notifications waiting to be sent.", backlog)
+        return
+    dead_at = column("dead_at")  # not named through the table: the column may not be in this checkout's schema
+    dead = func.count().filter(dead_at.is_not(None))
+    waiting = func.count().filter(dead_at.is_(None))
+    backlog, failed = conn.execute(select(waiting, dead).where(unsent)).one()
+    yield _gauge("ticketing_outbox_backlog", "Notifications waiting to be sent.", backlog)
+    yield _gauge("ticketing_outbox_dead", "Notifications given up after repeated failures.", failed)
+
+
+def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, documentation, value=value)

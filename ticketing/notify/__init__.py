@@ -1,0 +1,1 @@
+"""Notifications: the outbox dispatcher, its delivery channels and the message texts."""

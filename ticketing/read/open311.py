@@ -1,0 +1,367 @@
+"""Open311 GeoReport v2: what the API answers, as documents, and their XML and JSON forms.
+
+A document is a record (field → value, in the order of the specification) or a
+list of records.  Both formats are written from the same document by the Spark
+convention the specification names: a list is an array in JSON and, in XML, an
+element holding one element per item (``<values><value>…``, ``<notes><note>…``).
+Codes and ids are strings in JSON (the specification's own ``"service_code":001``
+is not valid JSON); a missing value is ``null`` in JSON and an empty element in XML.
+
+Requests are read from ``tickets`` by opening time (``ix_tickets_created``),
+newest first, and show only what the public may read: never the resident's
+name or phone, and who is responsible as a post and a unit (楼长 · 阳光小区1号楼),
+never a person.  Their ``notes`` (the update-history extension) keep the
+resident-facing steps of the history, as the resident's own status page does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeAlias
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Select, select
+
+from ticketing.db import tickets as store
+from ticketing.db.schema import history, tickets
+from ticketing.domain.org import Organisation
+from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.workflow import Category, Clock, WorkflowSpec
+from ticketing.orgdata import POST_LABELS_ZH
+from ticketing.read.resident import SHOWN, category_groups
+from ticketing.services import Ticketing
+from ticketing.workflows import Catalogue
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+MEDIA_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+MAX_WINDOW = timedelta(days=90)  # the longest start_date–end_date span, and the default window
+MAX_RESULTS = 1000  # the default (and largest) number of requests in one answer
+OPEN, CLOSED = "open", "closed"
+
+Scalar: TypeAlias = str | int | float | bool | None
+Record: TypeAlias = "dict[str, Value]"
+Value: TypeAlias = "Scalar | list[Record] | list[str]"
+
+# The element of each item of a list, in XML.
+ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "notes": "note",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+# Characters XML 1.0 cannot hold, even escaped.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+URGENT_MARK = "【紧急】"
+CLOCK_DEADLINES = {Clock.ACKNOWLEDGE: "签收", Clock.RESOLVE: "办结", Clock.CALLBACK: "回访"}
+
+
+# --- formats -------------------------------------------------------------------------
+
+
+def render(fmt: str, root: str, body: Record | list[Record]) -> bytes:
+    """The document in ``fmt`` (``xml`` or ``json``), UTF-8; ``root`` names the XML root element."""
+    if fmt == "json":
+        return json.dumps(body, ensure_ascii=False).encode()
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(_element(root, body), encoding="unicode").encode()
+
+
+def _element(name: str, value: Value | Record) -> ET.Element:
+    element = ET.Element(name)
+    if isinstance(value, dict):
+        element.extend(_element(key, item) for key, item in value.items())
+    elif isinstance(value, list):
+        element.extend(_element(ITEMS[name], item) for item in value)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = NOT_XML.sub("", str(value))
+    return element
+
+
+def errors(code: int, description: str) -> list[Record]:
+    return [{"code": code, "description": description}]
+
+
+def w3c(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    """``2026-11-23T09:00:00+08:00``: the moment in the district's zone, with its offset."""
+    return moment.astimezone(tz).isoformat(timespec="seconds") if moment else None
+
+
+# --- discovery and services -----------------------------------------------------------
+
+
+def discovery(catalogue: Catalogue, url: str, jurisdiction_id: str, tz: ZoneInfo) -> Record:
+    """The service discovery document: this one endpoint, in both formats."""
+    changeset = _changeset(catalogue, tz)
+    return {
+        "changeset": changeset,
+        "contact": f"{jurisdiction_id}：请联系本平台管理员 / Ask the administrators of this platform",
+        "key_service": "API 密钥由平台管理员发放（ticketing apikey create 名称）/ "
+        "API keys are issued by the administrators (ticketing apikey create NAME)",
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def _changeset(catalogue: Catalogue, tz: ZoneInfo) -> str:
+    """When the services last changed: the newest workflow file, as ``2026-11-23 09:00``."""
+    times = [Path(spec.source).stat().st_mtime for spec in catalogue.workflows.values() if Path(spec.source).is_file()]
+    return datetime.fromtimestamp(max(times, default=0), tz).strftime("%Y-%m-%d %H:%M")
+
+
+def services(catalogue: Catalogue) -> list[Record]:
+    """Every category once, grouped under the workflow that first lists it."""
+    return [_service(spec, category) for spec, found in category_groups(catalogue) for category in found]
+
+
+def _service(spec: WorkflowSpec, category: Category) -> Record:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_zh,
+        "description": f"{category.name_en} ({spec.title_en})",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": f"{category.code}, {category.name_en}, {spec.title_en}",
+        "group": spec.title_zh,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """An attribute every service takes (``attribute[CODE]`` in a POST); ``values`` are a list's keys and names."""
+
+    code: str
+    datatype: str
+    datatype_description: str
+    description: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key, _name in self.values]
+
+    def record(self, order: int) -> Record:
+        record: Record = {
+            "variable": True,
+            "code": self.code,
+            "datatype": self.datatype,
+            "required": False,
+            "datatype_description": self.datatype_description,
+            "order": order,
+            "description": self.description,
+        }
+        if self.values:
+            record["values"] = [{"key": key, "name": name} for key, name in self.values]
+        return record
+
+
+ATTRIBUTES = (
+    Attribute(
+        "urgency",
+        "singlevaluelist",
+        "normal or urgent",
+        f"紧急程度：紧急的请求在描述前标注{URGENT_MARK} / "
+        f"How urgent: an urgent request is marked {URGENT_MARK} for the staff",
+        (("normal", "一般 Normal"), ("urgent", "紧急 Urgent")),
+    ),
+    Attribute(
+        "building",
+        "string",
+        "a building, shop or street segment id such as B01010101",
+        "楼院、店或街段编号（同 address_id）/ The building, shop or street segment, as address_id",
+    ),
+)
+
+
+def is_service(catalogue: Catalogue, code: str) -> bool:
+    return any(category.code == code for category in catalogue.categories())
+
+
+def definition(code: str) -> Record:
+    """The service definition of a known service: the attributes every service takes."""
+    return {
+        "service_code": code,
+        "attributes": [attribute.record(order) for order, attribute in enumerate(ATTRIBUTES, 1)],
+    }
+
+
+# --- service requests ------------------------------------------------------------------
+
+
+def window(start: datetime | None, end: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+    """The opening times asked for: the last 90 days by default, never more than 90; ValueError says what is wrong."""
+    if start is None:
+        end = end or now
+        start = end - MAX_WINDOW
+    elif end is None:
+        end = start + MAX_WINDOW
+    if end < start:
+        raise ValueError("end_date is before start_date")
+    if end - start > MAX_WINDOW:
+        raise ValueError("start_date and end_date may not be more than 90 days apart")
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class RequestQuery:
+    """What ``GET requests`` filters on: opening times (from ``window``), services, statuses (none: both), a page."""
+
+    start: datetime
+    end: datetime
+    service_codes: tuple[str, ...] = ()
+    statuses: frozenset[str] = frozenset()
+    page: int = 1
+    page_size: int = MAX_RESULTS
+
+
+def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) -> list[Record]:
+    """The requests opened in the window that match, newest first; ``notes`` adds their update history."""
+    where = [tickets.c.created_at >= query.start, tickets.c.created_at <= query.end]
+    if query.service_codes:
+        where.append(tickets.c.category.in_(query.service_codes))
+    if query.statuses == {OPEN}:
+        where.append(tickets.c.closed_at.is_(None))
+    elif query.statuses == {CLOSED}:
+        where.append(tickets.c.closed_at.is_not(None))
+    statement = (
+        select(tickets)
+        .where(*where)
+        .order_by(tickets.c.created_at.desc(), tickets.c.id.desc())
+        .limit(query.page_size)
+        .offset((query.page - 1) * query.page_size)
+    )
+    return _requests(service, statement, notes)
+
+
+def requests_by_id(service: Ticketing, numbers: Sequence[str], notes: bool = False) -> list[Record]:
+    """The requests with these tracking numbers, in that order; unknown numbers are left out."""
+    found = _requests(service, select(tickets).where(tickets.c.number.in_(numbers)), notes)
+    position = {number: index for index, number in enumerate(numbers)}
+    return sorted(found, key=lambda record: position[str(record["service_request_id"])])
+
+
+def _requests(service: Ticketing, statement: Select[tuple[object, ...]], notes: bool) -> list[Record]:
+    with service.engine.connect() as conn:
+        org = service.worlds.organisation(conn)
+        found = [store.to_ticket(row) for row in conn.execute(statement)]
+        steps = _history(conn, [ticket.id for ticket in found]) if notes else None
+    view = _View.of(service, org)
+    return [view.request(ticket, None if steps is None else steps.get(ticket.id, [])) for ticket in found]
+
+
+def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryEntry]]:
+    """The resident-facing history of each ticket, in order (``ix_history_ticket``)."""
+    if not ticket_ids:
+        return {}
+    query = (
+        select(history)
+        .where(history.c.ticket_id.in_(ticket_ids), history.c.action.in_(sorted(SHOWN)))
+        .order_by(history.c.ticket_id, history.c.id)
+    )
+    found: dict[int, list[HistoryEntry]] = {}
+    for row in conn.execute(query):
+        entry = HistoryEntry(
+            row.at, row.actor_id, row.action, row.from_state, row.to_state, row.tier, row.post_id, row.holder_id
+        )
+        found.setdefault(row.ticket_id, []).append(entry)
+    return found
+
+
+def created(service: Ticketing, ticket: Ticket) -> Record:
+    """The answer to a request just opened: its tracking number and what happens next (no token: realtime)."""
+    with service.engine.connect() as conn:
+        org = service.worlds.organisation(conn)
+    return {"service_request_id": ticket.number, "service_notice": _View.of(service, org).notice(ticket)}
+
+
+def token_request(service: Ticketing, token: str) -> Record:
+    """The request behind a resident's private-link token (NotFound when none)."""
+    return {"service_request_id": service.find_by_token(token).ticket.number, "token": token}
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """Tickets as the public reads them, with the registry and workflows to name things."""
+
+    org: Organisation
+    workflows: Mapping[str, WorkflowSpec]
+    categories: dict[str, Category]
+    tz: ZoneInfo
+
+    @classmethod
+    def of(cls, service: Ticketing, org: Organisation) -> _View:
+        catalogue = service.worlds.catalogue
+        categories = {category.code: category for category in catalogue.categories()}
+        return cls(org, catalogue.workflows, categories, service.worlds.tz)
+
+    def request(self, ticket: Ticket, steps: list[HistoryEntry] | None) -> Record:
+        spec = self.workflows.get(ticket.workflow)
+        category = self.categories.get(ticket.category)
+        unit = self.org.units.get(ticket.location_id or "")
+        closed = ticket.closed_at is not None
+        record: Record = {
+            "service_request_id": ticket.number,
+            "status": CLOSED if closed else OPEN,
+            "status_notes": spec.states[ticket.state].label_zh if spec and ticket.state in spec.states else None,
+            "service_name": category.name_zh if category else ticket.category,
+            "service_code": ticket.category,
+            "description": ticket.description,
+            "agency_responsible": self.agency(ticket.post_id),
+            "service_notice": self.notice(ticket),
+            "requested_datetime": w3c(ticket.created_at, self.tz),
+            "updated_datetime": w3c(ticket.closed_at or ticket.updated_at, self.tz),
+            "expected_datetime": w3c(ticket.due_at, self.tz),
+            "address": ticket.address or ((unit.address or unit.name) if unit else None),
+            "address_id": ticket.location_id,
+            "zipcode": None,
+            "lat": ticket.lat if ticket.lat is not None else unit.lat if unit else None,
+            "long": ticket.lon if ticket.lon is not None else unit.lon if unit else None,
+            "media_url": None,
+        }
+        if steps is not None:
+            record["notes"] = [self.note(spec, entry) for entry in steps]
+        return record
+
+    def agency(self, post_id: str) -> str | None:
+        """楼长 · 阳光小区1号楼: the post's kind and its unit."""
+        post = self.org.posts.get(post_id)
+        unit = self.org.units.get(post.unit_id) if post else None
+        return f"{POST_LABELS_ZH[post.kind]} · {unit.name}" if post and unit else None
+
+    def notice(self, ticket: Ticket) -> str | None:
+        """Who handles an open request and by when the running deadline falls."""
+        agency = self.agency(ticket.post_id)
+        if ticket.closed_at is not None or agency is None:
+            return None
+        if ticket.clock is None or ticket.due_at is None:
+            return f"由{agency}负责"
+        due = ticket.due_at.astimezone(self.tz)
+        return f"由{agency}负责，{CLOCK_DEADLINES[ticket.clock]}时限 {due:%Y-%m-%d %H:%M}"
+
+    def note(self, spec: WorkflowSpec | None, entry: HistoryEntry) -> Record:
+        state = spec.states.get(entry.to_state) if spec else None
+        label = state.label_zh if state else entry.to_state
+        agency = self.agency(entry.post_id)
+        return {
+            "datetime": w3c(entry.at, self.tz),
+            "status": CLOSED if state and state.final else OPEN,
+            "type": entry.action,
+            "description": f"{label} · {agency}" if agency else label,
+        }

@@ -1,0 +1,83 @@
+"""Probes and metrics for operators: ``/healthz``, ``/readyz`` and ``/metrics``.
+
+``/healthz`` says the process answers; ``/readyz`` says it can do its work: the
+database answers, its schema is current and (unless
+``TICKETING_REQUIRE_WORKER=0``, for a deployment without a worker) a worker
+has written its heartbeat recently — without one, deadlines would not fire.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ticketing.db.heartbeat import read_heartbeat
+from ticketing.db.migrate import is_current
+from ticketing.metrics import app_registry
+from ticketing.services import Ticketing
+from ticketing.web.context import now, service
+
+HEARTBEAT_MAX_AGE = timedelta(minutes=2)  # the worker beats every few seconds; this spans a long sweep
+OK = "ok"
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    app: Flask = state.app
+    app.config.setdefault("TICKETING_REQUIRE_WORKER", _flag(os.environ.get("TICKETING_REQUIRE_WORKER", "1")))
+    ticketing: Ticketing = app.extensions["ticketing"]
+    app.extensions["ticketing_metrics"] = app_registry(ticketing.engine, app.extensions["ticketing_clock"])
+
+
+def _flag(value: str) -> bool:
+    return value.lower() not in ("0", "false", "no", "off")
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status=OK)
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks = _checks()
+    failed = [name for name, result in checks.items() if result not in (OK, "disabled", "not checked")]
+    body = {"status": "unavailable" if failed else OK, "checks": checks, "failed": failed}
+    return jsonify(body), 503 if failed else 200
+
+
+def _checks() -> dict[str, str]:
+    engine = service().engine
+    try:  # one connection at a time: on SQLite each holds the write lock (BEGIN IMMEDIATE) until it closes
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        migrations = OK if is_current(engine) else "behind"
+        worker = _worker(engine) if migrations == OK else "not checked"
+    except SQLAlchemyError as error:
+        current_app.logger.warning("readiness: database error: %s", error)
+        return {"database": "unreachable", "migrations": "not checked", "worker": "not checked"}
+    return {"database": OK, "migrations": migrations, "worker": worker}
+
+
+def _worker(engine: Engine) -> str:
+    if not current_app.config["TICKETING_REQUIRE_WORKER"]:
+        return "disabled"
+    with engine.connect() as conn:
+        beat = read_heartbeat(conn)
+    if beat is None:
+        return "no heartbeat"
+    return OK if now() - beat <= HEARTBEAT_MAX_AGE else f"stale: last heartbeat {beat.isoformat()}"
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    registry: CollectorRegistry = current_app.extensions["ticketing_metrics"]
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -81,11 +81,9 @@ HTTP_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
-MOMENT = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
-)
-DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-INTEGER = re.compile(r"^-?[0-9]+$")
+MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+INTEGER = re.compile(r"-?[0-9]+")
 NO_TICKET = "no ticket %(key)r: give a tracking number such as 261127-000001"
 
 
@@ -122,7 +120,10 @@ def _plain(value: object) -> object:
 @bp.errorhandler(TicketingError)
 @bp.errorhandler(HTTPException)
 def failed(error: ApiError | TicketingError | HTTPException) -> Response:
-    """Any failure as ``{"error": {"code", "message", "details"}}``; engine errors get ``status_of`` their error."""
+    """Every failure as ``{"error": {"code", "message", "details"}}``.
+
+    Engine errors get their status from ``status_of`` and their message, in the caller's language, from ``message_of``.
+    """
     headers: dict[str, str] = {}
     if isinstance(error, ApiError):
         status, code, message, details, headers = error.status, error.code, error.message, error.details, error.headers
@@ -139,7 +140,8 @@ def failed(error: ApiError | TicketingError | HTTPException) -> Response:
             405: _("That is not how this page is used."),
             429: _("Too many attempts. Wait a little and try again."),
         }
-        message, details = messages.get(status, error.description or error.name), {}
+        message = messages.get(status, error.description or error.name)
+        details = {"limit": error.description} if status == 429 else {}
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
     response = jsonify(error={"code": code, "message": message, "details": details})
@@ -163,7 +165,7 @@ def unrouted() -> Response | None:
 
 def _bearer() -> str | None:
     scheme, _space, token = request.headers.get("Authorization", "").strip().partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def _caller_key() -> str:
@@ -301,7 +303,7 @@ class Values:
         return _Problem("true or false")
 
     def _integer(self, field: Field, value: Any, allowed: Sequence[str]) -> int | _Problem:
-        if self.query and isinstance(value, str) and INTEGER.match(value):
+        if self.query and isinstance(value, str) and INTEGER.fullmatch(value):
             number = int(value)
         elif not self.query and isinstance(value, int) and not isinstance(value, bool):
             number = value
@@ -309,10 +311,10 @@ class Values:
             number = int(value)
         else:
             return _Problem("an integer")
-        if (field.minimum is not None and number < field.minimum) or (
-            field.maximum is not None and number > field.maximum
-        ):
-            return _Problem(f"between {field.minimum} and {field.maximum}")
+        if field.minimum is not None and number < field.minimum:
+            return _Problem(f"at least {field.minimum}")
+        if field.maximum is not None and number > field.maximum:
+            return _Problem(f"at most {field.maximum}")
         return number
 
     def _text(self, field: Field, value: Any, allowed: Sequence[str]) -> str | _Problem:
@@ -321,13 +323,13 @@ class Values:
         if allowed:
             return value if value in allowed else _Problem(f"one of: {', '.join(allowed)}")
         if field.kind == "date-time":
-            return value if MOMENT.match(value) else _Problem("a date and time with an offset (RFC 3339)")
+            return value if MOMENT.fullmatch(value) else _Problem("a date and time with an offset (RFC 3339)")
         if field.kind == "date":
-            return value if DAY.match(value) else _Problem("a date, YYYY-MM-DD")
+            return value if DAY.fullmatch(value) else _Problem("a date, YYYY-MM-DD")
         if not 1 <= len(value) <= field.max_length:
             return _Problem(f"1 to {field.max_length} characters")
-        if field.pattern and not re.search(field.pattern, value):
-            return _Problem(f"matching {field.pattern}")
+        if field.pattern and not re.fullmatch(field.pattern, value):
+            return _Problem(f"matching ^{field.pattern}$")
         return value
 
     def _when(self, field: Field, value: str) -> date | datetime | None:
@@ -359,7 +361,16 @@ def _query(fields: Sequence[Field]) -> dict[str, Any]:
 
 
 def _moment(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """A time in the district's offset, like ``2026-11-23T09:00:00+08:00``.
+
+    Before standard time zones the offset has seconds (local mean time), which
+    RFC 3339 cannot write: such times are given in UTC.
+    """
+    if value is None:
+        return None
+    local = value.astimezone(service().worlds.tz)
+    offset = local.utcoffset()
+    return (local if offset is not None and offset.seconds % 60 == 0 else value.astimezone(UTC)).isoformat()
 
 
 def _deadline(deadline: Deadline) -> JSON:
@@ -496,7 +507,7 @@ def _rate_cells(row: RateRow) -> JSON:
 
 def _visible_view(number: str) -> tuple[World, TicketView]:
     """The ticket as the caller's ticket page shows it; one out of their sight is not found, like an unknown one."""
-    if not re.match(TICKET_NUMBER, number):
+    if not re.fullmatch(TICKET_NUMBER, number):
         raise NotFound(NO_TICKET, key=number)
     with _reading() as (conn, world):
         view = queues.ticket_view(conn, world, number, _user().id, now())

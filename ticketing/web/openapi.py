@@ -24,9 +24,10 @@ from ticketing.workflows import Catalogue
 JSON = dict[str, Any]
 Choices = Callable[[Catalogue], Sequence[str]]
 
-PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
-WORKING_TIME = r"^[1-9][0-9]{0,3}[mhd]$"
-TICKET_NUMBER = r"^[0-9]{6}-[0-9]{6,}$"
+# Patterns match whole values (``re.fullmatch``; anchored with ^…$ in the document).
+PHONE = r"\+?[0-9][0-9 -]{3,18}[0-9]"
+WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"
+TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"
 LEVELS = (UnitKind.STREET.value, UnitKind.COMMUNITY.value, UnitKind.GRID.value)
 TEXT = 2000
 
@@ -71,7 +72,7 @@ class Field:
         elif self.kind == "string":
             found = {"type": "string", "minLength": 1, "maxLength": self.max_length}
             if self.pattern:
-                found["pattern"] = self.pattern
+                found["pattern"] = f"^{self.pattern}$"
         else:
             found = {"type": self.kind}
             found.update({k: v for k, v in (("minimum", self.minimum), ("maximum", self.maximum)) if v is not None})
@@ -475,7 +476,7 @@ NUMBER_PARAMETER: JSON = {
     "in": "path",
     "required": True,
     "description": "The tracking number.",
-    "schema": {"type": "string", "pattern": TICKET_NUMBER},
+    "schema": {"type": "string", "pattern": f"^{TICKET_NUMBER}$"},
 }
 AUTHED = (401, 429)
 

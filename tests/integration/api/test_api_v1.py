@@ -246,6 +246,11 @@ def test_staff_register_a_walk_in_request_and_become_its_first_responder(
     assert response.headers["Location"] == f"/api/v1/tickets/{opened['number']}"
     assert opened["channel"] == "phone" and opened["first_responder"]["id"] == "S0010"
     assert service.show(opened["number"]).ticket.first_responder_id == "S0010"
+    _error(
+        as_staff("S0010")("POST", "/api/v1/tickets", json={**body, "contact_phone": f"{PHONE}\n"}),
+        422,
+        "invalid_request",
+    )
     no_place = {key: value for key, value in body.items() if key != "location_id"}
     _error(as_staff("S0010")("POST", "/api/v1/tickets", json=no_place), 422, "invalid_request")
     by_address = as_staff("S0010")("POST", "/api/v1/tickets", json={**no_place, "address": "北京路10号港湾小区1号楼"})

@@ -148,6 +148,17 @@ MATRIX: tuple[Case, ...] = (
     Case("ops.healthz", "GET", "/healthz", EVERYONE),
     Case("ops.readyz", "GET", "/readyz", ("refused 503",) * 7),  # the same to all: no worker beats here
     Case("ops.metrics", "GET", "/metrics", EVERYONE),
+    # --- Open311: public reads, keyed writes (the API key rules themselves: tests/integration/api/test_open311.py)
+    Case("open311.openapi", "GET", "/open311/v2/openapi.json", EVERYONE),
+    Case("open311.discovery", "GET", "/open311/v2/discovery.xml", EVERYONE),
+    Case("open311.services", "GET", "/open311/v2/services.json", EVERYONE),
+    Case("open311.service_definition", "GET", "/open311/v2/services/property_repair.xml", EVERYONE),
+    Case("open311.list_requests", "GET", "/open311/v2/requests.json", EVERYONE),
+    Case("open311.show_request", "GET", "/open311/v2/requests/{number}.xml", EVERYONE),
+    Case("open311.token_lookup", "GET", "/open311/v2/tokens/{token}.json", EVERYONE),
+    Case("open311.create_request", "POST", "/open311/v2/requests.json", (REFUSED_403,) * 7),  # no api_key
+    Case("open311.unknown", "GET", "/open311/v2/potholes.json", ("refused 404",) * 7),
+    Case("open311.unknown", "POST", "/open311/v2/services.json", ("refused 405",) * 7),
     Case("status", "GET", "/status", EVERYONE),
     Case("auth.login", "GET", "/login", EVERYONE),
     Case("auth.login", "POST", "/login", EVERYONE, lambda w: {"staff_id": "S0014", "password": PASSWORD}),
@@ -462,12 +473,15 @@ def _cells() -> Iterator[Any]:
 # --- tests ------------------------------------------------------------------------------------------
 
 
+BEARER_API = "api_v1."  # bearer tokens, not sessions: its access matrix is tests/integration/api/test_api_v1.py
+
+
 def test_the_matrix_lists_every_route(district: District) -> None:
     app, _service, _world = district.fresh()
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
+        if rule.endpoint != "static" and not rule.endpoint.startswith(BEARER_API)
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }

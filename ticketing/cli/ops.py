@@ -109,13 +109,19 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
         process.kill()
 
 
-def _serve(obj: CliContext, host: str, port: int) -> None:
+def _serve_demo(obj: CliContext, host: str, port: int) -> None:
+    """One web process on this machine, with the deadline worker beside it so the demo escalates on its own."""
     from werkzeug.serving import run_simple
 
     from ticketing.web import create_app
 
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, create_app(obj.settings, obj.ticketing), threaded=True)
+    os.environ["TICKETING_DATABASE_URL"] = obj.settings.database_url  # the worker's database
+    worker = _start_worker()
+    click.echo(f"serving on http://{host}:{port}/ with a deadline worker (Ctrl+C to stop)")
+    try:
+        run_simple(host, port, create_app(obj.settings, obj.ticketing), threaded=True)
+    finally:
+        _stop(worker)
 
 
 @click.command()
@@ -124,7 +130,10 @@ def _serve(obj: CliContext, host: str, port: int) -> None:
 @click.option("--port", type=int, default=8000, show_default=True)
 @pass_context
 def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
-    """Load the demo district and sample tickets (idempotent), then serve on plain HTTP for this machine."""
+    """Load the demo district and sample tickets (idempotent), then serve on plain HTTP for this machine.
+
+    A deadline worker runs beside the web process, so the demo's tickets escalate in real time.
+    """
     from ticketing.demo.tickets import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 
     upgrade(obj.engine)
@@ -144,4 +153,4 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
     click.echo(f"residents track any demo ticket at {base}/r/track with its number and phone ending 0000")
     if not load_only:
         obj.settings = replace(obj.settings, secure_cookies=False)
-        _serve(obj, host, port)
+        _serve_demo(obj, host, port)

@@ -14,6 +14,7 @@ from wtforms.widgets import PasswordInput
 
 from ticketing import accounts as account_store
 from ticketing.domain.errors import NotFound, OrgFileError
+from ticketing.notify.dispatcher import dead_messages
 from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
     HolderProblems,
@@ -182,6 +183,13 @@ def calendars() -> str:
     with service().engine.connect() as conn:
         found = calendar_usage(conn)
     return render_template("admin/calendars.html", calendars=found)
+
+
+@bp.get("/outbox")
+@requires("admin")
+def outbox() -> str:
+    """Notices that could not be delivered after every retry, newest first: someone must tell the person."""
+    return render_template("admin/outbox.html", dead=dead_messages(service().engine))
 
 
 # --- staff accounts -------------------------------------------------------------------------------

@@ -292,6 +292,7 @@ MATRIX: tuple[Case, ...] = (
     Case("admin.absences", "GET", "/admin/absences", ADMIN),
     Case("admin.absences", "POST", "/admin/absences", ADMIN, lambda w: _absence(staff_id="S0013"), writes=True),
     Case("admin.calendars", "GET", "/admin/calendars", ADMIN),
+    Case("admin.outbox", "GET", "/admin/outbox", ADMIN),
     Case("admin.accounts", "GET", "/admin/accounts", ADMIN),
     Case("admin.account", "GET", "/admin/accounts/S0014", ADMIN),
     Case(

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from ticketing.accounts import account, authenticate
+from ticketing.db.schema import notifications
 from ticketing.domain.org import Post
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
@@ -326,3 +328,17 @@ def test_admin_forms_need_the_csrf_token(app: Flask, login: Login, service: Tick
     assert response.status_code == 400
     assert admin.post("/admin/accounts/S0001/deactivate").status_code == 400
     assert _post(service).holder_a == "S0013"
+
+
+def test_the_admin_sees_notices_given_up_on(service: Ticketing, login: Callable[[str], FlaskClient]) -> None:
+    ticket = _open(service)
+    client = login("S0001")
+    assert "Every notice was delivered." in client.get("/admin/outbox").get_data(as_text=True)
+    with service.engine.begin() as conn:
+        conn.execute(
+            update(notifications)
+            .where(notifications.c.ticket_id == ticket.id)
+            .values(attempts=8, last_error="smtp: connection refused", dead_at=NOW, next_attempt_at=None)
+        )
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert ticket.number in page and "smtp: connection refused" in page and "S0013" in page

@@ -250,7 +250,7 @@ def _fire(world: World, ticket: Ticket, action: Action, ctx: ActionContext) -> s
 # --- the clock ----------------------------------------------------------------
 
 
-def _calendar_post(ticket: Ticket, clock: Clock) -> str:
+def calendar_post(ticket: Ticket, clock: Clock) -> str:
     """The callback is the first responder's work, on their post's calendar; the rest the post's."""
     if clock is Clock.CALLBACK and ticket.first_responder_post_id:
         return ticket.first_responder_post_id
@@ -264,12 +264,12 @@ def _start_clock(world: World, ticket: Ticket, now: datetime) -> None:
     ticket.due_at = None
     if state.clock is not None:
         duration = world.spec(ticket).tier(ticket.tier).deadline(state.clock)
-        ticket.due_at = world.calendar_for(_calendar_post(ticket, state.clock)).add(now, duration)
+        ticket.due_at = world.calendar_for(calendar_post(ticket, state.clock)).add(now, duration)
 
 
 def _pause_clock(world: World, ticket: Ticket, now: datetime) -> None:
     if ticket.clock is not None and ticket.due_at is not None:
-        calendar = world.calendar_for(_calendar_post(ticket, ticket.clock))
+        calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
         ticket.paused_clock = ticket.clock
         ticket.paused_remaining = max(calendar.working_seconds(now, ticket.due_at), 0.0)
     ticket.clock = None
@@ -280,7 +280,7 @@ def _resume_clock(world: World, ticket: Ticket, now: datetime) -> None:
     state = world.spec(ticket).state(ticket.state)
     if ticket.paused_clock is not None and state.clock is ticket.paused_clock:
         ticket.clock = ticket.paused_clock
-        calendar = world.calendar_for(_calendar_post(ticket, ticket.clock))
+        calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
         ticket.due_at = calendar.add_seconds(now, ticket.paused_remaining or 0.0)
     else:
         _start_clock(world, ticket, now)
@@ -627,7 +627,7 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
             number=ticket.number,
             due=ticket.due_at.isoformat(),
         )
-    ticket.due_at = world.calendar_for(_calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
+    ticket.due_at = world.calendar_for(calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
     outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason.strip()}")

@@ -22,7 +22,7 @@ from ticketing.db import tickets as store
 from ticketing.db.schema import absences, tickets
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions, transfer_targets
-from ticketing.domain.rules import World
+from ticketing.domain.rules import World, calendar_post
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, WorkflowSpec
 from ticketing.read.paging import Page
@@ -108,8 +108,7 @@ def deadline_of(world: World, ticket: Ticket, now: datetime) -> Deadline:
     """The running deadline of a ticket and the working time left (or past) at ``now``."""
     if ticket.clock is None or ticket.due_at is None:
         return Deadline(None, None, None, ticket.overdue or ticket.needs_review, ticket.paused_remaining)
-    post = ticket.first_responder_post_id if ticket.clock is Clock.CALLBACK else None
-    calendar = world.calendar_for(post or ticket.post_id)
+    calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
     if now < ticket.due_at:
         return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(now, ticket.due_at), False)
     return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(ticket.due_at, now), True)

@@ -18,13 +18,13 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
 from ticketing.db.schema import attachments, tickets
-from ticketing.domain import rules
+from ticketing.domain import rules, supervision
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
 from ticketing.domain.org import UnitKind
 from ticketing.domain.rules import Intake, World
-from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
+from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Duration
 from ticketing.world import WorldSource
 
@@ -63,6 +63,15 @@ def _verdict(value: object) -> Satisfaction | None:
     except ValueError:
         allowed = ", ".join(s.value for s in Satisfaction)
         raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
+
+
+def _resident_channel(value: ResidentChannel | str) -> ResidentChannel:
+    try:
+        return ResidentChannel(value)
+    except ValueError:
+        raise InvalidInput(
+            "notify_by: %(value)r is not a way to tell the resident; choose sms, email or none", value=value
+        ) from None
 
 
 def _duration(params: dict[str, Any]) -> Duration:
@@ -123,6 +132,8 @@ class Ticketing:
         lat: float | None = None,
         lon: float | None = None,
         contact_name: str = "",
+        contact_email: str = "",
+        notify_by: ResidentChannel | str = ResidentChannel.NONE,
         registrar_id: str | None = None,
         access_token: str | None = None,
         attachment: NewAttachment | None = None,
@@ -131,19 +142,33 @@ class Ticketing:
 
         ``access_token`` is the secret of the resident's private link; only its hash is kept.
         ``attachment`` (a photo) is recorded in the same transaction.
+        ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
         """
         _aware(now)
+        channel_choice = _resident_channel(notify_by)
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             where = locate(world.org, location_id, address, lat, lon)
             kind = world.org.units[where].kind if where else None
             spec = self.worlds.catalogue.for_category(category, kind if kind is not UnitKind.COMMUNITY else None)
             intake = Intake(
-                spec.name, category, description, channel, contact_phone, where, address, lat, lon, contact_name
+                spec.name,
+                category,
+                description,
+                channel,
+                contact_phone,
+                where,
+                address,
+                lat,
+                lon,
+                contact_name,
+                contact_email.strip(),
+                channel_choice,
             )
             ticket_id = store.next_ticket_id(conn)
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
+            _plan(world, ticket, outcome, now)
             store.insert_ticket(conn, ticket, outcome, token_hash(access_token) if access_token else None)
             if attachment is not None:
                 conn.execute(
@@ -193,7 +218,9 @@ class Ticketing:
             raise InvalidInput(
                 "unknown action %(action)r; actions: %(actions)s", action=action, actions=", ".join(ACTIONS)
             )
-        return self._change(key, expected_version, lambda world, ticket: handler(world, ticket, actor_id, now, params))
+        return self._change(
+            key, expected_version, now, lambda world, ticket: handler(world, ticket, actor_id, now, params)
+        )
 
     def resident_feedback(
         self, key: str, satisfaction: Satisfaction | str | None, comment: str, now: datetime, expected_version: int
@@ -202,10 +229,15 @@ class Ticketing:
         _aware(now)
         verdict = _verdict(satisfaction)
         return self._change(
-            key, expected_version, lambda world, ticket: rules.resident_feedback(world, ticket, verdict, comment, now)
+            key,
+            expected_version,
+            now,
+            lambda world, ticket: rules.resident_feedback(world, ticket, verdict, comment, now),
         )
 
-    def _change(self, key: str, expected_version: int | None, apply: Callable[[World, Ticket], Outcome]) -> Ticket:
+    def _change(
+        self, key: str, expected_version: int | None, now: datetime, apply: Callable[[World, Ticket], Outcome]
+    ) -> Ticket:
         """Apply one rule to a ticket in one transaction; a stale ``expected_version`` is a conflict."""
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
@@ -221,6 +253,7 @@ class Ticketing:
                     state=ticket.state,
                 )
             outcome = apply(world, ticket)
+            _plan(world, ticket, outcome, now)
             store.save(conn, ticket, read_version, outcome)
             return ticket
 
@@ -312,7 +345,8 @@ class Ticketing:
         self, conn: Connection, world: World, staff_id: str, now: datetime, apply: Callable[[Ticket], Outcome]
     ) -> int:
         query = select(tickets).where(tickets.c.holder_id == staff_id, tickets.c.closed_at.is_(None))
-        return self._apply_each(conn, [store.to_ticket(r) for r in conn.execute(query.with_for_update())], apply)
+        found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
+        return _apply_each(conn, world, found, apply, now)
 
     def _returning(self, conn: Connection, world: World, staff_id: str, now: datetime) -> int:
         posts = [p.id for p in world.org.holds(staff_id) if p.holder_a == staff_id]
@@ -320,17 +354,7 @@ class Ticketing:
             return 0
         query = select(tickets).where(tickets.c.post_id.in_(posts), tickets.c.closed_at.is_(None))
         found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
-        return self._apply_each(conn, found, lambda t: rules.hand_back(world, t, staff_id, now))
-
-    @staticmethod
-    def _apply_each(conn: Connection, found: list[Ticket], apply: Callable[[Ticket], Outcome]) -> int:
-        changed = []
-        for ticket in found:
-            outcome = apply(ticket)
-            if outcome.entries:
-                changed.append((ticket, outcome))
-        store.save_many(conn, changed)
-        return len(changed)
+        return _apply_each(conn, world, found, lambda t: rules.hand_back(world, t, staff_id, now), now)
 
     # --- the sweep -----------------------------------------------------------
 
@@ -353,37 +377,73 @@ class Ticketing:
             found = store.get_many(conn, [row.ticket_id for row in claimed], for_update=True)
             read = {ticket_id: store.ticket_values(ticket) for ticket_id, ticket in found.items()}
             store.mark_fired(conn, [row.id for row in claimed], now)
-            changed = []
+            changed, noted = [], []
             for row in claimed:
                 ticket = found[row.ticket_id]
-                if ticket.clock is None or ticket.clock.value != row.clock or ticket.due_at != row.due_at:
+                timer = store.to_timer(row)
+                outcome = supervision.fire(world, ticket, timer, now)
+                if outcome is None:
                     report.stale += 1
                     continue
-                outcome = rules.deadline_passed(world, ticket, ticket.clock, now)
-                changed.append((ticket, outcome))
-                report.count(ticket, outcome)
+                report.count(ticket, timer, outcome)
+                if outcome.deadline_changed:
+                    _plan(world, ticket, outcome, now)
+                    changed.append((ticket, outcome))
+                else:
+                    noted.append((ticket, outcome))
             store.save_many(conn, changed, read)
+            store.record_effects(conn, noted, now)
         return True
+
+
+def _plan(world: World, ticket: Ticket, outcome: Outcome, now: datetime) -> None:
+    """Replace the ticket's timers with what its new state implies, when its deadline changed."""
+    if outcome.deadline_changed:
+        outcome.timers = supervision.plan(world, ticket, now)
+
+
+def _apply_each(
+    conn: Connection, world: World, found: list[Ticket], apply: Callable[[Ticket], Outcome], now: datetime
+) -> int:
+    changed = []
+    for ticket in found:
+        outcome = apply(ticket)
+        if outcome.entries:
+            _plan(world, ticket, outcome, now)
+            changed.append((ticket, outcome))
+    store.save_many(conn, changed)
+    return len(changed)
 
 
 @dataclass
 class SweepReport:
-    """What a sweep did, for the CLI and the logs."""
+    """What a sweep did, for the CLI and the logs.
+
+    ``fired`` counts deadlines; reminders, 催办 and 通报 have their own counts;
+    ``stale`` counts timers the ticket had moved past (a reminder whose deadline
+    already passed, a deadline an action had just changed).
+    """
 
     fired: int = 0
     escalated: int = 0
     handed_over: int = 0
     overdue: int = 0
     callbacks_overdue: int = 0
+    reminded: int = 0
+    urged: int = 0
+    warned: int = 0
     handovers: int = 0
     stale: int = 0
     numbers: list[str] = field(default_factory=list)
 
-    def count(self, ticket: Ticket, outcome: Outcome) -> None:
-        self.fired += 1
+    def count(self, ticket: Ticket, timer: Timer, outcome: Outcome) -> None:
+        self.fired += timer.kind is TimerKind.DEADLINE
         actions = {entry.action for entry in outcome.entries}
         self.escalated += "escalate" in actions
         self.handed_over += "handover" in actions
         self.overdue += "overdue" in actions
         self.callbacks_overdue += "callback_overdue" in actions
+        self.reminded += "remind" in actions
+        self.urged += "urge" in actions
+        self.warned += "warn" in actions
         self.numbers.append(ticket.number)

@@ -26,6 +26,7 @@ from ticketing.domain.workflow import (
     Clock,
     Duration,
     State,
+    Supervision,
     Tier,
     Transition,
     WorkflowSpec,
@@ -33,6 +34,8 @@ from ticketing.domain.workflow import (
 from ticketing.machine import WorkflowMachine
 
 TOP_KEYS = ("name", "title", "locations", "initial", "categories", "states", "chain", "transitions")
+OPTIONAL_KEYS = ("reminders", "supervision")
+SUPERVISION_KEYS = ("urge_after", "warn_after")
 DEADLINES = ("acknowledge", "resolve", "callback")
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 E = TypeVar("E", bound=StrEnum)
@@ -201,7 +204,7 @@ class _Reader:
         self.problems.append(f"{self.file}: {key}: {message}")
 
     def spec(self, data: dict[str, Any]) -> WorkflowSpec:
-        self.keys(data, "", TOP_KEYS)
+        self.keys(data, "", TOP_KEYS, OPTIONAL_KEYS)
         states = self.states(data.get("states"))
         initial = self.state_name(data.get("initial"), "initial", states)
         transitions = self.transitions(data.get("transitions"), states)
@@ -218,6 +221,8 @@ class _Reader:
             transitions=transitions,
             chain=self.chain(data.get("chain")),
             source=self.file,
+            reminders=self.reminders(data.get("reminders")),
+            supervision=self.supervision(data.get("supervision")),
         )
 
     def keys(self, table: dict[str, Any], key: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
@@ -407,6 +412,33 @@ class _Reader:
             if post and all(deadlines):
                 tiers.append(Tier(post, *deadlines))
         return tuple(tiers)
+
+    def reminders(self, value: Any) -> tuple[int, ...]:
+        shares = []
+        for i, item in enumerate(self.array(value, "reminders")):
+            if isinstance(item, bool) or not isinstance(item, int) or not 0 < item < 100:
+                self.problem(f"reminders[{i}]", f"{item!r} must be a whole percentage between 1 and 99")
+            elif shares and item <= shares[-1]:
+                self.problem(f"reminders[{i}]", f"{item} must be larger than the reminder before it ({shares[-1]})")
+            else:
+                shares.append(item)
+        return tuple(shares)
+
+    def supervision(self, value: Any) -> Supervision | None:
+        table = self.table(value, "supervision")
+        if not table:
+            return None
+        self.keys(table, "supervision", SUPERVISION_KEYS)
+        days = [self.workdays(table.get(name), f"supervision.{name}") for name in SUPERVISION_KEYS]
+        return Supervision(*days) if all(days) else None
+
+    def workdays(self, value: Any, key: str) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 30:
+            self.problem(key, f"{value!r} must be a whole number of working days from 1 to 30")
+            return None
+        return value
 
     def duration(self, value: Any, key: str) -> Duration | None:
         if value is None:

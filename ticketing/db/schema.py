@@ -173,6 +173,12 @@ tickets = Table(
     Column("version", Integer, nullable=False),
     Column("access_token_hash", String(64), unique=True),
     Column("ack_late", Boolean, nullable=False, server_default=text("false")),
+    Column("contact_email", String(254), nullable=False, server_default=""),
+    Column("notify_by", String(8), nullable=False, server_default="none"),
+    Column("allowed_seconds", Float),
+    Column("overdue_at", UtcDateTime),
+    Column("urged_at", UtcDateTime),
+    Column("warned_at", UtcDateTime),
     Index("ix_tickets_post_state", "post_id", "state"),
     Index("ix_tickets_holder_state", "holder_id", "state"),
     Index("ix_tickets_first_responder", "first_responder_id", "state"),
@@ -203,11 +209,14 @@ deadlines = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
-    Column("clock", String(16), nullable=False),
+    Column("clock", String(16)),
     Column("tier", Integer, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("status", String(16), nullable=False),
     Column("fired_at", UtcDateTime),
+    # What falls due: the deadline itself, a reminder before it (step = its percentage), 催办 or 通报.
+    Column("kind", String(16), nullable=False, server_default="deadline"),
+    Column("step", Integer, nullable=False, server_default=text("0")),
     Index("ix_deadlines_status_due", "status", "due_at", "id"),
 )
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from ticketing.db.schema import counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
-from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
+from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
@@ -58,6 +58,7 @@ def next_ticket_id(conn: Connection) -> int:
 def to_ticket(row: Row[Any]) -> Ticket:
     values = dict(row._mapping)
     values["channel"] = Channel(values["channel"])
+    values["notify_by"] = ResidentChannel(values["notify_by"])
     for key in ("clock", "paused_clock"):
         values[key] = Clock(values[key]) if values[key] else None
     return Ticket(**{name: values[name] for name in TICKET_FIELDS})
@@ -164,35 +165,49 @@ def _cancel_pending(conn: Connection, ticket_ids: Sequence[int]) -> None:
     )
 
 
-def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]]) -> None:
+def record_effects(conn: Connection, noted: Sequence[tuple[Ticket, Outcome]], at: datetime) -> None:
+    """Write the history and notices of outcomes that left their tickets unchanged (reminders)."""
+    _write_effects(conn, noted, at)
+
+
+def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]], at: datetime | None = None) -> None:
+    """History, the replanned timers of tickets whose deadline changed, and the outbox, in the caller's transaction."""
     entries, due, notices = [], [], []
     for ticket, outcome in changed:
         entries += [_history_values(ticket.id, entry) for entry in outcome.entries]
-        if outcome.deadline_changed and ticket.clock is not None and ticket.due_at is not None:
-            due.append(
-                {
-                    "ticket_id": ticket.id,
-                    "clock": ticket.clock.value,
-                    "tier": ticket.tier,
-                    "due_at": ticket.due_at,
-                    "status": PENDING,
-                }
-            )
-        at = ticket.updated_at
+        if outcome.deadline_changed:
+            due += [_timer_values(ticket, timer) for timer in outcome.timers]
+        created = at or ticket.updated_at
         notices += [
             {
                 "ticket_id": ticket.id,
                 "recipient_id": n.recipient_id,
                 "event": n.event.value,
-                "created_at": at,
+                "created_at": created,
                 "idempotency_key": uuid.uuid4().hex,
-                "next_attempt_at": at,
+                "next_attempt_at": created,
             }
             for n in outcome.notices
         ]
     for table, rows in ((history, entries), (deadlines, due), (notifications, notices)):
         if rows:
             conn.execute(insert(table), rows)
+
+
+def _timer_values(ticket: Ticket, timer: Timer) -> dict[str, Any]:
+    return {
+        "ticket_id": ticket.id,
+        "kind": timer.kind.value,
+        "clock": timer.clock.value if timer.clock else None,
+        "step": timer.step,
+        "tier": ticket.tier,
+        "due_at": timer.at,
+        "status": PENDING,
+    }
+
+
+def to_timer(row: Row[Any]) -> Timer:
+    return Timer(TimerKind(row.kind), Clock(row.clock) if row.clock else None, row.due_at, row.step)
 
 
 def _history_values(ticket_id: int, entry: HistoryEntry) -> dict[str, Any]:
@@ -207,7 +222,15 @@ def history_of(conn: Connection, ticket_id: int) -> list[HistoryEntry]:
 def claim_due(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
     """Claim due deadlines: locked rows other sweeps skip (PostgreSQL); SQLite's BEGIN IMMEDIATE serialises."""
     query = (
-        select(deadlines.c.id, deadlines.c.ticket_id, deadlines.c.clock, deadlines.c.tier, deadlines.c.due_at)
+        select(
+            deadlines.c.id,
+            deadlines.c.ticket_id,
+            deadlines.c.kind,
+            deadlines.c.clock,
+            deadlines.c.step,
+            deadlines.c.tier,
+            deadlines.c.due_at,
+        )
         .where(deadlines.c.status == PENDING, deadlines.c.due_at <= now)
         .order_by(deadlines.c.due_at, deadlines.c.id)
         .limit(limit)

@@ -234,7 +234,15 @@ class WorkingCalendar:
             ordinal += 1
         raise ValueError(f"hours {self.hours.id!r} have no working time within {_GIVE_UP_DAYS} days of {start}")
 
+    def opening_of_workday(self, start: datetime, days: int) -> datetime:
+        """The opening of the ``days``-th workday strictly after ``start``'s local date ("the working day after")."""
+        return datetime.fromtimestamp(self._workday_spans(start, days)[0][0], UTC)
+
     def _add_days(self, start: datetime, days: int) -> datetime:
+        return datetime.fromtimestamp(self._workday_spans(start, days)[-1][1], UTC)
+
+    def _workday_spans(self, start: datetime, days: int) -> _Spans:
+        """The segments of the ``days``-th workday strictly after ``start``'s local date."""
         if not self.hours.workday:
             raise ValueError(f"hours {self.hours.id!r} have no workday segments, so day deadlines cannot end")
         ordinal = self._locate(start)[1]
@@ -245,7 +253,7 @@ class WorkingCalendar:
             if kind is DayKind.WORKDAY and spans:
                 counted += 1
                 if counted == days:
-                    return datetime.fromtimestamp(spans[-1][1], UTC)
+                    return spans
                 idle_days = 0
             else:
                 idle_days += 1

@@ -17,6 +17,7 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,10 +27,11 @@ from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, ot
 from ticketing.domain.errors import InvalidInput, NotAllowed, NotFound
 from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
-from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, Ticket
+from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, ResidentChannel, Ticket
 from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
 
 MAX_DESCRIPTION = 4000
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class WorkCalendar(Protocol):
@@ -38,6 +40,8 @@ class WorkCalendar(Protocol):
     def add_seconds(self, start: datetime, seconds: float) -> datetime: ...
 
     def working_seconds(self, start: datetime, end: datetime) -> float: ...
+
+    def opening_of_workday(self, start: datetime, days: int) -> datetime: ...
 
 
 class StateMachine(Protocol):
@@ -78,6 +82,8 @@ class Intake:
     lat: float | None = None
     lon: float | None = None
     contact_name: str = ""
+    contact_email: str = ""
+    notify_by: ResidentChannel = ResidentChannel.NONE
 
     def problems(self) -> list[str]:
         found = []
@@ -90,6 +96,10 @@ class Intake:
             found.append(f"contact_phone: {self.contact_phone!r} is not a phone number (5–15 digits)")
         if (self.lat is None) != (self.lon is None):
             found.append("lat/lon: give both coordinates or neither")
+        if self.contact_email and (len(self.contact_email) > 254 or not EMAIL.fullmatch(self.contact_email)):
+            found.append(f"contact_email: {self.contact_email!r} is not an e-mail address")
+        if self.notify_by is ResidentChannel.EMAIL and not self.contact_email:
+            found.append("notify_by: e-mail was chosen, so give an e-mail address (contact_email)")
         return found
 
 
@@ -144,6 +154,8 @@ def open_ticket(
         lon=intake.lon,
         contact_name=intake.contact_name,
         contact_phone=intake.contact_phone,
+        contact_email=intake.contact_email,
+        notify_by=intake.notify_by,
         street_id=street.id if street else None,
         community_id=community.id if community else None,
         grid_id=grid.id if grid else None,
@@ -261,10 +273,12 @@ def _start_clock(world: World, ticket: Ticket, now: datetime) -> None:
     """Start the deadline of the state the ticket is now in (or stop it in a final state)."""
     state = world.spec(ticket).state(ticket.state)
     ticket.clock = state.clock
-    ticket.due_at = None
+    ticket.due_at = ticket.allowed_seconds = None
     if state.clock is not None:
         duration = world.spec(ticket).tier(ticket.tier).deadline(state.clock)
-        ticket.due_at = world.calendar_for(calendar_post(ticket, state.clock)).add(now, duration)
+        calendar = world.calendar_for(calendar_post(ticket, state.clock))
+        ticket.due_at = calendar.add(now, duration)
+        ticket.allowed_seconds = calendar.working_seconds(now, ticket.due_at)
 
 
 def _pause_clock(world: World, ticket: Ticket, now: datetime) -> None:
@@ -305,7 +319,8 @@ def _after_transition(world: World, ticket: Ticket, now: datetime, outcome: Outc
 # --- A/B placement and escalation ---------------------------------------------
 
 
-def _supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
+def supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
+    """The on-duty holders of the community party and street committee posts over the ticket."""
     org = world.org
     found = []
     for kind, area in ((PostKind.COMMUNITY_PARTY, ticket.community_id), (PostKind.STREET_COMMITTEE, ticket.street_id)):
@@ -354,19 +369,19 @@ def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> boo
 
 
 def _mark_overdue(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
-    """A deadline passed at the top of the chain: supervision (督办) takes over."""
-    ticket.clock = ticket.due_at = None
-    if ticket.overdue:
-        return
+    """A deadline passed at the top of the chain: supervision (督办) takes over, and its 催办 is planned."""
+    ticket.clock = ticket.due_at = ticket.allowed_seconds = None
     ticket.overdue = True
+    ticket.overdue_at = now
+    ticket.urged_at = None
     outcome.record(ticket, now, None, "overdue", ticket.state, "deadline passed at the top of the chain (超期督办)")
-    for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
+    for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
         outcome.notify(recipient, Event.OVERDUE)
 
 
 def _unstaffed(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
     """Nobody can take the ticket at the top post: supervisors must find cover (缺岗不缺位)."""
-    for recipient in _supervisors(world, ticket, now):
+    for recipient in supervisors(world, ticket, now):
         outcome.notify(recipient, Event.UNSTAFFED)
 
 
@@ -382,7 +397,7 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
         ticket.needs_review = True
         ticket.clock = ticket.due_at = None
         outcome.record(ticket, now, None, "callback_overdue", ticket.state, "callback deadline passed (回访超期)")
-        for recipient in (ticket.first_responder_id, *_supervisors(world, ticket, now)):
+        for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
         return outcome
     post = world.post(ticket.post_id)
@@ -483,6 +498,7 @@ def resolve(world: World, ticket: Ticket, actor_id: str | None, resolution: str,
     ticket.resolution = resolution.strip()
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
+    outcome.tell_resident(ticket, Event.REQUEST_RESOLVED)
     return outcome
 
 
@@ -494,13 +510,16 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
     ticket.referred_to = body.strip()
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
+    outcome.tell_resident(ticket, Event.REQUEST_RESOLVED)
     return outcome
 
 
 def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: datetime) -> Outcome:
     if not reason.strip():
         raise InvalidInput("return_to_resident: give the reason")
-    return _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, reason.strip())
+    outcome = _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, reason.strip())
+    outcome.tell_resident(ticket, Event.REQUEST_CLOSED)
+    return outcome
 
 
 def _simple(world: World, ticket: Ticket, actor_id: str | None, action: Action, now: datetime, reason: str) -> Outcome:
@@ -590,6 +609,8 @@ def _verdict(
             ticket.callback_attempts = 0  # the resident was reached: the next resolution gets a full round
             ticket.needs_review = False
             outcome.notify(ticket.holder_id, Event.REOPENED)
+        else:
+            outcome.tell_resident(ticket, Event.REQUEST_CLOSED)
         _after_transition(world, ticket, now, outcome)
     ticket.updated_at = now
     verdict = satisfaction.value if reached and satisfaction else f"not reached (attempt {ticket.callback_attempts})"
@@ -627,7 +648,10 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
             number=ticket.number,
             due=ticket.due_at.isoformat(),
         )
-    ticket.due_at = world.calendar_for(calendar_post(ticket, ticket.clock)).add(ticket.due_at, by)
+    calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
+    extended = calendar.add(ticket.due_at, by)
+    ticket.allowed_seconds = (ticket.allowed_seconds or 0.0) + calendar.working_seconds(ticket.due_at, extended)
+    ticket.due_at = extended
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
     outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason.strip()}")

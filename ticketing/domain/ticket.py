@@ -26,6 +26,17 @@ class Channel(StrEnum):
 STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN})
 
 
+class ResidentChannel(StrEnum):
+    """How the resident chose to hear that their request was resolved and closed."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    NONE = "none"  # only the callback: no message
+
+
+RESIDENT = "@resident"  # the recipient of notices to the ticket's resident (never a staff id)
+
+
 class Event(StrEnum):
     """What a notice tells its recipient."""
 
@@ -37,6 +48,30 @@ class Event(StrEnum):
     REOPENED = "reopened"
     CALLBACK_OVERDUE = "callback_overdue"
     UNSTAFFED = "unstaffed"
+    REMINDER = "reminder"
+    URGED = "urged"
+    WARNED = "warned"
+    REQUEST_RESOLVED = "request_resolved"  # to the resident
+    REQUEST_CLOSED = "request_closed"  # to the resident
+
+
+class TimerKind(StrEnum):
+    """What a scheduled row in ``deadlines`` does when it falls due."""
+
+    DEADLINE = "deadline"  # the running clock's deadline: hand over, escalate or flag
+    REMINDER = "reminder"  # a share of the deadline's working time has passed: remind the holder
+    URGE = "urge"  # 催办: the working day after a deadline was missed at the top of the chain
+    WARN = "warn"  # 通报: the written-warning flag, working days after the 催办
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """One moment a ticket's state asks the sweep to act at."""
+
+    kind: TimerKind
+    clock: Clock | None  # the deadline's clock; none for supervision after an overdue
+    at: datetime
+    step: int = 0  # a reminder's percentage
 
 
 @dataclass(slots=True)
@@ -60,6 +95,8 @@ class Ticket:
     lon: float | None = None
     contact_name: str = ""
     contact_phone: str = ""
+    contact_email: str = ""
+    notify_by: ResidentChannel = ResidentChannel.NONE
     street_id: str | None = None
     community_id: str | None = None
     grid_id: str | None = None
@@ -71,7 +108,11 @@ class Ticket:
     due_at: datetime | None = None
     paused_clock: Clock | None = None
     paused_remaining: float | None = None
+    allowed_seconds: float | None = None  # the running (or paused) clock's whole working time, for reminders
     overdue: bool = False
+    overdue_at: datetime | None = None  # when a deadline last passed at the top of the chain
+    urged_at: datetime | None = None  # 催办 sent for that overdue
+    warned_at: datetime | None = None  # 通报: flagged for a written warning (kept for the record)
     ack_late: bool = False
     needs_review: bool = False
     reopen_count: int = 0
@@ -108,11 +149,16 @@ class Notice:
 
 @dataclass(slots=True)
 class Outcome:
-    """What an action did, for the persistence adapter to write in one transaction."""
+    """What an action did, for the persistence adapter to write in one transaction.
+
+    When ``deadline_changed``, the ticket's pending timers are replaced by ``timers``
+    (planned from the ticket's new state by ``supervision.plan``).
+    """
 
     entries: list[HistoryEntry] = field(default_factory=list)
     deadline_changed: bool = False
     notices: list[Notice] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
 
     def record(
         self, ticket: Ticket, at: datetime, actor_id: str | None, action: str, from_state: str | None, reason: str = ""
@@ -126,3 +172,8 @@ class Outcome:
     def notify(self, recipient_id: str | None, event: Event) -> None:
         if recipient_id and Notice(recipient_id, event) not in self.notices:
             self.notices.append(Notice(recipient_id, event))
+
+    def tell_resident(self, ticket: Ticket, event: Event) -> None:
+        """A notice to the resident, by the channel they chose (none if they chose none)."""
+        if ticket.notify_by is not ResidentChannel.NONE:
+            self.notify(RESIDENT, event)

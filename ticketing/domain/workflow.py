@@ -3,7 +3,8 @@
 A workflow names its states and transitions (with guards from the allow-list
 in ``guards``), the ticket categories and location kinds it serves, and its
 escalation chain: one tier per post kind, each with acknowledge, resolve and
-callback deadlines in working time.  The shared state machine that executes
+callback deadlines in working time; and, optionally, when holders are reminded
+before a deadline and how a deadline missed at the top is supervised.  The shared state machine that executes
 it lives outside the domain (``ticketing.machine``).
 """
 
@@ -79,6 +80,16 @@ class Tier:
 
 
 @dataclass(frozen=True, slots=True)
+class Supervision:
+    """超期督办: after a deadline passes at the top of the chain, supervisors are reminded (催办)
+    at the opening of the ``urge_after``-th working day, and ``warn_after`` working days later
+    the ticket is flagged for a written warning (通报)."""
+
+    urge_after: int
+    warn_after: int
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     name: str
     label_zh: str
@@ -115,6 +126,8 @@ class WorkflowSpec:
     transitions: tuple[Transition, ...]
     chain: tuple[Tier, ...]
     source: str = ""
+    reminders: tuple[int, ...] = ()  # percentages of a deadline's working time at which its holder is reminded
+    supervision: Supervision | None = None
 
     def state(self, name: str) -> State:
         return self.states[name]

@@ -1,0 +1,128 @@
+"""Timers beyond the deadline itself: reminders before it, and supervision after it is missed at the top.
+
+A ticket's pending timers are always what its state implies (``plan``): the
+running clock's deadline; a reminder to whoever must act at each of the
+workflow's ``reminders`` percentages of that deadline's working time still
+ahead; and, while a ticket sits past a deadline missed at the top of the chain
+(no clock running, not paused, not final), the supervisor reminder (催办) at
+the opening of the ``urge_after``-th working day, then the written-warning
+flag (通报) ``warn_after`` working days after the 催办.  Whenever an action
+changes the deadline the persistence adapter replaces the ticket's pending
+timers with a new plan, so a reminder never fires for a deadline that has
+moved, and acting on an overdue ticket (acknowledging, resolving) cancels its
+催办.
+
+``fire`` applies a timer that fell due.  The sweep may reach a timer late,
+after the ticket moved on: ``fire`` then returns None and nothing happens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ticketing.domain.rules import World, calendar_post, deadline_passed, supervisors
+from ticketing.domain.ticket import Event, Outcome, Ticket, Timer, TimerKind
+from ticketing.domain.workflow import Clock
+
+
+def plan(world: World, ticket: Ticket, now: datetime) -> list[Timer]:
+    """The timers the ticket's current state asks for."""
+    if ticket.clock is not None and ticket.due_at is not None:
+        return [
+            *_reminders(world, ticket, ticket.clock, ticket.due_at, now),
+            Timer(TimerKind.DEADLINE, ticket.clock, ticket.due_at),
+        ]
+    supervision = world.spec(ticket).supervision
+    if supervision is None or not _past_top_deadline(world, ticket) or ticket.overdue_at is None:
+        return []
+    calendar = world.calendar_for(ticket.post_id)
+    if ticket.urged_at is None:
+        return [Timer(TimerKind.URGE, None, calendar.opening_of_workday(ticket.overdue_at, supervision.urge_after))]
+    if not _warned_this_round(ticket):
+        return [Timer(TimerKind.WARN, None, calendar.opening_of_workday(ticket.urged_at, supervision.warn_after))]
+    return []
+
+
+def _reminders(world: World, ticket: Ticket, clock: Clock, due_at: datetime, now: datetime) -> list[Timer]:
+    """A reminder at each share of the clock's whole working time that is still ahead of ``now``."""
+    allowed = ticket.allowed_seconds
+    shares = world.spec(ticket).reminders
+    if not shares or not allowed:
+        return []
+    calendar = world.calendar_for(calendar_post(ticket, clock))
+    remaining = calendar.working_seconds(now, due_at)
+    timers = []
+    for share in shares:
+        ahead = remaining - allowed * (100 - share) / 100
+        if ahead > 0:
+            timers.append(Timer(TimerKind.REMINDER, clock, calendar.add_seconds(now, ahead), share))
+    return timers
+
+
+def _past_top_deadline(world: World, ticket: Ticket) -> bool:
+    """Overdue at the top and still waiting for someone to act: no clock runs, not paused, not final."""
+    state = world.spec(ticket).state(ticket.state)
+    return ticket.overdue_at is not None and ticket.clock is None and not state.pauses and not state.final
+
+
+def _warned_this_round(ticket: Ticket) -> bool:
+    return ticket.warned_at is not None and ticket.urged_at is not None and ticket.warned_at >= ticket.urged_at
+
+
+def fire(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
+    """Apply a timer that fell due, or None if the ticket has moved on since it was planned."""
+    if timer.kind is TimerKind.DEADLINE:
+        if ticket.clock is not timer.clock or ticket.due_at != timer.at:
+            return None
+        return deadline_passed(world, ticket, timer.clock, now)
+    if timer.kind is TimerKind.REMINDER:
+        return _remind(ticket, timer, now)
+    if not _past_top_deadline(world, ticket):
+        return None
+    if timer.kind is TimerKind.URGE and ticket.urged_at is None:
+        return _urge(world, ticket, now)
+    if timer.kind is TimerKind.WARN and ticket.urged_at is not None and not _warned_this_round(ticket):
+        return _warn(world, ticket, now)
+    return None
+
+
+def _remind(ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
+    """Remind whoever must act; the ticket itself does not change (its version stays)."""
+    if ticket.clock is not timer.clock or ticket.due_at is None or now >= ticket.due_at:
+        return None
+    outcome = Outcome()
+    assert timer.clock is not None
+    due = ticket.due_at.isoformat()
+    outcome.record(
+        ticket, now, None, "remind", ticket.state, f"{timer.step}% of the {timer.clock.value} time used; due {due}"
+    )
+    callback = timer.clock is Clock.CALLBACK and ticket.first_responder_id
+    outcome.notify(ticket.first_responder_id if callback else ticket.holder_id, Event.REMINDER)
+    return outcome
+
+
+def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
+    """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
+    ticket.urged_at = ticket.updated_at = now
+    outcome = Outcome(deadline_changed=True)
+    assert ticket.overdue_at is not None
+    since = ticket.overdue_at.isoformat()
+    outcome.record(ticket, now, None, "urge", ticket.state, f"still not acted on since the deadline passed at {since}")
+    _tell_everyone_responsible(world, ticket, now, outcome, Event.URGED)
+    return outcome
+
+
+def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
+    """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
+    ticket.warned_at = ticket.updated_at = now
+    outcome = Outcome(deadline_changed=True)
+    assert ticket.urged_at is not None
+    since = ticket.urged_at.isoformat()
+    outcome.record(ticket, now, None, "warn", ticket.state, f"still not acted on after the reminder of {since}")
+    _tell_everyone_responsible(world, ticket, now, outcome, Event.WARNED)
+    return outcome
+
+
+def _tell_everyone_responsible(world: World, ticket: Ticket, now: datetime, outcome: Outcome, event: Event) -> None:
+    for recipient in (ticket.holder_id, ticket.first_responder_id, *supervisors(world, ticket, now)):
+        outcome.notify(recipient, event)

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, column, func, inspect, select
 
 from ticketing.db.schema import deadlines, notifications, tickets
 from ticketing.db.tickets import PENDING, count_pending_due
+from ticketing.domain.ticket import TimerKind
 from ticketing.services import SweepReport
 
 WORKER_REGISTRY = CollectorRegistry()
@@ -39,6 +40,12 @@ _SWEEP_LATENESS = Histogram(
     registry=WORKER_REGISTRY,
 )
 _FIRED = Counter("ticketing_deadlines_fired", "Deadlines fired by this worker's sweeps.", registry=WORKER_REGISTRY)
+_SUPERVISED = Counter(
+    "ticketing_supervision",
+    "Reminders before deadlines, 催办 (urge) and 通报 (warn) sent by this worker's sweeps.",
+    labelnames=["kind"],
+    registry=WORKER_REGISTRY,
+)
 
 
 def observe_sweep(report: SweepReport, seconds: float, lateness_seconds: float | None) -> None:
@@ -47,6 +54,12 @@ def observe_sweep(report: SweepReport, seconds: float, lateness_seconds: float |
     if lateness_seconds is not None:
         _SWEEP_LATENESS.observe(max(lateness_seconds, 0.0))
     _FIRED.inc(report.fired)
+    for kind, count in (
+        (TimerKind.REMINDER, report.reminded),
+        (TimerKind.URGE, report.urged),
+        (TimerKind.WARN, report.warned),
+    ):
+        _SUPERVISED.labels(kind=kind.value).inc(count)
 
 
 def serve_worker_metrics(port: int, addr: str = "127.0.0.1") -> None:
@@ -76,12 +89,26 @@ class DatabaseCollector(Collector):
             yield _gauge(
                 "ticketing_deadlines_due", "Pending deadlines already due.", count_pending_due(conn, self.now())
             )
-            pending = conn.execute(select(func.count()).where(deadlines.c.status == PENDING)).scalar_one()
-            yield _gauge("ticketing_deadlines_pending", "Deadlines not yet fired or cancelled.", pending)
+            yield _pending_by_kind(conn)
             yield from _outbox(conn)
 
     def describe(self) -> Iterator[Metric]:
         return iter(())
+
+
+def _pending_by_kind(conn: Connection) -> GaugeMetricFamily:
+    """Timers not yet fired or cancelled: deadlines, reminders before them, 催办 (urge) and 通报 (warn)."""
+    family = GaugeMetricFamily(
+        "ticketing_deadlines_pending", "Timers not yet fired or cancelled, by kind.", labels=["kind"]
+    )
+    counts = dict(
+        conn.execute(
+            select(deadlines.c.kind, func.count()).where(deadlines.c.status == PENDING).group_by(deadlines.c.kind)
+        ).all()
+    )
+    for kind in TimerKind:
+        family.add_metric([kind.value], counts.get(kind.value, 0))
+    return family
 
 
 def _tickets_by_state(conn: Connection) -> GaugeMetricFamily:

@@ -77,17 +77,20 @@ class Worker:
                 due = heartbeat.next_due(conn)
             started = time.monotonic()
             report = self.ticketing.sweep(now, self.batch_size)
-            late = (now - due).total_seconds() if due is not None and due <= now and report.fired else None
+            late = (now - due).total_seconds() if due is not None and due <= now and report.applied else None
             observe_sweep(report, time.monotonic() - started, late)
         log.info(
             "sweep: fired %d (escalated %d, handed over %d, newly overdue %d, callbacks overdue %d, stale %d); "
-            "%d absence hand-over(s)",
+            "%d reminder(s), %d 催办, %d 通报; %d absence hand-over(s)",
             report.fired,
             report.escalated,
             report.handed_over,
             report.overdue,
             report.callbacks_overdue,
             report.stale,
+            report.reminded,
+            report.urged,
+            report.warned,
             report.handovers,
         )
         return report

@@ -436,6 +436,11 @@ class SweepReport:
     stale: int = 0
     numbers: list[str] = field(default_factory=list)
 
+    @property
+    def applied(self) -> int:
+        """Timers of every kind that acted."""
+        return self.fired + self.reminded + self.urged + self.warned
+
     def count(self, ticket: Ticket, timer: Timer, outcome: Outcome) -> None:
         self.fired += timer.kind is TimerKind.DEADLINE
         actions = {entry.action for entry in outcome.entries}

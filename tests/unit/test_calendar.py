@@ -185,6 +185,23 @@ def test_days_skip_holidays_and_count_make_up_workdays(start: datetime, duration
     assert office(GOLDEN_WEEK).add(start, Duration.parse(duration)) == due
 
 
+@pytest.mark.parametrize(
+    ("start", "days", "opening"),
+    [
+        (local(9, 30, 15), 1, local(10, 8, 8, 30)),  # the working day after the National Day break
+        (local(9, 30, 15), 3, local(10, 10, 8, 30)),  # make-up Saturday is a workday
+        (local(10, 8, 7), 1, local(10, 9, 8, 30)),  # strictly after the start's date, even before opening
+    ],
+)
+def test_the_opening_of_the_nth_working_day(start: datetime, days: int, opening: datetime) -> None:
+    assert office(GOLDEN_WEEK).opening_of_workday(start, days) == opening
+
+
+def test_the_working_morning_of_staggered_hours_ignores_weekend_duty() -> None:
+    calendar = WorkingCalendar(STAGGERED, WeekdayHolidays(), SHANGHAI)
+    assert calendar.opening_of_workday(local(3, 6, 15), 1) == local(3, 9, 7, 30)
+
+
 def test_days_ignore_weekend_duty_and_end_after_the_evening_slot() -> None:
     calendar = WorkingCalendar(STAGGERED, WeekdayHolidays(), SHANGHAI)
     assert calendar.add(local(3, 6, 15), Duration.parse("1d")) == local(3, 9, 19)

@@ -9,7 +9,7 @@ import pytest
 
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.org import UnitKind
-from ticketing.domain.workflow import Action, Clock, DurationUnit
+from ticketing.domain.workflow import Action, Clock, DurationUnit, Supervision
 from ticketing.workflows import Catalogue, load_workflow, load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -186,6 +186,22 @@ BROKEN = {
     ),
     "bad code": (('repair = { zh = "维修"', 'Repair-Work = { zh = "维修"'), "mini.toml: categories.Repair-Work: "),
     "missing label": (('zh = "维修", en = "Repair"', 'zh = "维修"'), "mini.toml: categories.repair.en: missing key"),
+    "reminder share": (
+        ('initial = "new"\n', 'initial = "new"\nreminders = [50, 100]\n'),
+        "mini.toml: reminders[1]: 100 must be a whole percentage between 1 and 99",
+    ),
+    "reminders out of order": (
+        ('initial = "new"\n', 'initial = "new"\nreminders = [80, 50]\n'),
+        "mini.toml: reminders[1]: 50 must be larger than the reminder before it (80)",
+    ),
+    "supervision days": (
+        (CHAIN, CHAIN + "\n[supervision]\nurge_after = 0\nwarn_after = 2\n"),
+        "mini.toml: supervision.urge_after: 0 must be a whole number of working days from 1 to 30",
+    ),
+    "supervision incomplete": (
+        (CHAIN, CHAIN + '\n[supervision]\nurge_after = 1\nwarn = "2d"\n'),
+        "mini.toml: supervision.warn_after: missing key",
+    ),
 }
 
 
@@ -195,6 +211,15 @@ def test_each_problem_names_file_and_key(tmp_path: Path, change: tuple[str, str]
     problems = problems_of(path)
     assert any(expected in problem for problem in problems), problems
     assert all(problem.startswith(f"{path}: ") for problem in problems)
+
+
+def test_reminders_and_supervision_are_optional_and_read_when_given(tmp_path: Path) -> None:
+    assert load_workflow(write(tmp_path, MINI)).reminders == ()
+    assert load_workflow(write(tmp_path, MINI)).supervision is None
+    given = MINI.replace('initial = "new"\n', 'initial = "new"\nreminders = [25, 75]\n')
+    spec = load_workflow(write(tmp_path, given + "\n[supervision]\nurge_after = 1\nwarn_after = 3\n"))
+    assert spec.reminders == (25, 75)
+    assert spec.supervision == Supervision(urge_after=1, warn_after=3)
 
 
 def test_empty_chain_array_is_refused(tmp_path: Path) -> None:

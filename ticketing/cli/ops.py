@@ -33,7 +33,7 @@ def init(obj: CliContext) -> None:
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=500, show_default=True)
 @pass_context
 def sweep(obj: CliContext, now: str | None, batch_size: int) -> None:
-    """Fire every deadline that is due: hand over, escalate, flag overdue — each exactly once."""
+    """Fire every deadline, reminder, 催办 and 通报 that is due: each exactly once."""
     report = obj.ticketing.sweep(obj.moment(now), batch_size)
     click.echo(_summary(report))
     if report.numbers:
@@ -44,7 +44,8 @@ def _summary(report: SweepReport) -> str:
     return (
         f"fired {report.fired} deadline(s): {report.escalated} escalated, {report.handed_over} passed to the other "
         f"holder, {report.overdue} newly overdue, {report.callbacks_overdue} callbacks overdue; "
-        f"{report.handovers} absence hand-over(s)"
+        f"{report.reminded} reminder(s), {report.urged} supervisor reminder(s) (催办), "
+        f"{report.warned} written warning(s) (通报); {report.handovers} absence hand-over(s)"
     )
 
 

@@ -15,7 +15,7 @@ from flask_babel import LazyString, get_locale
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
-from ticketing.domain.ticket import Channel
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
 
 Pair = tuple[str, str]  # (zh, en)
@@ -48,6 +48,12 @@ CHANNELS: dict[Channel, Pair] = {
     Channel.WALK_IN: ("来访", "Walk-in"),
     Channel.API: ("接口", "API"),
 }
+# How the resident chose to hear of the resolution and the closing (办结通知方式).
+RESIDENT_CHANNELS: dict[ResidentChannel, Pair] = {
+    ResidentChannel.SMS: ("短信", "SMS"),
+    ResidentChannel.EMAIL: ("电子邮件", "E-mail"),
+    ResidentChannel.NONE: ("不通知，仅电话回访", "No message, only the phone callback"),
+}
 SATISFACTION: dict[Satisfaction, Pair] = {
     Satisfaction.SATISFIED: ("满意", "Satisfied"),
     Satisfaction.BASICALLY_SATISFIED: ("基本满意", "Basically satisfied"),
@@ -59,6 +65,8 @@ FLAGS: dict[str, Pair] = {
     "escalated": ("已升级", "Escalated"),
     "review": ("回访超期", "Callback overdue"),
     "ack_late": ("签收超时", "Acknowledged late"),
+    "urged": ("已催办", "Supervisor reminder sent"),
+    "warned": ("通报", "Written warning"),
 }
 # The actions a staff member takes, as buttons name them.
 ACTION_TITLES: dict[str, Pair] = {
@@ -92,6 +100,9 @@ HISTORY_ACTIONS: dict[str, Pair] = {
     "overdue": FLAGS["overdue"],
     "callback_overdue": FLAGS["review"],
     "resident_feedback": ("居民评价", "Resident's feedback"),
+    "remind": ("时限提醒", "Deadline reminder"),
+    "urge": ("督办催办", "Supervisor reminder"),
+    "warn": FLAGS["warned"],
 }
 # The three rates (三率) and the weighted total, in report order.
 RATES: dict[str, Pair] = {
@@ -126,6 +137,7 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "post_kinds": POST_KINDS,
     "unit_kinds": UNIT_KINDS,
     "channels": CHANNELS,
+    "resident_channels": RESIDENT_CHANNELS,
     "satisfaction_labels": SATISFACTION,
     "flag_labels": FLAGS,
     "action_titles": ACTION_TITLES,

@@ -8,6 +8,11 @@ reading requests needs one too when ``open311_public_reads`` is off.  Errors are
 the specification's list, ``403`` for a missing or invalid key, ``404`` for an
 unknown service, request, token or jurisdiction, ``400`` otherwise; messages are
 in English.  The JSON surface is described by ``openapi.json``.
+
+One extension parameter: a POST may give ``notify_by`` (``sms``, ``email`` or
+``none``), how the resident hears that the request was resolved and closed.
+Without it the resident is told by e-mail when ``email`` is given, else by
+SMS to ``phone``; ``none`` leaves only the staff's telephone callback.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.credentials import api_key_owner
 from ticketing.domain.errors import NotFound, TicketingError
-from ticketing.domain.rules import MAX_DESCRIPTION
-from ticketing.domain.ticket import Channel
+from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.web import open311_openapi
 from ticketing.web.context import now, service, settings
@@ -46,7 +51,15 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEARS = range(1900, 3000)
 MAX_IDS = 1000
 MAX_PAGE = 100_000
-MAX_LENGTHS = {"address_string": 300, "address_id": 64, "attribute": 64, "phone": 32, "media_url": 500, "name": 100}
+MAX_LENGTHS = {
+    "address_string": 300,
+    "address_id": 64,
+    "attribute": 64,
+    "phone": 32,
+    "email": 254,
+    "media_url": 500,
+    "name": 100,
+}
 
 
 class Open311Error(Exception):
@@ -347,16 +360,35 @@ def _intake() -> dict[str, Any]:
     phone = _text("phone", MAX_LENGTHS["phone"])
     if phone is None:
         raise Open311Error(400, "phone: required; the staff call the resident back (电话回访) on this number")
+    email = _text("email", MAX_LENGTHS["email"])
+    if email is not None and not EMAIL.fullmatch(email):
+        raise Open311Error(400, f"email: {email!r} is not an e-mail address")
     return {
         "category": code,
         "description": _description(attributes.get("urgency") == "urgent"),
         "contact_phone": phone,
         "contact_name": _name(),
+        "contact_email": email or "",
+        "notify_by": _notify_by(email),
         "location_id": location_id,
         "address": address or "",
         "lat": lat,
         "lon": lon,
     }
+
+
+def _notify_by(email: str | None) -> ResidentChannel:
+    """The ``notify_by`` extension if given; else e-mail when an address came, else SMS to the phone (always given)."""
+    chosen = _param("notify_by")
+    if chosen is None:
+        return ResidentChannel.EMAIL if email else ResidentChannel.SMS
+    try:
+        way = ResidentChannel(chosen)
+    except ValueError:
+        raise Open311Error(400, f"notify_by: {chosen!r} is not sms, email or none") from None
+    if way is ResidentChannel.EMAIL and email is None:
+        raise Open311Error(400, "notify_by: email needs the resident's address in the email parameter")
+    return way
 
 
 def _attributes() -> dict[str, str]:

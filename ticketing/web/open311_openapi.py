@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from ticketing.domain.rules import MAX_DESCRIPTION
+from ticketing.domain.ticket import ResidentChannel
 from ticketing.read.open311 import ATTRIBUTES, MAX_RESULTS, SPECIFICATION
 
 PREFIX = "/open311/v2"
 Schema = dict[str, Any]
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"  # parameters refuse control characters
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # and blank text
+EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"  # the intake rule's, on one line
 
 
 def _string(nullable: bool = False, **extra: Any) -> Schema:
@@ -162,7 +164,10 @@ def _codes(service_codes: list[str]) -> str:
 
 
 def _request_body(service_codes: list[str], jurisdiction_id: str) -> Schema:
-    """The form of a new request: a location is required, and so are phone and description, unlike in the spec."""
+    """The form of a new request: a location is required, and so are phone and description, unlike in the spec.
+
+    ``notify_by`` is this endpoint's extension: how the resident hears of the resolution and the closing.
+    """
     line = _string(pattern=ONE_LINE)
     properties: dict[str, Schema] = {
         "api_key": line,
@@ -172,7 +177,11 @@ def _request_body(service_codes: list[str], jurisdiction_id: str) -> Schema:
         "long": {"type": "number", "minimum": -180, "maximum": 180},
         "address_string": _string(maxLength=300, pattern=ONE_LINE),
         "address_id": _string(maxLength=64, pattern=ONE_LINE),
-        "email": line,
+        "email": _string(
+            maxLength=254,
+            pattern=EMAIL,
+            description="The resident's e-mail address; given, it is how they are told unless notify_by says otherwise.",
+        ),
         "device_id": line,
         "account_id": line,
         "first_name": _string(maxLength=50, pattern=ONE_LINE),
@@ -180,6 +189,12 @@ def _request_body(service_codes: list[str], jurisdiction_id: str) -> Schema:
         "phone": _string(pattern=r"^\+?[0-9]{5,15}$"),
         "description": _string(minLength=1, maxLength=MAX_DESCRIPTION, pattern=TEXT),
         "media_url": _string(maxLength=500, pattern=r"^https?://[!-~]+$"),
+        "notify_by": _string(
+            enum=[way.value for way in ResidentChannel],
+            description="Extension: how the resident hears that the request was resolved and closed "
+            "(default: email when an email is given, else sms to the phone; none: only the telephone callback). "
+            "email needs the email parameter.",
+        ),
     }
     for attribute in ATTRIBUTES:
         properties[f"attribute[{attribute.code}]"] = _string(enum=attribute.keys) if attribute.values else line
@@ -189,6 +204,8 @@ def _request_body(service_codes: list[str], jurisdiction_id: str) -> Schema:
         "required": ["api_key", "service_code", "description", "phone"],
         "anyOf": [{"required": ["lat", "long"]}, {"required": ["address_string"]}, {"required": ["address_id"]}],
         "dependentRequired": {"lat": ["long"], "long": ["lat"]},
+        "if": {"properties": {"notify_by": {"const": ResidentChannel.EMAIL.value}}, "required": ["notify_by"]},
+        "then": {"required": ["email"]},
     }
     return {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}
 

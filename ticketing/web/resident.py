@@ -18,20 +18,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.rules import MAX_DESCRIPTION
-from ticketing.domain.ticket import Channel
+from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
 from ticketing.services import NewAttachment
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
-from ticketing.web.labels import SATISFACTION, lazy_term, pick
+from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, lazy_term, pick
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
@@ -39,6 +39,7 @@ TRACK_LIMITS = "10 per minute;30 per hour"
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
 PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
+MAX_EMAIL = 254  # characters, as the intake rule reads an e-mail address
 
 
 def _stripped(value: str | None) -> str | None:
@@ -57,7 +58,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 class RequestForm(FlaskForm):
-    """A request: what, where, how to call back, and an optional photo."""
+    """A request: what, where, how to call back and to tell of the outcome, and an optional photo."""
 
     photo_content: bytes | None = None
     photo_kind: tuple[str, str] | None = None
@@ -85,6 +86,12 @@ class RequestForm(FlaskForm):
     contact_name = StringField(
         filters=[_stripped], validators=[Length(max=100, message=_l("At most %(max)d characters."))]
     )
+    notify_by = RadioField(
+        choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
+        default=ResidentChannel.SMS.value,
+        validators=[DataRequired(_l("Choose how we should tell you."))],
+    )
+    contact_email = EmailField(filters=[_stripped])
     photo = FileField()
 
     def offer(self, areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Category]]]) -> None:
@@ -111,6 +118,12 @@ class RequestForm(FlaskForm):
     def validate_address(self, field: StringField) -> None:
         if not (self.community.data or self.building.data or self.place.data or field.data):
             raise ValidationError(_("Say where: pick your building, a street or shop, or type the address."))
+
+    def validate_contact_email(self, field: EmailField) -> None:
+        if field.data and (len(field.data) > MAX_EMAIL or not EMAIL.fullmatch(field.data)):
+            raise ValidationError(_("This is not an e-mail address."))
+        if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
+            raise ValidationError(_("Give your e-mail address, or choose another way to be told."))
 
     def validate_photo(self, field: FileField) -> None:
         if not field.data:
@@ -176,6 +189,8 @@ def new_request() -> str | Response:
             description=form.description.data,
             contact_phone=form.contact_phone.data,
             contact_name=form.contact_name.data or "",
+            contact_email=form.contact_email.data or "",
+            notify_by=form.notify_by.data,
             location_id=form.location_id,
             address=form.address.data or "",
             channel=Channel.WEB,

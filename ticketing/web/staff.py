@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Connection
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
@@ -23,13 +23,22 @@ from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import MAX_DESCRIPTION, World
-from ticketing.domain.ticket import Channel
+from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION, World
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
-from ticketing.web.labels import ACTION_TITLES, CHANNELS, POST_KINDS, SATISFACTION, lazy_term, pick, term
+from ticketing.web.labels import (
+    ACTION_TITLES,
+    CHANNELS,
+    POST_KINDS,
+    RESIDENT_CHANNELS,
+    SATISFACTION,
+    lazy_term,
+    pick,
+    term,
+)
 from ticketing.web.nav import requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -43,9 +52,14 @@ EXTENSIONS = [
     SelectChoice("5d", _l("5 working days")),
 ]
 PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
+MAX_EMAIL = 254  # characters, as the intake rule reads an e-mail address
 
 
 # --- forms -----------------------------------------------------------------------------------------
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
 
 
 class ActionForm(FlaskForm):
@@ -144,10 +158,23 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(_l("Give a phone number.")), Regexp(PHONE, message=_l("Give a phone number."))],
     )
     contact_name = StringField(_l("Resident's name"), validators=[Length(max=100)])
+    notify_by = RadioField(
+        _l("How should the resident be told when it is resolved and closed?"),
+        choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
+        default=ResidentChannel.SMS.value,
+        validators=[DataRequired(_l("Choose how the resident is told."))],
+    )
+    contact_email = EmailField(_l("Resident's e-mail address"), filters=[_stripped])
 
     def validate_address(self, field: StringField) -> None:
         if not self.location_id.data and not (field.data or "").strip():
             raise ValidationError(_("Choose the place from the list or give the address."))
+
+    def validate_contact_email(self, field: EmailField) -> None:
+        if field.data and (len(field.data) > MAX_EMAIL or not EMAIL.fullmatch(field.data)):
+            raise ValidationError(_("This is not an e-mail address."))
+        if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
+            raise ValidationError(_("Give the resident's e-mail address, or choose another way to tell them."))
 
 
 class AbsenceForm(FlaskForm):
@@ -349,6 +376,8 @@ def register() -> ResponseReturnValue:
                 description=form.description.data,
                 contact_phone=form.contact_phone.data.strip(),
                 contact_name=(form.contact_name.data or "").strip(),
+                contact_email=form.contact_email.data or "",
+                notify_by=form.notify_by.data,
                 location_id=form.location_id.data or None,
                 address=(form.address.data or "").strip(),
                 channel=Channel(form.channel.data),

@@ -128,6 +128,8 @@ class Labels:
                 ("escalated", ticket.tier > 0),
                 ("review", ticket.needs_review),
                 ("ack_late", ticket.ack_late),
+                ("urged", ticket.urged_at is not None and ticket.overdue and ticket.clock is None),
+                ("warned", ticket.warned_at is not None),
             )
             if present
         ]

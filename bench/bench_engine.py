@@ -3,8 +3,9 @@
     python bench/bench_engine.py [--postgres URL] [--tickets N] [--deadlines M] [--batch-size B]
 
 Opening: ``Ticketing.open_ticket`` (one transaction per ticket) against Core
-inserts of the very rows the engine wrote (ticket, history, deadline,
-notice, counter bump; one transaction per row-set, fresh ids).  Sweep: one
+inserts of the very rows the engine wrote (ticket, history, deadline and the
+reminders before it, notice, counter bump; one transaction per row-set, fresh
+ids).  Sweep: one
 ``Ticketing.sweep`` over M due deadlines (cloned from engine-made rows, not
 timed) against a Core claim-and-mark of the same rows in batches of the same
 size.  See ``bench/README.md``.
@@ -217,7 +218,12 @@ def _prepare_due(engine: Engine, templates: list[RowSet], count: int) -> None:
         with engine.begin() as conn:
             conn.execute(insert(tickets), [_ticket_clone(rows[tickets][0], ticket_id) for ticket_id, rows in sets])
             for table in CHILD_TABLES:
-                clones = [row | {"ticket_id": ticket_id} for ticket_id, rows in sets for row in rows[table]]
+                clones = [
+                    row | {"ticket_id": ticket_id}
+                    for ticket_id, rows in sets
+                    for row in rows[table]
+                    if table is not deadlines or row["kind"] == "deadline"  # the deadline, not the reminders before it
+                ]
                 conn.execute(insert(table), clones)
     with engine.begin() as conn:
         conn.execute(update(counters).where(counters.c.name == "ticket").values(value=count))

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from ticketing.domain.rates import RateWeights
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
+from ticketing.web.labels import FLAGS
 from ticketing.web.supervisor import WEIGHTS_CONFIG
 
 Login = Callable[[str], FlaskClient]
@@ -519,3 +520,17 @@ def test_supervisors_and_admins_open_every_supervisor_page(staff_id: str, login:
         assert client.get(path).status_code == 200, path
     home = client.get("/").get_data(as_text=True)
     assert "Overdue board" in home and "Rates" in home and "Workflows" in home
+
+
+def test_the_board_flags_tickets_still_untouched_after_the_supervisor_reminder(
+    board: Board, service: Ticketing, login: Login
+) -> None:
+    assert ticket(service, board.a).urged_at is not None  # the morning after its missed top-tier deadline
+    service.sweep(board.now + 3 * DAY)  # two working days after the 催办: nobody has acted on it
+    assert ticket(service, board.a).warned_at is not None and ticket(service, board.b).warned_at is None
+    rows = login("S0004").get("/supervise/board").get_data(as_text=True).split("<tr")
+    flags = {number: next(row for row in rows if number in row) for number in (board.a, board.b)}
+    warned = FLAGS["warned"][1]  # the page is in English for this client
+    assert warned in flags[board.a] and warned not in flags[board.b]
+    history = [entry.action for entry in service.show(board.a).history]
+    assert history.count("urge") == history.count("warn") == 1 and history.index("urge") < history.index("warn")

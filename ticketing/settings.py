@@ -39,9 +39,10 @@ class Settings:
     read requests; ``0`` asks for an API key there too); for notifications
     ``TICKETING_SMTP_URL`` (``smtp://host:port``), ``TICKETING_MAIL_FROM``,
     ``TICKETING_STAFF_EMAILS`` (``staff-id=address,…``: staff have no e-mail
-    column), ``TICKETING_WEBHOOK_URL``, ``TICKETING_WEBHOOK_SECRET`` and
-    ``TICKETING_NOTIFY_LANGUAGE`` (``zh_Hans`` or ``en``); the log channel
-    always runs.
+    column), ``TICKETING_WEBHOOK_URL``, ``TICKETING_WEBHOOK_SECRET``,
+    ``TICKETING_SMS_URL`` and ``TICKETING_SMS_SECRET`` (an SMS gateway taking
+    signed JSON POSTs, as the webhook) and ``TICKETING_NOTIFY_LANGUAGE``
+    (``zh_Hans`` or ``en``); the log channel always runs.
     """
 
     database_url: str = field(default_factory=_default_database_url)
@@ -57,6 +58,8 @@ class Settings:
     staff_emails: dict[str, str] = field(default_factory=dict)
     webhook_url: str | None = None
     webhook_secret: str = ""
+    sms_url: str | None = None
+    sms_secret: str = ""
     notify_language: str = "zh_Hans"
 
     @classmethod
@@ -77,6 +80,8 @@ class Settings:
             staff_emails=_pairs(env.get("TICKETING_STAFF_EMAILS", "")),
             webhook_url=env.get("TICKETING_WEBHOOK_URL") or None,
             webhook_secret=env.get("TICKETING_WEBHOOK_SECRET", ""),
+            sms_url=env.get("TICKETING_SMS_URL") or None,
+            sms_secret=env.get("TICKETING_SMS_SECRET", ""),
             notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
         )
 

@@ -1,18 +1,24 @@
 """The notification outbox: retried with backoff until delivered, dead after N failures, never lost.
 
 The proof runs real receivers on loopback — an SMTP server (aiosmtpd) and an
-HTTP webhook receiver — that are down for the first dispatch and up for the
-next; the dispatcher's clock is injected.
+HTTP receiver for the webhook and the SMS gateway — that are down for the
+first dispatch and up for the next; the dispatcher's clock is injected.
+Residents hear only by the channel they chose, and the texts name things, not
+codes.
 """
 
 from __future__ import annotations
 
 import email
 import hmac
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,9 +28,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, select
 
 from ticketing.db.schema import notifications
-from ticketing.domain.ticket import Event
+from ticketing.domain.ticket import Event, Ticket
 from ticketing.notify.channels import (
     SIGNATURE_HEADER,
+    HttpSmsGateway,
+    LogChannel,
     Message,
     RecordingSms,
     SmsChannel,
@@ -32,15 +40,22 @@ from ticketing.notify.channels import (
     WebhookChannel,
     sign,
 )
-from ticketing.notify.dispatcher import backoff, dead_messages, dispatch_due
+from ticketing.notify.dispatcher import backoff, configured_channels, dead_messages, dispatch_due
 from ticketing.notify.messages import LANGUAGES, Facts, Renderer
 from ticketing.services import Ticketing
+from ticketing.settings import Settings
+from ticketing.workflows import load_workflows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
-BUILDING = "B01010101"
+BUILDING = "B01010101"  # 阳光小区1号楼: building leader A S0013 陈强
 SECRET = "shared-webhook-secret"
-RENDERER = Renderer("zh_Hans", SHANGHAI)
+CATALOGUE = load_workflows([Settings().workflows_path])
+RENDERER = Renderer("zh_Hans", SHANGHAI, CATALOGUE)
+STAFF_MAIL = "chenqiang@district.example"  # S0013
+STAFF_PHONE = "13903139173"  # S0013, from the staff table
+RESIDENT_PHONE = "13806335678"
+RESIDENT_MAIL = "zhang.ayi@example.org"
 
 
 def _free_port() -> int:
@@ -52,20 +67,31 @@ def _free_port() -> int:
 class _SmtpInbox:
     def __init__(self) -> None:
         self.keys: list[str] = []
+        self.mails: list[tuple[list[str], EmailMessage]] = []  # (envelope recipients, mail)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        mail = email.message_from_bytes(envelope.content)
+        mail = email.message_from_bytes(envelope.content, _class=EmailMessage, policy=default_policy)
         assert mail["Message-ID"] == f"<{mail['Idempotency-Key']}@ticketing>"
         self.keys.append(mail["Idempotency-Key"])
+        self.mails.append((list(envelope.rcpt_tos), mail))
         return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [mail for recipients, mail in self.mails if recipients == [address]]
 
 
 class _Webhook(ThreadingHTTPServer):
+    """A signed-JSON receiver: the webhook's, or the SMS gateway's."""
+
     def __init__(self, port: int, secret: str) -> None:
         super().__init__(("127.0.0.1", port), _WebhookHandler)
         self.secret = secret
         self.keys: list[str] = []
+        self.bodies: list[bytes] = []
         self.rejected = 0
+
+    def payloads(self) -> list[dict[str, Any]]:
+        return [json.loads(body) for body in self.bodies]
 
 
 class _WebhookHandler(BaseHTTPRequestHandler):
@@ -75,6 +101,7 @@ class _WebhookHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if hmac.compare_digest(self.headers[SIGNATURE_HEADER], sign(self.server.secret, body)):
             self.server.keys.append(self.headers["Idempotency-Key"])
+            self.server.bodies.append(body)
             self.send_response(200)
         else:
             self.server.rejected += 1
@@ -223,13 +250,249 @@ def test_a_result_recorded_after_the_lease_ran_out_does_not_overwrite_the_new_cl
     assert row.attempts == 1 and row.sent_at is None
 
 
+# --- residents hear by the channel they chose ------------------------------------------------------
+
+
+class _Recorder:
+    """A channel that keeps what it was given."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def send(self, message: Message) -> None:
+        self.messages.append(message)
+
+
+def _request(service: Ticketing, notify_by: str, **contact: str) -> Ticket:
+    """张阿姨's request about the stairway light at 阳光小区1号楼 (no address typed), acknowledged by 陈强."""
+    ticket = service.open_ticket(
+        category="property_repair",
+        description="楼道灯不亮",
+        contact_phone=RESIDENT_PHONE,
+        contact_name="张阿姨",
+        location_id=BUILDING,
+        notify_by=notify_by,
+        now=MONDAY,
+        **contact,
+    )
+    service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=10))
+    return ticket
+
+
+def _resolve(service: Ticketing, ticket: Ticket) -> None:
+    service.act(ticket.number, "resolve", "S0013", MONDAY + timedelta(minutes=30), resolution="已更换楼道灯泡")
+
+
+def _close(service: Ticketing, ticket: Ticket) -> None:
+    service.act(ticket.number, "callback", "S0013", MONDAY + timedelta(hours=2), satisfaction="satisfied")
+
+
+def _smtp(stop: list[Any]) -> tuple[SmtpChannel, _SmtpInbox]:
+    port = _free_port()
+    inbox = _SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    stop.append(controller)
+    return SmtpChannel(f"smtp://127.0.0.1:{port}", "ticketing@example.org", {"S0013": STAFF_MAIL}), inbox
+
+
+def test_a_resident_who_chose_email_gets_one_mail_at_their_address_and_staff_mails_are_unchanged(
+    service: Ticketing, engine: Engine, stop: list[Any]
+) -> None:
+    ticket = _request(service, "email", contact_email=RESIDENT_MAIL)
+    _resolve(service, ticket)
+    smtp, inbox = _smtp(stop)
+    sms = RecordingSms()
+
+    report = dispatch_due(engine, [LogChannel(), smtp, SmsChannel(sms)], MONDAY + timedelta(hours=1), 10, RENDERER)
+
+    assert (report.claimed, report.sent) == (3, 3)  # assigned and resolved to 陈强, request_resolved to 张阿姨
+    [mail] = inbox.to(RESIDENT_MAIL)
+    body = mail.get_content()
+    assert mail["Subject"] == f"【办理结果】您的诉求 {ticket.number} 已办理"
+    assert body.startswith("张阿姨，您好！您反映的物业维修诉求")
+    assert "阳光小区1号楼" in body and "办理结果：已更换楼道灯泡" in body and "电话回访" in body
+    assert [m["Subject"] for m in inbox.to(STAFF_MAIL)] == [
+        f"【工单派发】{ticket.number} 待您签收",
+        f"【工单办结】{ticket.number} 已办结，请电话回访",
+    ]
+    assert len(inbox.mails) == 3  # nobody else was written to
+    assert [phone for phone, _text, _key in sms.sent] == [STAFF_PHONE, STAFF_PHONE]  # no text to the resident
+
+
+def test_a_resident_who_chose_sms_gets_texts_and_no_mail(service: Ticketing, engine: Engine, stop: list[Any]) -> None:
+    ticket = _request(service, "sms", contact_email=RESIDENT_MAIL)  # an address given, but SMS chosen
+    _resolve(service, ticket)
+    _close(service, ticket)
+    smtp, inbox = _smtp(stop)
+    sms = RecordingSms()
+
+    dispatch_due(engine, [smtp, SmsChannel(sms)], MONDAY + timedelta(hours=3), 10, RENDERER)
+
+    assert inbox.to(RESIDENT_MAIL) == []
+    texts = [text for phone, text, _key in sms.sent if phone == RESIDENT_PHONE]
+    assert len(texts) == 2
+    resolved, closed = texts
+    assert resolved.startswith(f"【办理结果】您的诉求 {ticket.number} 已办理\n张阿姨，您好！")
+    assert closed.startswith(f"【诉求办结】您的诉求 {ticket.number} 已结束\n")
+    assert "最终状态：已办结" in closed and "感谢" in closed
+
+
+def test_a_resident_without_a_name_is_greeted_all_the_same(service: Ticketing, engine: Engine) -> None:
+    ticket = service.open_ticket(
+        category="sanitation",
+        description="垃圾未清运",
+        contact_phone=RESIDENT_PHONE,
+        location_id=BUILDING,
+        notify_by="sms",
+        now=MONDAY,
+    )
+    service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=10))
+    service.act(
+        ticket.number, "refer", "S0013", MONDAY + timedelta(minutes=20), body="区市场监管局", reason="不属社区职责"
+    )
+    sms = RecordingSms()
+    dispatch_due(engine, [SmsChannel(sms)], MONDAY + timedelta(hours=1), 10, Renderer("en", SHANGHAI, CATALOGUE))
+    [text] = [text for phone, text, _key in sms.sent if phone == RESIDENT_PHONE]
+    assert f"Hello, your request {ticket.number} (Sanitation) at 阳光小区1号楼 was handled." in text
+    assert "please turn to 区市场监管局" in text and "What was done" not in text
+
+
+def test_the_webhook_tells_staff_and_resident_messages_apart_without_personal_data(
+    service: Ticketing, engine: Engine, webhook_port: int, stop: list[Any]
+) -> None:
+    ticket = _request(service, "email", contact_email=RESIDENT_MAIL)
+    _resolve(service, ticket)
+    webhook = _start_webhook(webhook_port)
+    stop.append(webhook)
+    hook = WebhookChannel(f"http://127.0.0.1:{webhook_port}/hook", SECRET)
+
+    assert dispatch_due(engine, [hook], MONDAY + timedelta(hours=1), 10, RENDERER).sent == 3
+
+    seen = {(p["event"], p["audience"], p["recipient"]) for p in webhook.payloads()}
+    assert seen == {
+        ("assigned", "staff", "S0013"),
+        ("resolved", "staff", "S0013"),
+        ("request_resolved", "resident", "@resident"),
+    }
+    [raw] = [body for body, p in zip(webhook.bodies, webhook.payloads(), strict=True) if p["audience"] == "resident"]
+    text = raw.decode()
+    assert RESIDENT_MAIL not in text and RESIDENT_PHONE not in text and "example.org" not in text
+
+
+def test_the_http_sms_gateway_posts_signed_json_when_configured(
+    service: Ticketing, engine: Engine, webhook_port: int, stop: list[Any]
+) -> None:
+    ticket = _request(service, "sms")
+    _resolve(service, ticket)
+    url = f"http://127.0.0.1:{webhook_port}/sms"
+    channels = configured_channels(replace(Settings(), sms_url=url, sms_secret=SECRET))
+    assert [channel.name for channel in channels] == ["log", "sms"]
+    now = MONDAY.astimezone(UTC) + timedelta(hours=1)
+
+    down = dispatch_due(engine, channels, now, 10, RENDERER)
+    assert down.failed == 3 and all("sms: URLError" in row.last_error for row in _rows(engine))
+    gateway = _start_webhook(webhook_port)
+    stop.append(gateway)
+    up = dispatch_due(engine, channels, now + timedelta(minutes=1), 10, RENDERER)
+
+    assert up.sent == 3 and gateway.rejected == 0
+    keys = {row.idempotency_key for row in _rows(engine)}
+    assert {p["idempotency_key"] for p in gateway.payloads()} == keys == set(gateway.keys)
+    to_resident = [p for p in gateway.payloads() if p["phone"] == RESIDENT_PHONE]
+    assert len(to_resident) == 1 and to_resident[0]["text"].startswith(f"【办理结果】您的诉求 {ticket.number} 已办理")
+    assert sorted(p["phone"] for p in gateway.payloads()) == sorted([RESIDENT_PHONE, STAFF_PHONE, STAFF_PHONE])
+
+
+def test_a_gateway_with_another_secret_rejects_the_text(
+    service: Ticketing, engine: Engine, webhook_port: int, stop: list[Any]
+) -> None:
+    _open_tickets(service, 1)
+    stop.append(_start_webhook(webhook_port, secret="not-the-same"))
+    gateway = HttpSmsGateway(f"http://127.0.0.1:{webhook_port}/sms", SECRET)
+    assert dispatch_due(engine, [SmsChannel(gateway)], MONDAY, 10, RENDERER).failed == 1
+    assert "sms: HTTPError: HTTP Error 401" in _rows(engine)[0].last_error
+
+
+# --- names, not codes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "category", "greeting"),
+    [
+        ("zh_Hans", "类别 物业维修，地点 阳光小区1号楼。", "陈强，您好"),
+        ("en", "category Property repair, at 阳光小区1号楼.", "陈强,"),
+    ],
+)
+def test_texts_name_the_category_and_the_place_not_their_codes(
+    language: str, category: str, greeting: str, service: Ticketing, engine: Engine
+) -> None:
+    _open_tickets(service, 1)  # at a building, no address typed
+    recorder = _Recorder()
+    dispatch_due(engine, [recorder], MONDAY, 10, Renderer(language, SHANGHAI, CATALOGUE))
+    [message] = recorder.messages
+    assert category in message.body and message.body.startswith(greeting)
+    assert "property_repair" not in message.body and BUILDING not in message.body
+
+
+def test_a_typed_address_is_shown_as_typed(service: Ticketing, engine: Engine) -> None:
+    service.open_ticket(
+        category="sanitation",
+        description="垃圾未清运",
+        contact_phone=RESIDENT_PHONE,
+        address="海曲东路10号阳光小区1号楼东侧",
+        now=MONDAY,
+    )
+    recorder = _Recorder()
+    dispatch_due(engine, [recorder], MONDAY, 10, RENDERER)
+    assert "类别 环境卫生，地点 海曲东路10号阳光小区1号楼东侧。" in recorder.messages[0].body
+
+
+def _facts(event: Event, **changes: Any) -> Facts:
+    due = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)  # 17:30 in Shanghai
+    facts = Facts(event, "261123-000001", "general", "property_repair", "in_progress", "阳光小区1号楼", due, "张三")
+    return replace(facts, **changes)
+
+
+NAMES = {"zh_Hans": "物业维修", "en": "Property repair"}
+NO_DEADLINE = {Event.URGED, Event.WARNED, Event.REQUEST_RESOLVED, Event.REQUEST_CLOSED}  # past, or not for residents
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("event", list(Event))
 def test_every_event_renders_in_both_languages(event: Event, language: str) -> None:
-    due = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)  # 17:30 in Shanghai
-    facts = Facts(event, "261123-000001", "property_repair", "阳光小区1号楼", due, "张三")
-    text = Renderer(language, SHANGHAI).render(facts)
+    text = Renderer(language, SHANGHAI, CATALOGUE).render(_facts(event, resolution="已更换灯泡"))
     assert "261123-000001" in text.subject
-    for shown in ("261123-000001", "property_repair", "阳光小区1号楼", "2026-11-24 17:30", "张三"):
+    for shown in ("261123-000001", NAMES[language], "阳光小区1号楼", "张三"):
         assert shown in text.body
-    assert "{" not in text.subject + text.body
+    assert ("2026-11-24 17:30" in text.body) == (event not in NO_DEADLINE)
+    assert "property_repair" not in text.body and "{" not in text.subject + text.body
+
+
+@pytest.mark.parametrize(
+    ("state", "zh", "en"),
+    [
+        ("closed", "最终状态：已办结。", "Final state: Closed."),
+        ("closed_unreachable", "最终状态：无法联系办结。", "Final state: Closed, resident unreachable."),
+        ("returned", "最终状态：已退回。", "Final state: Returned to resident."),
+    ],
+)
+def test_the_closing_notice_names_the_final_state(state: str, zh: str, en: str) -> None:
+    facts = _facts(Event.REQUEST_CLOSED, state=state)
+    assert zh in Renderer("zh_Hans", SHANGHAI, CATALOGUE).render(facts).body
+    assert en in Renderer("en", SHANGHAI, CATALOGUE).render(facts).body
+
+
+def test_the_handled_notice_says_what_was_done_or_where_to_turn() -> None:
+    zh = Renderer("zh_Hans", SHANGHAI, CATALOGUE)
+    done = zh.render(_facts(Event.REQUEST_RESOLVED, resolution="已更换灯泡", recipient_name="")).body
+    assert done.startswith("您好！") and "办理结果：已更换灯泡" in done
+    referred = zh.render(_facts(Event.REQUEST_RESOLVED, referred_to="区市场监管局")).body
+    assert "请向有权处理的机关反映：区市场监管局" in referred and "办理结果：" not in referred
+
+
+def test_a_code_the_workflows_no_longer_know_is_shown_as_it_is() -> None:
+    text = RENDERER.render(_facts(Event.REQUEST_CLOSED, category="street_lights", workflow="retired", state="archived"))
+    assert "street_lights" in text.body and "最终状态：archived" in text.body

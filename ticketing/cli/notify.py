@@ -1,4 +1,4 @@
-"""``ticketing notify``: deliver the notification outbox and list what could not be delivered."""
+"""``ticketing notify``: deliver the notification outbox, list what could not be delivered, send it again."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.notify.dispatcher import DispatchReport, configured_channels, dead_messages, dispatch_due
+from ticketing.notify.dispatcher import DispatchReport, configured_channels, dead_messages, dispatch_due, retry_dead
 from ticketing.notify.messages import Renderer
 
 
 @click.group()
 def notify() -> None:
-    """Notifications to staff: log, e-mail, webhook (configured by TICKETING_* settings)."""
+    """Notifications to staff and residents: log, e-mail, webhook, SMS (configured by TICKETING_* settings)."""
 
 
 @notify.command()
@@ -26,7 +26,7 @@ def notify() -> None:
 def dispatch(obj: CliContext, once: bool, now: str | None, batch_size: int, interval: float) -> None:
     """Deliver due notices at least once, retrying failures with backoff; dead after 8 failures."""
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz)
+    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
     if once:
         click.echo(_summary(dispatch_due(obj.engine, channels, obj.moment(now), batch_size, renderer)))
         return
@@ -57,3 +57,23 @@ def dead(obj: CliContext, limit: int) -> None:
             f"{m.id}  {m.ticket_number}  {m.event}  to {m.recipient_id}  dead {obj.local(m.dead_at)} "
             f"after {m.attempts} attempts: {m.last_error}"
         )
+
+
+@notify.command()
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Retry every dead notice.")
+@click.option("--now", help="Due as of this time, ISO 8601 (local time if no offset; default: now).")
+@pass_context
+def retry(obj: CliContext, ids: tuple[int, ...], every: bool, now: str | None) -> None:
+    """Send dead notices (IDS, as "notify dead" lists them) again, under the same idempotency keys.
+
+    Each goes back in the queue with a fresh count of attempts; the next dispatch sends it. A notice that is
+    not dead is refused, and then none is retried.
+    """
+    if bool(ids) == every:
+        raise click.UsageError("give the ids of dead notices, or --all")
+    retried = retry_dead(obj.engine, None if every else ids, obj.moment(now))
+    if not retried:
+        click.echo("no dead notices")
+        return
+    click.echo(f"{len(retried)} notice(s) queued again: {' '.join(map(str, retried))}")

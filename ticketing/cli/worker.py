@@ -54,5 +54,5 @@ def worker(
 def _dispatcher(obj: CliContext) -> Dispatch:
     """Outbox delivery over the configured channels, in the configured language."""
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz)
+    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
     return lambda now: dispatch_due(obj.engine, channels, now, DISPATCH_BATCH, renderer)

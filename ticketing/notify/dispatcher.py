@@ -8,21 +8,34 @@ open; the result is recorded only if the row still carries this lease. A
 dispatcher that dies mid-batch leaves rows that fall due again when the lease
 ends: a message may be delivered twice, never lost — receivers drop repeats by
 its idempotency key.
+
+A dead notice stays dead until an admin retries it (``retry_dead``): it goes
+back in the queue as if new, under the same idempotency key.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, Row, select, update
 
-from ticketing.db.schema import notifications, staff, tickets
-from ticketing.domain.ticket import Event
-from ticketing.notify.channels import Channel, LogChannel, Message, SmtpChannel, WebhookChannel
+from ticketing.db.schema import notifications, staff, tickets, units
+from ticketing.domain.errors import Conflict, NotFound
+from ticketing.domain.ticket import RESIDENT, Event, ResidentChannel
+from ticketing.notify.channels import (
+    Channel,
+    HttpSmsGateway,
+    LogChannel,
+    Message,
+    Recipient,
+    SmsChannel,
+    SmtpChannel,
+    WebhookChannel,
+)
 from ticketing.notify.messages import Facts, Renderer
 from ticketing.settings import Settings
 
@@ -64,12 +77,14 @@ class DeadMessage:
 
 
 def configured_channels(settings: Settings) -> list[Channel]:
-    """The log channel, plus e-mail and webhook when their settings are given."""
+    """The log channel, plus e-mail, webhook and SMS when their settings are given."""
     channels: list[Channel] = [LogChannel()]
     if settings.smtp_url:
         channels.append(SmtpChannel(settings.smtp_url, settings.mail_from, settings.staff_emails))
     if settings.webhook_url:
         channels.append(WebhookChannel(settings.webhook_url, settings.webhook_secret))
+    if settings.sms_url:
+        channels.append(SmsChannel(HttpSmsGateway(settings.sms_url, settings.sms_secret)))
     return channels
 
 
@@ -78,11 +93,10 @@ def dispatch_due(
     channels: Sequence[Channel],
     now: datetime,
     batch_size: int,
-    renderer: Renderer | None = None,
+    renderer: Renderer,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> DispatchReport:
     """Deliver every notice due by ``now``, batch by batch; each claimed row leaves the due set, so this ends."""
-    renderer = renderer or Renderer(Settings().notify_language, Settings().tz)
     report = DispatchReport()
     lease_until = now + LEASE
     while claimed := _claim(engine, now, lease_until, batch_size):
@@ -101,19 +115,31 @@ _CLAIM_COLUMNS = (
     notifications.c.recipient_id,
     notifications.c.attempts,
     tickets.c.number,
+    tickets.c.workflow,
     tickets.c.category,
+    tickets.c.state,
     tickets.c.address,
-    tickets.c.location_id,
     tickets.c.due_at,
+    tickets.c.resolution,
+    tickets.c.referred_to,
+    tickets.c.contact_name,
+    tickets.c.contact_phone,
+    tickets.c.contact_email,
+    tickets.c.notify_by,
+    units.c.name.label("location_name"),
     staff.c.name.label("staff_name"),
-    staff.c.phone,
+    staff.c.phone.label("staff_phone"),
 )
 
 
 def _claim(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[Row[Any]]:
     query = (
         select(*_CLAIM_COLUMNS)
-        .select_from(notifications.join(tickets).outerjoin(staff, staff.c.id == notifications.c.recipient_id))
+        .select_from(
+            notifications.join(tickets)
+            .outerjoin(units, units.c.id == tickets.c.location_id)
+            .outerjoin(staff, staff.c.id == notifications.c.recipient_id)
+        )
         .where(notifications.c.next_attempt_at <= now)
         .order_by(notifications.c.next_attempt_at, notifications.c.id)
         .limit(limit)
@@ -128,13 +154,31 @@ def _claim(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> 
     return rows
 
 
+def _recipient(row: Row[Any]) -> Recipient:
+    """The resident from the ticket's contact details, by their chosen channel; staff from the staff table."""
+    if row.recipient_id == RESIDENT:
+        return Recipient.resident(
+            row.contact_name, row.contact_phone, row.contact_email, ResidentChannel(row.notify_by)
+        )
+    return Recipient.staff(row.recipient_id, row.staff_name or row.recipient_id, row.staff_phone or "")
+
+
 def _message(renderer: Renderer, row: Row[Any]) -> Message:
-    name = row.staff_name or row.recipient_id
-    facts = Facts(Event(row.event), row.number, row.category, row.address or row.location_id or "", row.due_at, name)
-    text = renderer.render(facts)
-    return Message(
-        row.idempotency_key, row.event, row.number, row.recipient_id, name, row.phone or "", text.subject, text.body
+    recipient = _recipient(row)
+    facts = Facts(
+        Event(row.event),
+        row.number,
+        row.workflow,
+        row.category,
+        row.state,
+        row.address or row.location_name or "",
+        row.due_at,
+        recipient.name,
+        row.resolution or "",
+        row.referred_to or "",
     )
+    text = renderer.render(facts)
+    return Message(row.idempotency_key, row.event, row.number, recipient, text.subject, text.body)
 
 
 def _deliver(channels: Sequence[Channel], message: Message) -> str | None:
@@ -202,3 +246,43 @@ def dead_messages(engine: Engine, limit: int = 100) -> list[DeadMessage]:
             )
             for r in conn.execute(query)
         ]
+
+
+def retry_dead(engine: Engine, ids: Collection[int] | None, now: datetime) -> list[int]:
+    """Put dead notices back in the queue, due ``now``, with a fresh count of attempts: all given, or none.
+
+    ``ids`` None retries every dead notice. The idempotency key stays, so a
+    receiver that did take an earlier try drops this one; the last error stays
+    until the next try replaces it. A notice that is not dead — unknown,
+    delivered or still being retried — is refused, and then nothing changes.
+    Returns the ids put back.
+    """
+    dead = notifications.c.dead_at.is_not(None)
+    chosen = dead if ids is None else dead & notifications.c.id.in_(ids)
+    with engine.begin() as conn:
+        found = sorted(conn.execute(select(notifications.c.id).where(chosen).with_for_update()).scalars())
+        if ids is not None and (refused := sorted(set(ids) - set(found))):
+            _refuse(conn, refused[0])
+        conn.execute(
+            update(notifications)
+            .where(dead & notifications.c.id.in_(found))
+            .values(dead_at=None, attempts=0, next_attempt_at=now)
+        )
+    return found
+
+
+def _refuse(conn: Connection, notice_id: int) -> NoReturn:
+    """Say why a notice cannot be retried."""
+    row = conn.execute(
+        select(notifications.c.sent_at, notifications.c.attempts).where(notifications.c.id == notice_id)
+    ).first()
+    if row is None:
+        raise NotFound("there is no notice %(id)s", id=notice_id)
+    if row.sent_at is not None:
+        raise Conflict("notice %(id)s was delivered: there is nothing to send again", id=notice_id)
+    raise Conflict(
+        "notice %(id)s is still being retried (%(attempts)s failed attempts so far): only a notice given up on "
+        "can be sent again",
+        id=notice_id,
+        attempts=row.attempts,
+    )

@@ -1,7 +1,9 @@
 """Message texts: one Jinja2 template per event and language under ``templates/notifications``.
 
 A template's first line is the subject, the rest the body; times are shown in
-the district's local time, never UTC.
+the district's local time, never UTC. Texts name things as people know them:
+the category's and the state's names from the loaded workflows, in the
+message's language, never their codes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ticketing.domain.ticket import Event
 from ticketing.settings import REPO_ROOT
+from ticketing.workflows import Catalogue
 
 LANGUAGES = ("zh_Hans", "en")
 TEMPLATES = REPO_ROOT / "templates" / "notifications"
@@ -25,10 +28,19 @@ class Facts:
 
     event: Event
     number: str
-    category: str
-    where: str
+    workflow: str
+    category: str  # the code: the renderer names it
+    state: str  # the code: the renderer names it
+    where: str  # the address, else the located unit's name
     due_at: datetime | None
-    recipient_name: str
+    recipient_name: str  # may be empty for a resident who gave no name
+    resolution: str = ""  # what was done
+    referred_to: str = ""  # the competent body the resident was told to turn to
+
+    @property
+    def referral(self) -> bool:
+        """Whether the request was answered by naming a competent body rather than handled here."""
+        return bool(self.referred_to) and not self.resolution
 
 
 @dataclass(frozen=True)
@@ -38,13 +50,20 @@ class Text:
 
 
 class Renderer:
-    """Renders notices in one language (plain text: no HTML escaping)."""
+    """Renders notices in one language (plain text: no HTML escaping).
 
-    def __init__(self, language: str, tz: ZoneInfo) -> None:
+    The names come from the catalogue the application loaded at start: nothing
+    is read from files per message. A code the catalogue no longer knows (a
+    workflow file changed since the ticket was opened) is shown as it is.
+    """
+
+    def __init__(self, language: str, tz: ZoneInfo, catalogue: Catalogue) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"no notification texts in {language!r}: choose one of {', '.join(LANGUAGES)}")
         self.language = language
         self.tz = tz
+        self.workflows = catalogue.workflows
+        self.categories = {category.code: category for category in catalogue.categories()}
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
         )
@@ -52,5 +71,21 @@ class Renderer:
     def render(self, facts: Facts) -> Text:
         template = self.env.get_template(f"{facts.event.value}/{self.language}.txt")
         deadline = facts.due_at.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if facts.due_at else ""
-        subject, _, body = template.render(facts=facts, deadline=deadline).partition("\n")
+        text = template.render(
+            facts=facts, deadline=deadline, category=self.category_name(facts.category), state=self.state_name(facts)
+        )
+        subject, _, body = text.partition("\n")
         return Text(subject.strip(), body.strip() + "\n")
+
+    def category_name(self, code: str) -> str:
+        category = self.categories.get(code)
+        if category is None:
+            return code
+        return category.name_zh if self.language == "zh_Hans" else category.name_en
+
+    def state_name(self, facts: Facts) -> str:
+        spec = self.workflows.get(facts.workflow)
+        state = spec.states.get(facts.state) if spec else None
+        if state is None:
+            return facts.state
+        return state.label_zh if self.language == "zh_Hans" else state.label_en

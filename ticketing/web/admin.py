@@ -13,8 +13,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import PasswordInput
 
 from ticketing import accounts as account_store
-from ticketing.domain.errors import NotFound, OrgFileError
-from ticketing.notify.dispatcher import dead_messages
+from ticketing.domain.errors import Conflict, NotFound, OrgFileError
+from ticketing.notify.dispatcher import dead_messages, retry_dead
 from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
     HolderProblems,
@@ -28,6 +28,7 @@ from ticketing.read.admin import (
     post_detail,
 )
 from ticketing.web.context import now, service, settings
+from ticketing.web.errors import message_of
 from ticketing.web.nav import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -190,6 +191,19 @@ def calendars() -> str:
 def outbox() -> str:
     """Notices that could not be delivered after every retry, newest first: someone must tell the person."""
     return render_template("admin/outbox.html", dead=dead_messages(service().engine))
+
+
+@bp.post("/outbox/<int:notice_id>/retry")
+@requires("admin")
+def retry_notice(notice_id: int) -> Response | tuple[str, int]:
+    """Queue a dead notice again, under its idempotency key: a receiver that took an earlier try drops it."""
+    try:
+        retry_dead(service().engine, [notice_id], now())
+    except Conflict as refusal:
+        page = render_template("admin/outbox.html", dead=dead_messages(service().engine), refusal=message_of(refusal))
+        return page, 409
+    flash(_("Notice %(id)s is queued again: the next dispatch sends it.", id=notice_id))
+    return redirect(url_for(".outbox"))
 
 
 # --- staff accounts -------------------------------------------------------------------------------

@@ -22,14 +22,14 @@ import pytest
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from jinja2 import Template
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select, text, update
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from ticketing import accounts, demo
 from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
-from ticketing.db.schema import attachments, counters, metadata
+from ticketing.db.schema import attachments, counters, metadata, notifications
 from ticketing.demo import load_demo_org
 from ticketing.orgfile import read_org_file
 from ticketing.services import NewAttachment, Ticketing
@@ -82,6 +82,8 @@ class World:
     resolved_token: str
     resolved_version: int
     other_photo: int  # the other resident's photo
+    dead_notice: int  # a notice about the resolved ticket that the outbox gave up on
+    live_notice: int  # a notice about the first ticket, still queued
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,14 @@ MATRIX: tuple[Case, ...] = (
     Case("admin.absences", "POST", "/admin/absences", ADMIN, lambda w: _absence(staff_id="S0013"), writes=True),
     Case("admin.calendars", "GET", "/admin/calendars", ADMIN),
     Case("admin.outbox", "GET", "/admin/outbox", ADMIN),
+    Case("admin.retry_notice", "POST", "/admin/outbox/{dead_notice}/retry", ADMIN, writes=True),
+    Case(
+        "admin.retry_notice",
+        "POST",
+        "/admin/outbox/{live_notice}/retry",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_409),
+        variant="not dead",
+    ),
     Case("admin.accounts", "GET", "/admin/accounts", ADMIN),
     Case("admin.account", "GET", "/admin/accounts/S0014", ADMIN),
     Case(
@@ -402,7 +412,27 @@ def _populate(service: Ticketing, uploads: Path) -> World:
         resolved_token="token-of-the-resolved-ticket",
         resolved_version=service.show(resolved).ticket.version,
         other_photo=_photo_of(service, resolved),
+        dead_notice=_give_up_on_a_notice(service, resolved, start),
+        live_notice=_notices_of(service, number)[0],
     )
+
+
+def _notices_of(service: Ticketing, number: str) -> list[int]:
+    ticket_id = service.show(number).ticket.id
+    with service.engine.connect() as conn:
+        query = select(notifications.c.id).where(notifications.c.ticket_id == ticket_id).order_by(notifications.c.id)
+        return list(conn.execute(query).scalars())
+
+
+def _give_up_on_a_notice(service: Ticketing, number: str, at: datetime) -> int:
+    notice_id = _notices_of(service, number)[0]
+    with service.engine.begin() as conn:
+        conn.execute(
+            update(notifications)
+            .where(notifications.c.id == notice_id)
+            .values(attempts=8, last_error="smtp: connection refused", dead_at=at, next_attempt_at=None)
+        )
+    return notice_id
 
 
 def _photo_of(service: Ticketing, number: str) -> int:

@@ -9,7 +9,7 @@ import click
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.render import detail_json, history_lines, ticket_json, ticket_line
-from ticketing.domain.ticket import Channel
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.services import ACTIONS
 
 ISO = "ISO 8601 time; without an offset, the district's local time (default: now)"
@@ -25,6 +25,14 @@ def tickets() -> None:
 @click.option("--description", required=True)
 @click.option("--phone", "contact_phone", required=True, help="Resident's contact phone.")
 @click.option("--name", "contact_name", default="", help="Resident's name.")
+@click.option("--email", "contact_email", default="", help="Resident's e-mail address.")
+@click.option(
+    "--notify-by",
+    type=click.Choice([way.value for way in ResidentChannel]),
+    default=ResidentChannel.SMS.value,
+    show_default=True,
+    help="How the resident hears of the resolution and the closing.",
+)
 @click.option("--location", "location_id", help="Building, shop or street segment id.")
 @click.option("--address", default="", help="Free-text address (matched against the registry).")
 @click.option("--lat", type=float)

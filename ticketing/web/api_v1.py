@@ -30,7 +30,7 @@ from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ticketing.domain.org import Organisation, Post, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights
 from ticketing.domain.rules import World
-from ticketing.domain.ticket import Channel, HistoryEntry, Ticket
+from ticketing.domain.ticket import Channel, HistoryEntry, ResidentChannel, Ticket
 from ticketing.read import admin, queues
 from ticketing.read.api import Cursor, TicketFilter, Visibility, ticket_slice
 from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, open_states
@@ -459,6 +459,8 @@ def _detail(world: World, view: TicketView) -> JSON:
         "description": ticket.description,
         "address": ticket.address,
         "contact_name": ticket.contact_name,
+        "contact_email": ticket.contact_email,
+        "notify_by": ticket.notify_by.value,
         "lat": ticket.lat,
         "lon": ticket.lon,
         "post": _post(org, org.posts.get(ticket.post_id)),
@@ -551,12 +553,16 @@ def open_ticket() -> tuple[Response, int, dict[str, str]]:
     values = Values.body(NEW_TICKET_FIELDS)
     if "location_id" not in values.source and "address" not in values.source:
         values.problems["location_id"] = "give location_id or address"
+    if values.source.get("notify_by") == ResidentChannel.EMAIL and "contact_email" not in values.source:
+        values.problems["contact_email"] = "required when notify_by is email"
     fields = values.read(NEW_TICKET_FIELDS)
     opened = service().open_ticket(
         category=fields["category"],
         description=fields["description"],
         contact_phone=fields["contact_phone"],
         contact_name=fields["contact_name"] or "",
+        contact_email=fields["contact_email"] or "",
+        notify_by=fields["notify_by"],
         location_id=fields["location_id"],
         address=fields["address"] or "",
         channel=Channel(fields["channel"]),

@@ -30,13 +30,14 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.credentials import api_key_owner
 from ticketing.domain.errors import NotFound, TicketingError
-from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION
+from ticketing.domain.rules import MAX_DESCRIPTION, MAX_EMAIL
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.web import open311_openapi
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of
 from ticketing.web.extensions import csrf, limiter
+from ticketing.web.openapi import EMAIL_ADDRESS
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)  # machine clients authenticate with their api_key, not a session
@@ -56,7 +57,7 @@ MAX_LENGTHS = {
     "address_id": 64,
     "attribute": 64,
     "phone": 32,
-    "email": 254,
+    "email": MAX_EMAIL,
     "media_url": 500,
     "name": 100,
 }
@@ -361,7 +362,7 @@ def _intake() -> dict[str, Any]:
     if phone is None:
         raise Open311Error(400, "phone: required; the staff call the resident back (电话回访) on this number")
     email = _text("email", MAX_LENGTHS["email"])
-    if email is not None and not EMAIL.fullmatch(email):
+    if email is not None and not re.fullmatch(EMAIL_ADDRESS, email):
         raise Open311Error(400, f"email: {email!r} is not an e-mail address")
     return {
         "category": code,

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ticketing.domain.rules import MAX_DESCRIPTION
+from ticketing.domain.rules import MAX_DESCRIPTION, MAX_EMAIL
 from ticketing.domain.ticket import ResidentChannel
 from ticketing.read.open311 import ATTRIBUTES, MAX_RESULTS, SPECIFICATION
+from ticketing.web.openapi import EMAIL_ADDRESS
 
 PREFIX = "/open311/v2"
 Schema = dict[str, Any]
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"  # parameters refuse control characters
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # and blank text
-EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"  # the intake rule's, on one line
 
 
 def _string(nullable: bool = False, **extra: Any) -> Schema:
@@ -178,9 +178,9 @@ def _request_body(service_codes: list[str], jurisdiction_id: str) -> Schema:
         "address_string": _string(maxLength=300, pattern=ONE_LINE),
         "address_id": _string(maxLength=64, pattern=ONE_LINE),
         "email": _string(
-            maxLength=254,
-            pattern=EMAIL,
-            description="The resident's e-mail address; given, it is how they are told unless notify_by says otherwise.",
+            maxLength=MAX_EMAIL,
+            pattern=f"^{EMAIL_ADDRESS}$",
+            description="The resident's e-mail address: how they are told, unless notify_by says otherwise.",
         ),
         "device_id": line,
         "account_id": line,

@@ -16,8 +16,8 @@ from typing import Any
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import MAX_DESCRIPTION
-from ticketing.domain.ticket import Channel
+from ticketing.domain.rules import MAX_DESCRIPTION, MAX_EMAIL
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Clock
 from ticketing.workflows import Catalogue
 
@@ -30,6 +30,11 @@ WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"
 TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"
 LEVELS = (UnitKind.STREET.value, UnitKind.COMMUNITY.value, UnitKind.GRID.value)
 TEXT = 2000
+# The intake rule's e-mail address, without control characters; Python and ECMAScript read it alike
+# (their \s differ in \x1c-\x1f, \x85 and \ufeff, all excluded), so generated examples fit both.
+_ADDRESS_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
+EMAIL_ADDRESS = rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}"
+NOTIFY_BY = tuple(way.value for way in ResidentChannel)
 
 
 def _categories(catalogue: Catalogue) -> list[str]:
@@ -152,6 +157,14 @@ NEW_TICKET_FIELDS = (
     _text("description", "What the problem is.", max_length=MAX_DESCRIPTION),
     Field("contact_phone", description="The resident's phone.", required=True, max_length=20, pattern=PHONE),
     _text("contact_name", "The resident's name.", required=False, max_length=100),
+    Field("contact_email", description="The resident's e-mail address.", max_length=MAX_EMAIL, pattern=EMAIL_ADDRESS),
+    Field(
+        "notify_by",
+        description="How the resident hears that the request was resolved and closed: "
+        "SMS to contact_phone, e-mail to contact_email (then required), or none (only the telephone callback).",
+        choices=NOTIFY_BY,
+        default=ResidentChannel.SMS.value,
+    ),
     Field(
         "channel",
         description="How the request came in.",
@@ -259,6 +272,8 @@ DETAIL: JSON = {
     "description": STRING,
     "address": STRING,
     "contact_name": STRING,
+    "contact_email": STRING,
+    "notify_by": {"enum": list(NOTIFY_BY)},
     "lat": MAYBE_NUMBER,
     "lon": MAYBE_NUMBER,
     "post": _nullable(_ref("Post")),
@@ -496,6 +511,8 @@ def _get(operation_id: str, summary: str, tag: str, ok: str, errors: Sequence[in
 def _paths(catalogue: Catalogue) -> JSON:
     new_ticket = body_schema(NEW_TICKET_FIELDS, catalogue)
     new_ticket["anyOf"] = [{"required": ["location_id"]}, {"required": ["address"]}]
+    new_ticket["if"] = {"properties": {"notify_by": {"const": ResidentChannel.EMAIL.value}}, "required": ["notify_by"]}
+    new_ticket["then"] = {"required": ["contact_email"]}
     tickets_path = {
         **_get(
             "listTickets",

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION
+from ticketing.domain.rules import MAX_DESCRIPTION, is_email
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
@@ -39,7 +39,6 @@ TRACK_LIMITS = "10 per minute;30 per hour"
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
 PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
-MAX_EMAIL = 254  # characters, as the intake rule reads an e-mail address
 
 
 def _stripped(value: str | None) -> str | None:
@@ -89,7 +88,6 @@ class RequestForm(FlaskForm):
     notify_by = RadioField(
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
         default=ResidentChannel.SMS.value,
-        validators=[DataRequired(_l("Choose how we should tell you."))],
     )
     contact_email = EmailField(filters=[_stripped])
     photo = FileField()
@@ -120,7 +118,7 @@ class RequestForm(FlaskForm):
             raise ValidationError(_("Say where: pick your building, a street or shop, or type the address."))
 
     def validate_contact_email(self, field: EmailField) -> None:
-        if field.data and (len(field.data) > MAX_EMAIL or not EMAIL.fullmatch(field.data)):
+        if field.data and not is_email(field.data):
             raise ValidationError(_("This is not an e-mail address."))
         if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
             raise ValidationError(_("Give your e-mail address, or choose another way to be told."))

@@ -23,7 +23,7 @@ from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import EMAIL, MAX_DESCRIPTION, World
+from ticketing.domain.rules import MAX_DESCRIPTION, World, is_email
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
@@ -52,7 +52,6 @@ EXTENSIONS = [
     SelectChoice("5d", _l("5 working days")),
 ]
 PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
-MAX_EMAIL = 254  # characters, as the intake rule reads an e-mail address
 
 
 # --- forms -----------------------------------------------------------------------------------------
@@ -162,7 +161,6 @@ class RegisterForm(FlaskForm):
         _l("How should the resident be told when it is resolved and closed?"),
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
         default=ResidentChannel.SMS.value,
-        validators=[DataRequired(_l("Choose how the resident is told."))],
     )
     contact_email = EmailField(_l("Resident's e-mail address"), filters=[_stripped])
 
@@ -171,7 +169,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_("Choose the place from the list or give the address."))
 
     def validate_contact_email(self, field: EmailField) -> None:
-        if field.data and (len(field.data) > MAX_EMAIL or not EMAIL.fullmatch(field.data)):
+        if field.data and not is_email(field.data):
             raise ValidationError(_("This is not an e-mail address."))
         if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
             raise ValidationError(_("Give the resident's e-mail address, or choose another way to tell them."))

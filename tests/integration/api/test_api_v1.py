@@ -257,6 +257,60 @@ def test_staff_register_a_walk_in_request_and_become_its_first_responder(
     assert by_address.status_code == 201 and by_address.get_json()["community_id"] == "C0102"
 
 
+WALK_IN = {
+    "category": "sanitation",
+    "description": "垃圾没人清运",
+    "contact_phone": PHONE,
+    "channel": "walk_in",
+    "location_id": BUILDING,
+}
+
+
+@pytest.mark.parametrize(
+    ("fields", "way", "address"),
+    [
+        ({}, "sms", ""),
+        ({"notify_by": "email", "contact_email": "wang@example.com"}, "email", "wang@example.com"),
+        ({"notify_by": "none"}, "none", ""),
+        ({"contact_email": "wang@example.com"}, "sms", "wang@example.com"),
+    ],
+)
+def test_a_registered_request_says_how_the_resident_is_told_sms_unless_chosen(
+    service: Ticketing, as_staff: Callable[[str], Call], fields: dict[str, str], way: str, address: str
+) -> None:
+    call = as_staff("S0010")
+    response = call("POST", "/api/v1/tickets", json=WALK_IN | fields)
+
+    assert response.status_code == 201, response.get_json()
+    opened = response.get_json()
+    assert (opened["notify_by"], opened["contact_email"]) == (way, address)
+    ticket = service.show(opened["number"]).ticket
+    assert (ticket.notify_by.value, ticket.contact_email) == (way, address)
+    shown = call("GET", f"/api/v1/tickets/{opened['number']}").get_json()
+    assert (shown["notify_by"], shown["contact_email"]) == (way, address)
+    [listed] = call("GET", "/api/v1/tickets").get_json()["items"]
+    assert "contact_email" not in listed  # lists mask the phone and leave the address out
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "problem"),
+    [
+        ({"notify_by": "fax"}, "notify_by", "one of: sms, email, none"),
+        ({"notify_by": "email"}, "contact_email", "required when notify_by is email"),
+        ({"contact_email": "wang at example.com"}, "contact_email", "matching ^"),
+        ({"contact_email": f"wang@{'x' * 250}.cn"}, "contact_email", "1 to 254 characters"),
+        ({"notify_by": None}, "notify_by", "a string"),
+    ],
+)
+def test_a_wrong_way_to_tell_the_resident_is_refused_field_by_field(
+    service: Ticketing, as_staff: Callable[[str], Call], fields: dict[str, Any], field: str, problem: str
+) -> None:
+    error = _error(as_staff("S0010")("POST", "/api/v1/tickets", json=WALK_IN | fields), 422, "invalid_request")
+
+    assert problem in error["details"]["fields"][field]
+    assert service.list_tickets() == []
+
+
 # --- lists ------------------------------------------------------------------------------------------
 
 

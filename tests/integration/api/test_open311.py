@@ -22,7 +22,7 @@ from werkzeug.test import TestResponse
 
 from ticketing.credentials import create_api_key, revoke_api_key
 from ticketing.db.schema import tickets
-from ticketing.domain.ticket import Channel
+from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.services import Ticketing
 from ticketing.settings import Settings
@@ -264,6 +264,25 @@ def test_the_location_routes_the_request(
     assert service.show(number).ticket.post_id == post
 
 
+@pytest.mark.parametrize(
+    ("fields", "way", "address"),
+    [
+        ({}, ResidentChannel.EMAIL, "resident@example.com"),
+        ({"email": None}, ResidentChannel.SMS, ""),
+        ({"email": ""}, ResidentChannel.SMS, ""),
+        ({"notify_by": "sms"}, ResidentChannel.SMS, "resident@example.com"),
+        ({"notify_by": "none"}, ResidentChannel.NONE, "resident@example.com"),
+        ({"email": None, "notify_by": "none"}, ResidentChannel.NONE, ""),
+    ],
+)
+def test_the_resident_is_told_by_e_mail_when_an_address_comes_else_by_sms_unless_notify_by_says_otherwise(
+    client: FlaskClient, service: Ticketing, key: str, fields: dict[str, str | None], way: ResidentChannel, address: str
+) -> None:
+    ticket = service.show(_post(client, key, **fields)).ticket
+
+    assert (ticket.notify_by, ticket.contact_email) == (way, address)
+
+
 def test_parameters_may_come_from_the_query_string_and_empty_ones_count_as_absent(
     client: FlaskClient, service: Ticketing, key: str
 ) -> None:
@@ -308,6 +327,10 @@ def test_attributes_and_the_media_url_reach_the_staff_in_the_description(
         ({"attribute[colour]": "red"}, 400, "attribute[colour]: unknown attribute"),
         ({"attribute[building]": "B01010102"}, 400, "address_id and attribute[building] name different places"),
         ({"first_name": "名" * 101}, 400, "first_name and last_name: at most 100"),
+        ({"email": "resident at example.com"}, 400, "email: 'resident at example.com' is not an e-mail address"),
+        ({"email": f"resident@{'x' * 250}.cn"}, 400, "email: at most 254 characters"),
+        ({"notify_by": "fax"}, 400, "notify_by: 'fax' is not sms, email or none"),
+        ({"notify_by": "email", "email": None}, 400, "notify_by: email needs the resident's address"),
     ],
 )
 def test_a_post_that_cannot_be_taken_says_why(
@@ -635,5 +658,7 @@ def test_the_openapi_description_is_served(client: FlaskClient, service: Ticketi
         )
     }
     body = found["paths"][f"{API}/requests.json"]["post"]["requestBody"]["content"]
-    codes = body["application/x-www-form-urlencoded"]["schema"]["properties"]["service_code"]["enum"]
-    assert codes == [category.code for category in service.worlds.catalogue.categories()]
+    properties = body["application/x-www-form-urlencoded"]["schema"]["properties"]
+    assert properties["service_code"]["enum"] == [category.code for category in service.worlds.catalogue.categories()]
+    assert properties["notify_by"]["enum"] == ["sms", "email", "none"]  # the extension
+    assert "Extension" in properties["notify_by"]["description"]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from ticketing.db.schema import attachments
+from ticketing.domain.ticket import ResidentChannel
 from ticketing.services import Ticketing
 
 PHONE = "13912345678"
@@ -147,6 +148,12 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
         ({"building": ""}, "address", "Say where: pick your building, a street or shop, or type the address."),
         ({"community": "C0102"}, "building", "This building is not in the community you chose."),
         ({"building": "", "community": "C0102", "place": "P01010102"}, "place", "not in the community you chose"),
+        ({"notify_by": "email"}, "contact_email", "Give your e-mail address, or choose another way to be told."),
+        ({"notify_by": "email", "contact_email": "   "}, "contact_email", "Give your e-mail address"),
+        ({"contact_email": "zhang@example"}, "contact_email", "This is not an e-mail address."),
+        ({"contact_email": "zhang ayi@example.com"}, "contact_email", "This is not an e-mail address."),
+        ({"contact_email": f"{'z' * 243}@example.com"}, "contact_email", "This is not an e-mail address."),
+        ({"notify_by": "fax"}, "notify_by", "Not a valid choice."),
     ],
 )
 def test_each_field_is_checked(
@@ -157,6 +164,75 @@ def test_each_field_is_checked(
     assert response.status_code == 200
     assert re.search(f'<p class="error" id="{field}-error">[^<]*{re.escape(message)}', _page(response))
     assert service.state_counts() == {"overdue": 0}
+
+
+def _checked(page: str) -> list[str]:
+    """The ways of being told that the form shows chosen."""
+    return re.findall(r'<input checked id="notify_by-\d" name="notify_by" required type="radio" value="(\w+)">', page)
+
+
+def test_the_form_asks_how_to_tell_the_resident_with_sms_chosen(client: FlaskClient, app: Flask) -> None:
+    page = _page(client.get("/r/new"))
+    chinese = _page(app.test_client().get("/r/new"))
+
+    assert "How should we tell you when it is resolved and closed?" in page
+    assert _checked(page) == ["sms"]
+    assert "> SMS</label>" in page and "> E-mail</label>" in page
+    assert "> No message, only the phone callback</label>" in page
+    assert 'name="contact_email" type="email"' in page and "Your e-mail address (optional)" in page
+    assert "<legend>办结通知方式</legend>" in chinese and _checked(chinese) == ["sms"]
+    assert "> 短信</label>" in chinese and "> 电子邮件</label>" in chinese and "> 不通知，仅电话回访</label>" in chinese
+    assert "电子邮箱（选填）" in chinese
+
+
+def test_choosing_e_mail_without_an_address_keeps_the_choice_and_opens_nothing(
+    client: FlaskClient, service: Ticketing
+) -> None:
+    response = client.post("/r/new", data=_request(notify_by="email", contact_email=""))
+
+    page = _page(response)
+    assert response.status_code == 200
+    assert "Please correct the fields marked below." in page
+    assert "Give your e-mail address, or choose another way to be told." in page
+    assert _checked(page) == ["email"]  # what the resident chose stays chosen
+    assert service.state_counts() == {"overdue": 0}
+
+
+@pytest.mark.parametrize(
+    ("fields", "way", "email", "shown"),
+    [
+        ({}, ResidentChannel.SMS, "", "SMS"),
+        (
+            {"notify_by": "email", "contact_email": " zhang@example.com "},
+            ResidentChannel.EMAIL,
+            "zhang@example.com",
+            "E-mail",
+        ),
+        (
+            {"notify_by": "none", "contact_email": "zhang@example.com"},
+            ResidentChannel.NONE,
+            "zhang@example.com",
+            "No message, only the phone callback",
+        ),
+    ],
+)
+def test_the_choice_is_kept_and_shown_on_the_status_page(
+    client: FlaskClient, service: Ticketing, fields: dict[str, str], way: ResidentChannel, email: str, shown: str
+) -> None:
+    number, link = _open(client, **fields)
+
+    ticket = service.show(number).ticket
+    assert (ticket.notify_by, ticket.contact_email) == (way, email)
+    page = _page(client.get(link))
+    assert f"<dt>How we tell you</dt><dd>{shown}</dd>" in page
+    assert "zhang@example.com" not in page  # the address is for the people handling the request
+
+
+def test_the_status_page_says_how_the_resident_is_told_in_chinese(app: Flask) -> None:
+    browser = app.test_client()
+    _number, link = _open(browser, notify_by="none")
+
+    assert "<dt>通知方式</dt><dd>不通知，仅电话回访</dd>" in _page(browser.get(link))
 
 
 def test_the_receipt_shows_the_number_and_private_link_again_on_reload(client: FlaskClient, service: Ticketing) -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from ticketing.domain.ticket import Channel, Ticket
+from ticketing.domain.ticket import Channel, ResidentChannel, Ticket
 from ticketing.services import Ticketing
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -427,7 +427,9 @@ def test_registering_without_a_description_or_place_keeps_what_was_typed(login: 
     assert f'value="{PHONE}"' in page
 
 
-def test_registering_without_the_optional_fields_still_works(login: Callable[[str], FlaskClient]) -> None:
+def test_registering_without_the_optional_fields_still_works(
+    service: Ticketing, login: Callable[[str], FlaskClient]
+) -> None:
     client = login("S0008")
     response = client.post(
         "/staff/register",
@@ -440,3 +442,60 @@ def test_registering_without_the_optional_fields_still_works(login: Callable[[st
         },
     )
     assert response.status_code == 302 and "/staff/t/" in response.headers["Location"]
+    number = response.headers["Location"].rsplit("/", 1)[1]
+    assert service.show(number).ticket.notify_by is ResidentChannel.SMS  # the default: SMS to the phone given
+    assert "<dt>Notify by</dt><dd>SMS</dd>" in _text(client.get(response.headers["Location"]))
+
+
+def _registration(**fields: str) -> dict[str, str]:
+    return {
+        "channel": "phone",
+        "category": "sanitation",
+        "description": "楼下垃圾未清运",
+        "location_id": BUILDING,
+        "contact_phone": PHONE,
+        "contact_name": "王阿姨",
+    } | fields
+
+
+def test_the_registration_form_asks_how_the_resident_is_told(login: Login) -> None:
+    page = _text(login("S0008").get("/staff/register"))
+
+    assert "<legend>How should the resident be told when it is resolved and closed?</legend>" in page
+    assert '<input checked id="notify_by-0" name="notify_by" required type="radio" value="sms"> SMS' in page
+    assert 'value="email"> E-mail' in page and 'value="none"> No message, only the phone callback' in page
+    assert 'name="contact_email" type="email"' in page
+
+
+def test_a_resident_who_chooses_e_mail_is_told_by_e_mail_and_staff_see_the_address(
+    service: Ticketing, login: Login
+) -> None:
+    client = login("S0008")
+    response = client.post("/staff/register", data=_registration(notify_by="email", contact_email=" wang@example.com "))
+
+    assert response.status_code == 302, _text(response)
+    ticket = service.show(response.headers["Location"].rsplit("/", 1)[1]).ticket
+    assert (ticket.notify_by, ticket.contact_email) == (ResidentChannel.EMAIL, "wang@example.com")
+    page = _text(client.get(response.headers["Location"]))
+    assert '<a href="mailto:wang@example.com">wang@example.com</a>' in page
+    assert "<dt>Notify by</dt><dd>E-mail</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"notify_by": "email"}, "Give the resident&#39;s e-mail address, or choose another way to tell them."),
+        ({"notify_by": "sms", "contact_email": "wang at example.com"}, "This is not an e-mail address."),
+        ({"notify_by": "post"}, "Not a valid choice."),
+    ],
+)
+def test_registering_with_a_wrong_way_to_tell_the_resident_says_why_and_opens_nothing(
+    service: Ticketing, login: Login, fields: dict[str, str], message: str
+) -> None:
+    response = login("S0008").post("/staff/register", data=_registration(**fields))
+
+    page = _text(response)
+    assert response.status_code == 400
+    assert message in page
+    assert 'value="王阿姨"' in page  # what was typed stays
+    assert service.list_tickets() == []

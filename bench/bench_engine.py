@@ -197,11 +197,17 @@ def _open_raw(engine: Engine, templates: list[RowSet]) -> None:
             conn.execute(insert(tickets), _ticket_clone(rows[tickets][0], ticket_id))
             for table in CHILD_TABLES:
                 if rows[table]:
-                    conn.execute(insert(table), [row | {"ticket_id": ticket_id} for row in rows[table]])
+                    conn.execute(insert(table), [_child_clone(table, row, ticket_id) for row in rows[table]])
 
 
 def _ticket_clone(row: dict[str, Any], ticket_id: int) -> dict[str, Any]:
     return row | {"id": ticket_id, "number": f"{row['number'].split('-')[0]}-{ticket_id:06d}"}
+
+
+def _child_clone(table: Table, row: dict[str, Any], ticket_id: int) -> dict[str, Any]:
+    """A child row for another ticket; unique keys (a notice's idempotency key) made afresh, as the engine does."""
+    fresh = {column.name: uuid.uuid4().hex for column in table.columns if column.unique and row[column.name]}
+    return row | fresh | {"ticket_id": ticket_id}
 
 
 # --- the sweep -----------------------------------------------------------------
@@ -219,7 +225,7 @@ def _prepare_due(engine: Engine, templates: list[RowSet], count: int) -> None:
             conn.execute(insert(tickets), [_ticket_clone(rows[tickets][0], ticket_id) for ticket_id, rows in sets])
             for table in CHILD_TABLES:
                 clones = [
-                    row | {"ticket_id": ticket_id}
+                    _child_clone(table, row, ticket_id)
                     for ticket_id, rows in sets
                     for row in rows[table]
                     if table is not deadlines or row["kind"] == "deadline"  # the deadline, not the reminders before it

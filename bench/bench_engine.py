@@ -204,6 +204,12 @@ def _ticket_clone(row: dict[str, Any], ticket_id: int) -> dict[str, Any]:
     return row | {"id": ticket_id, "number": f"{row['number'].split('-')[0]}-{ticket_id:06d}"}
 
 
+def _deadline_of(ticket: dict[str, Any], ticket_id: int) -> dict[str, Any]:
+    """The pending deadline row of a ticket's running clock."""
+    keys = {"clock": ticket["clock"], "tier": ticket["tier"], "due_at": ticket["due_at"]}
+    return keys | {"ticket_id": ticket_id, "kind": "deadline", "step": 0, "status": "pending"}
+
+
 def _child_clone(table: Table, row: dict[str, Any], ticket_id: int) -> dict[str, Any]:
     """A child row for another ticket; unique keys (a notice's idempotency key) made afresh, as the engine does."""
     fresh = {column.name: uuid.uuid4().hex for column in table.columns if column.unique and row[column.name]}
@@ -224,12 +230,10 @@ def _prepare_due(engine: Engine, templates: list[RowSet], count: int) -> None:
         with engine.begin() as conn:
             conn.execute(insert(tickets), [_ticket_clone(rows[tickets][0], ticket_id) for ticket_id, rows in sets])
             for table in CHILD_TABLES:
-                clones = [
-                    _child_clone(table, row, ticket_id)
-                    for ticket_id, rows in sets
-                    for row in rows[table]
-                    if table is not deadlines or row["kind"] == "deadline"  # the deadline, not the reminders before it
-                ]
+                if table is deadlines:  # the running deadline itself, not the reminder pending before it
+                    clones = [_deadline_of(rows[tickets][0], ticket_id) for ticket_id, rows in sets]
+                else:
+                    clones = [_child_clone(table, row, ticket_id) for ticket_id, rows in sets for row in rows[table]]
                 conn.execute(insert(table), clones)
     with engine.begin() as conn:
         conn.execute(update(counters).where(counters.c.name == "ticket").values(value=count))

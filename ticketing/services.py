@@ -382,14 +382,13 @@ class Ticketing:
                 ticket = found[row.ticket_id]
                 timer = store.to_timer(row)
                 outcome = supervision.fire(world, ticket, timer, now)
-                if outcome is None:
-                    report.stale += 1
-                    continue
                 report.count(ticket, timer, outcome)
-                if outcome.deadline_changed:
+                if outcome is not None and outcome.deadline_changed:
                     _plan(world, ticket, outcome, now)
                     changed.append((ticket, outcome))
-                else:
+                elif timer.kind is TimerKind.REMINDER:  # whether it reminded or came too late, the next timer follows
+                    outcome = outcome or Outcome()
+                    outcome.timers = supervision.next_timer(world, ticket, now)
                     noted.append((ticket, outcome))
             store.save_many(conn, changed, read)
             store.record_effects(conn, noted, now)
@@ -397,9 +396,9 @@ class Ticketing:
 
 
 def _plan(world: World, ticket: Ticket, outcome: Outcome, now: datetime) -> None:
-    """Replace the ticket's timers with what its new state implies, when its deadline changed."""
+    """Replace the ticket's pending timer with the first its new state implies, when its deadline changed."""
     if outcome.deadline_changed:
-        outcome.timers = supervision.plan(world, ticket, now)
+        outcome.timers = supervision.next_timer(world, ticket, now)
 
 
 def _apply_each(
@@ -441,7 +440,10 @@ class SweepReport:
         """Timers of every kind that acted."""
         return self.fired + self.reminded + self.urged + self.warned
 
-    def count(self, ticket: Ticket, timer: Timer, outcome: Outcome) -> None:
+    def count(self, ticket: Ticket, timer: Timer, outcome: Outcome | None) -> None:
+        if outcome is None:
+            self.stale += 1
+            return
         self.fired += timer.kind is TimerKind.DEADLINE
         actions = {entry.action for entry in outcome.entries}
         self.escalated += "escalate" in actions

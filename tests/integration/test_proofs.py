@@ -82,10 +82,15 @@ def _clone_due(service: Ticketing, count: int) -> None:
             row["id"]: {tickets: [dict(row)]} | {table: [] for table in CHILD_TABLES}
             for row in conn.execute(select(tickets).order_by(tickets.c.id)).mappings()
         }
-        for table in CHILD_TABLES:
+        for table in (history, notifications):
             for row in conn.execute(select(table).order_by(table.c.id)).mappings():
-                if table is not deadlines or row["kind"] == "deadline":  # the deadline, not the reminders before it
-                    templates[row["ticket_id"]][table].append({k: v for k, v in row.items() if k != "id"})
+                templates[row["ticket_id"]][table].append({k: v for k, v in row.items() if k != "id"})
+        for rows in templates.values():  # the running deadline itself, not the reminder pending before it
+            ticket = rows[tickets][0]
+            rows[deadlines] = [
+                {"ticket_id": ticket["id"], "kind": "deadline", "clock": ticket["clock"], "step": 0}
+                | {"tier": ticket["tier"], "due_at": ticket["due_at"], "status": "pending"}
+            ]
         for table in (*CHILD_TABLES, tickets):
             conn.execute(delete(table))
     sets = list(templates.values())
@@ -115,7 +120,7 @@ def _done(engine: Engine) -> int:
 
 
 def _assert_each_fired_once(engine: Engine, count: int) -> None:
-    """Every clone's deadline fired at ``SWEEP_AT``; one handover entry, one notice and one new deadline each."""
+    """Every clone's deadline fired at ``SWEEP_AT``; one handover entry, one notice and one new timer each."""
     with engine.connect() as conn:
 
         def per_ticket(table: Table, *where: Any) -> tuple[int, int]:
@@ -129,10 +134,9 @@ def _assert_each_fired_once(engine: Engine, count: int) -> None:
         assert per_ticket(history, history.c.at == SWEEP_AT) == (count, count), "history entries at the sweep"
         notices = per_ticket(notifications, notifications.c.created_at == SWEEP_AT)
         assert notices == (count, count), "notices (rows, tickets)"
-        is_deadline = deadlines.c.kind == "deadline"
-        pending = per_ticket(deadlines, deadlines.c.status == "pending", deadlines.c.due_at > SWEEP_AT, is_deadline)
-        assert pending == (count, count), "the other holder's deadline (rows, tickets)"
-        assert conn.execute(select(func.count()).where(is_deadline)).scalar_one() == 2 * count
+        pending = per_ticket(deadlines, deadlines.c.status == "pending", deadlines.c.due_at > SWEEP_AT)
+        assert pending == (count, count), "the other holder's first timer (rows, tickets)"
+        assert conn.execute(select(func.count()).select_from(deadlines)).scalar_one() == 2 * count
 
 
 def _spawn(url: str, processes: int, batch_size: int) -> tuple[list[Any], multiprocessing.Queue, Barrier | None]:

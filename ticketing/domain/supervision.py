@@ -1,16 +1,20 @@
 """Timers beyond the deadline itself: reminders before it, and supervision after it is missed at the top.
 
-A ticket's pending timers are always what its state implies (``plan``): the
-running clock's deadline; a reminder to whoever must act at each of the
-workflow's ``reminders`` percentages of that deadline's working time still
-ahead; and, while a ticket sits past a deadline missed at the top of the chain
-(no clock running, not paused, not final), the supervisor reminder (催办) at
-the opening of the ``urge_after``-th working day, then the written-warning
-flag (通报) ``warn_after`` working days after the 催办.  Whenever an action
-changes the deadline the persistence adapter replaces the ticket's pending
-timers with a new plan, so a reminder never fires for a deadline that has
-moved, and acting on an overdue ticket (acknowledging, resolving) cancels its
-催办.
+A ticket's timers are always what its state implies (``plan``): the running
+clock's deadline; a reminder to whoever must act at each of the workflow's
+``reminders`` percentages of that deadline's working time still ahead; and,
+while a ticket sits past a deadline missed at the top of the chain (no clock
+running, not paused, not final), the supervisor reminder (催办) at the
+opening of the ``urge_after``-th working day, then the written-warning flag
+(通报) ``warn_after`` working days after the 催办.
+
+Only the earliest is kept as a pending row (``next_timer``); when a reminder
+comes — in time or, after an outage, too late to matter — the sweep writes
+the next one, so an escalation writes one row, however many reminders the
+workflow asks for.  Whenever an action changes the deadline the persistence
+adapter replaces the pending row with the new plan's first timer, so a
+reminder never fires for a deadline that has moved, and acting on an overdue
+ticket (acknowledging, resolving) cancels its 催办.
 
 ``fire`` applies a timer that fell due.  The sweep may reach a timer late,
 after the ticket moved on: ``fire`` then returns None and nothing happens.
@@ -43,6 +47,11 @@ def plan(world: World, ticket: Ticket, now: datetime) -> list[Timer]:
     return []
 
 
+def next_timer(world: World, ticket: Ticket, now: datetime) -> list[Timer]:
+    """The earliest timer of the plan (none, or one): what the ticket keeps pending."""
+    return plan(world, ticket, now)[:1]
+
+
 def _reminders(world: World, ticket: Ticket, clock: Clock, due_at: datetime, now: datetime) -> list[Timer]:
     """A reminder at each share of the clock's whole working time that is still ahead of ``now``."""
     allowed = ticket.allowed_seconds
@@ -54,7 +63,7 @@ def _reminders(world: World, ticket: Ticket, clock: Clock, due_at: datetime, now
     timers = []
     for share in shares:
         ahead = remaining - allowed * (100 - share) / 100
-        if ahead > 0:
+        if ahead >= 1:  # a reminder whose moment has come (to rounding) is not planned again
             timers.append(Timer(TimerKind.REMINDER, clock, calendar.add_seconds(now, ahead), share))
     return timers
 

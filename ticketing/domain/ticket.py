@@ -151,8 +151,8 @@ class Notice:
 class Outcome:
     """What an action did, for the persistence adapter to write in one transaction.
 
-    When ``deadline_changed``, the ticket's pending timers are replaced by ``timers``
-    (planned from the ticket's new state by ``supervision.plan``).
+    When ``deadline_changed``, the ticket's pending timer is cancelled; ``timers``
+    (from ``supervision.next_timer``) are written as pending.
     """
 
     entries: list[HistoryEntry] = field(default_factory=list)

@@ -8,10 +8,12 @@ overwriting.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
+from enum import Enum
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -136,6 +138,10 @@ def save_many(
     if not changed:
         return
     _cancel_pending(conn, [t.id for t, outcome in changed if outcome.deadline_changed])
+    if conn.dialect.name == "postgresql" and len(changed) > 1:
+        _update_by_copy(conn, [ticket for ticket, _ in changed])
+        _write_effects(conn, changed)
+        return
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for ticket, _ in changed:
         ticket.version += 1
@@ -146,6 +152,35 @@ def save_many(
     for names, params in by_columns.items():
         conn.execute(_update_columns(names), params)
     _write_effects(conn, changed)
+
+
+_TICKET_ROWS = "ticket_rows_" + hashlib.sha256(" ".join(TICKET_FIELDS).encode()).hexdigest()[:12]
+_CREATE_TICKET_ROWS = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_TICKET_ROWS} ON COMMIT DELETE ROWS AS "
+    f"SELECT {', '.join(TICKET_FIELDS)} FROM tickets WITH NO DATA"
+)
+_UPDATE_FROM_TICKET_ROWS = (
+    f"UPDATE tickets SET {', '.join(f'{name} = s.{name}' for name in UPDATABLE_FIELDS)} "
+    f"FROM {_TICKET_ROWS} AS s WHERE tickets.id = s.id"
+)
+
+
+def _update_by_copy(conn: Connection, changed: Sequence[Ticket]) -> None:
+    """PostgreSQL: copy the tickets' new rows into a temporary table, then one ``UPDATE … FROM`` it.
+
+    An executemany would be a statement per ticket.  The temporary table lives on the
+    connection and empties at commit; its name carries the columns, so a connection
+    opened before a migration never writes through a stale shape.  Every column is
+    written: PostgreSQL still updates in place (HOT) when no indexed value changed.
+    """
+    for ticket in changed:
+        ticket.version += 1
+    conn.exec_driver_sql(_CREATE_TICKET_ROWS)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {_TICKET_ROWS} ({', '.join(TICKET_FIELDS)}) FROM STDIN") as copy:
+        for ticket in changed:
+            copy.write_row([value.value if isinstance(value, Enum) else value for value in _READ_FIELDS(ticket)])
+    conn.exec_driver_sql(_UPDATE_FROM_TICKET_ROWS)
 
 
 @cache

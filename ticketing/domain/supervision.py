@@ -112,26 +112,23 @@ def _remind(ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
 
 def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
-    ticket.urged_at = ticket.updated_at = now
-    outcome = Outcome(deadline_changed=True)
-    assert ticket.overdue_at is not None
-    since = ticket.overdue_at.isoformat()
-    outcome.record(ticket, now, None, "urge", ticket.state, f"still not acted on since the deadline passed at {since}")
-    _tell_everyone_responsible(world, ticket, now, outcome, Event.URGED)
-    return outcome
+    since = ticket.overdue_at.isoformat() if ticket.overdue_at else "?"
+    ticket.urged_at = now
+    return _press(world, ticket, now, "urge", f"still not acted on since the deadline passed at {since}", Event.URGED)
 
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
-    ticket.warned_at = ticket.updated_at = now
+    since = ticket.urged_at.isoformat() if ticket.urged_at else "?"
+    ticket.warned_at = now
+    return _press(world, ticket, now, "warn", f"still not acted on after the reminder of {since}", Event.WARNED)
+
+
+def _press(world: World, ticket: Ticket, now: datetime, action: str, reason: str, event: Event) -> Outcome:
+    """Record a supervision step and tell everyone responsible; the next step is planned from the new state."""
+    ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    assert ticket.urged_at is not None
-    since = ticket.urged_at.isoformat()
-    outcome.record(ticket, now, None, "warn", ticket.state, f"still not acted on after the reminder of {since}")
-    _tell_everyone_responsible(world, ticket, now, outcome, Event.WARNED)
-    return outcome
-
-
-def _tell_everyone_responsible(world: World, ticket: Ticket, now: datetime, outcome: Outcome, event: Event) -> None:
+    outcome.record(ticket, now, None, action, ticket.state, reason)
     for recipient in (ticket.holder_id, ticket.first_responder_id, *supervisors(world, ticket, now)):
         outcome.notify(recipient, event)
+    return outcome

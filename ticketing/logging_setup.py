@@ -74,4 +74,5 @@ def configure_logging(log_format: str | None = None, level: int = logging.INFO) 
     handler.ticketing = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("transitions").setLevel(max(level, logging.WARNING))  # a line per state callback otherwise
     return handler

@@ -21,11 +21,12 @@ from sqlalchemy import Engine, select
 from ticketing.cli import cli
 from ticketing.db.schema import notifications
 from ticketing.domain.errors import Conflict, NotFound
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import Event, Ticket
 from ticketing.notify.channels import Message
 from ticketing.notify.dispatcher import backoff, dead_messages, dispatch_due, retry_dead
 from ticketing.notify.messages import Renderer
 from ticketing.services import Ticketing
+from ticketing.web.labels import NOTICE_EVENTS
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai; the web app's clock
 ADMIN = "S0001"
@@ -204,6 +205,7 @@ def test_the_admin_retries_a_dead_notice_from_the_outbox_page(
     admin = login(ADMIN)
     page = admin.get("/admin/outbox").get_data(as_text=True)
     assert ticket.number in page and f'action="/admin/outbox/{dead.id}/retry"' in page and ">Retry</button>" in page
+    assert f"<td>{NOTICE_EVENTS[Event(dead.event)][1]}</td>" in page  # the event in words, not its code
 
     done = admin.post(f"/admin/outbox/{dead.id}/retry", follow_redirects=True)
 

@@ -9,12 +9,13 @@ from flask_babel import Babel
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.domain.ticket import Channel, Event, ResidentChannel
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
 from ticketing.web.labels import (
     ACTION_TITLES,
     CHANNELS,
     HISTORY_ACTIONS,
+    NOTICE_EVENTS,
     POST_KINDS,
     RESIDENT_CHANNELS,
     SATISFACTION,
@@ -29,7 +30,7 @@ def test_every_kind_has_a_label_and_the_chinese_post_and_unit_names_are_the_regi
     assert {kind: zh for kind, (zh, _en) in UNIT_KINDS.items()} == UNIT_LABELS_ZH
     assert set(POST_KINDS) == set(PostKind) and set(UNIT_KINDS) == set(UnitKind)
     assert set(CHANNELS) == set(Channel) and set(SATISFACTION) == set(Satisfaction)
-    assert set(RESIDENT_CHANNELS) == set(ResidentChannel)
+    assert set(RESIDENT_CHANNELS) == set(ResidentChannel) and set(NOTICE_EVENTS) == set(Event)
     assert set(ACTION_TITLES) == set(ORDER) and set(ORDER) <= set(HISTORY_ACTIONS)
 
 

@@ -15,7 +15,7 @@ from flask_babel import LazyString, get_locale
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
-from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.domain.ticket import RESIDENT, Channel, Event, ResidentChannel
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
 
 Pair = tuple[str, str]  # (zh, en)
@@ -54,6 +54,23 @@ RESIDENT_CHANNELS: dict[ResidentChannel, Pair] = {
     ResidentChannel.EMAIL: ("电子邮件", "E-mail"),
     ResidentChannel.NONE: ("不通知，仅电话回访", "No message, only the phone callback"),
 }
+# What a notice told its recipient, and who the resident is among recipients (the outbox page).
+NOTICE_EVENTS: dict[Event, Pair] = {
+    Event.ASSIGNED: ("工单派发", "Assigned"),
+    Event.HANDED_OVER: ("A/B岗交接", "Handed over"),
+    Event.ESCALATED: ("已升级", "Escalated"),
+    Event.OVERDUE: ("超期", "Overdue"),
+    Event.RESOLVED: ("待回访", "Resolved: call back"),
+    Event.REOPENED: ("重新办理", "Reopened"),
+    Event.CALLBACK_OVERDUE: ("回访超期", "Callback overdue"),
+    Event.UNSTAFFED: ("无人在岗", "Nobody on duty"),
+    Event.REMINDER: ("时限提醒", "Deadline reminder"),
+    Event.URGED: ("督办催办", "Supervisor reminder"),
+    Event.WARNED: ("通报", "Written warning"),
+    Event.REQUEST_RESOLVED: ("告知居民：已办结", "Resident told: resolved"),
+    Event.REQUEST_CLOSED: ("告知居民：已结束", "Resident told: closed"),
+}
+RESIDENT_RECIPIENT: Pair = ("居民", "Resident")
 SATISFACTION: dict[Satisfaction, Pair] = {
     Satisfaction.SATISFIED: ("满意", "Satisfied"),
     Satisfaction.BASICALLY_SATISFIED: ("基本满意", "Basically satisfied"),
@@ -138,6 +155,9 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "unit_kinds": UNIT_KINDS,
     "channels": CHANNELS,
     "resident_channels": RESIDENT_CHANNELS,
+    "notice_events": NOTICE_EVENTS,
+    "resident_recipient": RESIDENT_RECIPIENT,
+    "RESIDENT": RESIDENT,
     "satisfaction_labels": SATISFACTION,
     "flag_labels": FLAGS,
     "action_titles": ACTION_TITLES,

@@ -48,7 +48,7 @@ Act = Callable[[World, Ticket, str | None, datetime, dict[str, Any]], Outcome]
 
 
 def _text(params: dict[str, Any], key: str) -> str:
-    return str(params.get(key) or "")
+    return rules.refuse_control(key, str(params.get(key) or ""))
 
 
 def _satisfaction(params: dict[str, Any]) -> Satisfaction | None:
@@ -228,6 +228,7 @@ class Ticketing:
         """The resident confirms the result online (an alternative to the phone callback)."""
         _aware(now)
         verdict = _verdict(satisfaction)
+        rules.refuse_control("comment", comment)
         return self._change(
             key,
             expected_version,
@@ -314,6 +315,7 @@ class Ticketing:
             )
         if not reason.strip():
             raise InvalidInput("absence: give the reason (leave, business trip, meeting…)")
+        rules.refuse_control("reason", reason)
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             if staff_id not in world.org.staff:

@@ -236,3 +236,14 @@ def test_a_resident_finds_their_ticket_by_link_or_number_and_phone_ending(servic
         service.find_for_resident(ticket.number, "12")
     with pytest.raises(NotFound, match="copied whole"):
         service.find_by_token("s3cret-toke")
+
+
+def test_a_control_character_in_an_action_is_refused_before_it_reaches_the_database(service: Ticketing) -> None:
+    ticket = _open(service)
+
+    with pytest.raises(InvalidInput, match="text: control characters are not allowed"):
+        service.act(ticket.number, "note", "S0013", MONDAY + timedelta(minutes=1), text="已联系\x00物业")
+    with pytest.raises(InvalidInput, match="reason: control characters are not allowed"):
+        service.record_absence("S0013", MONDAY, MONDAY + timedelta(days=1), "事假\x00", MONDAY)
+
+    assert [entry.action for entry in service.show(ticket.number).history] == ["open"]

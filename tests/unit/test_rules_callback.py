@@ -183,3 +183,16 @@ def test_an_unsatisfied_resident_reopens_a_referred_ticket(d: District) -> None:
     _call(d, ticket, Satisfaction.UNSATISFIED)
 
     assert (ticket.state, ticket.reopen_count) == ("in_progress", 1)
+
+
+def test_a_reopened_referral_handled_after_all_shows_only_the_latest_outcome(d: District) -> None:
+    ticket = d.in_progress()
+    rules.refer(d.world, ticket, a(BUILDING_1), "区住建局", "属于维修基金事项", cst(3, 2, 10))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.UNSATISFIED, "还是希望社区处理", cst(3, 2, 11))
+
+    rules.resolve(d.world, ticket, a(BUILDING_1), "社区协调物业已修复", cst(3, 3, 10))
+
+    assert (ticket.resolution, ticket.referred_to) == ("社区协调物业已修复", None)
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.UNSATISFIED, "", cst(3, 3, 11))
+    rules.refer(d.world, ticket, a(BUILDING_1), "区住建局", "确需维修基金", cst(3, 4, 10))
+    assert (ticket.resolution, ticket.referred_to) == (None, "区住建局")

@@ -158,3 +158,15 @@ def test_a_request_outside_working_hours_starts_counting_at_the_next_segment(d: 
 def test_a_category_the_workflow_does_not_serve_is_refused(d: District) -> None:
     with pytest.raises(InvalidInput, match="category 'neighbour_dispute' is not served by workflow 'general'"):
         d.submit(replace(d.intake("b1"), category="neighbour_dispute"))
+
+
+def test_control_characters_are_refused_in_every_free_text_field(d: District) -> None:
+    intake = replace(d.intake(), description="楼道灯\x00坏了", contact_name="张\x07阿姨", address="海曲路\x1b10号")
+
+    with pytest.raises(InvalidInput) as refused:
+        d.submit(intake)
+
+    for field in ("description", "contact_name", "address"):
+        assert f"{field}: control characters are not allowed" in str(refused.value)
+    kept, _ = d.submit(replace(d.intake(), description="灯坏了\n\t晚上看不见台阶"))  # newlines and tabs are text
+    assert kept.description == "灯坏了\n\t晚上看不见台阶"

@@ -33,6 +33,14 @@ from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
 MAX_DESCRIPTION = 4000
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_EMAIL = 254  # characters: the longest address SMTP carries
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and carriage return are text
+
+
+def refuse_control(field: str, text: str) -> str:
+    """``text`` unchanged, or InvalidInput if it holds a control character (a NUL cannot even be stored)."""
+    if CONTROL.search(text):
+        raise InvalidInput("%(field)s: control characters are not allowed", field=field)
+    return text
 
 
 def is_email(text: str) -> bool:
@@ -92,7 +100,16 @@ class Intake:
     notify_by: ResidentChannel = ResidentChannel.NONE
 
     def problems(self) -> list[str]:
-        found = []
+        found = [
+            f"{name}: control characters are not allowed"
+            for name, text in (
+                ("description", self.description),
+                ("contact_name", self.contact_name),
+                ("address", self.address),
+                ("contact_email", self.contact_email),
+            )
+            if CONTROL.search(text)
+        ]
         if not self.description.strip():
             found.append("description: say what the problem is")
         elif len(self.description) > MAX_DESCRIPTION:
@@ -502,6 +519,7 @@ def resolve(world: World, ticket: Ticket, actor_id: str | None, resolution: str,
         raise InvalidInput("resolve: write what was done (办理结果)")
     outcome = _simple(world, ticket, actor_id, Action.RESOLVE, now, resolution.strip())
     ticket.resolution = resolution.strip()
+    ticket.referred_to = None  # reopened after a referral and handled after all: the latest outcome stands
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
     outcome.tell_resident(ticket, Event.REQUEST_RESOLVED)
@@ -514,6 +532,7 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
         raise InvalidInput("refer: name the competent body the resident should turn to (告知有权处理的机关)")
     outcome = _simple(world, ticket, actor_id, Action.REFER, now, f"{body.strip()}: {reason.strip()}")
     ticket.referred_to = body.strip()
+    ticket.resolution = None  # the history keeps what an earlier resolution said
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
     outcome.tell_resident(ticket, Event.REQUEST_RESOLVED)

@@ -606,3 +606,13 @@ def test_a_file_that_is_not_a_small_photo_is_refused(
     assert "If you chose a photo, choose it again." in page and 'value="张阿姨"' in page
     assert service.state_counts() == {"overdue": 0}
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_a_control_character_is_refused_with_a_reason_and_nothing_is_opened(
+    client: FlaskClient, service: Ticketing
+) -> None:
+    response = client.post("/r/new", data=_request(description="楼道灯\x00坏了"), content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    assert "description: control characters are not allowed" in _page(response)
+    assert service.state_counts() == {"overdue": 0}

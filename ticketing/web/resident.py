@@ -24,13 +24,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.rules import MAX_DESCRIPTION, is_email
+from ticketing.domain.rules import MAX_DESCRIPTION
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
 from ticketing.services import NewAttachment
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
+from ticketing.web.fields import ResidentEmail, stripped
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, lazy_term, pick
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
@@ -39,10 +40,6 @@ TRACK_LIMITS = "10 per minute;30 per hour"
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
 PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
-
-
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -65,7 +62,7 @@ class RequestForm(FlaskForm):
 
     category = SelectField(validators=[InputRequired(_l("Choose what your request is about."))])
     description = TextAreaField(
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired(_l("Say what the problem is.")),
             Length(max=MAX_DESCRIPTION, message=_l("At most %(max)d characters.")),
@@ -74,22 +71,25 @@ class RequestForm(FlaskForm):
     community = SelectField()
     building = SelectField()
     place = SelectField()
-    address = StringField(filters=[_stripped], validators=[Length(max=300, message=_l("At most %(max)d characters."))])
+    address = StringField(filters=[stripped], validators=[Length(max=300, message=_l("At most %(max)d characters."))])
     contact_phone = TelField(
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired(_l("Give a phone number we can call you back on.")),
             Regexp(PHONE, message=_l("This is not a phone number.")),
         ],
     )
     contact_name = StringField(
-        filters=[_stripped], validators=[Length(max=100, message=_l("At most %(max)d characters."))]
+        filters=[stripped], validators=[Length(max=100, message=_l("At most %(max)d characters."))]
     )
     notify_by = RadioField(
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
         default=ResidentChannel.SMS.value,
     )
-    contact_email = EmailField(filters=[_stripped])
+    contact_email = EmailField(
+        filters=[stripped],
+        validators=[ResidentEmail(_l("Give your e-mail address, or choose another way to be told."))],
+    )
     photo = FileField()
 
     def offer(self, areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Category]]]) -> None:
@@ -117,12 +117,6 @@ class RequestForm(FlaskForm):
         if not (self.community.data or self.building.data or self.place.data or field.data):
             raise ValidationError(_("Say where: pick your building, a street or shop, or type the address."))
 
-    def validate_contact_email(self, field: EmailField) -> None:
-        if field.data and not is_email(field.data):
-            raise ValidationError(_("This is not an e-mail address."))
-        if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
-            raise ValidationError(_("Give your e-mail address, or choose another way to be told."))
-
     def validate_photo(self, field: FileField) -> None:
         if not field.data:
             return
@@ -141,10 +135,10 @@ class RequestForm(FlaskForm):
 
 class TrackForm(FlaskForm):
     number = StringField(
-        filters=[_stripped], validators=[DataRequired(_l("Give the tracking number from your receipt."))]
+        filters=[stripped], validators=[DataRequired(_l("Give the tracking number from your receipt."))]
     )
     phone_ending = StringField(
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired(_l("Give the last four digits of your phone number.")),
             Regexp(r"^\d{4}$", message=_l("Four digits, like 5678.")),

@@ -23,12 +23,13 @@ from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import MAX_DESCRIPTION, World, is_email
+from ticketing.domain.rules import MAX_DESCRIPTION, World
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
+from ticketing.web.fields import ResidentEmail, stripped
 from ticketing.web.labels import (
     ACTION_TITLES,
     CHANNELS,
@@ -55,10 +56,6 @@ PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
 
 
 # --- forms -----------------------------------------------------------------------------------------
-
-
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ActionForm(FlaskForm):
@@ -162,17 +159,15 @@ class RegisterForm(FlaskForm):
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
         default=ResidentChannel.SMS.value,
     )
-    contact_email = EmailField(_l("Resident's e-mail address"), filters=[_stripped])
+    contact_email = EmailField(
+        _l("Resident's e-mail address"),
+        filters=[stripped],
+        validators=[ResidentEmail(_l("Give the resident's e-mail address, or choose another way to tell them."))],
+    )
 
     def validate_address(self, field: StringField) -> None:
         if not self.location_id.data and not (field.data or "").strip():
             raise ValidationError(_("Choose the place from the list or give the address."))
-
-    def validate_contact_email(self, field: EmailField) -> None:
-        if field.data and not is_email(field.data):
-            raise ValidationError(_("This is not an e-mail address."))
-        if not field.data and self.notify_by.data == ResidentChannel.EMAIL:
-            raise ValidationError(_("Give the resident's e-mail address, or choose another way to tell them."))
 
 
 class AbsenceForm(FlaskForm):

@@ -133,7 +133,8 @@ def save_many(
 
     With ``read`` (each ticket's ``ticket_values`` as it was read) only the
     columns that changed are written: fewer parameters, and on SQLite fewer
-    index entries rewritten.
+    index entries rewritten.  On PostgreSQL several tickets are written whole
+    from a copied table instead (``_update_by_copy``), and ``read`` is not needed.
     """
     if not changed:
         return

@@ -37,7 +37,7 @@ def plan(world: World, ticket: Ticket, now: datetime) -> list[Timer]:
             Timer(TimerKind.DEADLINE, ticket.clock, ticket.due_at),
         ]
     supervision = world.spec(ticket).supervision
-    if supervision is None or not _past_top_deadline(world, ticket) or ticket.overdue_at is None:
+    if supervision is None or ticket.overdue_at is None or not _past_top_deadline(world, ticket):
         return []
     calendar = world.calendar_for(ticket.post_id)
     if ticket.urged_at is None:

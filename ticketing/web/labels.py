@@ -54,23 +54,6 @@ RESIDENT_CHANNELS: dict[ResidentChannel, Pair] = {
     ResidentChannel.EMAIL: ("电子邮件", "E-mail"),
     ResidentChannel.NONE: ("不通知，仅电话回访", "No message, only the phone callback"),
 }
-# What a notice told its recipient, and who the resident is among recipients (the outbox page).
-NOTICE_EVENTS: dict[Event, Pair] = {
-    Event.ASSIGNED: ("工单派发", "Assigned"),
-    Event.HANDED_OVER: ("A/B岗交接", "Handed over"),
-    Event.ESCALATED: ("已升级", "Escalated"),
-    Event.OVERDUE: ("超期", "Overdue"),
-    Event.RESOLVED: ("待回访", "Resolved: call back"),
-    Event.REOPENED: ("重新办理", "Reopened"),
-    Event.CALLBACK_OVERDUE: ("回访超期", "Callback overdue"),
-    Event.UNSTAFFED: ("无人在岗", "Nobody on duty"),
-    Event.REMINDER: ("时限提醒", "Deadline reminder"),
-    Event.URGED: ("督办催办", "Supervisor reminder"),
-    Event.WARNED: ("通报", "Written warning"),
-    Event.REQUEST_RESOLVED: ("告知居民：已办结", "Resident told: resolved"),
-    Event.REQUEST_CLOSED: ("告知居民：已结束", "Resident told: closed"),
-}
-RESIDENT_RECIPIENT: Pair = ("居民", "Resident")
 SATISFACTION: dict[Satisfaction, Pair] = {
     Satisfaction.SATISFIED: ("满意", "Satisfied"),
     Satisfaction.BASICALLY_SATISFIED: ("基本满意", "Basically satisfied"),
@@ -121,6 +104,23 @@ HISTORY_ACTIONS: dict[str, Pair] = {
     "urge": ("督办催办", "Supervisor reminder"),
     "warn": FLAGS["warned"],
 }
+# What a notice told its recipient, and who the resident is among recipients (the outbox page).
+NOTICE_EVENTS: dict[Event, Pair] = {
+    Event.ASSIGNED: ("工单派发", "Assigned"),
+    Event.HANDED_OVER: HISTORY_ACTIONS["handover"],
+    Event.ESCALATED: FLAGS["escalated"],
+    Event.OVERDUE: FLAGS["overdue"],
+    Event.RESOLVED: ("待回访", "Resolved: call back"),
+    Event.REOPENED: ("重新办理", "Reopened"),
+    Event.CALLBACK_OVERDUE: FLAGS["review"],
+    Event.UNSTAFFED: ("无人在岗", "Nobody on duty"),
+    Event.REMINDER: HISTORY_ACTIONS["remind"],
+    Event.URGED: HISTORY_ACTIONS["urge"],
+    Event.WARNED: FLAGS["warned"],
+    Event.REQUEST_RESOLVED: ("告知居民：已办结", "Resident told: resolved"),
+    Event.REQUEST_CLOSED: ("告知居民：已结束", "Resident told: closed"),
+}
+RESIDENT_RECIPIENT: Pair = ("居民", "Resident")
 # The three rates (三率) and the weighted total, in report order.
 RATES: dict[str, Pair] = {
     "response": ("响应率", "Response rate"),

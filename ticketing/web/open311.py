@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.credentials import api_key_owner
 from ticketing.domain.errors import NotFound, TicketingError
-from ticketing.domain.rules import MAX_DESCRIPTION, MAX_EMAIL
+from ticketing.domain.rules import CONTROL, MAX_DESCRIPTION, MAX_EMAIL
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.web import open311_openapi
@@ -47,7 +47,6 @@ KEY_LIMITS = "30 per minute"  # opening requests, per API key
 ADDRESS_LIMITS = "60 per minute"  # opening requests, per client address, whatever the key
 NUMBER = re.compile(r"\d{6}-\d{6,}")  # a tracking number, 261123-000001
 ATTRIBUTE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEARS = range(1900, 3000)
 MAX_IDS = 1000

@@ -377,7 +377,7 @@ class Ticketing:
                 return False
             world = self.worlds.world(conn)
             found = store.get_many(conn, [row.ticket_id for row in claimed], for_update=True)
-            read = {ticket_id: store.ticket_values(ticket) for ticket_id, ticket in found.items()}
+            read = store.snapshot(conn, found.values())
             store.mark_fired(conn, [row.id for row in claimed], now)
             changed, noted = [], []
             for row in claimed:

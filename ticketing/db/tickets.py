@@ -126,6 +126,13 @@ def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outco
     _write_effects(conn, [(ticket, outcome)])
 
 
+def snapshot(conn: Connection, found: Iterable[Ticket]) -> dict[int, dict[str, Any]] | None:
+    """The tickets' values as read, for ``save_many`` to write only what changed; PostgreSQL writes them whole."""
+    if conn.dialect.name == "postgresql":
+        return None
+    return {ticket.id: ticket_values(ticket) for ticket in found}
+
+
 def save_many(
     conn: Connection, changed: Sequence[tuple[Ticket, Outcome]], read: Mapping[int, Mapping[str, Any]] | None = None
 ) -> None:

@@ -42,7 +42,11 @@ class Settings:
     column), ``TICKETING_WEBHOOK_URL``, ``TICKETING_WEBHOOK_SECRET``,
     ``TICKETING_SMS_URL`` and ``TICKETING_SMS_SECRET`` (an SMS gateway taking
     signed JSON POSTs, as the webhook) and ``TICKETING_NOTIFY_LANGUAGE``
-    (``zh_Hans`` or ``en``); the log channel always runs.
+    (``zh_Hans`` or ``en``); the log channel always runs. Security settings
+    (``TICKETING_DATA_DIR``, ``TICKETING_RATELIMIT_STORAGE_URI``,
+    ``TICKETING_TRUSTED_PROXIES``, ``TICKETING_METRICS_TOKEN``,
+    ``TICKETING_METRICS_ALLOW`` and the ``TICKETING_*_LIMIT`` rate limits)
+    are listed in the README's configuration table.
     """
 
     database_url: str = field(default_factory=_default_database_url)
@@ -61,6 +65,16 @@ class Settings:
     sms_url: str | None = None
     sms_secret: str = ""
     notify_language: str = "zh_Hans"
+    data_dir: Path = Path("instance")
+    ratelimit_storage_uri: str | None = None
+    trusted_proxies: int = 0
+    metrics_token: str | None = None
+    metrics_allow: tuple[str, ...] = ()
+    track_limit: str = "10 per minute;30 per hour"
+    login_limit: str = "10 per minute;50 per hour"
+    open311_key_limit: str = "30 per minute"
+    open311_address_limit: str = "60 per minute"
+    api_token_limit: str = "300 per minute"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,6 +97,16 @@ class Settings:
             sms_url=env.get("TICKETING_SMS_URL") or None,
             sms_secret=env.get("TICKETING_SMS_SECRET", ""),
             notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
+            data_dir=Path(env.get("TICKETING_DATA_DIR") or "instance"),
+            ratelimit_storage_uri=env.get("TICKETING_RATELIMIT_STORAGE_URI") or None,
+            trusted_proxies=int(env.get("TICKETING_TRUSTED_PROXIES") or 0),
+            metrics_token=env.get("TICKETING_METRICS_TOKEN") or None,
+            metrics_allow=tuple(item.strip() for item in env.get("TICKETING_METRICS_ALLOW", "").split(",") if item.strip()),
+            track_limit=env.get("TICKETING_TRACK_LIMIT") or cls.track_limit,
+            login_limit=env.get("TICKETING_LOGIN_LIMIT") or cls.login_limit,
+            open311_key_limit=env.get("TICKETING_OPEN311_KEY_LIMIT") or cls.open311_key_limit,
+            open311_address_limit=env.get("TICKETING_OPEN311_ADDRESS_LIMIT") or cls.open311_address_limit,
+            api_token_limit=env.get("TICKETING_API_TOKEN_LIMIT") or cls.api_token_limit,
         )
 
     @property

@@ -74,6 +74,25 @@ staff_accounts = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Raised on logout, password change and deactivation: sessions and tokens of an older epoch are void.
+    Column("session_epoch", Integer, nullable=False, server_default=text("0")),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime),
+)
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),
 )
 
 api_keys = Table(
@@ -126,6 +145,7 @@ absences = Table(
     Column("reason", String(200), nullable=False),
     Column("handed_over", Boolean, nullable=False, server_default=text("false")),
     Column("handed_back", Boolean, nullable=False, server_default=text("false")),
+    Column("cancelled_at", UtcDateTime),
     Index("ix_absences_pending_return", "handed_back", "ends_at"),
 )
 

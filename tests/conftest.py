@@ -24,6 +24,15 @@ from ticketing.db.schema import counters, metadata
 PG_ENV = "TICKETING_TEST_DATABASE_URL"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def run_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``TICKETING_DATA_DIR`` for the run (commands, servers started as processes): never the checkout's."""
+    path = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TICKETING_DATA_DIR", str(path))
+        yield path
+
+
 def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 

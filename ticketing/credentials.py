@@ -1,7 +1,9 @@
 """Machine credentials: API keys for Open311 clients and bearer tokens for staff scripts.
 
 Both are random secrets shown once when made; only their SHA-256 is stored, so
-a copy of the database reveals none of them. Either can be revoked.
+a copy of the database reveals none of them. Either can be revoked. A staff
+token works only while its holder's web account, if they have one, is
+active; deactivating the account revokes all of its tokens.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
-from ticketing.db.schema import api_keys, staff, staff_tokens
+from ticketing.db.schema import api_keys, staff, staff_accounts, staff_tokens
 from ticketing.domain.errors import InvalidInput, NotFound
 
 
@@ -71,6 +73,10 @@ def issue_staff_token(engine: Engine, staff_id: str, now: datetime) -> tuple[int
     with engine.begin() as conn:
         if conn.execute(select(staff.c.id).where(staff.c.id == staff_id)).first() is None:
             raise NotFound("unknown staff member %(staff)r", staff=staff_id)
+        if conn.execute(_INACTIVE.where(staff_accounts.c.staff_id == staff_id)).first() is not None:
+            raise InvalidInput(
+                "the account of %(staff)s is deactivated: activate it before issuing a token", staff=staff_id
+            )
         token_id = conn.execute(
             insert(staff_tokens).values(staff_id=staff_id, token_hash=_digest(token), created_at=now)
         ).inserted_primary_key[0]
@@ -88,6 +94,15 @@ def revoke_staff_token(engine: Engine, token_id: int, now: datetime) -> None:
         raise NotFound("no active staff token %(token)s", token=token_id)
 
 
+def revoke_tokens_of(conn: Connection, staff_id: str, now: datetime) -> None:
+    """Revoke every live token of ``staff_id`` (part of deactivating the account, in its transaction)."""
+    conn.execute(
+        update(staff_tokens)
+        .where(staff_tokens.c.staff_id == staff_id, staff_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 def list_staff_tokens(engine: Engine, staff_id: str) -> list[Credential]:
     with engine.connect() as conn:
         rows = conn.execute(select(staff_tokens).where(staff_tokens.c.staff_id == staff_id).order_by(staff_tokens.c.id))
@@ -95,10 +110,17 @@ def list_staff_tokens(engine: Engine, staff_id: str) -> list[Credential]:
 
 
 def token_owner(engine: Engine, token: str) -> str | None:
-    """The staff id a bearer token acts as, or None when it is unknown or revoked."""
+    """The staff id a bearer token acts as, or None when it is unknown, revoked or its account deactivated."""
     with engine.connect() as conn:
         return conn.execute(
-            select(staff_tokens.c.staff_id).where(
-                staff_tokens.c.token_hash == _digest(token), staff_tokens.c.revoked_at.is_(None)
+            select(staff_tokens.c.staff_id)
+            .outerjoin(staff_accounts, staff_accounts.c.staff_id == staff_tokens.c.staff_id)
+            .where(
+                staff_tokens.c.token_hash == _digest(token),
+                staff_tokens.c.revoked_at.is_(None),
+                or_(staff_accounts.c.staff_id.is_(None), staff_accounts.c.active),
             )
         ).scalar_one_or_none()
+
+
+_INACTIVE = select(staff_accounts.c.staff_id).where(staff_accounts.c.active.is_(False))

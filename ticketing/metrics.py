@@ -22,7 +22,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, column, func, inspect, select
 
 from ticketing.db.schema import deadlines, notifications, tickets
-from ticketing.db.tickets import PENDING, count_pending_due
+from ticketing.db.tickets import PENDING, count_open_overdue, count_pending_due
 from ticketing.domain.ticket import TimerKind
 from ticketing.services import SweepReport
 
@@ -84,8 +84,7 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.engine.connect() as conn:
             yield _tickets_by_state(conn)
-            overdue = conn.execute(select(func.count()).where(tickets.c.overdue.is_(True))).scalar_one()
-            yield _gauge("ticketing_tickets_overdue", "Tickets flagged overdue.", overdue)
+            yield _gauge("ticketing_tickets_overdue", "Open tickets flagged overdue.", count_open_overdue(conn))
             yield _gauge(
                 "ticketing_deadlines_due", "Pending deadlines already due.", count_pending_due(conn, self.now())
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,15 +17,19 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
+from ticketing.db.org_store import ImportSummary, load_org, save_org
 from ticketing.db.schema import attachments, tickets
-from ticketing.domain import rules, supervision
+from ticketing.domain import absences as absence_rules
+from ticketing.domain import choices, rules, supervision
+from ticketing.domain.coverage import holders_changed
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
-from ticketing.domain.org import UnitKind
+from ticketing.domain.org import Absence, UnitKind
 from ticketing.domain.rules import Intake, World
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Duration
+from ticketing.orgdata import OrgData
 from ticketing.world import WorldSource
 
 
@@ -52,26 +56,7 @@ def _text(params: dict[str, Any], key: str) -> str:
 
 
 def _satisfaction(params: dict[str, Any]) -> Satisfaction | None:
-    return _verdict(params.get("satisfaction"))
-
-
-def _verdict(value: object) -> Satisfaction | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Satisfaction(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Satisfaction)
-        raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
-
-
-def _resident_channel(value: ResidentChannel | str) -> ResidentChannel:
-    try:
-        return ResidentChannel(value)
-    except ValueError:
-        raise InvalidInput(
-            "notify_by: %(value)r is not a way to tell the resident; choose sms, email or none", value=value
-        ) from None
+    return choices.satisfaction_of(params.get("satisfaction"))
 
 
 def _duration(params: dict[str, Any]) -> Duration:
@@ -145,7 +130,7 @@ class Ticketing:
         ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
         """
         _aware(now)
-        channel_choice = _resident_channel(notify_by)
+        channel_choice = choices.resident_channel_of(notify_by)
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             where = locate(world.org, location_id, address, lat, lon)
@@ -227,7 +212,7 @@ class Ticketing:
     ) -> Ticket:
         """The resident confirms the result online (an alternative to the phone callback)."""
         _aware(now)
-        verdict = _verdict(satisfaction)
+        verdict = choices.satisfaction_of(satisfaction)
         rules.refuse_control("comment", comment)
         return self._change(
             key,
@@ -294,35 +279,53 @@ class Ticketing:
             return [store.to_ticket(row) for row in conn.execute(query)]
 
     def state_counts(self) -> dict[str, int]:
-        """How many tickets are in each state, plus ``overdue`` (for the status page)."""
+        """How many tickets are in each state, plus ``overdue``: open tickets flagged overdue (for the status page)."""
         with self.engine.connect() as conn:
             counts = {
                 state: n for state, n in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state))
             }
-            counts["overdue"] = conn.execute(select(func.count()).where(tickets.c.overdue.is_(True))).scalar_one()
+            counts["overdue"] = store.count_open_overdue(conn)
         return counts
 
     # --- absences ------------------------------------------------------------
 
     def record_absence(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> int:
-        """Record leave or a trip; if it has begun, the other holders take over at once."""
+        """Record leave or a trip within the bounds of ``domain.absences``; if it has begun, the others take over."""
         _aware(starts_at, ends_at, now)
-        if ends_at <= starts_at:
-            raise InvalidInput(
-                "absence: the end (%(end)s) must be after the start (%(start)s)",
-                end=ends_at.isoformat(),
-                start=starts_at.isoformat(),
-            )
-        if not reason.strip():
-            raise InvalidInput("absence: give the reason (leave, business trip, meeting…)")
-        rules.refuse_control("reason", reason)
+        absence_rules.check_period(starts_at, ends_at, now)
+        text = absence_rules.check_reason(reason)
         with self.engine.begin() as conn:
             world = self.worlds.world(conn)
             if staff_id not in world.org.staff:
                 raise NotFound("unknown staff member %(staff)r", staff=staff_id)
-            absence_id = absence_store.add(conn, staff_id, starts_at, ends_at, reason.strip())
+            absence_id = absence_store.add(conn, staff_id, starts_at, ends_at, text)
             self._apply_absences(conn, now)
             return absence_id
+
+    def end_absence(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
+        """The holder is back early: the absence ends now and the tickets it handed over come back.
+
+        ``actor_id`` is who asks (the absent member or an admin); None is the operator at the command line.
+        """
+        _aware(now)
+        with self.engine.begin() as conn:
+            absence = absence_store.get(conn, absence_id)
+            absence_rules.check_actor(self.worlds.world(conn).org, absence, actor_id)
+            ended = absence_rules.end_early(absence, now)
+            absence_store.end(conn, absence_id, ended.ends_at)
+            self._apply_absences(conn, now)
+            return ended
+
+    def cancel_absence(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
+        """The absence will not happen or was a mistake: it stops counting and any tickets it moved come back."""
+        _aware(now)
+        with self.engine.begin() as conn:
+            absence = absence_store.get(conn, absence_id)
+            absence_rules.check_actor(self.worlds.world(conn).org, absence, actor_id)
+            cancelled = absence_rules.cancel(absence, now)
+            absence_store.cancel(conn, absence_id, now, started=absence.starts_at <= now)
+            self._apply_absences(conn, now)
+            return cancelled
 
     def _apply_absences(self, conn: Connection, now: datetime) -> int:
         """Hand over the tickets of holders who have left, and back to those who returned."""
@@ -357,6 +360,28 @@ class Ticketing:
         query = select(tickets).where(tickets.c.post_id.in_(posts), tickets.c.closed_at.is_(None))
         found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
         return _apply_each(conn, world, found, lambda t: rules.hand_back(world, t, staff_id, now), now)
+
+    # --- the registry --------------------------------------------------------
+
+    def save_registry(self, conn: Connection, data: OrgData, now: datetime) -> ImportSummary:
+        """Save the registry in the caller's transaction; open tickets follow their post's new holders.
+
+        Who should now hold each ticket of a post whose A or B holder changed is
+        ``rules.rehome``'s decision; the hand-overs are written in the same
+        transaction as the new holders, so no ticket stays with someone who no
+        longer holds its post.
+        """
+        _aware(now)
+        before = load_org(conn).organisation.posts
+        summary = save_org(conn, data)
+        changed = holders_changed(before, data.organisation.posts)
+        if not changed:
+            return summary
+        world = self.worlds.uncached(conn)
+        query = select(tickets).where(tickets.c.post_id.in_(sorted(changed)), tickets.c.closed_at.is_(None))
+        found = [store.to_ticket(row) for row in conn.execute(query.order_by(tickets.c.id).with_for_update())]
+        moved = _apply_each(conn, world, found, lambda t: rules.rehome(world, t, changed[t.post_id], now), now)
+        return replace(summary, rehomed=moved)
 
     # --- the sweep -----------------------------------------------------------
 

@@ -10,13 +10,19 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _default_database_url() -> str:
-    return f"sqlite:///{Path('instance') / 'ticketing.sqlite3'}"
+def _default_database_url(data_dir: Path = Path("instance")) -> str:
+    """The embedded SQLite database, in the data directory."""
+    return f"sqlite:///{data_dir / 'ticketing.sqlite3'}"
 
 
 def _flag(value: str) -> bool:
     """A switch from the environment: on unless ``0``, ``false``, ``no`` or ``off``."""
     return value.lower() not in ("0", "false", "no", "off")
+
+
+def _items(value: str) -> tuple[str, ...]:
+    """``a, b`` as a tuple (blank items skipped)."""
+    return tuple(item.strip() for item in value.split(",") if item.strip())
 
 
 def _pairs(value: str) -> dict[str, str]:
@@ -32,7 +38,7 @@ class Settings:
     Environment: ``TICKETING_DATABASE_URL``, ``TICKETING_WORKFLOWS``,
     ``TICKETING_TIMEZONE``, ``TICKETING_HOLIDAY_OVERRIDES``, and for the web
     app ``TICKETING_SECRET_KEY`` (default: a random key kept in
-    ``instance/secret_key``) and ``TICKETING_SECURE_COOKIES`` (default on:
+    the data directory) and ``TICKETING_SECURE_COOKIES`` (default on:
     session cookies only over HTTPS; ``0`` for plain-HTTP local use); for the
     Open311 API ``TICKETING_JURISDICTION_ID`` (default ``donggang.example``)
     and ``TICKETING_OPEN311_PUBLIC_READS`` (default on: anyone may list and
@@ -80,8 +86,9 @@ class Settings:
     def from_env(cls) -> Settings:
         env = os.environ
         overrides = env.get("TICKETING_HOLIDAY_OVERRIDES")
+        data_dir = Path(env.get("TICKETING_DATA_DIR") or "instance")
         return cls(
-            database_url=env.get("TICKETING_DATABASE_URL") or _default_database_url(),
+            database_url=env.get("TICKETING_DATABASE_URL") or _default_database_url(data_dir),
             workflows_path=Path(env.get("TICKETING_WORKFLOWS") or REPO_ROOT / "workflows"),
             timezone=env.get("TICKETING_TIMEZONE") or "Asia/Shanghai",
             holiday_overrides=Path(overrides) if overrides else None,
@@ -97,11 +104,11 @@ class Settings:
             sms_url=env.get("TICKETING_SMS_URL") or None,
             sms_secret=env.get("TICKETING_SMS_SECRET", ""),
             notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
-            data_dir=Path(env.get("TICKETING_DATA_DIR") or "instance"),
+            data_dir=data_dir,
             ratelimit_storage_uri=env.get("TICKETING_RATELIMIT_STORAGE_URI") or None,
             trusted_proxies=int(env.get("TICKETING_TRUSTED_PROXIES") or 0),
             metrics_token=env.get("TICKETING_METRICS_TOKEN") or None,
-            metrics_allow=tuple(item.strip() for item in env.get("TICKETING_METRICS_ALLOW", "").split(",") if item.strip()),
+            metrics_allow=_items(env.get("TICKETING_METRICS_ALLOW", "")),
             track_limit=env.get("TICKETING_TRACK_LIMIT") or cls.track_limit,
             login_limit=env.get("TICKETING_LOGIN_LIMIT") or cls.login_limit,
             open311_key_limit=env.get("TICKETING_OPEN311_KEY_LIMIT") or cls.open311_key_limit,

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
+from ticketing.domain.disclosure import is_dispute
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.guards import GUARDS
 from ticketing.domain.org import PostKind, UnitKind
@@ -37,6 +38,7 @@ TOP_KEYS = ("name", "title", "locations", "initial", "categories", "states", "ch
 OPTIONAL_KEYS = ("reminders", "supervision")
 SUPERVISION_KEYS = ("urge_after", "warn_after")
 DEADLINES = ("acknowledge", "resolve", "callback")
+TIER_OPTIONAL_KEYS = ("max_extension",)
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 E = TypeVar("E", bound=StrEnum)
 
@@ -175,10 +177,15 @@ def _catalogue_problems(specs: list[WorkflowSpec]) -> list[str]:
         for category in spec.categories:
             known, where = first.setdefault(category.code, (category, spec))
             key = f"{spec.source}: categories.{category.code}"
-            if known != category:
+            if (known.name_zh, known.name_en) != (category.name_zh, category.name_en):
                 problems.append(
                     f"{key}: named {category.name_zh!r} / {category.name_en!r} here but "
                     f"{known.name_zh!r} / {known.name_en!r} in {where.source}; one code, one name"
+                )
+            if known.public != category.public:
+                problems.append(
+                    f"{key}.public: {str(category.public).lower()} here but {str(known.public).lower()} in "
+                    f"{where.source}; a category is public in every workflow or in none"
                 )
             clashes: dict[str, list[str]] = {}
             for kind in (kind for kind in UnitKind if kind in spec.location_kinds):
@@ -210,7 +217,7 @@ class _Reader:
         transitions = self.transitions(data.get("transitions"), states)
         self.graph(initial, states, transitions)
         _, title_zh, title_en = self.labelled(data.get("title"), "title")
-        return WorkflowSpec(
+        spec = WorkflowSpec(
             name=self.code(data.get("name"), "name") or "",
             title_zh=title_zh,
             title_en=title_en,
@@ -224,6 +231,8 @@ class _Reader:
             reminders=self.reminders(data.get("reminders")),
             supervision=self.supervision(data.get("supervision")),
         )
+        self.publication(spec)
+        return spec
 
     def keys(self, table: dict[str, Any], key: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
         prefix, kind = (f"{key}.", "key") if key else ("", "top-level key")
@@ -307,10 +316,23 @@ class _Reader:
         categories = []
         for code, entry in table.items():
             key = f"categories.{code}"
-            _, name_zh, name_en = self.labelled(entry, key)
+            item, name_zh, name_en = self.labelled(entry, key, ("public",))
+            public = self.flag(item.get("public"), f"{key}.public")
             if self.code(code, key):
-                categories.append(Category(code, name_zh, name_en))
+                categories.append(Category(code, name_zh, name_en, public))
         return tuple(categories)
+
+    def publication(self, spec: WorkflowSpec) -> None:
+        """A dispute workflow never publishes what residents write (``domain.disclosure``)."""
+        if not is_dispute(spec):
+            return
+        for category in spec.categories:
+            if category.public:
+                self.problem(
+                    f"categories.{category.code}.public",
+                    "a dispute workflow (its chain runs through community_police, who mediate disputes) never "
+                    "publishes what residents write: remove public = true",
+                )
 
     def states(self, value: Any) -> dict[str, State]:
         table = self.table(value, "states")
@@ -404,13 +426,14 @@ class _Reader:
         for i, entry in enumerate(items):
             key = f"chain[{i}]"
             item = self.table(entry, key)
-            self.keys(item, key, ("post", *DEADLINES))
+            self.keys(item, key, ("post", *DEADLINES), TIER_OPTIONAL_KEYS)
             post = self.choice(item.get("post"), f"{key}.post", PostKind, "post kind")
             if post in (tier.post_kind for tier in tiers):
                 self.problem(f"{key}.post", f"{post.value!r} is already a tier of this chain")
             deadlines = [self.duration(item.get(clock), f"{key}.{clock}") for clock in DEADLINES]
-            if post and all(deadlines):
-                tiers.append(Tier(post, *deadlines))
+            extension = self.duration(item.get("max_extension"), f"{key}.max_extension")
+            if post and all(deadlines) and (extension or "max_extension" not in item):
+                tiers.append(Tier(post, *deadlines, max_extension=extension))
         return tuple(tiers)
 
     def reminders(self, value: Any) -> tuple[int, ...]:

@@ -46,6 +46,10 @@ class WorldSource:
                 self._version = current
             return self._world
 
+    def uncached(self, conn: Connection) -> World:
+        """The world as this transaction sees it, never kept: for changes not yet committed (a registry import)."""
+        return self._build(conn)
+
     def _build(self, conn: Connection) -> World:
         data = load_org(conn)
         org = data.organisation

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
@@ -81,7 +82,7 @@ def demo_service(engine: Engine, database_url: str, clock: list[datetime]) -> Ti
 @pytest.fixture
 def live_server(demo_service: Ticketing, database_url: str, clock: list[datetime]) -> Iterator[str]:
     """The real app (CSRF on, Chinese by default) on a free loopback port; its base URL."""
-    settings = Settings(database_url=database_url, secret_key="browser-secret", secure_cookies=False)
+    settings = Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, secure_cookies=False)
     app = create_app(settings, demo_service, clock=lambda: clock[0])
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

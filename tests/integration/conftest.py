@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 
-from ticketing.accounts import set_password
+from ticketing.accounts import account, set_password
 from ticketing.bootstrap import create_ticketing
 from ticketing.demo import load_demo_org
 from ticketing.services import Ticketing
@@ -35,8 +37,9 @@ def clock() -> list[datetime]:
 
 
 @pytest.fixture
-def app(service: Ticketing, database_url: str, clock: list[datetime]) -> Flask:
-    settings = Settings(database_url=database_url, secret_key="test-secret", secure_cookies=False)
+def app(service: Ticketing, database_url: str, clock: list[datetime], tmp_path: Path) -> Flask:
+    """The web app; its data directory (secret key, photos) is the test's ``tmp_path``."""
+    settings = Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, secure_cookies=False, data_dir=tmp_path)
     app = create_app(settings, service, clock=lambda: clock[0], testing=True)
     app.config["WTF_CSRF_ENABLED"] = False
     return app
@@ -55,10 +58,15 @@ def _english(client: FlaskClient) -> FlaskClient:
 
 @pytest.fixture
 def login(app: Flask, service: Ticketing) -> Callable[[str], FlaskClient]:
-    """A logged-in English-reading client for a staff id (the account is created on first use)."""
+    """A logged-in English-reading client for a staff id (the account is created, or activated, on first use).
+
+    An account's password is set only then: setting it again would end the sessions of earlier clients.
+    """
 
     def as_staff(staff_id: str) -> FlaskClient:
-        set_password(service.engine, staff_id, PASSWORD, WEB_NOW)
+        found = account(service.engine, staff_id)
+        if found is None or not found.active:
+            set_password(service.engine, staff_id, PASSWORD, WEB_NOW)
         client = _english(app.test_client())
         response = client.post("/login", data={"staff_id": staff_id, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)

@@ -207,6 +207,11 @@ def test_staff_accounts_from_the_command_line(run: Run, engine: Engine) -> None:
     assert "password changed" in changed.stdout and authenticate(engine, "S0014", "long enough") is None
     short = run("staff", "add", "S0015", "--password", "short")
     assert short.exit_code == 1 and "at least 8 characters" in short.stderr
+    repeated = run("staff", "add", "S0015", "--password", "aaaaaaaa")
+    assert repeated.exit_code == 1 and "must not be one character repeated" in repeated.stderr
+    common = run("staff", "passwd", "S0014", "--password", "qwertyui")
+    assert common.exit_code == 1 and "one of the most common" in common.stderr
+    assert authenticate(engine, "S0014", "another one") is not None
     unknown = run("staff", "add", "S9999", "--password", "long enough")
     assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr
 

@@ -28,8 +28,8 @@ from district import (
 from ticketing.domain import rules
 from ticketing.domain.errors import NotAllowed, NotFound
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.permissions import ORDER, available_actions, transfer_targets
-from ticketing.domain.rules import World
+from ticketing.domain.permissions import ORDER, available_actions
+from ticketing.domain.rules import World, transfer_targets
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import Duration
 

@@ -324,3 +324,37 @@ def test_categories_unique_in_load_order(catalogue: Catalogue) -> None:
     assert len(codes) == len(set(codes))
     assert codes[:4] == ["neighbour_dispute", "property_dispute", "family_dispute", "property_repair"]
     assert catalogue.category("sanitation").name_zh == "环境卫生"
+
+
+def test_a_category_is_private_unless_marked_public(tmp_path: Path) -> None:
+    assert not load_workflow(write(tmp_path, MINI)).categories[0].public
+    marked = edit(MINI, 'en = "Repair" }', 'en = "Repair", public = true }')
+    assert load_workflow(write(tmp_path, marked)).categories[0].public
+    wrong = edit(MINI, 'en = "Repair" }', 'en = "Repair", public = "yes" }')
+    assert f"{tmp_path / 'mini.toml'}: categories.repair.public: must be true or false" in problems_of(
+        write(tmp_path, wrong)
+    )
+
+
+def test_a_dispute_workflow_may_not_mark_a_category_public(tmp_path: Path) -> None:
+    police = CHAIN + CHAIN.replace("building_leader", "community_police")
+    text = edit(edit(MINI, CHAIN, police), 'en = "Repair" }', 'en = "Repair", public = true }')
+    [problem] = problems_of(write(tmp_path, text))
+    assert problem.startswith(f"{tmp_path / 'mini.toml'}: categories.repair.public: a dispute workflow")
+    assert "remove public = true" in problem
+
+
+def test_the_shipped_dispute_categories_are_private(catalogue: Catalogue) -> None:
+    assert not any(category.public for category in catalogue.workflows["dispute"].categories)
+    assert {c.code for c in catalogue.categories() if c.public} == {"sanitation", "public_facilities", "street_order"}
+
+
+def test_one_category_code_public_everywhere_or_nowhere(tmp_path: Path) -> None:
+    write(tmp_path, edit(MINI, 'en = "Repair" }', 'en = "Repair", public = true }'), "a.toml")
+    write(tmp_path, edit(edit(MINI, 'name = "mini"', 'name = "other"'), '["building"]', '["shop"]'), "b.toml")
+    with pytest.raises(WorkflowFileError) as raised:
+        load_workflows([tmp_path])
+    assert raised.value.problems == [
+        f"{tmp_path / 'b.toml'}: categories.repair.public: false here but true in {tmp_path / 'a.toml'}; "
+        "a category is public in every workflow or in none"
+    ]

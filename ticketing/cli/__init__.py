@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import apikey, backup, notify, ops, org, staff, tickets, worker, workflows
+from ticketing.cli import absence, apikey, backup, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
 from ticketing.domain.errors import TicketingError
 from ticketing.logging_setup import configure_logging
@@ -52,6 +52,7 @@ for _command in (
     backup.restore,
     tickets.tickets,
     staff.staff,
+    absence.absence,
     apikey.apikey,
     notify.notify,
 ):

@@ -45,7 +45,13 @@ class CliContext:
         return (moment if moment.tzinfo else moment.replace(tzinfo=self.settings.tz)).astimezone(UTC)
 
     def local(self, moment: datetime | None) -> str:
-        return moment.astimezone(self.settings.tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
+        """A time in the district's zone; one at the edge of the calendar (year 1 or 9999) in UTC."""
+        if not moment:
+            return "-"
+        try:
+            return moment.astimezone(self.settings.tz).strftime("%Y-%m-%d %H:%M")
+        except OverflowError:
+            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 pass_context = click.make_pass_decorator(CliContext)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.org import summary_text
+from ticketing.datadir import UnsafeSecretKey, secret_key
 from ticketing.db.migrate import upgrade
 from ticketing.services import SweepReport
 
@@ -61,6 +63,9 @@ def serve(obj: CliContext, host: str, port: int, workers: int, no_worker: bool) 
     The web processes never sweep: only the worker fires deadlines, so there is
     one scheduler however many web processes run.
     """
+    from ticketing.web.server_header import hide_gunicorn_version
+
+    _check_secret_key(obj)  # here, once, rather than as each web process fails to boot
     os.environ["TICKETING_DATABASE_URL"] = obj.settings.database_url  # for the web processes and the worker
     worker = None if no_worker else _start_worker()
     options = {
@@ -69,9 +74,11 @@ def serve(obj: CliContext, host: str, port: int, workers: int, no_worker: bool) 
         "worker_class": "gthread",
         "threads": 4,
         "graceful_timeout": 10,
+        "control_socket_disable": True,  # several instances on one host would share ~/.gunicorn/gunicorn.ctl
         "on_exit": lambda _arbiter: _stop(worker),
     }
     click.echo(f"serving on http://{host}:{port}/ with {workers} web process(es)" + ("" if worker else ", no worker"))
+    hide_gunicorn_version()
     _Gunicorn(options).run()
 
 
@@ -92,12 +99,20 @@ class _Gunicorn(BaseApplication):
         return app
 
 
+def _check_secret_key(obj: CliContext) -> None:
+    """Refuse to serve with a secret key too short to sign sessions (generating the default one first)."""
+    try:
+        secret_key(obj.settings)
+    except UnsafeSecretKey as refused:
+        raise click.ClickException(str(refused)) from None
+
+
 def _start_worker() -> subprocess.Popen[bytes] | None:
-    """One ``ticketing worker`` process, when this installation has the command."""
+    """One ``ticketing worker`` process, when this installation has the command; it ends when this process does."""
     if importlib.util.find_spec("ticketing.cli.worker") is None:
         click.echo("warning: no `ticketing worker` command here: deadlines fire only on `ticketing sweep`", err=True)
         return None
-    return subprocess.Popen([sys.executable, "-m", "ticketing.cli", "worker"])
+    return subprocess.Popen([sys.executable, "-m", "ticketing.cli", "worker", "--parent-pid", str(os.getpid())])
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:
@@ -111,16 +126,24 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 
 def _serve_demo(obj: CliContext, host: str, port: int) -> None:
-    """One web process on this machine, with the deadline worker beside it so the demo escalates on its own."""
+    """One web process on this machine, with the deadline worker beside it so the demo escalates on its own.
+
+    SIGTERM stops it as Ctrl+C does, stopping the worker too.
+    """
     from werkzeug.serving import run_simple
 
     from ticketing.web import create_app
+    from ticketing.web.liveness import keep_beating
+    from ticketing.web.server_header import QuietRequestHandler
 
+    app = create_app(obj.settings, obj.ticketing)
     os.environ["TICKETING_DATABASE_URL"] = obj.settings.database_url  # the worker's database
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     worker = _start_worker()
+    keep_beating(obj.engine)
     click.echo(f"serving on http://{host}:{port}/ with a deadline worker (Ctrl+C to stop)")
     try:
-        run_simple(host, port, create_app(obj.settings, obj.ticketing), threaded=True)
+        run_simple(host, port, app, threaded=True, request_handler=QuietRequestHandler)
     finally:
         _stop(worker)
 
@@ -137,6 +160,8 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
     """
     from ticketing.demo.tickets import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 
+    if not load_only:
+        _check_secret_key(obj)  # before loading, not after
     upgrade(obj.engine)
     loaded = load_demo(obj.ticketing)
     click.echo(summary_text(loaded.org))

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from ticketing.cli.context import CliContext
 from ticketing.db.migrate import upgrade
-from ticketing.db.org_store import ImportSummary, load_org, org_version, save_org
+from ticketing.db.org_store import ImportSummary, load_org, org_version
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData
@@ -27,13 +27,17 @@ def org() -> None:
 
 @org.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--now", help="When the hand-overs happen: ISO 8601, without an offset local time (default: now).")
 @click.pass_obj
-def import_files(obj: CliContext, files: tuple[Path, ...]) -> None:
-    """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx), in order, all or nothing."""
+def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> None:
+    """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx), in order, all or nothing.
+
+    Open tickets of a post whose A or B holder changes pass to the new holders in the same transaction.
+    """
     upgrade(obj.engine)
     try:
         with obj.engine.begin() as conn:
-            summary = save_org(conn, read_sources(files, base=load_org(conn)))
+            summary = obj.ticketing.save_registry(conn, read_sources(files, base=load_org(conn)), obj.moment(now))
     except OrgFileError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
@@ -64,6 +68,8 @@ def summary_text(summary: ImportSummary) -> str:
     ]
     if summary.defaults_changed:
         lines.append("defaults   changed")
+    if summary.rehomed:
+        lines.append(f"tickets    {summary.rehomed} passed to new holders")
     outcome = f"registry version {summary.org_version}" if summary.changed else "nothing changed"
     return "\n".join([*lines, outcome])
 

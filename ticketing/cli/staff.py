@@ -32,7 +32,9 @@ def absent(obj: CliContext, staff_id: str, starts: str, ends: str, reason: str, 
 
 @staff.command()
 @click.argument("staff_id")
-@click.password_option(help="At least 8 characters; asked for twice when not given.")
+@click.password_option(
+    help="At least 8 characters, not one repeated and not a common password; asked for twice when not given."
+)
 @pass_context
 def add(obj: CliContext, staff_id: str, password: str) -> None:
     """Give staff member STAFF_ID a web login (their role comes from the registry)."""
@@ -42,10 +44,10 @@ def add(obj: CliContext, staff_id: str, password: str) -> None:
 
 @staff.command()
 @click.argument("staff_id")
-@click.password_option(help="The new password (at least 8 characters).")
+@click.password_option(help="The new password (the same rule as for `staff add`).")
 @pass_context
 def passwd(obj: CliContext, staff_id: str, password: str) -> None:
-    """Set a new password for STAFF_ID."""
+    """Set a new password for STAFF_ID; every web session of the account ends."""
     set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"password changed for {staff_id}")
 

@@ -9,6 +9,7 @@ import click
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.render import detail_json, history_lines, ticket_json, ticket_line
+from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.services import ACTIONS
 
@@ -103,7 +104,7 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 @click.option("--resolution", help="resolve: what was done.")
 @click.option("--body", help="refer: the competent body the resident should turn to.")
 @click.option("--reached/--unreached", default=True, help="callback: whether the resident answered.")
-@click.option("--satisfaction", type=click.Choice(["satisfied", "basically_satisfied", "unsatisfied"]))
+@click.option("--satisfaction", type=click.Choice([verdict.value for verdict in Satisfaction]))
 @click.option("--comment", help="callback: what the resident said.")
 @click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")
 @click.option("--version", "expected_version", type=int, help="Fail if the ticket is no longer at this version.")

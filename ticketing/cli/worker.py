@@ -9,6 +9,7 @@ import threading
 import click
 
 from ticketing.cli.context import CliContext, pass_context
+from ticketing.lifeline import follow_parent
 from ticketing.metrics import serve_worker_metrics
 from ticketing.notify.dispatcher import configured_channels, dispatch_due
 from ticketing.notify.messages import Renderer
@@ -29,13 +30,21 @@ DISPATCH_BATCH = 100
 @click.option("--once", is_flag=True, help="Sweep once, as at start, and exit (for cron).")
 @click.option("--no-dispatch", is_flag=True, help="Do not deliver outbox messages from this process.")
 @click.option("--metrics-port", type=click.IntRange(1, 65535), help="Serve the sweep metrics on this loopback port.")
+@click.option("--parent-pid", type=int, hidden=True, help="Stop when this process ends (set by serve and demo).")
 @pass_context
 def worker(
-    obj: CliContext, safety_interval: float, batch_size: int, once: bool, no_dispatch: bool, metrics_port: int | None
+    obj: CliContext,
+    safety_interval: float,
+    batch_size: int,
+    once: bool,
+    no_dispatch: bool,
+    metrics_port: int | None,
+    parent_pid: int | None,
 ) -> None:
     """Fire deadlines on time: sweep at start, wake at each next due time, sweep every --safety-interval.
 
-    Stops on SIGTERM or SIGINT once the running sweep has finished. Any number may run at once.
+    Stops on SIGTERM or SIGINT once the running sweep has finished, and, started by
+    ``serve`` or ``demo``, when that parent ends however it ends. Any number may run at once.
     """
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run, every second
     dispatch = None if no_dispatch else _dispatcher(obj)
@@ -48,7 +57,10 @@ def worker(
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    running.run(stop)
+    if parent_pid is not None:
+        follow_parent(parent_pid, stop)
+    if not stop.is_set():
+        running.run(stop)
 
 
 def _dispatcher(obj: CliContext) -> Dispatch:

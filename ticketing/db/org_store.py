@@ -44,7 +44,8 @@ class TableCounts:
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
-    """Per-table counts, whether the defaults changed, and the registry version after the import."""
+    """Per-table counts, whether the defaults changed, the registry version after the import,
+    and how many open tickets passed to new holders of their post."""
 
     calendars: TableCounts
     units: TableCounts
@@ -52,6 +53,7 @@ class ImportSummary:
     posts: TableCounts
     defaults_changed: bool
     org_version: int
+    rehomed: int = 0
 
     def tables(self) -> dict[str, TableCounts]:
         return {"calendars": self.calendars, "units": self.units, "staff": self.staff, "posts": self.posts}

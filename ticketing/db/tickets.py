@@ -314,6 +314,12 @@ def count_pending_due(conn: Connection, now: datetime) -> int:
     return conn.execute(query).scalar_one()
 
 
+def count_open_overdue(conn: Connection) -> int:
+    """Open tickets flagged overdue: the flag stays for the record once a ticket closes, so closed ones are left out."""
+    query = select(func.count()).where(tickets.c.overdue.is_(True), tickets.c.closed_at.is_(None))
+    return conn.execute(query).scalar_one()
+
+
 def _among(conn: Connection, column: ColumnElement[int], ids: Sequence[int]) -> ColumnElement[bool]:
     """``column IN (ids)``; on PostgreSQL ``= ANY`` of one array parameter.
 

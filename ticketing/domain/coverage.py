@@ -7,7 +7,7 @@ moves up the chain at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,3 +46,31 @@ def placements(org: Organisation, chain: Iterable[PostKind], location_id: str) -
 def next_placement(org: Organisation, chain: Iterable[PostKind], location_id: str, after_tier: int) -> Placement | None:
     """The first tier above ``after_tier`` with a post for the location, or None at the top."""
     return next((p for p in placements(org, chain, location_id) if p.tier > after_tier), None)
+
+
+def successor(before: Post, after: Post, holder_id: str | None, at: datetime, absent: Absent) -> str | None:
+    """Who should hold a ticket of a post whose holders changed from ``before`` to ``after``; None: nobody on duty.
+
+    A ticket follows its holder's slot: the old A's tickets go to the new A,
+    the old B's to the new B, with the usual cover when that person is away.
+    A holder whose slot did not change keeps the ticket (they may be halfway
+    through it), except a B holder covering for an absent A whom a present
+    new A replaced: the new A takes it, as the old A would on return.  A
+    ticket nobody holds (both holders were away) goes to whoever is on duty.
+    """
+    if holder_id is not None and holder_id == before.holder_a == after.holder_a:
+        return holder_id
+    if holder_id is not None and holder_id == before.holder_b == after.holder_b:
+        covering = before.holder_a != after.holder_a and absent(before.holder_a, at)
+        return after.holder_a if covering and not absent(after.holder_a, at) else holder_id
+    slot = after.holder_b if holder_id is not None and holder_id == before.holder_b else after.holder_a
+    return on_duty_holder(after, at, absent, prefer=slot)
+
+
+def holders_changed(before: Mapping[str, Post], after: Mapping[str, Post]) -> dict[str, Post]:
+    """The posts (as they were ``before``) whose A or B holder is different ``after``."""
+    return {
+        post_id: post
+        for post_id, post in before.items()
+        if post_id in after and (post.holder_a, post.holder_b) != (after[post_id].holder_a, after[post_id].holder_b)
+    }

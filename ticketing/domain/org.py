@@ -102,16 +102,17 @@ class Post:
 
 @dataclass(frozen=True, slots=True)
 class Absence:
-    """Leave or a business trip: the holder is away in [starts_at, ends_at)."""
+    """Leave or a business trip: the holder is away in [starts_at, ends_at), unless it was cancelled."""
 
     id: int | None
     staff_id: str
     starts_at: datetime
     ends_at: datetime
     reason: str
+    cancelled_at: datetime | None = None
 
     def covers(self, moment: datetime) -> bool:
-        return self.starts_at <= moment < self.ends_at
+        return self.cancelled_at is None and self.starts_at <= moment < self.ends_at
 
 
 @dataclass(slots=True)

@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ticketing.domain.coverage import placements
 from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
-from ticketing.domain.org import Post, Role, UnitKind
+from ticketing.domain.org import Role
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import Action
@@ -73,29 +72,6 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
     if supervisor and running and (now is None or (ticket.due_at is not None and now < ticket.due_at)):
         found.add("extend")
     return [name for name in ORDER if name in found]
-
-
-def transfer_targets(world: World, ticket: Ticket) -> list[Post]:
-    """Where a ticket may be passed: its chain's posts for its place, then every post of its community."""
-    org = world.org
-    area = ticket.location_id or ticket.community_id
-    chain = [tier.post_kind for tier in world.spec(ticket).chain]
-    found = [placement.post for placement in placements(org, chain, area)] if area else []
-    community = sorted(
-        (
-            post
-            for post in org.posts.values()
-            if ticket.community_id and _community_of(world, post) == ticket.community_id
-        ),
-        key=lambda post: (post.kind.value, post.id),
-    )
-    unique = {post.id: post for post in [*found, *community] if post.id != ticket.post_id}
-    return list(unique.values())
-
-
-def _community_of(world: World, post: Post) -> str | None:
-    community = world.org.ancestor(post.unit_id, UnitKind.COMMUNITY)
-    return community.id if community else None
 
 
 def _callers(world: World, ticket: Ticket) -> set[str]:

@@ -12,7 +12,10 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
   clock and resuming restores the time left;
 - a ticket closes only through a recorded callback (电话回访) — or, outside
   the community's remit, through a referral that is still called back; a
-  resident confirming the result online counts as a reached callback.
+  resident confirming the result online counts as a reached callback;
+- every choice a form offers (transfer targets, extensions, text lengths) is
+  checked here against the list ``choices`` computes for the form too;
+- when a post's holders change, its open tickets follow (``rehome``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, other_holder, placements
+from ticketing.domain import choices
+from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, other_holder, placements, successor
 from ticketing.domain.errors import InvalidInput, NotAllowed, NotFound
 from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
@@ -31,6 +35,8 @@ from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, Res
 from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
 
 MAX_DESCRIPTION = 4000
+MAX_TEXT = 2000  # a note, reason, resolution or callback comment
+MAX_BODY = 200  # the name of the competent body a request is referred to
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_EMAIL = 254  # characters: the longest address SMTP carries
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and carriage return are text
@@ -41,6 +47,15 @@ def refuse_control(field: str, text: str) -> str:
     if CONTROL.search(text):
         raise InvalidInput("%(field)s: control characters are not allowed", field=field)
     return text
+
+
+def _said(field: str, text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` stripped, or InvalidInput if it is longer than a staff member's entry may be."""
+    if len(text) > limit:
+        raise InvalidInput(
+            "%(field)s: at most %(limit)d characters, got %(length)d", field=field, limit=limit, length=len(text)
+        )
+    return text.strip()
 
 
 def is_email(text: str) -> bool:
@@ -282,6 +297,31 @@ def _fire(world: World, ticket: Ticket, action: Action, ctx: ActionContext) -> s
     return previous
 
 
+# --- what the forms may offer ---------------------------------------------------
+
+
+def _chain(world: World, ticket: Ticket) -> list[PostKind]:
+    return [tier.post_kind for tier in world.spec(ticket).chain]
+
+
+def transfer_targets(world: World, ticket: Ticket) -> list[Post]:
+    """The posts a ticket may be passed to (``transfer`` refuses any other): the page lists exactly these."""
+    return choices.transfer_targets(world.org, _chain(world, ticket), ticket)
+
+
+def extension_limit(world: World, ticket: Ticket) -> Duration:
+    """The longest single extension of a deadline at the ticket's tier (the workflow's ``max_extension``)."""
+    return world.spec(ticket).tier(ticket.tier).extension_limit
+
+
+def extension_choices(world: World, ticket: Ticket) -> list[Duration]:
+    """The extensions the ticket page offers for the running deadline (none when no deadline runs)."""
+    if ticket.clock is None or ticket.due_at is None:
+        return []
+    calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
+    return choices.extension_choices(calendar.add, ticket.due_at, extension_limit(world, ticket))
+
+
 # --- the clock ----------------------------------------------------------------
 
 
@@ -472,7 +512,7 @@ def note(world: World, ticket: Ticket, actor_id: str | None, text: str, now: dat
         raise InvalidInput("note: write something")
     outcome = Outcome()
     ticket.updated_at = now
-    outcome.record(ticket, now, actor, "note", ticket.state, text.strip())
+    outcome.record(ticket, now, actor, "note", ticket.state, _said("text", text))
     return outcome
 
 
@@ -482,22 +522,34 @@ def transfer(
     """Pass the ticket to another post; the passer stays accountable as first responder."""
     if not target_post_id or not reason.strip():
         raise InvalidInput("a transfer needs a target post and a reason (转办须写明接收岗位和理由)")
+    reason = _said("reason", reason)
     actor = _require_involved(world, ticket, actor_id, "transfer")
     target = world.post(target_post_id)
     if target.id == ticket.post_id:
         raise InvalidInput(
             "ticket %(number)s is already at post %(post)s; name another post", number=ticket.number, post=target.id
         )
+    if target not in transfer_targets(world, ticket):
+        area = ticket.location_id or ticket.community_id or ""
+        chain = [p.post.id for p in placements(world.org, _chain(world, ticket), area) if p.post.id != ticket.post_id]
+        raise InvalidInput(
+            "ticket %(number)s may be passed only to a post of its chain for its place (%(chain)s) "
+            "or another post of its community %(community)s; %(post)s is neither",
+            number=ticket.number,
+            chain=", ".join(chain) or "—",
+            community=ticket.community_id or "—",
+            post=target.id,
+        )
     outcome = Outcome()
     previous = _fire(world, ticket, Action.TRANSFER, ActionContext(actor))
     _become_first_responder(world, ticket, actor)
-    kinds = [tier.post_kind for tier in world.spec(ticket).chain]
+    kinds = _chain(world, ticket)
     ticket.tier = kinds.index(target.kind) if target.kind in kinds else ticket.tier
     ticket.post_id = target.id
     ticket.holder_id = on_duty_holder(target, now, world.absent)
     ticket.updated_at = now
     outcome.deadline_changed = True
-    outcome.record(ticket, now, actor, "transfer", previous, f"to {target.id}: {reason.strip()}")
+    outcome.record(ticket, now, actor, "transfer", previous, f"to {target.id}: {reason}")
     _place_holder(world, ticket, now, outcome, prefer=None)
     return outcome
 
@@ -506,7 +558,7 @@ def pause(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: 
     """Wait for the resident: the clock stops with the working time left kept."""
     if not reason.strip():
         raise InvalidInput("pause: say what the ticket is waiting for")
-    return _simple(world, ticket, actor_id, Action.PAUSE, now, reason.strip())
+    return _simple(world, ticket, actor_id, Action.PAUSE, now, _said("reason", reason))
 
 
 def resume(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
@@ -517,8 +569,9 @@ def resolve(world: World, ticket: Ticket, actor_id: str | None, resolution: str,
     """Mark the matter handled; the first responder's callback is now due."""
     if not resolution.strip():
         raise InvalidInput("resolve: write what was done (办理结果)")
-    outcome = _simple(world, ticket, actor_id, Action.RESOLVE, now, resolution.strip())
-    ticket.resolution = resolution.strip()
+    resolution = _said("resolution", resolution)
+    outcome = _simple(world, ticket, actor_id, Action.RESOLVE, now, resolution)
+    ticket.resolution = resolution
     ticket.referred_to = None  # reopened after a referral and handled after all: the latest outcome stands
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
@@ -530,8 +583,9 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
     """Outside the community's remit: name the competent body; it is still called back."""
     if not body.strip():
         raise InvalidInput("refer: name the competent body the resident should turn to (告知有权处理的机关)")
-    outcome = _simple(world, ticket, actor_id, Action.REFER, now, f"{body.strip()}: {reason.strip()}")
-    ticket.referred_to = body.strip()
+    body = _said("body", body, MAX_BODY)
+    outcome = _simple(world, ticket, actor_id, Action.REFER, now, f"{body}: {_said('reason', reason)}")
+    ticket.referred_to = body
     ticket.resolution = None  # the history keeps what an earlier resolution said
     ticket.resolved_at = now
     outcome.notify(ticket.first_responder_id, Event.RESOLVED)
@@ -542,7 +596,7 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
 def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: datetime) -> Outcome:
     if not reason.strip():
         raise InvalidInput("return_to_resident: give the reason")
-    outcome = _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, reason.strip())
+    outcome = _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, _said("reason", reason))
     outcome.tell_resident(ticket, Event.REQUEST_CLOSED)
     return outcome
 
@@ -584,7 +638,7 @@ def callback(
             "callback: the resident was reached, so record their satisfaction "
             "(satisfied, basically_satisfied, unsatisfied)"
         )
-    return _verdict(world, ticket, actor, "callback", reached, satisfaction, comment, now)
+    return _verdict(world, ticket, actor, "callback", reached, satisfaction, _said("comment", comment), now)
 
 
 def resident_feedback(
@@ -659,6 +713,7 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
         raise NotAllowed("extensions (延期) are approved by supervisors; %(actor)s is not one", actor=actor)
     if not reason.strip():
         raise InvalidInput("extend: give the reason for the extension")
+    reason = _said("reason", reason)
     if ticket.clock is None or ticket.due_at is None:
         raise NotAllowed(
             "ticket %(number)s has no running deadline to extend (state %(state)s)",
@@ -674,12 +729,22 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
             due=ticket.due_at.isoformat(),
         )
     calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
+    limit = extension_limit(world, ticket)
+    if not choices.extension_fits(calendar.add, ticket.due_at, by, limit):
+        raise InvalidInput(
+            "extend: at most %(limit)s of working time at a time at tier %(tier)d of workflow %(workflow)s; "
+            "%(by)s is longer",
+            limit=str(limit),
+            tier=ticket.tier + 1,
+            workflow=ticket.workflow,
+            by=str(by),
+        )
     extended = calendar.add(ticket.due_at, by)
     ticket.allowed_seconds = (ticket.allowed_seconds or 0.0) + calendar.working_seconds(ticket.due_at, extended)
     ticket.due_at = extended
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason.strip()}")
+    outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason}")
     return outcome
 
 
@@ -721,4 +786,43 @@ def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) ->
     ticket.updated_at = now
     outcome.record(ticket, now, None, "handover", ticket.state, f"{returning_id} back from absence; takes over again")
     outcome.notify(returning_id, Event.HANDED_OVER)
+    return outcome
+
+
+# --- holder changes -------------------------------------------------------------
+
+
+def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome:
+    """The holders of the ticket's post changed (``world`` has the new ones, ``before`` the old post).
+
+    The ticket goes to whoever ``coverage.successor`` says should hold it now,
+    with a hand-over entry naming the old and the new holder; with nobody of
+    the post on duty it climbs the chain as when both holders leave.  The
+    first responder stays who they were (首问负责制), even one who left the
+    post; the running deadline is the post's and keeps running.
+    """
+    outcome = Outcome()
+    if ticket.post_id != before.id or world.spec(ticket).state(ticket.state).final:
+        return outcome
+    post = world.post(ticket.post_id)
+    holder = successor(before, post, ticket.holder_id, now, world.absent)
+    if holder == ticket.holder_id:
+        return outcome
+    change = (
+        f"holders of post {post.id} changed from A {before.holder_a}, B {before.holder_b} "
+        f"to A {post.holder_a}, B {post.holder_b}"
+    )
+    previous = ticket.holder_id or "nobody"
+    ticket.holder_id = holder
+    ticket.updated_at = now
+    if holder is not None:
+        outcome.record(ticket, now, None, "handover", ticket.state, f"{change}; {previous} hands over to {holder}")
+        outcome.notify(holder, Event.HANDED_OVER)
+        return outcome
+    outcome.deadline_changed = True
+    outcome.record(ticket, now, None, "both_absent", ticket.state, f"{change}; both new holders are away")
+    if _climb(world, ticket, now, outcome):
+        _place_holder(world, ticket, now, outcome, prefer=None)
+    else:
+        _unstaffed(world, ticket, now, outcome)
     return outcome

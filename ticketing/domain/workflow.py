@@ -68,15 +68,25 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class Tier:
-    """One step of the escalation chain and its deadlines."""
+    """One step of the escalation chain and its deadlines.
+
+    ``max_extension`` caps one extension (延期) of a deadline at this tier;
+    without it the tier's own resolve time is the cap, so no deadline is ever
+    stretched by more than the work it measures.
+    """
 
     post_kind: PostKind
     acknowledge: Duration
     resolve: Duration
     callback: Duration
+    max_extension: Duration | None = None
 
     def deadline(self, clock: Clock) -> Duration:
         return getattr(self, clock.value)
+
+    @property
+    def extension_limit(self) -> Duration:
+        return self.max_extension or self.resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +119,12 @@ class Transition:
 
 @dataclass(frozen=True, slots=True)
 class Category:
+    """What residents pick; ``public`` lets the resident's text be published, masked (``domain.disclosure``)."""
+
     code: str
     name_zh: str
     name_en: str
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)

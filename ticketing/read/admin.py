@@ -1,8 +1,9 @@
 """What the admin pages read and change: the registry by community, calendars, absences, accounts, imports.
 
-Changes to the registry go through ``ticketing.db.org_store.save_org`` like
-``ticketing org import``, so they bump the registry version and the engine
-reloads the organisation at its next transaction.
+Changes to the registry go through ``Ticketing.save_registry`` like
+``ticketing org import``, so they bump the registry version, the engine
+reloads the organisation at its next transaction, and the open tickets of a
+post whose holders changed pass to the new holders in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from datetime import datetime, time
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, true
+from sqlalchemy import Connection, Row, and_, func, or_, select, true
 
-from ticketing.db.org_store import ImportSummary, load_org, save_org
+from ticketing.db.org_store import ImportSummary, load_org
 from ticketing.db.schema import absences, staff, staff_accounts
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
@@ -25,6 +26,7 @@ from ticketing.domain.org import Post, Unit, UnitKind
 from ticketing.orgdata import OrgData
 from ticketing.orgfile import read_sources
 from ticketing.read.paging import Page
+from ticketing.services import Ticketing
 
 # Children of a grid in the order the organisation page lists them (a segment's shops follow it).
 _CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
@@ -287,26 +289,29 @@ class HolderProblems(InvalidInput):
         super().__init__(", ".join(f"{name}: {problem}" for name, problem in fields.items()))
 
 
-def change_holders(conn: Connection, post_id: str, holder_a: str, holder_b: str) -> ImportSummary:
-    """Give a post new A and B holders, as a one-post import (in the caller's transaction)."""
-    data = load_org(conn)
-    post = data.organisation.posts.get(post_id)
-    if post is None:
-        raise NotFound("unknown post %(post)r", post=post_id)
-    known = data.organisation.staff
-    problems = {name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known}
-    if holder_a == holder_b and "holder_b" not in problems:
-        problems["holder_b"] = "same"
-    if problems:
-        raise HolderProblems(problems)
-    data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
-    return save_org(conn, data)
+def change_holders(service: Ticketing, post_id: str, holder_a: str, holder_b: str, now: datetime) -> ImportSummary:
+    """Give a post new A and B holders, as a one-post import; its open tickets follow them (one transaction)."""
+    with service.engine.begin() as conn:
+        data = load_org(conn)
+        post = data.organisation.posts.get(post_id)
+        if post is None:
+            raise NotFound("unknown post %(post)r", post=post_id)
+        known = data.organisation.staff
+        problems = {
+            name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known
+        }
+        if holder_a == holder_b and "holder_b" not in problems:
+            problems["holder_b"] = "same"
+        if problems:
+            raise HolderProblems(problems)
+        data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
+        return service.save_registry(conn, data, now)
 
 
 # --- importing uploaded files --------------------------------------------------------------------
 
 
-def import_uploads(engine: Engine, uploads: Sequence[tuple[str, BinaryIO]]) -> ImportSummary:
+def import_uploads(service: Ticketing, uploads: Sequence[tuple[str, BinaryIO]], now: datetime) -> ImportSummary:
     """Import uploaded organisation files and rosters in order, all or nothing, as ``ticketing org import`` does.
 
     Each upload is saved under its own file name, so problems name the file the user chose.
@@ -321,8 +326,8 @@ def import_uploads(engine: Engine, uploads: Sequence[tuple[str, BinaryIO]]) -> I
                     target.write(chunk)
             paths.append(path)
         try:
-            with engine.begin() as conn:
-                return save_org(conn, read_sources(paths, base=load_org(conn)))
+            with service.engine.begin() as conn:
+                return service.save_registry(conn, read_sources(paths, base=load_org(conn)), now)
         except OrgFileError as error:
             raise OrgFileError([_without_folder(problem, folder) for problem in error.problems]) from None
 
@@ -358,13 +363,18 @@ def _absence(row: Row[Any]) -> AbsenceRow:
 
 def current_absences(conn: Connection, now: datetime) -> list[AbsenceRow]:
     """Who is away at ``now``."""
-    query = _ABSENCE_ROWS.where(absences.c.starts_at <= now, absences.c.ends_at > now)
+    away = and_(absences.c.starts_at <= now, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
+    query = _ABSENCE_ROWS.where(away)
     return [_absence(row) for row in conn.execute(query.order_by(absences.c.ends_at, absences.c.id))]
 
 
-def coming_absences(conn: Connection, now: datetime, number: int, per_page: int = 50) -> Page[AbsenceRow]:
-    """Current and future absences, earliest start first."""
-    ongoing = absences.c.ends_at > now
+def coming_absences(
+    conn: Connection, now: datetime, number: int, per_page: int = 50, staff_id: str | None = None
+) -> Page[AbsenceRow]:
+    """Current and future absences (of ``staff_id`` if given), earliest start first; cancelled ones are gone."""
+    ongoing = and_(absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
+    if staff_id is not None:
+        ongoing = and_(ongoing, absences.c.staff_id == staff_id)
     total = conn.execute(select(func.count()).select_from(absences).where(ongoing)).scalar_one()
     query = _ABSENCE_ROWS.where(ongoing).order_by(absences.c.starts_at, absences.c.id)
     rows = conn.execute(query.limit(per_page).offset((number - 1) * per_page))

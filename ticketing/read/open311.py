@@ -8,10 +8,13 @@ Codes and ids are strings in JSON (the specification's own ``"service_code":001`
 is not valid JSON); a missing value is ``null`` in JSON and an empty element in XML.
 
 Requests are read from ``tickets`` by opening time (``ix_tickets_created``),
-newest first, and show only what the public may read: never the resident's
-name or phone, and who is responsible as a post and a unit (楼长 · 阳光小区1号楼),
-never a person.  Their ``notes`` (the update-history extension) keep the
-resident-facing steps of the history, as the resident's own status page does.
+newest first, and show only what anyone may read (``domain.disclosure``), with
+or without an API key: service, status, dates, who is responsible as a post
+and a place (楼长 · 海曲社区第一网格), never a person, and the grid with
+coordinates to about 100 m.  The resident's text and typed address appear
+only for a public category, masked; never their name, phone or e-mail.  Their
+``notes`` (the update-history extension) keep the resident-facing steps of
+the history, each naming its post the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sqlalchemy import Connection, Select, select
 
 from ticketing.db import tickets as store
 from ticketing.db.schema import history, tickets
+from ticketing.domain.disclosure import disclose, public_place
 from ticketing.domain.org import Organisation
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
@@ -285,10 +289,13 @@ def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryE
 
 
 def created(service: Ticketing, ticket: Ticket) -> Record:
-    """The answer to a request just opened: its tracking number and what happens next (no token: realtime)."""
+    """The answer to a request just opened: its tracking number and what happens next (no token: realtime).
+
+    Only the client that sent the request reads it, so the post is named with its own unit.
+    """
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
-    return {"service_request_id": ticket.number, "service_notice": _View.of(service, org).notice(ticket)}
+    return {"service_request_id": ticket.number, "service_notice": _View.of(service, org).notice(ticket, exact=True)}
 
 
 def token_request(service: Ticketing, token: str) -> Record:
@@ -314,7 +321,8 @@ class _View:
     def request(self, ticket: Ticket, steps: list[HistoryEntry] | None) -> Record:
         spec = self.workflows.get(ticket.workflow)
         category = self.categories.get(ticket.category)
-        unit = self.org.units.get(ticket.location_id or "")
+        shown = disclose(ticket, spec, category, self.org)
+        exact = shown.published  # a post's own unit may be named only where the request's place is
         closed = ticket.closed_at is not None
         record: Record = {
             "service_request_id": ticket.number,
@@ -322,32 +330,34 @@ class _View:
             "status_notes": spec.states[ticket.state].label_zh if spec and ticket.state in spec.states else None,
             "service_name": category.name_zh if category else ticket.category,
             "service_code": ticket.category,
-            "description": ticket.description,
-            "agency_responsible": self.agency(ticket.post_id),
-            "service_notice": self.notice(ticket),
+            "description": shown.description,
+            "agency_responsible": self.agency(ticket.post_id, exact),
+            "service_notice": self.notice(ticket, exact),
             "requested_datetime": w3c(ticket.created_at, self.tz),
             "updated_datetime": w3c(ticket.closed_at or ticket.updated_at, self.tz),
             "expected_datetime": w3c(ticket.due_at, self.tz),
-            "address": ticket.address or ((unit.address or unit.name) if unit else None),
-            "address_id": ticket.location_id,
+            "address": shown.address,
+            "address_id": shown.address_id,
             "zipcode": None,
-            "lat": ticket.lat if ticket.lat is not None else unit.lat if unit else None,
-            "long": ticket.lon if ticket.lon is not None else unit.lon if unit else None,
+            "lat": shown.lat,
+            "long": shown.lon,
             "media_url": None,
         }
         if steps is not None:
-            record["notes"] = [self.note(spec, entry) for entry in steps]
+            record["notes"] = [self.note(spec, entry, exact) for entry in steps]
         return record
 
-    def agency(self, post_id: str) -> str | None:
-        """楼长 · 阳光小区1号楼: the post's kind and its unit."""
+    def agency(self, post_id: str, exact: bool) -> str | None:
+        """The post's kind and unit (楼长 · 阳光小区1号楼); not ``exact``, the unit's grid (楼长 · 海曲社区第一网格)."""
         post = self.org.posts.get(post_id)
-        unit = self.org.units.get(post.unit_id) if post else None
-        return f"{POST_LABELS_ZH[post.kind]} · {unit.name}" if post and unit else None
+        if post is None:
+            return None
+        unit = self.org.units.get(post.unit_id) if exact else public_place(self.org, post.unit_id)
+        return f"{POST_LABELS_ZH[post.kind]} · {unit.name}" if unit else None
 
-    def notice(self, ticket: Ticket) -> str | None:
+    def notice(self, ticket: Ticket, exact: bool) -> str | None:
         """Who handles an open request and by when the running deadline falls."""
-        agency = self.agency(ticket.post_id)
+        agency = self.agency(ticket.post_id, exact)
         if ticket.closed_at is not None or agency is None:
             return None
         if ticket.clock is None or ticket.due_at is None:
@@ -355,10 +365,10 @@ class _View:
         due = ticket.due_at.astimezone(self.tz)
         return f"由{agency}负责，{CLOCK_DEADLINES[ticket.clock]}时限 {due:%Y-%m-%d %H:%M}"
 
-    def note(self, spec: WorkflowSpec | None, entry: HistoryEntry) -> Record:
+    def note(self, spec: WorkflowSpec | None, entry: HistoryEntry, exact: bool) -> Record:
         state = spec.states.get(entry.to_state) if spec else None
         label = state.label_zh if state else entry.to_state
-        agency = self.agency(entry.post_id)
+        agency = self.agency(entry.post_id, exact)
         return {
             "datetime": w3c(entry.at, self.tz),
             "status": CLOSED if state and state.final else OPEN,

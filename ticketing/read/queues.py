@@ -18,13 +18,14 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
+from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
 from ticketing.db.schema import absences, tickets
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
-from ticketing.domain.permissions import available_actions, transfer_targets
-from ticketing.domain.rules import World, calendar_post
+from ticketing.domain.permissions import available_actions
+from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
 from ticketing.domain.ticket import HistoryEntry, Ticket
-from ticketing.domain.workflow import Clock, WorkflowSpec
+from ticketing.domain.workflow import Clock, Duration, WorkflowSpec
 from ticketing.read.paging import Page
 
 PAGE_SIZE = 25
@@ -71,6 +72,7 @@ class TicketView:
     deadline: Deadline
     actions: list[str]
     targets: list[Post]
+    extensions: list[Duration]
     org: Organisation
 
     def person(self, staff_id: str | None) -> str:
@@ -211,18 +213,19 @@ def ticket_view(conn: Connection, world: World, key: str, staff_id: str, now: da
         deadline=deadline_of(world, ticket, now),
         actions=available_actions(world, ticket, staff_id, now),
         targets=transfer_targets(world, ticket),
+        extensions=extension_choices(world, ticket),
         org=world.org,
     )
 
 
 def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:
-    """My absences that are still running or still to come, soonest first."""
+    """My absences that are still running or still to come, soonest first (cancelled ones are gone)."""
     query = (
         select(absences)
-        .where(absences.c.staff_id == staff_id, absences.c.ends_at > now)
+        .where(absences.c.staff_id == staff_id, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
         .order_by(absences.c.starts_at, absences.c.id)
     )
-    return [Absence(row.id, row.staff_id, row.starts_at, row.ends_at, row.reason) for row in conn.execute(query)]
+    return [absence_store.to_absence(row) for row in conn.execute(query)]
 
 
 def register_places(world: World, staff_id: str) -> list[PlaceGroup]:

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 from flask import Flask, render_template
 from flask_babel import Babel, format_datetime, get_locale
 from sqlalchemy import text
 
 from ticketing.bootstrap import create_ticketing
+from ticketing.datadir import secret_key
 from ticketing.db.migrate import is_current
 from ticketing.services import Ticketing
 from ticketing.settings import REPO_ROOT, Settings
-from ticketing.web import admin, api_v1, auth, errors, open311, ops, resident, staff, supervisor
+from ticketing.web import (
+    admin,
+    api_v1,
+    auth,
+    errors,
+    headers,
+    inputs,
+    open311,
+    ops,
+    ratelimit,
+    resident,
+    staff,
+    supervisor,
+)
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
@@ -28,11 +40,14 @@ def create_app(
     clock: Clock = wall_clock,
     testing: bool = False,
 ) -> Flask:
-    """Build the app over ``settings`` (default: from the environment)."""
+    """Build the app over ``settings`` (default: from the environment).
+
+    Raises ``ticketing.datadir.UnsafeSecretKey`` when the secret key is too short to sign sessions.
+    """
     settings = settings or Settings.from_env()
-    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(settings.data_dir.resolve()))
     app.config.update(
-        SECRET_KEY=settings.secret_key or _instance_secret(Path(app.instance_path)),
+        SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -49,9 +64,12 @@ def create_app(
     compile_catalogues()
     Babel(app, locale_selector=select_locale)
     csrf.init_app(app)
+    ratelimit.setup(app, settings)
     limiter.init_app(app)
+    headers.register(app, settings)
     auth.login_manager.init_app(app)
     errors.register(app)
+    inputs.register(app)  # before the blueprints: their rules use its converters
     for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
@@ -62,18 +80,17 @@ def create_app(
 
 
 def _local_time(moment: datetime | None, style: str = "short") -> str:
-    """A time in the district's zone and the reader's language."""
-    return format_datetime(moment, style) if moment else "—"
+    """A time in the district's zone and the reader's language.
 
-
-def _instance_secret(instance: Path) -> str:
-    """A random secret kept in the instance folder, so sessions survive restarts without configuration."""
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    A stored time at the very edge of the calendar (year 1 or 9999) may not
+    move into the zone: it is shown in UTC rather than failing the page.
+    """
+    if not moment:
+        return "—"
+    try:
+        return format_datetime(moment, style)
+    except OverflowError:
+        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _register_status_pages(app: Flask) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileRequired, FileSize, MultipleFileField
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField, PasswordField, StringField, ValidationError
+from wtforms import DateTimeLocalField, Field, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import PasswordInput
 
 from ticketing import accounts as account_store
-from ticketing.domain.errors import Conflict, NotFound, OrgFileError
+from ticketing.domain.errors import Conflict, InvalidInput, NotFound, OrgFileError
+from ticketing.domain.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from ticketing.notify.dispatcher import dead_messages, retry_dead
 from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
@@ -27,8 +30,10 @@ from ticketing.read.admin import (
     organisation_view,
     post_detail,
 )
+from ticketing.web.auth import renew_session
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of
+from ticketing.web.inputs import page_number
 from ticketing.web.nav import requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,8 +52,12 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+def rehomed_text(count: int) -> str:
+    return ngettext(
+        "%(num)d open ticket passed to the new holders of its post.",
+        "%(num)d open tickets passed to the new holders of their posts.",
+        count,
+    )
 
 
 def _staff_choices() -> list[tuple[str, str]]:
@@ -83,16 +92,27 @@ class AbsenceForm(FlaskForm):
             raise ValidationError(_("The end must be after the start."))
 
 
+def _strong(_form: FlaskForm, field: Field) -> None:
+    """The password rule of every way to set a password, said next to the field (after the length)."""
+    if field.errors:
+        return
+    try:
+        check_password(field.data or "")
+    except InvalidInput as weak:
+        raise ValidationError(message_of(weak)) from weak
+
+
 class PasswordForm(FlaskForm):
     password = PasswordField(
         widget=PasswordInput(hide_value=False),
         validators=[
             InputRequired(),
             Length(
-                min=account_store.MIN_PASSWORD,
-                max=200,
-                message=_l("Between %(min)d and 200 characters.", min=account_store.MIN_PASSWORD),
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=_l("Between %(min)d and 200 characters.", min=MIN_LENGTH),
             ),
+            _strong,
         ],
     )
 
@@ -112,20 +132,21 @@ def organisation() -> str:
 @bp.route("/posts/<post_id>/holders", methods=["GET", "POST"])
 @requires("admin")
 def holders(post_id: str) -> str | Response | tuple[str, int]:
-    """Change who holds a post (A and B); the engine routes to the new holders from the next ticket on."""
+    """Change who holds a post (A and B); its open tickets pass to the new holders at once."""
     with service().engine.connect() as conn:
         detail = post_detail(conn, post_id, now())
     post = detail.view.post
     form = HoldersForm(data={"holder_a": post.holder_a, "holder_b": post.holder_b})
     if form.validate_on_submit():
         try:
-            with service().engine.begin() as conn:
-                change_holders(conn, post_id, form.holder_a.data, form.holder_b.data)
+            summary = change_holders(service(), post_id, form.holder_a.data, form.holder_b.data, now())
         except HolderProblems as problems:
             for name, code in problems.fields.items():
                 form[name].errors.append(HOLDER_MESSAGES[code])
         else:
             flash(_("%(post)s: A is now %(a)s, B %(b)s.", post=post_id, a=form.holder_a.data, b=form.holder_b.data))
+            if summary.rehomed:
+                flash(rehomed_text(summary.rehomed))
             return redirect(url_for(".organisation", community=detail.community_id, _anchor=post_id))
     page = render_template("admin/holders.html", detail=detail, form=form, staff=_staff_choices())
     return (page, 400) if form.errors else page
@@ -142,7 +163,7 @@ def import_files() -> str | tuple[str, int]:
     summary, problems = None, []
     if form.validate_on_submit():
         try:
-            summary = import_uploads(service().engine, [(f.filename or "", f.stream) for f in form.files.data])
+            summary = import_uploads(service(), [(f.filename or "", f.stream) for f in form.files.data], now())
         except OrgFileError as error:
             problems = error.problems
     page = render_template("admin/import.html", form=form, summary=summary, problems=problems)
@@ -166,15 +187,51 @@ def absences() -> str | Response | tuple[str, int]:
             )
         except NotFound:
             form.staff_id.errors.append(HOLDER_MESSAGES["unknown"])
+        except InvalidInput as error:
+            form.form_errors.append(message_of(error))
         else:
             flash(_("Absence of %(staff)s recorded.", staff=form.staff_id.data))
             return redirect(url_for(".absences"))
+    return _absences_page(form, status=400 if form.errors else 200)
+
+
+def _absences_page(form: AbsenceForm, refusal: str | None = None, status: int = 200) -> tuple[str, int]:
     with service().engine.connect() as conn:
-        page = coming_absences(conn, now(), _page_number())
+        page = coming_absences(conn, now(), page_number())
     html = render_template(
-        "admin/absences.html", form=form, page=page, now=now(), staff=_staff_choices(), tz=settings().timezone
+        "admin/absences.html",
+        form=form,
+        page=page,
+        now=now(),
+        staff=_staff_choices(),
+        tz=settings().timezone,
+        refusal=refusal,
     )
-    return (html, 400) if form.errors else html
+    return html, status
+
+
+@bp.post("/absences/<int:absence_id>/end")
+@requires("admin")
+def end_absence(absence_id: int) -> Response | tuple[str, int]:
+    """End someone's absence now (they came back early); the tickets it handed over return to them."""
+    try:
+        ended = service().end_absence(absence_id, now(), current_user.id)
+    except Conflict as error:
+        return _absences_page(AbsenceForm(formdata=None), message_of(error), 409)
+    flash(_("Absence of %(staff)s ended; their tickets are back with them.", staff=ended.staff_id))
+    return redirect(url_for(".absences"))
+
+
+@bp.post("/absences/<int:absence_id>/cancel")
+@requires("admin")
+def cancel_absence(absence_id: int) -> Response | tuple[str, int]:
+    """Cancel an absence that will not happen or was entered by mistake; any tickets it moved come back."""
+    try:
+        cancelled = service().cancel_absence(absence_id, now(), current_user.id)
+    except Conflict as error:
+        return _absences_page(AbsenceForm(formdata=None), message_of(error), 409)
+    flash(_("Absence of %(staff)s cancelled.", staff=cancelled.staff_id))
+    return redirect(url_for(".absences"))
 
 
 @bp.get("/calendars")
@@ -216,7 +273,7 @@ def accounts() -> str:
     search = request.args.get("q", "").strip()[:64]
     login = request.args.get("login", "")
     with service().engine.connect() as conn:
-        page = accounts_page(conn, search, login, _page_number())
+        page = accounts_page(conn, search, login, page_number())
     return render_template("admin/accounts.html", page=page, search=search, login=login)
 
 
@@ -235,6 +292,8 @@ def set_password(staff_id: str) -> Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
         created = account_store.set_password(service().engine, staff_id, form.password.data, now())
+        if staff_id == current_user.id:
+            renew_session()  # the admin's other sessions end, this one goes on
         flash(
             _("Login created for %(staff)s.", staff=staff_id)
             if created

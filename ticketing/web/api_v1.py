@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.credentials import token_owner
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
-from ticketing.domain.org import Organisation, Post, UnitKind
+from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Channel, HistoryEntry, ResidentChannel, Ticket
@@ -40,6 +40,7 @@ from ticketing.read.rates import MAX_DAYS, Period, RateRow, rate_report
 from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.extensions import csrf, limiter
+from ticketing.web.inputs import YEARS
 from ticketing.web.openapi import (
     ABSENCE_PARAMS,
     ACTION_FIELDS,
@@ -55,6 +56,7 @@ from ticketing.web.openapi import (
     Field,
     document,
 )
+from ticketing.web.ratelimit import configured
 from ticketing.web.supervisor import DEFAULT_DAYS, WEIGHTS_CONFIG
 from ticketing.web.users import StaffUser
 
@@ -63,8 +65,6 @@ JSON = dict[str, Any]
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-RATE_LIMIT_CONFIG = "TICKETING_API_RATE_LIMIT"  # app.config key: a Flask-Limiter limit per token, all calls together
-DEFAULT_RATE_LIMIT = "300 per minute"
 DOMAIN_CODES: dict[type[TicketingError], str] = {
     InvalidInput: "invalid_input",
     NotAllowed: "not_allowed",
@@ -174,12 +174,11 @@ def _caller_key() -> str:
     return f"token:{hashlib.sha256(token.encode()).hexdigest()}" if token else get_remote_address()
 
 
-def _rate_limit() -> str:
-    return current_app.config.get(RATE_LIMIT_CONFIG, DEFAULT_RATE_LIMIT)
-
-
-limiter.shared_limit(
-    _rate_limit, scope="api_v1", key_func=_caller_key, exempt_when=lambda: request.endpoint == "api_v1.openapi"
+limiter.shared_limit(  # per token, all calls together
+    configured("api_token_limit"),
+    scope="api_v1",
+    key_func=_caller_key,
+    exempt_when=lambda: request.endpoint == "api_v1.openapi",
 )(bp)
 
 
@@ -334,12 +333,18 @@ class Values:
 
     def _when(self, field: Field, value: str) -> date | datetime | None:
         try:
-            if field.kind == "date":
-                return date.fromisoformat(value)
-            return datetime.fromisoformat(value.upper()).astimezone(UTC)
+            moment: date = (
+                date.fromisoformat(value)
+                if field.kind == "date"
+                else datetime.fromisoformat(value.upper()).astimezone(UTC)
+            )
         except (ValueError, OverflowError):
             self.unusable[field.name] = "not a time this server can use"
             return None
+        if moment.year not in YEARS:
+            self.unusable[field.name] = f"a time from {YEARS[0]} to {YEARS[-1]}"
+            return None
+        return moment
 
 
 class _Problem:
@@ -364,11 +369,15 @@ def _moment(value: datetime | None) -> str | None:
     """A time in the district's offset, like ``2026-11-23T09:00:00+08:00``.
 
     Before standard time zones the offset has seconds (local mean time), which
-    RFC 3339 cannot write: such times are given in UTC.
+    RFC 3339 cannot write: such times are given in UTC, as are times at the
+    very edge of the calendar (year 1 or 9999) that cannot move into the zone.
     """
     if value is None:
         return None
-    local = value.astimezone(service().worlds.tz)
+    try:
+        local = value.astimezone(service().worlds.tz)
+    except OverflowError:
+        return value.astimezone(UTC).isoformat()
     offset = local.utcoffset()
     return (local if offset is not None and offset.seconds % 60 == 0 else value.astimezone(UTC)).isoformat()
 
@@ -778,14 +787,15 @@ def _whose(staff_id: str | None) -> str:
     return staff_id
 
 
-def _absence(absence_id: int, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str) -> JSON:
+def _absence(absence: Absence) -> JSON:
     return {
-        "id": absence_id,
-        "staff_id": staff_id,
-        "starts_at": _moment(starts_at),
-        "ends_at": _moment(ends_at),
-        "reason": reason,
-        "current": starts_at <= now() < ends_at,
+        "id": absence.id,
+        "staff_id": absence.staff_id,
+        "starts_at": _moment(absence.starts_at),
+        "ends_at": _moment(absence.ends_at),
+        "reason": absence.reason,
+        "current": absence.covers(now()),
+        "cancelled_at": _moment(absence.cancelled_at),
     }
 
 
@@ -797,7 +807,7 @@ def list_absences() -> Response:
         if staff_id not in world.org.staff:
             raise NotFound("unknown staff member %(staff)r", staff=staff_id)
         found = queues.my_absences(conn, staff_id, now())
-    return jsonify(items=[_absence(a.id or 0, a.staff_id, a.starts_at, a.ends_at, a.reason) for a in found])
+    return jsonify(items=[_absence(absence) for absence in found])
 
 
 @bp.post("/absences")
@@ -807,4 +817,24 @@ def record_absence() -> tuple[Response, int]:
     staff_id = _whose(fields["staff_id"])
     starts_at, ends_at, reason = fields["starts_at"], fields["ends_at"], fields["reason"]
     absence_id = service().record_absence(staff_id, starts_at, ends_at, reason, now())
-    return jsonify(_absence(absence_id, staff_id, starts_at, ends_at, reason)), 201
+    return jsonify(_absence(Absence(absence_id, staff_id, starts_at, ends_at, reason.strip()))), 201
+
+
+def _no_body() -> None:
+    """End and cancel take no fields: an empty body or ``{}`` is fine, anything else is refused."""
+    if request.get_data():
+        Values.body(()).read(())
+
+
+@bp.post("/absences/<int:absence_id>/end")
+def end_absence(absence_id: int) -> Response:
+    """End a running absence now; the tickets it handed over come back to the returning holder."""
+    _no_body()
+    return jsonify(_absence(service().end_absence(absence_id, now(), _user().id)))
+
+
+@bp.post("/absences/<int:absence_id>/cancel")
+def cancel_absence(absence_id: int) -> Response:
+    """Cancel a coming absence, or one entered by mistake; any tickets it moved come back."""
+    _no_body()
+    return jsonify(_absence(service().cancel_absence(absence_id, now(), _user().id)))

@@ -1,18 +1,32 @@
-"""Staff log in and out; the user loader builds the scoped ``StaffUser``."""
+"""Staff log in and out; the user loader builds the scoped ``StaffUser``.
+
+A session holds the account's session epoch from when it logged in
+(``StaffUser.get_id``); the loader refuses it once the account's epoch has gone
+up (logout, new password, deactivation) or the account is inactive.
+"""
 
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import LoginManager, login_required, login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms import Field, PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from ticketing.accounts import account, authenticate
-from ticketing.web.context import service
+from ticketing.accounts import Account, account, end_sessions
+from ticketing.logins import log_in
+from ticketing.web.context import now, service
+from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES
+from ticketing.web.ratelimit import configured
+from ticketing.web.redirects import local_target
 from ticketing.web.users import StaffUser
 
 bp = Blueprint("auth", __name__)
@@ -20,37 +34,74 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 
 
+WRONG = _l("Wrong staff number or password.")
+
+
 @login_manager.user_loader
-def load_user(staff_id: str) -> StaffUser | None:
-    found = account(service().engine, staff_id)
-    if found is None or not found.active:
+def load_user(stored: str) -> StaffUser | None:
+    """The session's staff member, unless the account is gone or inactive or its sessions were ended since."""
+    key = StaffUser.session_key(stored)
+    if key is None:
         return None
+    staff_id, epoch = key
+    found = account(service().engine, staff_id)
+    if found is None or not found.active or found.session_epoch != epoch:
+        return None
+    return _staff_user(found)
+
+
+def _staff_user(found: Account) -> StaffUser | None:
     with service().engine.connect() as conn:
-        return StaffUser.of(service().worlds.organisation(conn), staff_id)
+        return StaffUser.of(service().worlds.organisation(conn), found.staff_id, found.session_epoch)
+
+
+def renew_session() -> None:
+    """Keep this browser logged in after its own account ended its sessions (its password changed here)."""
+    found = account(service().engine, current_user.id)
+    user = _staff_user(found) if found is not None and found.active else None
+    if user is not None:
+        login_user(user)
+
+
+def _printable(_form: FlaskForm, field: Field) -> None:
+    if any(unicodedata.category(char) == "Cc" for char in field.data or ""):
+        raise ValidationError(str(WRONG))
 
 
 class LoginForm(FlaskForm):
-    staff_id = StringField("staff_id", validators=[DataRequired()])
-    password = PasswordField("password", validators=[DataRequired()])
+    staff_id = StringField("staff_id", validators=[DataRequired(), Length(max=64, message=WRONG), _printable])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=1000, message=WRONG)])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+@limiter.limit(configured("login_limit"), methods=["POST"])  # per client address
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
+    """Log in, unless the staff number or this address failed too often lately (then: when to try again)."""
     form = LoginForm()
-    if form.validate_on_submit():
-        found = authenticate(service().engine, form.staff_id.data.strip(), form.password.data)
-        user = load_user(found.staff_id) if found else None
-        if user is not None:
-            login_user(user)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home"))
-        form.password.errors.append(_("Wrong staff number or password."))
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    address = request.remote_addr or "unknown"
+    result = log_in(service().engine, form.staff_id.data.strip(), form.password.data, address, now())
+    user = _staff_user(result.account) if result.account is not None else None
+    if user is not None:
+        login_user(user)
+        return redirect(local_target(request.args.get("next"), url_for("home")))
+    if result.checked:
+        form.password.errors.append(str(WRONG))
+    if result.retry_at is None:
+        return render_template("auth/login.html", form=form)
+    wait = math.ceil((result.retry_at - now()).total_seconds())
+    form.password.errors.append(
+        _("Too many failed logins. Try again after %(time)s.", time=format_time(result.retry_at, "medium"))
+    )
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(max(wait, 1))}
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    """Log out here and everywhere else: every session of the account ends."""
+    end_sessions(service().engine, current_user.id)
     logout_user()
     return redirect(url_for("home"))
 
@@ -62,5 +113,4 @@ def language(lang: str) -> Response:
         session["lang"] = lang
     else:
         flash(_("Unknown language."))
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home"))
+    return redirect(local_target(request.form.get("next"), url_for("home")))

@@ -10,6 +10,7 @@ from wtforms.validators import ValidationError
 
 from ticketing.domain.rules import is_email
 from ticketing.domain.ticket import ResidentChannel
+from ticketing.web.inputs import YEARS
 
 
 def stripped(value: str | None) -> str | None:
@@ -28,3 +29,9 @@ class ResidentEmail:
             raise ValidationError(_("This is not an e-mail address."))
         if not field.data and form.notify_by.data == ResidentChannel.EMAIL:
             raise ValidationError(str(self.missing))
+
+
+def sane_date(form: FlaskForm, field: Field) -> None:
+    """A date validator: a year the district can work in (far ones overflow the time zone arithmetic)."""
+    if field.data is not None and field.data.year not in YEARS:
+        raise ValidationError(_("Choose a date from %(first)d to %(last)d.", first=YEARS[0], last=YEARS[-1]))

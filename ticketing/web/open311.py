@@ -4,7 +4,9 @@ The resource's suffix (``.xml`` or ``.json``) picks the format of the answer and
 of its errors; any other suffix is not found.  Parameters come from the query
 string or the form body alike, and an empty one counts as absent.  Opening a
 request needs a valid API key (rate-limited per key and per client address);
-reading requests needs one too when ``open311_public_reads`` is off.  Errors are
+reading requests needs one too when ``open311_public_reads`` is off.  A key
+never shows more of a request: every reader gets the public view
+(``domain.disclosure``); staff read whole tickets through ``/api/v1``.  Errors are
 the specification's list, ``403`` for a missing or invalid key, ``404`` for an
 unknown service, request, token or jurisdiction, ``400`` otherwise; messages are
 in English.  The JSON surface is described by ``openapi.json``.
@@ -38,13 +40,12 @@ from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.openapi import EMAIL_ADDRESS
+from ticketing.web.ratelimit import configured
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)  # machine clients authenticate with their api_key, not a session
 
 FMT = "<any(xml, json):fmt>"
-KEY_LIMITS = "30 per minute"  # opening requests, per API key
-ADDRESS_LIMITS = "60 per minute"  # opening requests, per client address, whatever the key
 NUMBER = re.compile(r"\d{6}-\d{6,}")  # a tracking number, 261123-000001
 ATTRIBUTE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -253,8 +254,8 @@ def service_definition(code: str, fmt: str) -> Response:
 
 
 @bp.post(f"/requests.{FMT}")
-@limiter.limit(KEY_LIMITS, key_func=_key_bucket)
-@limiter.limit(ADDRESS_LIMITS)
+@limiter.limit(configured("open311_key_limit"), key_func=_key_bucket)  # per API key
+@limiter.limit(configured("open311_address_limit"))  # per client address, whatever the key
 def create_request(fmt: str) -> Response:
     """Open a request as the resident web form does, through the engine's routing and deadlines."""
     _require_key()

@@ -94,17 +94,30 @@ SCHEMAS: dict[str, Schema] = {
             "status_notes": _string(nullable=True),
             "service_name": _string(),
             "service_code": _string(),
-            "description": _string(),
-            "agency_responsible": _string(nullable=True),
+            "description": _string(
+                nullable=True,
+                description="What the resident wrote, with phone, ID-card and flat numbers masked; "
+                "null unless the service is public (the workflow file says so; never a dispute).",
+            ),
+            "agency_responsible": _string(
+                nullable=True,
+                description="The responsible post and its place (楼长 · 海曲社区第一网格): the grid or community "
+                "unless the service is public. Never a person.",
+            ),
             "service_notice": _string(nullable=True),
             "requested_datetime": _string(format="date-time"),
             "updated_datetime": _string(format="date-time"),
             "expected_datetime": _string(nullable=True, format="date-time"),
-            "address": _string(nullable=True),
-            "address_id": _string(nullable=True),
+            "address": _string(
+                nullable=True,
+                description="A public service: the address given, masked. Any other: the grid or community name.",
+            ),
+            "address_id": _string(
+                nullable=True, description="A public service: the location's id. Any other: the grid or community id."
+            ),
             "zipcode": _string(nullable=True),
-            "lat": NUMBER_OR_NULL,
-            "long": NUMBER_OR_NULL,
+            "lat": {**NUMBER_OR_NULL, "description": "Rounded to 3 decimals (about 100 m)."},
+            "long": {**NUMBER_OR_NULL, "description": "Rounded to 3 decimals (about 100 m)."},
             "media_url": _string(nullable=True),
             "notes": _array("Note"),
         },

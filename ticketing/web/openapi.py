@@ -16,7 +16,7 @@ from typing import Any
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import MAX_DESCRIPTION, MAX_EMAIL
+from ticketing.domain.rules import MAX_BODY, MAX_DESCRIPTION, MAX_EMAIL, MAX_TEXT
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Clock
 from ticketing.workflows import Catalogue
@@ -29,7 +29,7 @@ PHONE = r"\+?[0-9][0-9 -]{3,18}[0-9]"
 WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"
 TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"
 LEVELS = (UnitKind.STREET.value, UnitKind.COMMUNITY.value, UnitKind.GRID.value)
-TEXT = 2000
+TEXT = MAX_TEXT
 # The intake rule's e-mail address, without control characters; Python and ECMAScript read it alike
 # (their \s differ in \x1c-\x1f, \x85 and \ufeff, all excluded), so generated examples fit both.
 _ADDRESS_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
@@ -115,7 +115,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "resume": (),
     "resolve": (_text("resolution", "What was done."),),
     "refer": (
-        _text("body", "The competent body the resident is referred to.", max_length=200),
+        _text("body", "The competent body the resident is referred to.", max_length=MAX_BODY),
         _text("reason", "Why it is outside the community's remit.", required=False),
     ),
     "callback": (
@@ -131,12 +131,15 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "extend": (
         Field(
             "by",
-            description="Working time to add: minutes, hours or working days, e.g. 30m, 4h, 2d.",
+            description=(
+                "Working time to add: minutes, hours or working days, e.g. 30m, 4h, 2d; at most the tier's "
+                "`max_extension` (default: its resolve time), else 400."
+            ),
             required=True,
             max_length=5,
             pattern=WORKING_TIME,
         ),
-        _text("reason", "Why the deadline is extended.", max_length=500),
+        _text("reason", "Why the deadline is extended."),
     ),
     "return_to_resident": (_text("reason", "Why the request goes back to the resident."),),
 }
@@ -191,7 +194,8 @@ TICKET_FILTERS = (
     Field("limit", "integer", "Tickets per page.", minimum=1, maximum=100, default=25),
     Field("cursor", description="`next_cursor` of the previous page.", max_length=200),
 )
-PAGE = Field("page", "integer", "Page number.", minimum=1, default=1)
+MAX_PAGE = 100_000  # no list has that many pages; a larger number would overflow the database's offset
+PAGE = Field("page", "integer", "Page number.", minimum=1, maximum=MAX_PAGE, default=1)
 BOARD_FILTERS = (
     Field("street", description="Only this street."),
     Field("community", description="Only this community."),
@@ -436,6 +440,7 @@ SCHEMAS: JSON = {
             "ends_at": MOMENT,
             "reason": STRING,
             "current": BOOLEAN,
+            "cancelled_at": MAYBE_MOMENT,
         }
     ),
     "AbsenceList": _object({"items": _list(_ref("Absence"))}),
@@ -446,7 +451,7 @@ ERRORS: dict[int, tuple[str, str]] = {
     401: ("Unauthorized", "No bearer token, or an unknown or revoked one."),
     403: ("Forbidden", "Not for your role (`forbidden`), or not allowed by the rules (`not_allowed`)."),
     404: ("NotFound", "No such resource, or none you may see."),
-    409: ("Conflict", "The ticket changed since the version you sent: reload it."),
+    409: ("Conflict", "The ticket changed since the version you sent (reload it), or the absence is over."),
     422: ("Unprocessable", "Fields or parameters that do not fit this description; `details.fields` says which."),
     429: ("RateLimited", "Too many requests for this token: wait a little."),
 }
@@ -492,6 +497,13 @@ NUMBER_PARAMETER: JSON = {
     "required": True,
     "description": "The tracking number.",
     "schema": {"type": "string", "pattern": f"^{TICKET_NUMBER}$"},
+}
+ABSENCE_ID_PARAMETER: JSON = {
+    "name": "absence_id",
+    "in": "path",
+    "required": True,
+    "description": "The absence's id, as listed by `GET /api/v1/absences`.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
 AUTHED = (401, 429)
 
@@ -618,6 +630,22 @@ def _paths(catalogue: Catalogue) -> JSON:
             "responses": _responses(201, "Absence", [400, 401, 403, 404, 422, 429], "Recorded."),
         },
     }
+    changes = {
+        "end": ("endAbsence", "End a running absence now: the tickets it handed over come back", "Ended."),
+        "cancel": ("cancelAbsence", "Cancel a coming absence or one entered by mistake: it stops counting", "Done."),
+    }
+    for change, (operation_id, summary, done) in changes.items():
+        paths[f"/api/v1/absences/{{absence_id}}/{change}"] = {
+            "post": {
+                "operationId": operation_id,
+                "summary": summary,
+                "description": "Your own absences; admins anyone's. No fields: send no body or `{}`.",
+                "tags": ["absences"],
+                "parameters": [ABSENCE_ID_PARAMETER],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": _object({})}}},
+                "responses": _responses(200, "Absence", [400, 401, 403, 404, 409, 422, 429], done),
+            }
+        }
     return paths
 
 

@@ -4,15 +4,20 @@
 database answers, its schema is current and (unless
 ``TICKETING_REQUIRE_WORKER=0``, for a deployment without a worker) a worker
 has written its heartbeat recently — without one, deadlines would not fire.
+``/metrics`` answers only a scraper that sends ``Authorization: Bearer
+<TICKETING_METRICS_TOKEN>`` or comes from an address in
+``TICKETING_METRICS_ALLOW``: the counts describe the district's workload.
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +26,7 @@ from ticketing.db.heartbeat import read_heartbeat
 from ticketing.db.migrate import is_current
 from ticketing.metrics import app_registry
 from ticketing.services import Ticketing
-from ticketing.web.context import now, service
+from ticketing.web.context import now, service, settings
 
 HEARTBEAT_MAX_AGE = timedelta(minutes=2)  # the worker beats every few seconds; this spans a long sweep
 OK = "ok"
@@ -35,6 +40,15 @@ def _setup(state: Any) -> None:
     app.config.setdefault("TICKETING_REQUIRE_WORKER", _flag(os.environ.get("TICKETING_REQUIRE_WORKER", "1")))
     ticketing: Ticketing = app.extensions["ticketing"]
     app.extensions["ticketing_metrics"] = app_registry(ticketing.engine, app.extensions["ticketing_clock"])
+    app.extensions["ticketing_metrics_allow"] = _networks(app.extensions["ticketing_settings"].metrics_allow)
+
+
+def _networks(items: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``TICKETING_METRICS_ALLOW``'s addresses and networks; a wrong entry stops the start with its reason."""
+    try:
+        return tuple(ip_network(item, strict=False) for item in items)
+    except ValueError as error:
+        raise ValueError(f"TICKETING_METRICS_ALLOW: {error} (give IP addresses or networks like 10.0.0.0/8)") from None
 
 
 def _flag(value: str) -> bool:
@@ -79,5 +93,26 @@ def _worker(engine: Engine) -> str:
 
 @bp.get("/metrics")
 def metrics() -> Response:
+    if not _may_scrape():
+        return Response(
+            "metrics need Authorization: Bearer <TICKETING_METRICS_TOKEN>, or a client address in "
+            "TICKETING_METRICS_ALLOW\n",
+            401,
+            {"WWW-Authenticate": 'Bearer realm="metrics"'},
+            mimetype="text/plain",
+        )
     registry: CollectorRegistry = current_app.extensions["ticketing_metrics"]
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _may_scrape() -> bool:
+    """The metrics token (compared in constant time), or a client address on the allow list."""
+    token = settings().metrics_token
+    scheme, _space, sent = request.headers.get("Authorization", "").strip().partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(sent.strip().encode(), token.encode()):
+        return True
+    try:
+        address = ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in current_app.extensions["ticketing_metrics_allow"])

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_from_directory, session, url_for
+from flask import Blueprint, flash, redirect, render_template, send_from_directory, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,6 +22,7 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
+from ticketing.datadir import uploads_dir
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import MAX_DESCRIPTION
@@ -29,14 +30,15 @@ from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
 from ticketing.services import NewAttachment
-from ticketing.web.context import now, service
+from ticketing.web.context import now, service, settings
 from ticketing.web.extensions import limiter
 from ticketing.web.fields import ResidentEmail, stripped
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, lazy_term, pick
+from ticketing.web.openapi import TICKET_NUMBER
+from ticketing.web.ratelimit import configured
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
-TRACK_LIMITS = "10 per minute;30 per hour"
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
 PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
@@ -135,7 +137,11 @@ class RequestForm(FlaskForm):
 
 class TrackForm(FlaskForm):
     number = StringField(
-        filters=[stripped], validators=[DataRequired(_l("Give the tracking number from your receipt."))]
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Give the tracking number from your receipt.")),
+            Regexp(f"^{TICKET_NUMBER}$", message=_l("A tracking number looks like 261127-000001.")),
+        ],
     )
     phone_ending = StringField(
         filters=[stripped],
@@ -210,7 +216,7 @@ def receipt() -> str | Response:
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(TRACK_LIMITS, methods=["POST"])
+@limiter.limit(configured("track_limit"), methods=["POST"])
 def track() -> str | Response:
     """Find a request by tracking number and phone ending (rate-limited per client, see below)."""
     form = TrackForm()
@@ -231,7 +237,7 @@ def link(token: str) -> str | tuple[str, int] | Response:
     return _status_page(lambda: read.by_token(service(), token), {"token": token}, ".link")
 
 
-@bp.route("/status/<number>", methods=["GET", "POST"])
+@bp.route("/status/<ticket:number>", methods=["GET", "POST"])
 def status(number: str) -> str | tuple[str, int] | Response:
     """The status page of a request this browser tracked; any other number is not found."""
     return _status_page(lambda: read.by_number(service(), number, _tracked()), {"number": number}, ".status")
@@ -242,7 +248,7 @@ def link_photo(token: str, photo_id: int) -> Response:
     return _send(read.by_token(service(), token).photo(photo_id))
 
 
-@bp.get("/status/<number>/photos/<int:photo_id>")
+@bp.get("/status/<ticket:number>/photos/<int:photo_id>")
 def status_photo(number: str, photo_id: int) -> Response:
     return _send(read.by_number(service(), number, _tracked()).photo(photo_id))
 
@@ -307,11 +313,11 @@ def _options(areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Categ
 
 
 def _uploads() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+    return uploads_dir(settings())
 
 
 def _store_photo(form: RequestForm) -> NewAttachment | None:
-    """Keep the photo under a random name in the instance folder's ``uploads/``."""
+    """Keep the photo under a random name in the data directory's ``uploads/``."""
     if form.photo_content is None or form.photo_kind is None:
         return None
     content_type, extension = form.photo_kind

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Connection
@@ -25,11 +26,13 @@ from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.rules import MAX_DESCRIPTION, World
 from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.domain.workflow import Duration, DurationUnit
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.fields import ResidentEmail, stripped
+from ticketing.web.inputs import page_number
 from ticketing.web.labels import (
     ACTION_TITLES,
     CHANNELS,
@@ -44,14 +47,6 @@ from ticketing.web.nav import requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-EXTENSIONS = [
-    SelectChoice("1h", _l("1 working hour")),
-    SelectChoice("4h", _l("4 working hours")),
-    SelectChoice("1d", _l("1 working day")),
-    SelectChoice("2d", _l("2 working days")),
-    SelectChoice("3d", _l("3 working days")),
-    SelectChoice("5d", _l("5 working days")),
-]
 PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
 
 
@@ -73,7 +68,11 @@ class NoteForm(ActionForm):
 
 
 class TransferForm(ActionForm):
-    target_post = SelectField(_l("Pass it to"), validators=[DataRequired(_l("Choose the post to pass it to."))])
+    """The posts offered are the rules' transfer targets; any other is refused by the rules, naming what is allowed."""
+
+    target_post = SelectField(
+        _l("Pass it to"), validators=[DataRequired(_l("Choose the post to pass it to."))], validate_choice=False
+    )
     reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Say why it goes there."))])
 
 
@@ -117,7 +116,9 @@ class ReturnForm(ActionForm):
 
 
 class ExtendForm(ActionForm):
-    by = SelectField(_l("Extend by"), choices=EXTENSIONS, default="1d")
+    """The extensions offered are those the rules allow at the ticket's tier; the rules refuse any other."""
+
+    by = SelectField(_l("Extend by"), validate_choice=False)
     reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Give the reason for the extension."))])
 
 
@@ -201,6 +202,16 @@ def workflow_title(name: str) -> str:
     return pick((spec.title_zh, spec.title_en)) if spec else name
 
 
+def working_time(duration: Duration) -> str:
+    """``2 working days``, ``4 working hours``, ``30 working minutes``."""
+    number = duration.amount
+    if duration.unit is DurationUnit.DAYS:
+        return ngettext("%(num)d working day", "%(num)d working days", number)
+    if duration.unit is DurationUnit.HOURS:
+        return ngettext("%(num)d working hour", "%(num)d working hours", number)
+    return ngettext("%(num)d working minute", "%(num)d working minutes", number)
+
+
 def span(seconds: float) -> str:
     """``3 h 20 min`` (whole minutes, rounded down)."""
     hours, minutes = divmod(int(seconds // 60), 60)
@@ -241,16 +252,12 @@ def _reading() -> Iterator[tuple[Connection, World]]:
         yield conn, service().worlds.world(conn)
 
 
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 @bp.get("/queue")
 @requires("staff")
 def queue() -> str:
     """Open tickets I hold or my posts hold unclaimed, most urgent first."""
     with _reading() as (conn, world):
-        page = queues.my_queue(conn, world, current_user.id, now(), _page_number())
+        page = queues.my_queue(conn, world, current_user.id, now(), page_number())
     return render_template("staff/queue.html", page=page)
 
 
@@ -259,7 +266,7 @@ def queue() -> str:
 def accountable() -> str:
     """Tickets I am first responder for, wherever they are now."""
     with _reading() as (conn, world):
-        page = queues.accountable(conn, world, current_user.id, now(), _page_number())
+        page = queues.accountable(conn, world, current_user.id, now(), page_number())
     return render_template("staff/accountable.html", page=page)
 
 
@@ -268,7 +275,7 @@ def accountable() -> str:
 def callbacks() -> str:
     """Resolved and referred tickets waiting for my telephone callback."""
     with _reading() as (conn, world):
-        page = queues.callbacks_due(conn, world, current_user.id, now(), _page_number())
+        page = queues.callbacks_due(conn, world, current_user.id, now(), page_number())
     return render_template("staff/callbacks.html", page=page)
 
 
@@ -298,6 +305,11 @@ def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | 
             SelectChoice("", _("— choose a post —")),
             *(_post_choice(view, p) for p in view.targets),
         ]
+    if isinstance(form, ExtendForm):
+        form.by.choices = [SelectChoice(str(d), working_time(d)) for d in view.extensions]
+        if formdata is None and view.extensions:
+            offered = [str(d) for d in view.extensions]
+            form.by.data = "1d" if "1d" in offered else offered[0]
     return form
 
 
@@ -311,14 +323,14 @@ def _ticket_page(
     return render_template("staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message), status
 
 
-@bp.get("/t/<number>")
+@bp.get("/t/<ticket:number>")
 @requires("staff")
 def ticket(number: str) -> tuple[str, int]:
     """Details, history, deadlines and the actions I may take now."""
     return _ticket_page(_view(number, 404))
 
 
-@bp.post("/t/<number>/<action>")
+@bp.post("/t/<ticket:number>/<action>")
 @requires("staff")
 def act(number: str, action: str) -> ResponseReturnValue:
     """Apply one action; a refusal or a stale version re-shows the page with what was typed."""
@@ -407,6 +419,35 @@ def absence() -> ResponseReturnValue:
             return redirect(url_for(".absence"))
     elif request.method == "GET":
         form.starts_at.data = now().astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+    return _absence_page(form, status=400 if form.errors else 200)
+
+
+def _absence_page(form: AbsenceForm, refusal: str | None = None, status: int = 200) -> ResponseReturnValue:
     with _reading() as (conn, _world):
         recorded = queues.my_absences(conn, current_user.id, now())
-    return render_template("staff/absence.html", form=form, absences=recorded), 400 if form.errors else 200
+    page = render_template("staff/absence.html", form=form, absences=recorded, refusal=refusal, now=now())
+    return page, status
+
+
+@bp.post("/absence/<int:absence_id>/end")
+@requires("staff")
+def end_absence(absence_id: int) -> ResponseReturnValue:
+    """I am back early: my absence ends now and the tickets it handed over come back to me."""
+    try:
+        service().end_absence(absence_id, now(), current_user.id)
+    except Conflict as error:
+        return _absence_page(AbsenceForm(formdata=None), message_of(error), status_of(error))
+    flash(_("Welcome back: your absence has ended and your tickets are back with you."))
+    return redirect(url_for(".absence"))
+
+
+@bp.post("/absence/<int:absence_id>/cancel")
+@requires("staff")
+def cancel_absence(absence_id: int) -> ResponseReturnValue:
+    """The absence will not happen, or was entered by mistake: it is cancelled and any tickets it moved come back."""
+    try:
+        service().cancel_absence(absence_id, now(), current_user.id)
+    except Conflict as error:
+        return _absence_page(AbsenceForm(formdata=None), message_of(error), status_of(error))
+    flash(_("Absence cancelled."))
+    return redirect(url_for(".absence"))

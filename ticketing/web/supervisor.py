@@ -29,12 +29,16 @@ from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights, percent
+from ticketing.domain.rules import MAX_TEXT
 from ticketing.domain.ticket import Ticket
 from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, board_rows, open_states
 from ticketing.read.rates import MAX_DAYS, Period, RateReport, RateRow, rate_report
 from ticketing.services import TicketDetail
+from ticketing.web import exports
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
+from ticketing.web.fields import sane_date
+from ticketing.web.inputs import MAX_PAGE
 from ticketing.web.labels import (
     FLAGS,
     HISTORY_ACTIONS,
@@ -176,7 +180,7 @@ class BoardFilterForm(FlaskForm):
     grid = SelectField(lazy_term(UNIT_KINDS, UnitKind.GRID), choices=[], default="")
     tier = SelectField(_l("Tier"), choices=[], default="")
     age = IntegerField(_l("Opened more than … days ago"), validators=[Optional(), NumberRange(min=0, max=3650)])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
 
     def limit_to(self, org: Organisation, scope: Scope) -> BoardFilterForm:
         """Offer only the streets, communities and grids in scope, and the tiers workflows have."""
@@ -214,7 +218,7 @@ class NoteForm(FlaskForm):
     """A supervision note (督办意见) on one ticket; ``version`` is the version the supervisor saw."""
 
     version = IntegerField(validators=[InputRequired()])
-    text = TextAreaField(_l("Supervision note"), validators=[InputRequired(), Length(max=2000)])
+    text = TextAreaField(_l("Supervision note"), validators=[InputRequired(), Length(max=MAX_TEXT)])
 
 
 class ExtendForm(FlaskForm):
@@ -228,7 +232,7 @@ class ExtendForm(FlaskForm):
             Regexp(r"^\s*[1-9]\d{0,3}\s*[mhd]\s*$", message=_l("Write a working time such as 30m, 4h or 2d.")),
         ],
     )
-    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=500)])
+    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=MAX_TEXT)])
 
 
 def _note_form(number: str) -> NoteForm:
@@ -265,8 +269,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    first = DateField(_l("From"), validators=[Optional()], default=lambda: _default_period()[0])
-    last = DateField(_l("To"), validators=[Optional()], default=lambda: _default_period()[1])
+    first = DateField(_l("From"), validators=[Optional(), sane_date], default=lambda: _default_period()[0])
+    last = DateField(_l("To"), validators=[Optional(), sane_date], default=lambda: _default_period()[1])
 
     def validate_last(self, last: DateField) -> None:
         first = self.first.data or _default_period()[0]
@@ -347,7 +351,7 @@ def _ticket_in_scope(number: str) -> TicketDetail:
     return detail
 
 
-@bp.post("/board/<number>/note")
+@bp.post("/board/<ticket:number>/note")
 @requires("supervisor")
 def note(number: str) -> Response | tuple[str, int]:
     """Add a supervision note (督办) to a ticket on the board."""
@@ -359,7 +363,7 @@ def note(number: str) -> Response | tuple[str, int]:
     return _act(ticket, forms, "note", {"text": form.text.data}, form.version.data, _("Supervision note added"))
 
 
-@bp.post("/board/<number>/extend")
+@bp.post("/board/<ticket:number>/extend")
 @requires("supervisor")
 def extend(number: str) -> Response | tuple[str, int]:
     """Extend a ticket's running deadline (延期), before it passes."""
@@ -461,8 +465,8 @@ def _csv(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows([percent(v.value) if isinstance(v, _Rate) else v for v in line] for line in table)
+    writer.writerow(exports.csv_row(headers))
+    writer.writerows(exports.csv_row([percent(v.value) if isinstance(v, _Rate) else v for v in line]) for line in table)
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
@@ -475,9 +479,9 @@ def _xlsx(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) 
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]
-    sheet.append(list(headers))
+    exports.append_row(sheet, headers)
     for line in table:
-        sheet.append([_cell(value) for value in line])
+        exports.append_row(sheet, [_cell(value) for value in line])
         for cell, value in zip(sheet[sheet.max_row], line, strict=True):
             if isinstance(value, _Rate) and value.value is not None:
                 cell.number_format = "0.0%"

@@ -12,7 +12,12 @@ from ticketing.domain.ticket import Ticket
 
 @dataclass(frozen=True)
 class StaffUser(UserMixin):
-    """A staff member with an account: their posts and, for supervisors, their area."""
+    """A staff member with an account: their posts and, for supervisors, their area.
+
+    ``session_epoch`` is the account's epoch when the session began: it is part of the id Flask-Login keeps
+    in the session (and would keep in a remember cookie), so a session from before a logout, a password
+    change or a deactivation no longer loads.
+    """
 
     id: str
     name: str
@@ -20,9 +25,10 @@ class StaffUser(UserMixin):
     post_ids: frozenset[str]
     communities: frozenset[str]
     streets: frozenset[str]
+    session_epoch: int = 0
 
     @classmethod
-    def of(cls, org: Organisation, staff_id: str) -> StaffUser | None:
+    def of(cls, org: Organisation, staff_id: str, session_epoch: int = 0) -> StaffUser | None:
         member = org.staff.get(staff_id)
         if member is None:
             return None
@@ -34,7 +40,18 @@ class StaffUser(UserMixin):
             post_ids=frozenset(post.id for post in held),
             communities=frozenset(p.unit_id for p in held if p.kind is PostKind.COMMUNITY_PARTY),
             streets=frozenset(p.unit_id for p in held if p.kind is PostKind.STREET_COMMITTEE),
+            session_epoch=session_epoch,
         )
+
+    def get_id(self) -> str:
+        """What the session stores: the staff id and the epoch, ``S0013:4`` (read back by ``session_key``)."""
+        return f"{self.id}:{self.session_epoch}"
+
+    @staticmethod
+    def session_key(stored: str) -> tuple[str, int] | None:
+        """The staff id and epoch a session stored, or None for anything else (a session from older code)."""
+        staff_id, _, epoch = stored.rpartition(":")
+        return (staff_id, int(epoch)) if staff_id and epoch.isascii() and epoch.isdigit() else None
 
     @property
     def is_supervisor(self) -> bool:

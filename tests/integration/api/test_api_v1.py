@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +18,6 @@ from ticketing.demo.tickets import load_demo
 from ticketing.domain.ticket import Ticket
 from ticketing.read import queues
 from ticketing.services import Ticketing
-from ticketing.web.api_v1 import RATE_LIMIT_CONFIG
 from ticketing.web.users import StaffUser
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
@@ -456,7 +456,7 @@ def test_the_api_needs_no_csrf_token_where_the_pages_do(
 
 
 def test_each_token_has_its_own_rate_limit(app: Flask, as_staff: Callable[[str], Call]) -> None:
-    app.config[RATE_LIMIT_CONFIG] = "3 per minute"
+    app.extensions["ticketing_settings"] = replace(app.extensions["ticketing_settings"], api_token_limit="3 per minute")
     busy, other = as_staff("S0013"), as_staff("S0014")
 
     statuses = [busy("GET", "/api/v1/queues/mine").status_code for _ in range(4)]

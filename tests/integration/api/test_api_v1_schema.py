@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +30,6 @@ from werkzeug.test import TestResponse
 from ticketing.credentials import issue_staff_token
 from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
-from ticketing.web.api_v1 import RATE_LIMIT_CONFIG
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock
 BUILDING = "B01010101"  # C0101: building leader A S0013 / B S0014, grid leader A S0010, party A S0004 (supervisor)
@@ -118,7 +118,8 @@ class Walk:
 
     def call(self, method: str, path: str, as_: str | None, status: int, **kwargs: Any) -> Any:
         """Call ``path`` (a described template) filled with ``kwargs['number']``; expect ``status``."""
-        url = path.replace("{number}", kwargs.pop("number", "261123-999999")) + kwargs.pop("query", "")
+        url = path.replace("{number}", kwargs.pop("number", "261123-999999"))
+        url = url.replace("{absence_id}", str(kwargs.pop("absence_id", 999999))) + kwargs.pop("query", "")
         headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
         response = self.client.open(url, method=method, headers=headers, **kwargs)
         assert response.status_code == status, f"{method} {url}: {response.get_data(as_text=True)}"
@@ -214,6 +215,21 @@ def _reads(walk: Walk, service: Ticketing) -> None:
     assert walk.call("GET", "/api/v1/absences", "S0013", 200)["items"]
     walk.call("GET", "/api/v1/absences", "S0013", 403, query="?staff=S0014")
     walk.call("GET", "/api/v1/absences", "S0001", 404, query="?staff=S9999")
+    _absence_changes(walk, absence)
+
+
+def _absence_changes(walk: Walk, absence: dict[str, str]) -> None:
+    """End a running absence, cancel a coming one: done, refused, unknown, too late, not JSON, not fitting."""
+    running = {**absence, "starts_at": "2026-11-23T08:00:00+08:00"}
+    for change in ("end", "cancel"):
+        path = f"/api/v1/absences/{{absence_id}}/{change}"
+        absence_id = walk.call("POST", "/api/v1/absences", "S0014", 201, json=running)["id"]
+        walk.call("POST", path, "S0013", 403, absence_id=absence_id)
+        walk.call("POST", path, "S0014", 422, absence_id=absence_id, json={"version": 1})
+        walk.call("POST", path, "S0014", 400, absence_id=absence_id, data="{", content_type="application/json")
+        walk.call("POST", path, "S0001", 404, absence_id=424242)
+        assert walk.call("POST", path, "S0014", 200, absence_id=absence_id, json={})["current"] is False
+        walk.call("POST", path, "S0014", 409, absence_id=absence_id)
     walk.call("GET", "/api/v1/openapi.json", None, 200)
 
 
@@ -231,9 +247,11 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
     bodies = {
         "/api/v1/tickets": {"category": "sanitation", "description": "x", "contact_phone": "13806331111"},
         "/api/v1/absences": {"starts_at": "2026-12-01T08:00:00Z", "ends_at": "2026-12-02T08:00:00Z", "reason": "x"},
+        "/api/v1/absences/{absence_id}/end": {},
+        "/api/v1/absences/{absence_id}/cancel": {},
     }
     for method, path in sorted(described.operations()):
-        body = bodies.get(path) or {"version": 1, **BODIES.get(path.removeprefix(ACTION), {})}
+        body = bodies[path] if path in bodies else {"version": 1, **BODIES.get(path.removeprefix(ACTION), {})}
         yield method, path, {"number": number, **({"json": body} if method == "POST" else {})}
 
 
@@ -244,7 +262,7 @@ def _every_operation_refuses(walk: Walk, described: Described, service: Ticketin
         walk.call(method, path, None, 401, **request)
         unknown = {"json": {**request["json"], "colour": "red"}} if "json" in request else {"query": "?colour=red"}
         walk.call(method, path, "S0001", 422, **{**request, **unknown})
-    app.config[RATE_LIMIT_CONFIG] = "1 per minute"
+    app.extensions["ticketing_settings"] = replace(app.extensions["ticketing_settings"], api_token_limit="1 per minute")
     walk.call("GET", "/api/v1/queues/mine", "S0014", 200)  # S0014's one call of the minute
     for method, path, request in operations:
         walk.call(method, path, "S0014", 429, **request)

@@ -16,6 +16,7 @@ rather than ``schemathesis.pytest.from_fixture``, whose lazy loader reads
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import schemathesis
@@ -29,7 +30,6 @@ from schemathesis.schemas import APIOperation
 from ticketing.credentials import issue_staff_token
 from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
-from ticketing.web.api_v1 import RATE_LIMIT_CONFIG
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock (tests/integration/conftest.py)
 SUPERVISOR = "S0004"  # community party A of C0101: board, rates, notes and extensions on C0101's tickets
@@ -62,7 +62,8 @@ def _run(operation: APIOperation, mode: GenerationMode, service: Ticketing, numb
 
 def test_the_api_keeps_its_description(app: Flask, service: Ticketing) -> None:
     load_demo(service, NOW)
-    app.config[RATE_LIMIT_CONFIG] = "1000000 per minute"
+    unlimited = replace(app.extensions["ticketing_settings"], api_token_limit="1000000 per minute")
+    app.extensions["ticketing_settings"] = unlimited
     _id, token = issue_staff_token(service.engine, SUPERVISOR, NOW)
     numbers = [ticket.number for ticket in service.list_tickets(community_id="C0101", limit=500)]
     config = SchemathesisConfig.from_dict({**CHECKS, "auth": {"openapi": {"bearerAuth": {"bearer": token}}}})

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
@@ -356,7 +357,7 @@ def test_a_revoked_key_is_refused(client: FlaskClient, service: Ticketing, key: 
 def test_a_request_reads_as_the_specification_lists_its_fields(
     client: FlaskClient, service: Ticketing, key: str, fmt: str
 ) -> None:
-    number = _post(client, key)
+    number = _post(client, key, service_code="public_facilities", description="楼道灯坏了，电话13812345678")
 
     [found] = _ok(client, f"requests/{number}", fmt)
 
@@ -364,9 +365,9 @@ def test_a_request_reads_as_the_specification_lists_its_fields(
         "service_request_id": number,
         "status": "open",
         "status_notes": "待签收",
-        "service_name": "物业维修",
-        "service_code": "property_repair",
-        "description": "楼道灯坏了，晚上看不见台阶",
+        "service_name": "公共设施",
+        "service_code": "public_facilities",
+        "description": "楼道灯坏了，电话***********",  # a public service: the resident's text, masked
         "agency_responsible": "楼长 · 阳光小区1号楼",
         "service_notice": "由楼长 · 阳光小区1号楼负责，签收时限 2026-11-23 11:00",
         "requested_datetime": "2026-11-23T09:00:00+08:00",
@@ -379,6 +380,25 @@ def test_a_request_reads_as_the_specification_lists_its_fields(
         "long": "119.512",
         "media_url": None,
     }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_request_of_a_private_service_shows_no_text_and_only_its_grid(
+    client: FlaskClient, service: Ticketing, key: str, fmt: str
+) -> None:
+    number = _post(client, key)
+
+    [found] = _ok(client, f"requests/{number}", fmt)
+
+    assert {name: found[name] for name in ("description", "address", "address_id", "lat", "long")} == {
+        "description": None,
+        "address": "海曲社区第一网格",
+        "address_id": "G010101",
+        "lat": "35.385",
+        "long": "119.512",
+    }
+    assert found["agency_responsible"] == "楼长 · 海曲社区第一网格"  # the building is not named either
+    assert found["service_notice"] == "由楼长 · 海曲社区第一网格负责，签收时限 2026-11-23 11:00"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -481,7 +501,7 @@ def test_list_parameters_may_come_from_a_form_body(client: FlaskClient, service:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_text_xml_cannot_hold_is_left_out_of_xml(client: FlaskClient, service: Ticketing, fmt: str) -> None:
     ticket = service.open_ticket(
-        category="property_repair", description="灯坏了", contact_phone=PHONE, location_id="B01010101", now=WEB_NOW
+        category="public_facilities", description="灯坏了", contact_phone=PHONE, location_id="B01010101", now=WEB_NOW
     )
     with service.engine.begin() as conn:  # recorded before intake refused control characters
         conn.execute(update(tickets).where(tickets.c.id == ticket.id).values(description="灯\x0b坏了"))
@@ -537,9 +557,72 @@ def test_extensions_add_the_public_steps_of_the_history(client: FlaskClient, ser
         "datetime": "2026-11-22T13:00:00+08:00",
         "status": "open",
         "type": "acknowledge",
-        "description": "办理中 · 楼长 · 阳光小区1号楼",
+        "description": "办理中 · 楼长 · 海曲社区第一网格",
     }
     assert "notes" not in _ok(client, f"requests/{number}", fmt)[0]
+
+
+FAMILY_DISPUTE = "丈夫酗酒后打人，我的电话13812345678，身份证37010219900101123X，住3单元502室"
+TYPED_ADDRESS = "海曲东路10号阳光小区1号楼3单元502"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_nobody_reads_what_a_resident_wrote_about_a_family_dispute(
+    client: FlaskClient, service: Ticketing, key: str, fmt: str
+) -> None:
+    number = _post(
+        client,
+        key,
+        service_code="family_dispute",
+        description=FAMILY_DISPUTE,
+        address_string=TYPED_ADDRESS,
+        lat="35.38512",
+        long="119.51234",
+    )
+    assert service.show(number).ticket.description == FAMILY_DISPUTE  # the staff have it all
+
+    for params in ({}, {"extensions": "true"}, {"api_key": key}, {"api_key": key, "extensions": "true"}):
+        answers = [_call(client, "GET", path, fmt, **params) for path in ("requests", f"requests/{number}")]
+        for answer in answers:
+            text = answer.get_data(as_text=True)
+            assert answer.status_code == 200 and number in text
+            for secret in ("13812345678", "37010219900101123X", "502", "单元", "酗酒", "海曲东路10号", "35.38512"):
+                assert secret not in text, (params, secret)
+            [found] = [r for r in _doc(answer, fmt, "service_requests") if r["service_request_id"] == number]
+            assert (found["description"], found["address"]) == (None, "海曲社区第一网格")
+            assert (found["lat"], found["long"]) == ("35.385", "119.512")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_public_service_shows_the_resident_s_text_masked_and_the_place_coarse(
+    client: FlaskClient, service: Ticketing, key: str, fmt: str
+) -> None:
+    number = _post(
+        client,
+        key,
+        service_code="public_facilities",
+        description="3单元502门口的路灯坏了，联系138 1234 5678",
+        address_string="海曲东路10号2-3-501旁",
+        lat="35.38449",
+        long="119.51165",
+    )
+
+    [found] = _ok(client, f"requests/{number}", fmt)
+    [listed] = _ok(client, "requests", fmt)
+
+    assert listed == found
+    assert found["description"] == "*单元***门口的路灯坏了，联系*** **** ****"
+    assert found["address"] == "海曲东路10号*-*-***旁"
+    assert (found["lat"], found["long"]) == ("35.384", "119.512")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_key_reads_no_more_than_anyone(client: FlaskClient, service: Ticketing, key: str, fmt: str) -> None:
+    numbers = [_post(client, key, service_code=code) for code in ("family_dispute", "property_repair", "sanitation")]
+
+    for path in ("requests", *(f"requests/{number}" for number in numbers)):
+        anonymous = _call(client, "GET", path, fmt, extensions="true").get_data()
+        assert _call(client, "GET", path, fmt, extensions="true", api_key=key).get_data() == anonymous
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -572,7 +655,9 @@ def test_a_private_token_leads_to_its_request_number(client: FlaskClient, servic
 
 @pytest.fixture
 def private_app(service: Ticketing, database_url: str) -> Flask:
-    settings = Settings(database_url=database_url, secret_key="test", secure_cookies=False, open311_public_reads=False)
+    settings = Settings(
+        database_url=database_url, secret_key=TEST_SECRET_KEY, secure_cookies=False, open311_public_reads=False
+    )
     return create_app(settings, service, clock=lambda: WEB_NOW, testing=True)
 
 
@@ -605,10 +690,12 @@ def test_unknown_resources_and_formats_are_not_found_and_other_methods_not_allow
 
 
 @pytest.fixture
-def fresh_limits() -> Iterator[None]:
-    limiter.reset()
+def fresh_limits(app: Flask) -> Iterator[None]:
+    with app.app_context():  # the counters are in the app's database
+        limiter.reset()
     yield
-    limiter.reset()
+    with app.app_context():
+        limiter.reset()
 
 
 def _post_status(client: FlaskClient, api_key: str, fmt: str = "json") -> int:
@@ -636,7 +723,7 @@ def test_posts_are_rate_limited_per_client_address(client: FlaskClient, service:
 
 
 def test_the_endpoint_needs_no_csrf_token(service: Ticketing, database_url: str, key: str) -> None:
-    app = create_app(Settings(database_url=database_url, secret_key="test"), service, clock=lambda: WEB_NOW)
+    app = create_app(Settings(database_url=database_url, secret_key=TEST_SECRET_KEY), service, clock=lambda: WEB_NOW)
     assert app.config.get("WTF_CSRF_ENABLED", True)
 
     response = app.test_client().post(f"{API}/requests.json", data=_form(key))

@@ -22,6 +22,7 @@ import pytest
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from jinja2 import Template
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, select, text, update
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
@@ -29,7 +30,7 @@ from werkzeug.test import TestResponse
 from ticketing import accounts, demo
 from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
-from ticketing.db.schema import attachments, counters, metadata, notifications
+from ticketing.db.schema import attachments, counters, metadata, notifications, rate_limits
 from ticketing.demo import load_demo_org
 from ticketing.orgfile import read_org_file
 from ticketing.services import NewAttachment, Ticketing
@@ -43,6 +44,7 @@ WEB_NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00
 PHONE = "13806335678"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PASSWORD = "matrix-password"
+DAY = timedelta(days=1)
 BUILDING_POST = "B01010101.building_leader"  # A S0013, B S0014
 
 # The audiences, in the order of the table's columns.
@@ -68,6 +70,8 @@ NOTHING_THERE: Row = (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOU
 ANY_STAFF: Row = (LOGIN, OK, OK, OK, OK, OK, OK)
 SUPERVISORS: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
 ADMIN: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+OWN_OR_ADMIN: Row = (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)  # S0013's absence
+OWN_OR_ADMIN_NOT_YET: Row = (LOGIN, FORBIDDEN, REFUSED_409, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_409)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class World:
     other_photo: int  # the other resident's photo
     dead_notice: int  # a notice about the resolved ticket that the outbox gave up on
     live_notice: int  # a notice about the first ticket, still queued
+    absence: int  # S0013's absence from tomorrow: only S0013 and admins may cancel it, nobody can end it yet
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,7 @@ MATRIX: tuple[Case, ...] = (
     Case("home", "GET", "/", EVERYONE),
     Case("ops.healthz", "GET", "/healthz", EVERYONE),
     Case("ops.readyz", "GET", "/readyz", ("refused 503",) * 7),  # the same to all: no worker beats here
-    Case("ops.metrics", "GET", "/metrics", EVERYONE),
+    Case("ops.metrics", "GET", "/metrics", ("refused 401",) * 7),  # a scraper's token, not a login (test_headers)
     # --- Open311: public reads, keyed writes (the API key rules themselves: tests/integration/api/test_open311.py)
     Case("open311.openapi", "GET", "/open311/v2/openapi.json", EVERYONE),
     Case("open311.discovery", "GET", "/open311/v2/discovery.xml", EVERYONE),
@@ -201,6 +206,9 @@ MATRIX: tuple[Case, ...] = (
     Case("staff.register", "POST", "/staff/register", ANY_STAFF, lambda w: _REGISTER, writes=True),
     Case("staff.absence", "GET", "/staff/absence", ANY_STAFF),
     Case("staff.absence", "POST", "/staff/absence", ANY_STAFF, lambda w: _absence(), writes=True),
+    Case("staff.cancel_absence", "POST", "/staff/absence/{absence}/cancel", OWN_OR_ADMIN, writes=True),
+    Case("staff.cancel_absence", "POST", "/staff/absence/999999/cancel", NOTHING_THERE, variant="unknown"),
+    Case("staff.end_absence", "POST", "/staff/absence/{absence}/end", OWN_OR_ADMIN_NOT_YET),
     Case("staff.ticket", "GET", "/staff/t/{number}", (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
     Case("staff.ticket", "GET", "/staff/t/000000-999999", NOTHING_THERE, variant="unknown"),
     Case(
@@ -293,6 +301,8 @@ MATRIX: tuple[Case, ...] = (
     Case("admin.import_files", "POST", "/admin/import", ADMIN, lambda w: _upload(), writes=True),
     Case("admin.absences", "GET", "/admin/absences", ADMIN),
     Case("admin.absences", "POST", "/admin/absences", ADMIN, lambda w: _absence(staff_id="S0013"), writes=True),
+    Case("admin.cancel_absence", "POST", "/admin/absences/{absence}/cancel", ADMIN, writes=True),
+    Case("admin.end_absence", "POST", "/admin/absences/{absence}/end", (*ADMIN[:-1], REFUSED_409)),
     Case("admin.calendars", "GET", "/admin/calendars", ADMIN),
     Case("admin.outbox", "GET", "/admin/outbox", ADMIN),
     Case("admin.retry_notice", "POST", "/admin/outbox/{dead_notice}/retry", ADMIN, writes=True),
@@ -346,13 +356,18 @@ class District:
             self.service = create_ticketing(Settings(database_url=self.database_url), self.engine)
             with self.engine.begin() as conn:
                 load_demo_org(conn)
-            settings = Settings(database_url=self.database_url, secret_key="test-secret", secure_cookies=False)
+            settings = Settings(
+                database_url=self.database_url,
+                secret_key=TEST_SECRET_KEY,
+                secure_cookies=False,
+                data_dir=self.instance,
+            )
             self.app = create_app(settings, self.service, clock=lambda: WEB_NOW, testing=True)
             self.app.config["WTF_CSRF_ENABLED"] = False
-            self.app.instance_path = str(self.instance)
             self.world = _populate(self.service, self.instance / "uploads")
             self.dirty = False
-        limiter.reset()  # tracking is rate-limited per client address, and all cells come from one
+        with self.app.app_context():
+            limiter.reset()  # tracking is rate-limited per client address, and all cells come from one
         return self.app, self.service, self.world
 
     def browser(self, staff_id: str | None) -> FlaskClient:
@@ -414,6 +429,7 @@ def _populate(service: Ticketing, uploads: Path) -> World:
         other_photo=_photo_of(service, resolved),
         dead_notice=_give_up_on_a_notice(service, resolved, start),
         live_notice=_notices_of(service, number)[0],
+        absence=service.record_absence("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start),
     )
 
 
@@ -462,9 +478,13 @@ def district(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def _snapshot(engine: Engine) -> dict[str, list[str]]:
-    """Every row of every table, to tell whether a request changed anything."""
+    """Every row of every table but the rate-limit counters (every request counts), to tell what a request changed."""
     with engine.connect() as conn:
-        return {table.name: sorted(map(repr, conn.execute(select(table)))) for table in metadata.sorted_tables}
+        return {
+            table.name: sorted(map(repr, conn.execute(select(table))))
+            for table in metadata.sorted_tables
+            if table is not rate_limits
+        }
 
 
 def _versions(service: Ticketing, world: World) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from ticketing.datadir import uploads_dir
 from ticketing.db.schema import attachments
 from ticketing.domain.ticket import ResidentChannel
 from ticketing.services import Ticketing
@@ -27,11 +28,10 @@ STAFF_PHONES = ("13903139173", "15834250284", "13911287321")  # S0013, S0004, S0
 LOGINS = [None, "S0023", "S0013", "S0067", "S0004", "S0001"]  # unrelated staff, right staff, other/right supervisor
 
 
-@pytest.fixture(autouse=True)
-def uploads(app: Flask, tmp_path: Path) -> Path:
-    """Each test keeps its photos in its own instance folder."""
-    app.instance_path = str(tmp_path)
-    return tmp_path / "uploads"
+@pytest.fixture
+def uploads(app: Flask) -> Path:
+    """Where the app keeps photos: each test has its own data directory (``conftest.app``)."""
+    return uploads_dir(app.extensions["ticketing_settings"])
 
 
 def _request(**fields: Any) -> dict[str, Any]:
@@ -616,3 +616,21 @@ def test_a_control_character_is_refused_with_a_reason_and_nothing_is_opened(
     assert response.status_code == 400
     assert "description: control characters are not allowed" in _page(response)
     assert service.state_counts() == {"overdue": 0}
+
+
+def test_a_page_reached_by_tracking_shows_only_what_the_resident_gave_and_the_answer_for_them(
+    app: Flask, client: FlaskClient, service: Ticketing, clock: list[Any]
+) -> None:
+    number, _link = _open(
+        client, category="family_dispute", description="邻居吵架", contact_email="zhang@example.com", notify_by="email"
+    )
+    holder = service.show(number).ticket.holder_id
+    service.act(number, "note", holder, clock[0], text="内部：已联系派出所")
+    resident = app.test_client()
+    resident.post("/r/track", data={"number": number, "phone_ending": "5678"})
+
+    page = _page(resident.get(f"/r/status/{number}", headers={"Accept-Language": "en"}))
+
+    assert "邻居吵架" in page and "139****5678" in page  # their own words, their phone masked
+    for private in (PHONE, "张阿姨", "zhang@example.com", "内部", str(holder), *STAFF_PHONES):
+        assert private not in page

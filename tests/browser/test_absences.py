@@ -1,0 +1,71 @@
+"""Ending an absence from a 360 px phone: the page fits the screen and the button works (CSRF on)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from screens import shoot
+
+from ticketing.demo.tickets import DEMO_PASSWORD
+from ticketing.services import Ticketing
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+SMALL_PHONE = {"width": 360, "height": 740, "mobile": True}
+
+
+def _log_in(page: Page, staff_id: str) -> None:
+    page.goto("/login")
+    page.fill("#staff_id", staff_id)
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("form:has(#password) button[type=submit]").click()
+    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
+
+
+def _fits(page: Page) -> bool:
+    """Nothing wider than the screen: the page never scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
+    page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
+) -> None:
+    running = demo_service.record_absence(
+        "S0013", clock[0] - timedelta(hours=1), clock[0] + timedelta(days=2), "外出培训", clock[0]
+    )
+    coming = demo_service.record_absence(
+        "S0013", clock[0] + timedelta(days=5), clock[0] + timedelta(days=7), "年假", clock[0]
+    )
+    page = page_factory(**SMALL_PHONE)
+    _log_in(page, "S0013")
+
+    page.goto("/staff/absence")
+    end = page.locator(f"form[action='/staff/absence/{running}/end'] button")
+    cancel = page.locator(f"form[action='/staff/absence/{coming}/cancel'] button")
+    assert end.is_visible() and cancel.is_visible() and _fits(page)
+    shoot(page, "staff-absence-phone")
+    end.click()
+    page.wait_for_selector(".flash")
+    assert page.locator(f"form[action='/staff/absence/{running}/end']").count() == 0
+    page.locator(f"form[action='/staff/absence/{coming}/cancel'] button").click()
+    page.wait_for_selector(".flash")
+
+    with demo_service.engine.connect() as conn:
+        assert not demo_service.worlds.world(conn).absent("S0013", clock[0] + timedelta(days=6))
+    assert page.locator("form[action*='/staff/absence/']").count() == 0 and _fits(page)
+
+
+def test_the_admin_absences_page_fits_a_small_phone(
+    page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
+) -> None:
+    demo_service.record_absence("S0014", clock[0], clock[0] + timedelta(days=2), "出差", clock[0])
+    page = page_factory(**SMALL_PHONE)
+    _log_in(page, "S0001")
+
+    page.goto("/admin/absences")
+
+    assert page.locator("form[action$='/end'] button").is_visible()
+    assert _fits(page)

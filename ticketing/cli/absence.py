@@ -1,0 +1,56 @@
+"""``ticketing absence``: list, end early or cancel absences (recording one is ``ticketing staff absent``)."""
+
+from __future__ import annotations
+
+import click
+
+from ticketing.cli.context import CliContext, pass_context
+from ticketing.domain.org import Absence
+from ticketing.read.admin import AbsenceRow, coming_absences
+
+NOW_HELP = "Current time, ISO 8601 (default: now)."
+
+
+@click.group()
+def absence() -> None:
+    """Absences (请假、出差): list them, end one early, cancel one."""
+
+
+def _line(obj: CliContext, found: Absence | AbsenceRow, status: str) -> str:
+    return f"absence {found.id}: {found.staff_id} {obj.local(found.starts_at)} – {obj.local(found.ends_at)} {status}"
+
+
+@absence.command("list")
+@click.option("--staff", "staff_id", help="Only this staff member's absences.")
+@click.option("--now", help=NOW_HELP)
+@pass_context
+def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
+    """Current and coming absences with their ids, earliest start first."""
+    moment = obj.moment(now)
+    number, more = 1, True
+    with obj.engine.connect() as conn:
+        while more:
+            page = coming_absences(conn, moment, number, per_page=200, staff_id=staff_id)
+            for row in page.items:
+                click.echo(f"{_line(obj, row, 'away now' if row.current(moment) else 'coming')} ({row.reason})")
+            number, more = number + 1, page.has_next
+
+
+@absence.command()
+@click.argument("absence_id", type=click.IntRange(min=1))
+@click.option("--now", help=NOW_HELP)
+@pass_context
+def end(obj: CliContext, absence_id: int, now: str | None) -> None:
+    """The holder is back early: end absence ABSENCE_ID now and hand the tickets it moved back."""
+    ended = obj.ticketing.end_absence(absence_id, obj.moment(now))
+    click.echo(_line(obj, ended, "ended; the tickets it handed over are back with the holder"))
+
+
+@absence.command()
+@click.argument("absence_id", type=click.IntRange(min=1))
+@click.option("--now", help=NOW_HELP)
+@pass_context
+def cancel(obj: CliContext, absence_id: int, now: str | None) -> None:
+    """Cancel absence ABSENCE_ID (it will not happen, or was a mistake); any tickets it moved come back."""
+    cancelled = obj.ticketing.cancel_absence(absence_id, obj.moment(now))
+    click.echo(_line(obj, cancelled, "cancelled"))

@@ -1,0 +1,60 @@
+"""Fixed-window rate-limit counters in table ``rate_limits``, shared by every web process and host.
+
+Times are epoch seconds (floats), as the ``limits`` library counts them. A
+window that has run out is reset by the same statement that counts the next
+hit, so a counter is never read stale and never needs a sweep to be correct;
+``purge`` only reclaims rows of clients that stopped coming.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, case, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ticketing.db.schema import rate_limits
+
+
+def hit(conn: Connection, key: str, window_seconds: float, amount: int, now: float) -> int:
+    """Add ``amount`` to ``key``'s counter (a fresh window if none is running); the count in this window."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(rate_limits).values(key=key, hits=amount, expires_at=now + window_seconds)
+    lapsed = rate_limits.c.expires_at <= now
+    statement = statement.on_conflict_do_update(
+        index_elements=[rate_limits.c.key],
+        set_={
+            "hits": case((lapsed, statement.excluded.hits), else_=rate_limits.c.hits + statement.excluded.hits),
+            "expires_at": case((lapsed, statement.excluded.expires_at), else_=rate_limits.c.expires_at),
+        },
+    ).returning(rate_limits.c.hits)
+    return conn.execute(statement).scalar_one()
+
+
+def count(conn: Connection, key: str, now: float) -> int:
+    """Hits in ``key``'s running window (0 when none runs)."""
+    found = conn.execute(_running(key, now, rate_limits.c.hits)).scalar_one_or_none()
+    return found or 0
+
+
+def expires_at(conn: Connection, key: str, now: float) -> float | None:
+    """When ``key``'s running window ends (None when none runs)."""
+    return conn.execute(_running(key, now, rate_limits.c.expires_at)).scalar_one_or_none()
+
+
+def _running(key: str, now: float, column: ColumnElement[Any]) -> Select[Any]:
+    return select(column).where(rate_limits.c.key == key, rate_limits.c.expires_at > now)
+
+
+def clear(conn: Connection, key: str) -> None:
+    conn.execute(delete(rate_limits).where(rate_limits.c.key == key))
+
+
+def clear_all(conn: Connection) -> int:
+    """Forget every counter; how many there were."""
+    return conn.execute(delete(rate_limits)).rowcount
+
+
+def purge(conn: Connection, now: float) -> int:
+    """Delete the rows whose window has ended (an index range scan on ``expires_at``); how many."""
+    return conn.execute(delete(rate_limits).where(rate_limits.c.expires_at <= now)).rowcount

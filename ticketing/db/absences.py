@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from ticketing.db.meta import bump
-from ticketing.db.schema import absences
+from ticketing.db.schema import MAX_ID, absences
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Absence
 
 ABSENCE_VERSION = "absence_version"
-MAX_ID = 2**31 - 1  # the column is a 32-bit integer: a larger id names no absence (and PostgreSQL would refuse it)
 
 
 def add(conn: Connection, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str) -> int:

@@ -9,6 +9,7 @@ overwriting.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
@@ -35,7 +36,7 @@ from sqlalchemy import (
     update,
 )
 
-from ticketing.db.schema import counters, deadlines, history, notifications, tickets
+from ticketing.db.schema import MAX_ID, counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
@@ -44,6 +45,8 @@ PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
 TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
 UPDATABLE_FIELDS = tuple(name for name in TICKET_FIELDS if name != "id")
 _READ_FIELDS = attrgetter(*TICKET_FIELDS)  # one C-level call for every field: the sweep reads each ticket twice
+_ID = re.compile(r"[0-9]{1,10}")
+_NUMBER = re.compile(r"[0-9]{6}-[0-9]{6,12}")  # a tracking number, 261127-000001
 
 _NEXT_TICKET_ID = (
     update(counters).where(counters.c.name == "ticket").values(value=counters.c.value + 1).returning(counters.c.value)
@@ -74,15 +77,24 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
 
 
 def get(conn: Connection, key: str | int, for_update: bool = False) -> Ticket:
-    """A ticket by tracking number or id; NotFound names what was asked for."""
-    column = tickets.c.id if isinstance(key, int) or str(key).isdigit() else tickets.c.number
-    query = select(tickets).where(column == (int(key) if column is tickets.c.id else key))
-    if for_update:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    """A ticket by tracking number or id; NotFound names what was asked for (a key of no possible ticket too)."""
+    where = _key_condition(key)
+    row = None
+    if where is not None:
+        query = select(tickets).where(where)
+        row = conn.execute(query.with_for_update() if for_update else query).first()
     if row is None:
         raise NotFound("no ticket %(key)r: give a tracking number such as 261127-000001", key=key)
     return to_ticket(row)
+
+
+def _key_condition(key: str | int) -> ColumnElement[bool] | None:
+    """``id = key`` for an id in range, ``number = key`` for a tracking number's shape, else None."""
+    if isinstance(key, int):
+        return tickets.c.id == key if 0 < key <= MAX_ID else None
+    if _ID.fullmatch(key):
+        return tickets.c.id == int(key) if 0 < int(key) <= MAX_ID else None
+    return tickets.c.number == key if _NUMBER.fullmatch(key) else None
 
 
 def get_many(conn: Connection, ids: Sequence[int], for_update: bool = False) -> dict[int, Ticket]:

@@ -29,10 +29,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
+from ticketing.db.schema import MAX_ID
 from ticketing.domain.errors import InvalidInput
 from ticketing.web.openapi import MAX_PAGE, TICKET_NUMBER
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger value outright
 YEARS = range(2000, 2101)  # dates and times people give: far ones overflow time zone arithmetic
 MAX_JSON_BYTES = 64 * 1024  # the largest API body (a ticket: 4,000 characters of description) fits many times
 MAX_JSON_DEPTH = 32

@@ -447,7 +447,11 @@ SCHEMAS: JSON = {
 }
 
 ERRORS: dict[int, tuple[str, str]] = {
-    400: ("BadRequest", "Not JSON (`invalid_json`), or refused by the rules (`invalid_input`, `invalid_cursor`)."),
+    400: (
+        "BadRequest",
+        "Not JSON (`invalid_json`), a value no request may carry (a control character, text that is not UTF-8, "
+        "JSON nested too deep: `invalid_input`), or refused by the rules (`invalid_input`, `invalid_cursor`).",
+    ),
     401: ("Unauthorized", "No bearer token, or an unknown or revoked one."),
     403: ("Forbidden", "Not for your role (`forbidden`), or not allowed by the rules (`not_allowed`)."),
     404: ("NotFound", "No such resource, or none you may see."),
@@ -505,7 +509,7 @@ ABSENCE_ID_PARAMETER: JSON = {
     "description": "The absence's id, as listed by `GET /api/v1/absences`.",
     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
-AUTHED = (401, 429)
+AUTHED = (400, 401, 429)  # any call: an unusable value (a control character), the token, the rate limit
 
 
 def _get(operation_id: str, summary: str, tag: str, ok: str, errors: Sequence[int], **extra: Any) -> JSON:

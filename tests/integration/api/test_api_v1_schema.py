@@ -256,12 +256,14 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
 
 
 def _every_operation_refuses(walk: Walk, described: Described, service: Ticketing, app: Flask) -> None:
-    """Without a token (401), with a value the description does not have (422), too often (429)."""
+    """Without a token (401), with a value the description does not have (422) or no request may carry (400),
+    too often (429)."""
     operations = [op for op in _every_operation(walk, described, service) if op[1] != "/api/v1/openapi.json"]
     for method, path, request in operations:
         walk.call(method, path, None, 401, **request)
         unknown = {"json": {**request["json"], "colour": "red"}} if "json" in request else {"query": "?colour=red"}
         walk.call(method, path, "S0001", 422, **{**request, **unknown})
+        walk.call(method, path, "S0001", 400, **{**request, "query": "?colour=%00"})
     app.extensions["ticketing_settings"] = replace(app.extensions["ticketing_settings"], api_token_limit="1 per minute")
     walk.call("GET", "/api/v1/queues/mine", "S0014", 200)  # S0014's one call of the minute
     for method, path, request in operations:

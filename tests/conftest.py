@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from tables import empty_tables
 
 from ticketing.db.engine import make_engine
 from ticketing.db.migrate import upgrade
-from ticketing.db.schema import counters, metadata
 
 PG_ENV = "TICKETING_TEST_DATABASE_URL"
 
@@ -77,17 +77,5 @@ def engine(database_url: str) -> Iterator[Engine]:
     """An engine on the run's database; every table is emptied after the test."""
     engine = make_engine(database_url)
     yield engine
-    _empty(engine)
+    empty_tables(engine)
     engine.dispose()
-
-
-def _empty(engine: Engine) -> None:
-    tables = [table for table in reversed(metadata.sorted_tables) if table is not counters]
-    with engine.begin() as connection:
-        connection.execute(counters.update().values(value=0))
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())

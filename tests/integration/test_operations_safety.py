@@ -36,7 +36,7 @@ from ticketing.web.liveness import keep_beating
 
 MONDAY = datetime(2026, 11, 23, 1, tzinfo=UTC)  # 09:00 in Shanghai
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-BOUND = 20.0  # seconds a multi-process step may take on a loaded machine before the test fails
+BOUND = 45.0  # seconds a multi-process step may take on a loaded machine before the test fails
 
 
 def _run(database_url: str, *args: str) -> Result:

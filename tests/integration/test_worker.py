@@ -28,7 +28,7 @@ from ticketing.scheduler import Worker
 from ticketing.services import Ticketing
 
 LATENESS_TARGET_S = 2.0
-WAIT_S = 12.0
+WAIT_S = 30.0  # a bound for slow starts on a loaded machine, not a measure
 
 
 def _open(service: Ticketing, count: int, now: datetime) -> list[int]:

@@ -764,9 +764,14 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
         outcome.record(ticket, now, None, "handover", ticket.state, f"{absent_id} away ({reason}); {other} covers")
         outcome.notify(other, Event.HANDED_OVER)
         return outcome
-    outcome.deadline_changed = True
     ticket.holder_id = None
-    outcome.record(ticket, now, None, "both_absent", ticket.state, f"both holders of {_holders_text(post)} are away")
+    return _nobody_on_duty(world, ticket, now, outcome, f"both holders of {_holders_text(post)} are away")
+
+
+def _nobody_on_duty(world: World, ticket: Ticket, now: datetime, outcome: Outcome, reason: str) -> Outcome:
+    """No holder of the post can take the ticket: it climbs the chain, or waits unstaffed at the top."""
+    outcome.deadline_changed = True
+    outcome.record(ticket, now, None, "both_absent", ticket.state, reason)
     if _climb(world, ticket, now, outcome):
         _place_holder(world, ticket, now, outcome, prefer=None)
     else:
@@ -819,10 +824,4 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
         outcome.record(ticket, now, None, "handover", ticket.state, f"{change}; {previous} hands over to {holder}")
         outcome.notify(holder, Event.HANDED_OVER)
         return outcome
-    outcome.deadline_changed = True
-    outcome.record(ticket, now, None, "both_absent", ticket.state, f"{change}; both new holders are away")
-    if _climb(world, ticket, now, outcome):
-        _place_holder(world, ticket, now, outcome, prefer=None)
-    else:
-        _unstaffed(world, ticket, now, outcome)
-    return outcome
+    return _nobody_on_duty(world, ticket, now, outcome, f"{change}; both new holders are away")

@@ -23,14 +23,15 @@ from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from jinja2 import Template
 from secret_keys import TEST_SECRET_KEY
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select, update
+from tables import empty_tables
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from ticketing import accounts, demo
 from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
-from ticketing.db.schema import attachments, counters, metadata, notifications, rate_limits
+from ticketing.db.schema import attachments, metadata, notifications, rate_limits
 from ticketing.demo import load_demo_org
 from ticketing.orgfile import read_org_file
 from ticketing.services import NewAttachment, Ticketing
@@ -352,7 +353,7 @@ class District:
     def fresh(self) -> tuple[Flask, Ticketing, World]:
         """The app, the service and the world, as set up (rebuilt if the last cell changed something)."""
         if self.dirty:
-            _empty(self.engine)
+            empty_tables(self.engine)
             self.service = create_ticketing(Settings(database_url=self.database_url), self.engine)
             with self.engine.begin() as conn:
                 load_demo_org(conn)
@@ -378,18 +379,6 @@ class District:
             response = client.post("/login", data={"staff_id": staff_id, "password": PASSWORD})
             assert response.status_code == 302, response.get_data(as_text=True)
         return client
-
-
-def _empty(engine: Engine) -> None:
-    """Empty every table, as the ``engine`` fixture does after each test."""
-    tables = [table for table in reversed(metadata.sorted_tables) if table is not counters]
-    with engine.begin() as conn:
-        conn.execute(counters.update().values(value=0))
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(table.name for table in tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 def _populate(service: Ticketing, uploads: Path) -> World:
@@ -470,7 +459,7 @@ def district(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         patch.setattr(demo, "read_org_file", functools.cache(read_org_file))
         shared = District(database_url, tmp_path_factory.mktemp("matrix"))
         yield shared
-        _empty(shared.engine)
+        empty_tables(shared.engine)
         shared.engine.dispose()
 
 

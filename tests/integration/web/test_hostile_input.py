@@ -37,7 +37,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, text
+from tables import empty_tables
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import AnyConverter, Rule
 from werkzeug.test import TestResponse
@@ -47,7 +47,6 @@ from ticketing.bootstrap import create_ticketing
 from ticketing.credentials import issue_staff_token
 from ticketing.db.engine import make_engine
 from ticketing.db.heartbeat import beat
-from ticketing.db.schema import counters, metadata
 from ticketing.demo import load_demo_org
 from ticketing.services import Ticketing
 from ticketing.settings import Settings
@@ -363,20 +362,8 @@ def walk(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for url in ("/staff/queue", "/api/v1/queues/mine", "/admin/accounts"):  # the walk reaches the views
         assert walked.browsers["admin"].get(url).status_code == 200, url
     yield walked
-    _empty(engine)
+    empty_tables(engine)
     engine.dispose()
-
-
-def _empty(engine: Engine) -> None:
-    """Empty every table, as the ``engine`` fixture does after each test."""
-    tables = [table for table in reversed(metadata.sorted_tables) if table is not counters]
-    with engine.begin() as conn:
-        conn.execute(counters.update().values(value=0))
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(table.name for table in tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
 
 
 def test_every_path_parameter_of_every_route(walk: Walk) -> None:

@@ -8,6 +8,7 @@ hit, so a counter is never read stale and never needs a sweep to be correct;
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, case, delete, select
@@ -15,11 +16,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ticketing.db.schema import rate_limits
 
+KEY_LENGTH = rate_limits.c.key.type.length
+
+
+def _stored(key: str) -> str:
+    """The key as stored: a digest when it is longer than the column (it may carry a forwarded address)."""
+    return key if len(key) <= KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
 
 def hit(conn: Connection, key: str, window_seconds: float, amount: int, now: float) -> int:
     """Add ``amount`` to ``key``'s counter (a fresh window if none is running); the count in this window."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(rate_limits).values(key=key, hits=amount, expires_at=now + window_seconds)
+    statement = insert(rate_limits).values(key=_stored(key), hits=amount, expires_at=now + window_seconds)
     lapsed = rate_limits.c.expires_at <= now
     statement = statement.on_conflict_do_update(
         index_elements=[rate_limits.c.key],
@@ -43,11 +51,11 @@ def expires_at(conn: Connection, key: str, now: float) -> float | None:
 
 
 def _running(key: str, now: float, column: ColumnElement[Any]) -> Select[Any]:
-    return select(column).where(rate_limits.c.key == key, rate_limits.c.expires_at > now)
+    return select(column).where(rate_limits.c.key == _stored(key), rate_limits.c.expires_at > now)
 
 
 def clear(conn: Connection, key: str) -> None:
-    conn.execute(delete(rate_limits).where(rate_limits.c.key == key))
+    conn.execute(delete(rate_limits).where(rate_limits.c.key == _stored(key)))
 
 
 def clear_all(conn: Connection) -> int:

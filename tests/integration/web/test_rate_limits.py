@@ -66,6 +66,17 @@ def test_clearing_one_key_or_all(engine: Engine) -> None:
     assert storage.check()
 
 
+def test_a_key_longer_than_the_column_is_counted_under_its_digest(engine: Engine) -> None:
+    storage = _storage(engine, [START])
+    forwarded = "LIMITER/track/" + "203.0.113.7, " * 100  # a long forwarded chain must not break the page
+
+    assert [storage.incr(forwarded, 60) for _ in range(2)] == [1, 2]
+    assert storage.incr(forwarded + "x", 60) == 1  # another long key, another counter
+    assert storage.get(forwarded) == 2
+    storage.clear(forwarded)
+    assert storage.get(forwarded) == 0
+
+
 def test_rows_of_ended_windows_are_purged_once_a_minute(engine: Engine) -> None:
     now = [START]
     storage = _storage(engine, now)

@@ -16,10 +16,13 @@ import os
 import signal
 import sys
 import threading
+import time
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 WATCH_INTERVAL = 1.0
 """Seconds between the watchdog's looks at the parent pid."""
+EXIT_GRACE = 10.0
+"""Seconds an orphaned worker gives its running jobs before it exits regardless."""
 
 log = logging.getLogger("ticketing.worker")
 
@@ -31,17 +34,27 @@ def follow_parent(parent: int, stop: threading.Event, interval: float = WATCH_IN
     """
     _ask_for_sigterm_on_parent_death()
     if os.getppid() != parent:  # it died before the kernel was asked: nobody will tell us
-        log.warning("parent process %d has ended: stopping", parent)
-        stop.set()
+        _parent_gone(parent, stop)
         return
 
-    def watch() -> None:
-        while not stop.wait(interval):
-            if os.getppid() != parent:
-                log.warning("parent process %d has ended: stopping", parent)
-                stop.set()
+    def watch() -> None:  # on after a SIGTERM too: that may be the parent's death, and its stop may hang
+        while os.getppid() == parent:
+            time.sleep(interval)
+        _parent_gone(parent, stop)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _parent_gone(parent: int, stop: threading.Event) -> None:
+    """Stop gracefully, and for certain after ``EXIT_GRACE`` seconds: an orphan must not outlive a stuck job.
+
+    Leaving mid-sweep is safe: every sweep batch is one transaction, and its claims are taken again by the next worker.
+    """
+    log.warning("parent process %d has ended: stopping", parent)
+    stop.set()
+    deadline = threading.Timer(EXIT_GRACE, os._exit, args=(0,))
+    deadline.daemon = True  # a worker that stops in time exits at once
+    deadline.start()
 
 
 def _ask_for_sigterm_on_parent_death() -> None:

@@ -25,23 +25,7 @@ BUILDING = "B01010101"  # community C0101: building leader A S0013, B S0014
 OTHER_COMMUNITY_BUILDING = "B01020101"  # community C0102: building leader A S0075
 PHONE = "13806330000"
 
-Call = Callable[..., TestResponse]
-
-
-@pytest.fixture
-def as_staff(client: FlaskClient, service: Ticketing) -> Callable[[str], Call]:
-    """``as_staff("S0013")(method, url, json=…)``: a call with that staff member's bearer token."""
-
-    def make(staff_id: str) -> Call:
-        _id, token = issue_staff_token(service.engine, staff_id, NOW)
-
-        def call(method: str, url: str, **kwargs: Any) -> TestResponse:
-            headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-            return client.open(url, method=method, headers=headers, **kwargs)
-
-        return call
-
-    return make
+Call = Callable[..., TestResponse]  # the ``as_staff`` fixture's call (tests/integration/api/conftest.py)
 
 
 def _open(service: Ticketing, location: str = BUILDING, at: datetime = NOW) -> Ticket:

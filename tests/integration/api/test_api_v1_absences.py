@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from ticketing.credentials import issue_staff_token
 from ticketing.db.schema import absences
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
@@ -20,20 +17,7 @@ NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in 
 BUILDING = "B01010101"  # building leader A S0013, B S0014
 ABSENCE = {"starts_at": "2026-11-23T08:30:00+08:00", "ends_at": "2026-11-25T18:00:00+08:00", "reason": "出差"}
 
-Call = Callable[..., TestResponse]
-
-
-@pytest.fixture
-def as_staff(client: FlaskClient, service: Ticketing) -> Callable[[str], Call]:
-    def make(staff_id: str) -> Call:
-        _id, token = issue_staff_token(service.engine, staff_id, NOW)
-
-        def call(method: str, url: str, **kwargs: Any) -> TestResponse:
-            return client.open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **kwargs)
-
-        return call
-
-    return make
+Call = Callable[..., TestResponse]  # the ``as_staff`` fixture's call (tests/integration/api/conftest.py)
 
 
 def _open(service: Ticketing) -> Ticket:

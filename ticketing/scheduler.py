@@ -143,5 +143,16 @@ class Worker:
             while not stop.wait(1.0):
                 pass
         finally:
-            self.scheduler.shutdown(wait=True)
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop starting jobs and wait for the running sweep.
+
+        Not ``shutdown(wait=True)``: APScheduler 3 holds its job-store lock while it
+        waits for the running jobs, and a wake that has swept then plans, which takes
+        that lock: the two would wait for each other forever. Jobs still running
+        after the sweep end before the interpreter exits (pool threads are joined).
+        """
+        self.scheduler.shutdown(wait=False)
+        with self._sweeping:
             log.info("worker stopped")

@@ -11,11 +11,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.schedulers.base import STATE_STOPPED
 from click.testing import CliRunner
 from sqlalchemy import Engine, select, update
 
@@ -24,7 +26,7 @@ from ticketing.db.heartbeat import beat, next_due, read_heartbeat
 from ticketing.db.schema import deadlines, history, tickets
 from ticketing.domain.org import UnitKind
 from ticketing.metrics import WORKER_REGISTRY
-from ticketing.scheduler import Worker
+from ticketing.scheduler import WAKE, Worker
 from ticketing.services import Ticketing
 
 LATENESS_TARGET_S = 2.0
@@ -118,6 +120,28 @@ def test_worker_fires_deadlines_on_time_and_stops_on_sigterm(service: Ticketing,
     assert all(0 <= s < LATENESS_TARGET_S for s in lateness), lateness
     assert worker.returncode == 0, output
     assert "worker stopped" in output
+
+
+def test_stopping_while_a_wake_plans_its_next_wake_does_not_hang(service: Ticketing) -> None:
+    """The stop waits for the running sweep, and the wake's planning after it still gets the scheduler's lock."""
+    _open(service, 1, datetime.now(UTC))  # a pending deadline: the plan sets a wake for it
+    running = Worker(service)
+    planning, stopping = threading.Event(), threading.Event()
+
+    def wake() -> None:
+        planning.set()
+        stopping.wait(WAIT_S)
+        running.plan()
+
+    running.scheduler.add_job(wake, id=WAKE)
+    running.scheduler.start()
+    assert planning.wait(WAIT_S)
+    stopper = threading.Thread(target=running.stop)
+    stopper.start()
+    _wait(lambda: running.scheduler.state == STATE_STOPPED, "the scheduler to stop taking jobs")
+    stopping.set()
+    stopper.join(WAIT_S)
+    assert not stopper.is_alive(), "the worker hung on its stop"
 
 
 def _heartbeat(engine: Engine) -> datetime | None:

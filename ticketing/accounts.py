@@ -12,12 +12,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ticketing.credentials import revoke_tokens_of
+from ticketing.db.rows import AnyRow
 from ticketing.db.schema import staff, staff_accounts
 from ticketing.domain.errors import NotFound
 from ticketing.domain.passwords import check_password
@@ -73,9 +73,9 @@ def authenticate(engine: Engine, staff_id: str, password: str) -> Account | None
     """
     with engine.connect() as conn:
         row = conn.execute(_ACCOUNT.where(staff_accounts.c.staff_id == staff_id)).first()
-    usable = row is not None and row.active
-    right = check_password_hash(row.password_hash if usable else _dummy_hash(), password)
-    return _account(row) if usable and right else None
+    usable = row if row is not None and row.active else None
+    right = check_password_hash(usable.password_hash if usable else _dummy_hash(), password)
+    return _account(usable) if usable and right else None
 
 
 def account(engine: Engine, staff_id: str) -> Account | None:
@@ -113,5 +113,5 @@ def _change(conn: Connection, staff_id: str, *, end_sessions: bool = True, **val
         raise NotFound("staff member %(staff)r has no account; set a password to create one", staff=staff_id)
 
 
-def _account(row: Row[Any]) -> Account:
+def _account(row: AnyRow) -> Account:
     return Account(row.staff_id, row.name, row.role, row.active, row.session_epoch)

@@ -78,8 +78,10 @@ def issue_staff_token(engine: Engine, staff_id: str, now: datetime) -> tuple[int
                 "the account of %(staff)s is deactivated: activate it before issuing a token", staff=staff_id
             )
         token_id = conn.execute(
-            insert(staff_tokens).values(staff_id=staff_id, token_hash=_digest(token), created_at=now)
-        ).inserted_primary_key[0]
+            insert(staff_tokens)
+            .values(staff_id=staff_id, token_hash=_digest(token), created_at=now)
+            .returning(staff_tokens.c.id)
+        ).scalar_one()
     return token_id, token
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, column, func, inspect, select
+from sqlalchemy import Connection, Engine, func, select
 
 from ticketing.db.schema import deadlines, notifications, tickets
 from ticketing.db.tickets import PENDING, count_open_overdue, count_pending_due
@@ -100,11 +100,8 @@ def _pending_by_kind(conn: Connection) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         "ticketing_deadlines_pending", "Timers not yet fired or cancelled, by kind.", labels=["kind"]
     )
-    counts = dict(
-        conn.execute(
-            select(deadlines.c.kind, func.count()).where(deadlines.c.status == PENDING).group_by(deadlines.c.kind)
-        ).all()
-    )
+    pending = select(deadlines.c.kind, func.count()).where(deadlines.c.status == PENDING).group_by(deadlines.c.kind)
+    counts: dict[str, int] = {kind: count for kind, count in conn.execute(pending)}
     for kind in TimerKind:
         family.add_metric([kind.value], counts.get(kind.value, 0))
     return family
@@ -118,17 +115,10 @@ def _tickets_by_state(conn: Connection) -> GaugeMetricFamily:
 
 
 def _outbox(conn: Connection) -> Iterator[GaugeMetricFamily]:
-    """Backlog (not yet sent) and, once the outbox records dead notices, how many gave up."""
-    has_dead = "dead_at" in {column["name"] for column in inspect(conn).get_columns("notifications")}
-    unsent = notifications.c.sent_at.is_(None)
-    if not has_dead:
-        backlog = conn.execute(select(func.count()).where(unsent)).scalar_one()
-        yield _gauge("ticketing_outbox_backlog", "Notifications waiting to be sent.", backlog)
-        return
-    dead_at = column("dead_at")  # not named through the table: the column may not be in this checkout's schema
-    dead = func.count().filter(dead_at.is_not(None))
-    waiting = func.count().filter(dead_at.is_(None))
-    backlog, failed = conn.execute(select(waiting, dead).where(unsent)).one()
+    """Backlog (not yet sent) and how many were given up."""
+    dead = func.count().filter(notifications.c.dead_at.is_not(None))
+    waiting = func.count().filter(notifications.c.dead_at.is_(None))
+    backlog, failed = conn.execute(select(waiting, dead).where(notifications.c.sent_at.is_(None))).one()
     yield _gauge("ticketing_outbox_backlog", "Notifications waiting to be sent.", backlog)
     yield _gauge("ticketing_outbox_dead", "Notifications given up after repeated failures.", failed)
 

@@ -129,7 +129,7 @@ def _yaml_error_text(error: yaml.MarkedYAMLError) -> str:
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_SafeLoader):
+class _StrictLoader(_SafeLoader):  # type: ignore[misc,valid-type]  # the C loader when PyYAML has one
     """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite."""
 
 

@@ -152,9 +152,9 @@ class _RosterReader:
     def apply(self, rows: Sequence[_Row]) -> OrgData:
         for row in rows:
             self.read_row(row)
-        for staff_id, row in self.first_row.items():
+        for staff_id, first in self.first_row.items():
             if staff_id not in self.staff:
-                self.problem(row, "staff_id", f"new staff {staff_id!r} needs a name (column name / 姓名)")
+                self.problem(first, "staff_id", f"new staff {staff_id!r} needs a name (column name / 姓名)")
         posts = self.updated_posts()
         if self.problems:
             raise OrgFileError(self.problems)

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
@@ -332,18 +333,13 @@ class Ticketing:
         world = self.worlds.world(conn)
         changed = 0
         for absence in absence_store.starting(conn, now):
-            changed += self._each_held(
-                conn,
-                world,
-                absence.staff_id,
-                now,
-                lambda t, a=absence: rules.cover_absence(world, t, a.staff_id, a.reason, now),
-            )
-            absence_store.mark(conn, absence.id, handed_over=True)
+            cover = partial(_cover_absence, world, absence, now)
+            changed += self._each_held(conn, world, absence.staff_id, now, cover)
+            absence_store.mark(conn, absence, handed_over=True)
         for absence in absence_store.ending(conn, now):
             if not world.absent(absence.staff_id, now):
                 changed += self._returning(conn, world, absence.staff_id, now)
-            absence_store.mark(conn, absence.id, handed_over=True, handed_back=True)
+            absence_store.mark(conn, absence, handed_over=True, handed_back=True)
         return changed
 
     def _each_held(
@@ -481,3 +477,7 @@ class SweepReport:
         self.urged += "urge" in actions
         self.warned += "warn" in actions
         self.numbers.append(ticket.number)
+
+
+def _cover_absence(world: World, absence: Absence, now: datetime, ticket: Ticket) -> Outcome:
+    return rules.cover_absence(world, ticket, absence.staff_id, absence.reason, now)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from ticketing.db.meta import bump
+from ticketing.db.rows import AnyRow
 from ticketing.db.schema import MAX_ID, absences
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Absence
@@ -18,13 +18,15 @@ ABSENCE_VERSION = "absence_version"
 
 def add(conn: Connection, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str) -> int:
     absence_id = conn.execute(
-        insert(absences).values(staff_id=staff_id, starts_at=starts_at, ends_at=ends_at, reason=reason)
-    ).inserted_primary_key[0]
+        insert(absences)
+        .values(staff_id=staff_id, starts_at=starts_at, ends_at=ends_at, reason=reason)
+        .returning(absences.c.id)
+    ).scalar_one()
     bump(conn, ABSENCE_VERSION)
     return absence_id
 
 
-def to_absence(row: Row[Any]) -> Absence:
+def to_absence(row: AnyRow) -> Absence:
     return Absence(row.id, row.staff_id, row.starts_at, row.ends_at, row.reason, row.cancelled_at)
 
 
@@ -78,5 +80,6 @@ def ending(conn: Connection, now: datetime) -> list[Absence]:
     return [to_absence(r) for r in conn.execute(query.with_for_update())]
 
 
-def mark(conn: Connection, absence_id: int, **flags: bool) -> None:
-    conn.execute(update(absences).where(absences.c.id == absence_id).values(**flags))
+def mark(conn: Connection, absence: Absence, **flags: bool) -> None:
+    """Record how far a stored absence's hand-over has gone."""
+    conn.execute(update(absences).where(absences.c.id == absence.id).values(**flags))

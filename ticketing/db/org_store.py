@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, RowMapping, Table, insert, select, update
 
 from ticketing.db.schema import calendars, meta, posts, staff, units
 from ticketing.domain.calendar import WorkingHours
@@ -67,7 +67,7 @@ def save_org(conn: Connection, data: OrgData) -> ImportSummary:
     """Upsert the registry, parents before children; bump ``org_version`` if anything changed."""
     version = _lock_version(conn)
     org = data.organisation
-    counts = {
+    counts: dict[str, TableCounts] = {
         "calendars": _upsert(conn, calendars, _calendar_rows(data)),
         "units": _upsert(conn, units, [_row(unit) for unit in _parents_first(org.units)]),
         "staff": _upsert(conn, staff, [_row(member) for member in org.staff.values()]),
@@ -79,7 +79,14 @@ def save_org(conn: Connection, data: OrgData) -> ImportSummary:
     if defaults_changed or any(table.changed for table in counts.values()):
         version += 1
         conn.execute(update(meta).where(meta.c.key == ORG_VERSION_KEY).values(value=str(version)))
-    return ImportSummary(**counts, defaults_changed=defaults_changed, org_version=version)
+    return ImportSummary(
+        calendars=counts["calendars"],
+        units=counts["units"],
+        staff=counts["staff"],
+        posts=counts["posts"],
+        defaults_changed=defaults_changed,
+        org_version=version,
+    )
 
 
 def load_org(conn: Connection) -> OrgData:
@@ -158,7 +165,7 @@ def _parents_first(units_by_id: Mapping[str, Unit]) -> list[Unit]:
 
     def depth(unit: Unit) -> int:
         level = 0
-        while unit.parent_id in units_by_id:
+        while unit.parent_id is not None and unit.parent_id in units_by_id:
             unit = units_by_id[unit.parent_id]
             level += 1
         return level
@@ -181,13 +188,13 @@ def _row(record: Unit | Staff | Post) -> Row:
     return {key: value.value if isinstance(value, Enum) else value for key, value in asdict(record).items()}
 
 
-def _unit(row: Mapping[str, Any]) -> Unit:
+def _unit(row: RowMapping) -> Unit:
     return Unit(**{**row, "kind": UnitKind(row["kind"])})
 
 
-def _staff(row: Mapping[str, Any]) -> Staff:
+def _staff(row: RowMapping) -> Staff:
     return Staff(**{**row, "role": Role(row["role"])})
 
 
-def _post(row: Mapping[str, Any]) -> Post:
+def _post(row: RowMapping) -> Post:
     return Post(**{**row, "kind": PostKind(row["kind"])})

@@ -14,26 +14,26 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ticketing.db.schema import rate_limits
-
-KEY_LENGTH = rate_limits.c.key.type.length
+from ticketing.db.schema import RATE_LIMIT_KEY_LENGTH, rate_limits
 
 
 def _stored(key: str) -> str:
     """The key as stored: a digest when it is longer than the column (it may carry a forwarded address)."""
-    return key if len(key) <= KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+    if len(key) <= RATE_LIMIT_KEY_LENGTH:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
 
 
 def hit(conn: Connection, key: str, window_seconds: float, amount: int, now: float) -> int:
     """Add ``amount`` to ``key``'s counter (a fresh window if none is running); the count in this window."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(rate_limits).values(key=_stored(key), hits=amount, expires_at=now + window_seconds)
+    fresh = insert(rate_limits).values(key=_stored(key), hits=amount, expires_at=now + window_seconds)
     lapsed = rate_limits.c.expires_at <= now
-    statement = statement.on_conflict_do_update(
+    statement = fresh.on_conflict_do_update(
         index_elements=[rate_limits.c.key],
         set_={
-            "hits": case((lapsed, statement.excluded.hits), else_=rate_limits.c.hits + statement.excluded.hits),
-            "expires_at": case((lapsed, statement.excluded.expires_at), else_=rate_limits.c.expires_at),
+            "hits": case((lapsed, fresh.excluded.hits), else_=rate_limits.c.hits + fresh.excluded.hits),
+            "expires_at": case((lapsed, fresh.excluded.expires_at), else_=rate_limits.c.expires_at),
         },
     ).returning(rate_limits.c.hits)
     return conn.execute(statement).scalar_one()

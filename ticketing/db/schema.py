@@ -89,10 +89,12 @@ login_attempts = Table(
     Column("locked_until", UtcDateTime),
 )
 
+RATE_LIMIT_KEY_LENGTH = 255
+
 rate_limits = Table(
     "rate_limits",
     metadata,
-    Column("key", String(255), primary_key=True),
+    Column("key", String(RATE_LIMIT_KEY_LENGTH), primary_key=True),
     Column("hits", Integer, nullable=False),
     Column("expires_at", Float, nullable=False, index=True),
 )

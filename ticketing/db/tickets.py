@@ -24,7 +24,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
-    Row,
     Table,
     Update,
     any_,
@@ -36,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 
+from ticketing.db.rows import AnyRow
 from ticketing.db.schema import MAX_ID, counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
@@ -63,7 +63,7 @@ def next_ticket_id(conn: Connection) -> int:
     return conn.execute(_NEXT_TICKET_ID).scalar_one()
 
 
-def to_ticket(row: Row[Any]) -> Ticket:
+def to_ticket(row: AnyRow) -> Ticket:
     values = dict(row._mapping)
     values["channel"] = Channel(values["channel"])
     values["notify_by"] = ResidentChannel(values["notify_by"])
@@ -281,7 +281,7 @@ def _timer_values(ticket: Ticket, timer: Timer) -> dict[str, Any]:
     }
 
 
-def to_timer(row: Row[Any]) -> Timer:
+def to_timer(row: AnyRow) -> Timer:
     return Timer(TimerKind(row.kind), Clock(row.clock) if row.clock else None, row.due_at, row.step)
 
 
@@ -294,7 +294,7 @@ def history_of(conn: Connection, ticket_id: int) -> list[HistoryEntry]:
     return [HistoryEntry(**{f.name: getattr(row, f.name) for f in fields(HistoryEntry)}) for row in rows]
 
 
-def claim_due(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
+def claim_due(conn: Connection, now: datetime, limit: int) -> list[AnyRow]:
     """Claim due deadlines: locked rows other sweeps skip (PostgreSQL); SQLite's BEGIN IMMEDIATE serialises."""
     query = (
         select(

@@ -12,6 +12,8 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from ticketing.accounts import set_password
 from ticketing.db.meta import bump, get_int
@@ -42,7 +44,7 @@ class _Scenario:
     category: str
     description: str
     opened_ago: timedelta
-    steps: list[tuple[timedelta, str, dict[str, object]]]
+    steps: list[tuple[timedelta, str, dict[str, Any]]]
     ticket: Ticket | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
@@ -162,16 +164,14 @@ def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
     scenarios = _scenarios(org, now)
-    events: list[tuple[datetime, int, Callable[[datetime], None]]] = []
+    events: list[tuple[datetime, int, Callable[[datetime], object]]] = []
     for order, scenario in enumerate(scenarios):
         opened = now - scenario.opened_ago
-        events.append((opened, order, lambda at, s=scenario: _open(service, s, at)))
+        events.append((opened, order, partial(_open, service, scenario)))
         for offset, action, params in scenario.steps:
-            events.append(
-                (opened + offset, order, lambda at, s=scenario, a=action, p=params: _act(service, s, a, p, at))
-            )
+            events.append((opened + offset, order, partial(_act, service, scenario, action, params)))
     for days in (10, 8, 6, 4, 2):
-        events.append((now - days * DAY, -1, lambda at: service.sweep(at)))
+        events.append((now - days * DAY, -1, service.sweep))
     for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
         run(at)
     fired = service.sweep(now).fired
@@ -192,7 +192,7 @@ def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
     )
 
 
-def _act(service: Ticketing, scenario: _Scenario, action: str, params: dict[str, object], at: datetime) -> None:
+def _act(service: Ticketing, scenario: _Scenario, action: str, params: dict[str, Any], at: datetime) -> None:
     if scenario.ticket is None:
         raise RuntimeError(f"demo scenario acts before its ticket is open: {scenario}")
     current = service.show(scenario.ticket.number).ticket

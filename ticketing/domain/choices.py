@@ -66,7 +66,7 @@ def satisfaction_of(value: object) -> Satisfaction | None:
     if value in (None, ""):
         return None
     try:
-        return Satisfaction(value)
+        return Satisfaction(str(value))
     except ValueError:
         allowed = ", ".join(s.value for s in Satisfaction)
         raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
@@ -75,7 +75,7 @@ def satisfaction_of(value: object) -> Satisfaction | None:
 def resident_channel_of(value: object) -> ResidentChannel:
     """How the resident is told of the resolution and the closing, from its name."""
     try:
-        return ResidentChannel(value)
+        return ResidentChannel(str(value))
     except ValueError:
         raise InvalidInput(
             "notify_by: %(value)r is not a way to tell the resident; choose sms, email or none", value=value

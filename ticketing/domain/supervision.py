@@ -81,7 +81,7 @@ def _warned_this_round(ticket: Ticket) -> bool:
 def fire(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
     """Apply a timer that fell due, or None if the ticket has moved on since it was planned."""
     if timer.kind is TimerKind.DEADLINE:
-        if ticket.clock is not timer.clock or ticket.due_at != timer.at:
+        if timer.clock is None or ticket.clock is not timer.clock or ticket.due_at != timer.at:
             return None
         return deadline_passed(world, ticket, timer.clock, now)
     if timer.kind is TimerKind.REMINDER:

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
-from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy import Connection, Engine, select, update
 
+from ticketing.db.rows import AnyRow
 from ticketing.db.schema import notifications, staff, tickets, units
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.ticket import RESIDENT, Event, ResidentChannel
@@ -132,7 +133,7 @@ _CLAIM_COLUMNS = (
 )
 
 
-def _claim(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[Row[Any]]:
+def _claim(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[AnyRow]:
     query = (
         select(*_CLAIM_COLUMNS)
         .select_from(
@@ -154,7 +155,7 @@ def _claim(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> 
     return rows
 
 
-def _recipient(row: Row[Any]) -> Recipient:
+def _recipient(row: AnyRow) -> Recipient:
     """The resident from the ticket's contact details, by their chosen channel; staff from the staff table."""
     if row.recipient_id == RESIDENT:
         return Recipient.resident(
@@ -163,7 +164,7 @@ def _recipient(row: Row[Any]) -> Recipient:
     return Recipient.staff(row.recipient_id, row.staff_name or row.recipient_id, row.staff_phone or "")
 
 
-def _message(renderer: Renderer, row: Row[Any]) -> Message:
+def _message(renderer: Renderer, row: AnyRow) -> Message:
     recipient = _recipient(row)
     facts = Facts(
         Event(row.event),
@@ -194,7 +195,7 @@ def _deliver(channels: Sequence[Channel], message: Message) -> str | None:
 
 def _record(
     conn: Connection,
-    row: Row[Any],
+    row: AnyRow,
     error: str | None,
     now: datetime,
     lease_until: datetime,

@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, true
+from sqlalchemy import Connection, and_, func, or_, select, true
 
 from ticketing.db.org_store import ImportSummary, load_org
+from ticketing.db.rows import AnyRow
 from ticketing.db.schema import absences, staff, staff_accounts
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
@@ -357,7 +358,7 @@ _ABSENCE_ROWS = select(
 ).join(staff, staff.c.id == absences.c.staff_id)
 
 
-def _absence(row: Row[Any]) -> AbsenceRow:
+def _absence(row: AnyRow) -> AbsenceRow:
     return AbsenceRow(row.id, row.staff_id, row.name, row.starts_at, row.ends_at, row.reason)
 
 
@@ -406,7 +407,7 @@ _ACCOUNT_ROWS = select(
 ).select_from(staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id))
 
 
-def _account(row: Row[Any]) -> AccountRow:
+def _account(row: AnyRow) -> AccountRow:
     return AccountRow(row.id, row.name, row.role, row.login is not None, bool(row.active), row.updated_at)
 
 

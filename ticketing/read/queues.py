@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
@@ -129,7 +130,7 @@ def _page(
     conn: Connection,
     world: World,
     where: ColumnElement[bool],
-    order: Iterable[ColumnElement[object]],
+    order: Iterable[ColumnElement[Any]],
     now: datetime,
     number: int,
     size: int,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import ClassVar
 
 from flask import Flask, current_app
 from limits.storage import Storage
@@ -36,7 +35,7 @@ class DatabaseStorage(Storage):
     database. Only the fixed-window strategy is supported.
     """
 
-    STORAGE_SCHEME: ClassVar[list[str]] = ["ticketing-db"]
+    STORAGE_SCHEME: list[str] | None = ["ticketing-db"]  # noqa: RUF012 (declared so by limits' Storage)
 
     def __init__(
         self,

@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from ticketing.accounts import Account, authenticate
 from ticketing.db import login_attempts
 from ticketing.domain.throttle import ACCOUNT_RULE, ADDRESS_RULE, LockoutRule
+from ticketing.services.accounts import Account, authenticate
 
 MAX_KEY = 150  # the ``login_attempts.key`` column holds 200 characters
 

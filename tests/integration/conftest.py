@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 
-from ticketing.accounts import account, set_password
 from ticketing.bootstrap import create_ticketing
 from ticketing.demo import load_demo_org
 from ticketing.services import Ticketing
+from ticketing.services.accounts import account, set_password
 from ticketing.settings import Settings
 from ticketing.web import create_app
 

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from ticketing.cli import cli
-from ticketing.credentials import issue_staff_token
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
 BUILDING = "B01010101"  # community C0101: building leader A S0013, B S0014

@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select
 
-from ticketing.accounts import authenticate
 from ticketing.cli import cli
-from ticketing.credentials import api_key_owner, token_owner
 from ticketing.db.schema import api_keys
+from ticketing.services.accounts import authenticate
+from ticketing.services.credentials import api_key_owner, token_owner
 
 MONDAY = "2026-11-23T09:00"
 

@@ -17,8 +17,8 @@ from ticketing.demo import DEMO_ORG_FILE
 from ticketing.domain import rules
 from ticketing.domain.errors import NotAllowed
 from ticketing.domain.ticket import Ticket
-from ticketing.read.admin import change_holders
 from ticketing.services import Ticketing
+from ticketing.services.organisation import change_holders
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
 LATER = datetime(2026, 11, 23, 2, tzinfo=UTC)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ticketing.accounts import set_password
 from ticketing.services import Ticketing
+from ticketing.services.accounts import set_password
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.credentials import create_api_key, list_api_keys, revoke_api_key
+from ticketing.services.credentials import create_api_key, list_api_keys, revoke_api_key
 
 
 @click.group()

@@ -17,7 +17,7 @@ from ticketing.db.org_store import ImportSummary, load_org, org_version
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData
-from ticketing.orgfile import read_sources
+from ticketing.services import organisation
 
 
 @click.group()
@@ -36,8 +36,7 @@ def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> N
     """
     upgrade(obj.engine)
     try:
-        with obj.engine.begin() as conn:
-            summary = obj.ticketing.save_registry(conn, read_sources(files, base=load_org(conn)), obj.moment(now))
+        summary = organisation.import_files(obj.ticketing, files, obj.moment(now))
     except OrgFileError as error:
         for problem in error.problems:
             click.echo(problem, err=True)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import click
 
-from ticketing.accounts import set_password
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
+from ticketing.services.accounts import set_password
+from ticketing.services.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
 
 
 @click.group()

@@ -271,3 +271,16 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    # Who: a staff id, or none for the command line (an operator on the host).
+    Column("actor_id", String(64)),
+    Column("action", String(32), nullable=False),
+    # What it was done to: a post, a staff member, an API key's name, a token id, the registry.
+    Column("subject", String(200), nullable=False),
+    Column("detail", JSON, nullable=False),
+)

@@ -15,13 +15,13 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from ticketing.accounts import set_password
 from ticketing.db.meta import bump, get_int
 from ticketing.db.org_store import ImportSummary
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.ticket import Channel, Ticket
 from ticketing.services import Ticketing
+from ticketing.services.accounts import set_password
 
 DEMO_MARKER = "demo_tickets"
 DEMO_PASSWORD = "demo-2026"

@@ -1,33 +1,24 @@
-"""What the admin pages read and change: the registry by community, calendars, absences, accounts, imports.
+"""What the admin pages read: the registry by community, calendars, absences, accounts.
 
-Changes to the registry go through ``Ticketing.save_registry`` like
-``ticketing org import``, so they bump the registry version, the engine
-reloads the organisation at its next transaction, and the open tickets of a
-post whose holders changed pass to the new holders in the same transaction.
+Their changes are use cases in ``ticketing.services`` (organisation, accounts, absences).
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, time
-from pathlib import Path, PurePosixPath
-from typing import BinaryIO
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
-from ticketing.db.org_store import ImportSummary, load_org
+from ticketing.db.org_store import load_org
 from ticketing.db.rows import AnyRow
 from ticketing.db.schema import absences, staff, staff_accounts
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
-from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
+from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Post, Unit, UnitKind
 from ticketing.orgdata import OrgData
-from ticketing.orgfile import read_sources
 from ticketing.read.paging import Page
-from ticketing.services import Ticketing
 
 # Children of a grid in the order the organisation page lists them (a segment's shops follow it).
 _CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
@@ -280,75 +271,6 @@ def post_detail(conn: Connection, post_id: str, now: datetime) -> PostDetail:
         community.id if community else None,
         [(member.id, member.name) for member in org.staff.values()],
     )
-
-
-class HolderProblems(InvalidInput):
-    """What is wrong with proposed holders, per form field: ``"unknown"`` staff or the ``"same"`` person twice."""
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        self.fields = fields
-        super().__init__(", ".join(f"{name}: {problem}" for name, problem in fields.items()))
-
-
-def change_holders(service: Ticketing, post_id: str, holder_a: str, holder_b: str, now: datetime) -> ImportSummary:
-    """Give a post new A and B holders, as a one-post import; its open tickets follow them (one transaction)."""
-    with service.engine.begin() as conn:
-        data = load_org(conn)
-        post = data.organisation.posts.get(post_id)
-        if post is None:
-            raise NotFound("unknown post %(post)r", post=post_id)
-        known = data.organisation.staff
-        problems = {
-            name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known
-        }
-        if holder_a == holder_b and "holder_b" not in problems:
-            problems["holder_b"] = "same"
-        if problems:
-            raise HolderProblems(problems)
-        data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
-        return service.save_registry(conn, data, now)
-
-
-# --- importing uploaded files --------------------------------------------------------------------
-
-
-def import_uploads(service: Ticketing, uploads: Sequence[tuple[str, BinaryIO]], now: datetime) -> ImportSummary:
-    """Import uploaded organisation files and rosters in order, all or nothing, as ``ticketing org import`` does.
-
-    Each upload is saved under its own file name, so problems name the file the user chose.
-    """
-    with tempfile.TemporaryDirectory(prefix="ticketing-import-") as folder:
-        paths: list[Path] = []
-        for index, (filename, stream) in enumerate(uploads):
-            path = Path(folder) / str(index) / _plain_name(filename)
-            path.parent.mkdir()
-            with path.open("wb") as target:
-                while chunk := stream.read(64 * 1024):
-                    target.write(chunk)
-            paths.append(path)
-        try:
-            with service.engine.begin() as conn:
-                return service.save_registry(conn, read_sources(paths, base=load_org(conn)), now)
-        except OrgFileError as error:
-            raise OrgFileError([_without_folder(problem, folder) for problem in error.problems]) from None
-
-
-def _plain_name(filename: str) -> str:
-    """The last part of an uploaded file's name (browsers may send a Windows path), short enough to save."""
-    name = PurePosixPath(filename.replace("\\", "/").replace("\x00", "")).name
-    if name in ("", ".", ".."):
-        return "upload"
-    suffix = PurePosixPath(name).suffix[:8]
-    return name if len(name) <= 60 else f"{name[: 60 - len(suffix)]}{suffix}"
-
-
-def _without_folder(problem: str, folder: str) -> str:
-    """``/tmp/ticketing-import-x/0/roster.csv: row 2…`` → ``roster.csv: row 2…``."""
-    prefix = f"{folder}/"
-    if not problem.startswith(prefix):
-        return problem
-    _index, _slash, rest = problem[len(prefix) :].partition("/")
-    return rest
 
 
 # --- absences -----------------------------------------------------------------------------------

@@ -14,22 +14,22 @@ from wtforms import DateTimeLocalField, Field, PasswordField, StringField, Valid
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import PasswordInput
 
-from ticketing import accounts as account_store
+from ticketing.domain.audit import AuditAction
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound, OrgFileError
 from ticketing.domain.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from ticketing.notify.dispatcher import dead_messages, retry_dead
 from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
-    HolderProblems,
     account_detail,
     accounts_page,
     calendar_usage,
-    change_holders,
     coming_absences,
-    import_uploads,
     organisation_view,
     post_detail,
 )
+from ticketing.read.audit import audit_page
+from ticketing.services import accounts as account_changes
+from ticketing.services.organisation import HolderProblems, change_holders, import_uploads
 from ticketing.web.auth import renew_session
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of
@@ -41,6 +41,35 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_UPLOAD = 2 * 1024 * 1024
 UPLOAD_SUFFIXES = sorted(suffix.lstrip(".") for suffix in ORG_SUFFIXES | ROSTER_SUFFIXES)
 LOCAL_MINUTES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+AUDIT_ACTIONS = {
+    AuditAction.HOLDERS_CHANGED: _l("Holders changed"),
+    AuditAction.REGISTRY_IMPORTED: _l("Registry imported"),
+    AuditAction.ACCOUNT_CREATED: _l("Login created"),
+    AuditAction.PASSWORD_CHANGED: _l("Password reset"),
+    AuditAction.ACCOUNT_DEACTIVATED: _l("Login deactivated"),
+    AuditAction.ACCOUNT_ACTIVATED: _l("Login activated"),
+    AuditAction.API_KEY_CREATED: _l("API key created"),
+    AuditAction.API_KEY_REVOKED: _l("API key revoked"),
+    AuditAction.TOKEN_ISSUED: _l("Staff token issued"),
+    AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
+}
+AUDIT_DETAILS = {
+    "holder_a": _l("A holder"),
+    "holder_b": _l("B holder"),
+    "rehomed": _l("open tickets passed on"),
+    "files": _l("files"),
+    "token": _l("token"),
+    "tokens_revoked": _l("tokens revoked"),
+    "calendars_created": _l("calendars added"),
+    "calendars_updated": _l("calendars changed"),
+    "units_created": _l("units added"),
+    "units_updated": _l("units changed"),
+    "staff_created": _l("staff added"),
+    "staff_updated": _l("staff changed"),
+    "posts_created": _l("posts added"),
+    "posts_updated": _l("posts changed"),
+}
 
 HOLDER_MESSAGES = {
     "unknown": _l("No staff member has this number."),
@@ -139,7 +168,7 @@ def holders(post_id: str) -> str | Response | tuple[str, int]:
     form = HoldersForm(data={"holder_a": post.holder_a, "holder_b": post.holder_b})
     if form.validate_on_submit():
         try:
-            summary = change_holders(service(), post_id, form.holder_a.data, form.holder_b.data, now())
+            summary = change_holders(service(), post_id, form.holder_a.data, form.holder_b.data, now(), current_user.id)
         except HolderProblems as problems:
             for name, code in problems.fields.items():
                 form[name].errors.append(HOLDER_MESSAGES[code])
@@ -163,7 +192,8 @@ def import_files() -> str | tuple[str, int]:
     summary, problems = None, []
     if form.validate_on_submit():
         try:
-            summary = import_uploads(service(), [(f.filename or "", f.stream) for f in form.files.data], now())
+            uploads = [(f.filename or "", f.stream) for f in form.files.data]
+            summary = import_uploads(service(), uploads, now(), current_user.id)
         except OrgFileError as error:
             problems = error.problems
     page = render_template("admin/import.html", form=form, summary=summary, problems=problems)
@@ -266,6 +296,15 @@ def retry_notice(notice_id: int) -> Response | tuple[str, int]:
 # --- staff accounts -------------------------------------------------------------------------------
 
 
+@bp.get("/audit")
+@requires("admin")
+def audit() -> str:
+    """Who changed holders, the registry, accounts, keys and tokens, and when: newest first."""
+    with service().engine.connect() as conn:
+        page = audit_page(conn, page_number())
+    return render_template("admin/audit.html", page=page, actions=AUDIT_ACTIONS, details=AUDIT_DETAILS)
+
+
 @bp.get("/accounts")
 @requires("admin")
 def accounts() -> str:
@@ -291,7 +330,7 @@ def set_password(staff_id: str) -> Response | tuple[str, int]:
     """Create the login or reset its password (which also reactivates it)."""
     form = PasswordForm()
     if form.validate_on_submit():
-        created = account_store.set_password(service().engine, staff_id, form.password.data, now())
+        created = account_changes.set_password(service().engine, staff_id, form.password.data, now(), current_user.id)
         if staff_id == current_user.id:
             renew_session()  # the admin's other sessions end, this one goes on
         flash(
@@ -308,7 +347,7 @@ def set_password(staff_id: str) -> Response | tuple[str, int]:
 @bp.post("/accounts/<staff_id>/deactivate")
 @requires("admin")
 def deactivate(staff_id: str) -> Response:
-    account_store.deactivate(service().engine, staff_id, now())
+    account_changes.deactivate(service().engine, staff_id, now(), current_user.id)
     flash(_("The login of %(staff)s is deactivated.", staff=staff_id))
     return redirect(url_for(".account", staff_id=staff_id))
 
@@ -316,6 +355,6 @@ def deactivate(staff_id: str) -> Response:
 @bp.post("/accounts/<staff_id>/activate")
 @requires("admin")
 def activate(staff_id: str) -> Response:
-    account_store.activate(service().engine, staff_id, now())
+    account_changes.activate(service().engine, staff_id, now(), current_user.id)
     flash(_("The login of %(staff)s is active again.", staff=staff_id))
     return redirect(url_for(".account", staff_id=staff_id))

@@ -25,7 +25,6 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import Connection
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ticketing.credentials import token_owner
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights
@@ -37,6 +36,7 @@ from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, open_
 from ticketing.read.paging import Page
 from ticketing.read.queues import Deadline, Item, TicketView, deadline_of, mask_phone
 from ticketing.read.rates import MAX_DAYS, Period, RateRow, rate_report
+from ticketing.services.credentials import token_owner
 from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.extensions import csrf, limiter

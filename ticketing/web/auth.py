@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response
 from wtforms import Field, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from ticketing.accounts import Account, account, end_sessions
 from ticketing.logins import log_in
+from ticketing.services.accounts import Account, account, end_sessions
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES

@@ -30,11 +30,11 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ticketing.credentials import api_key_owner
 from ticketing.domain.errors import NotFound, TicketingError
 from ticketing.domain.rules import CONTROL, MAX_DESCRIPTION, MAX_EMAIL
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
+from ticketing.services.credentials import api_key_owner
 from ticketing.web import open311_openapi
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of

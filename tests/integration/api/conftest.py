@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from ticketing.credentials import issue_staff_token
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token
 
 TOKEN_ISSUED = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the tests' app clock: Monday 09:00 in Shanghai
 

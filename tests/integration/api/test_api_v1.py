@@ -13,11 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from ticketing.credentials import issue_staff_token, revoke_staff_token
 from ticketing.demo.tickets import load_demo
 from ticketing.domain.ticket import Ticket
 from ticketing.read import queues
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token, revoke_staff_token
 from ticketing.web.users import StaffUser
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai

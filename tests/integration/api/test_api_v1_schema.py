@@ -27,9 +27,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
-from ticketing.credentials import issue_staff_token
 from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock
 BUILDING = "B01010101"  # C0101: building leader A S0013 / B S0014, grid leader A S0010, party A S0004 (supervisor)

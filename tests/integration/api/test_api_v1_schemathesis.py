@@ -27,9 +27,9 @@ from schemathesis import Case, GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import APIOperation
 
-from ticketing.credentials import issue_staff_token
 from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock (tests/integration/conftest.py)
 SUPERVISOR = "S0004"  # community party A of C0101: board, rates, notes and extensions on C0101's tickets

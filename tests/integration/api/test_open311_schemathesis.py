@@ -28,8 +28,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ticketing.credentials import create_api_key
 from ticketing.services import Ticketing
+from ticketing.services.credentials import create_api_key
 from ticketing.web import open311_openapi
 from ticketing.web.extensions import limiter
 

@@ -28,13 +28,13 @@ from tables import empty_tables
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
-from ticketing import accounts, demo
+from ticketing import demo
 from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
 from ticketing.db.schema import attachments, metadata, notifications, rate_limits
 from ticketing.demo import load_demo_org
 from ticketing.orgfile import read_org_file
-from ticketing.services import NewAttachment, Ticketing
+from ticketing.services import NewAttachment, Ticketing, accounts
 from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.extensions import limiter
@@ -314,6 +314,7 @@ MATRIX: tuple[Case, ...] = (
         (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_409),
         variant="not dead",
     ),
+    Case("admin.audit", "GET", "/admin/audit", ADMIN),
     Case("admin.accounts", "GET", "/admin/accounts", ADMIN),
     Case("admin.account", "GET", "/admin/accounts/S0014", ADMIN),
     Case(

@@ -14,14 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from ticketing import accounts
-from ticketing.accounts import set_password
 from ticketing.cli import cli
-from ticketing.credentials import issue_staff_token, list_staff_tokens
 from ticketing.db.schema import login_attempts, staff_tokens
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.throttle import ACCOUNT_RULE, ADDRESS_RULE
-from ticketing.services import Ticketing
+from ticketing.services import Ticketing, accounts
+from ticketing.services.accounts import set_password
+from ticketing.services.credentials import issue_staff_token, list_staff_tokens
 
 Login = Callable[[str], FlaskClient]
 

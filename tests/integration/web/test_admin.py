@@ -13,11 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from ticketing.accounts import account, authenticate
 from ticketing.db.schema import notifications
 from ticketing.domain.org import Post
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
+from ticketing.services.accounts import account, authenticate
 
 Login = Callable[[str], FlaskClient]
 

@@ -42,13 +42,13 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import AnyConverter, Rule
 from werkzeug.test import TestResponse
 
-from ticketing.accounts import set_password
 from ticketing.bootstrap import create_ticketing
-from ticketing.credentials import issue_staff_token
 from ticketing.db.engine import make_engine
 from ticketing.db.heartbeat import beat
 from ticketing.demo import load_demo_org
 from ticketing.services import Ticketing
+from ticketing.services.accounts import set_password
+from ticketing.services.credentials import issue_staff_token
 from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.staff import ACTION_FORMS

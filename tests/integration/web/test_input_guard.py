@@ -18,8 +18,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from ticketing.credentials import issue_staff_token
 from ticketing.services import Ticketing
+from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock (tests/integration/conftest.py)
 Login = Callable[[str], FlaskClient]

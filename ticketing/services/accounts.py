@@ -3,7 +3,8 @@
 Each account has a session epoch, stored in every session it logs in (see
 ``ticketing.web.auth``). Logging out, a new password and deactivation raise
 it, in the same transaction as the change, so every session issued before
-ends at its next request, on every web process.
+ends at its next request, on every web process. Creating, changing,
+deactivating and activating an account leave audit events.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ticketing.credentials import revoke_tokens_of
+from ticketing.db import accounts as store
+from ticketing.db import credentials as credential_store
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import staff, staff_accounts
+from ticketing.domain.audit import AuditAction, AuditEvent
 from ticketing.domain.errors import NotFound
 from ticketing.domain.passwords import check_password
+from ticketing.services.unit_of_work import Work, unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,31 +35,21 @@ class Account:
     session_epoch: int
 
 
-_ACCOUNT = select(
-    staff_accounts.c.staff_id,
-    staff_accounts.c.password_hash,
-    staff_accounts.c.active,
-    staff_accounts.c.session_epoch,
-    staff.c.name,
-    staff.c.role,
-).join(staff, staff.c.id == staff_accounts.c.staff_id)
-
-
-def set_password(engine: Engine, staff_id: str, password: str, now: datetime) -> bool:
+def set_password(engine: Engine, staff_id: str, password: str, now: datetime, actor_id: str | None = None) -> bool:
     """Create the account or change its password (ending its sessions); True when it was created."""
     check_password(password)
     hashed = generate_password_hash(password, method="scrypt")
-    with engine.begin() as conn:
-        if conn.execute(select(staff.c.id).where(staff.c.id == staff_id)).first() is None:
+    with unit_of_work(engine) as work:
+        if not store.staff_exists(work.conn, staff_id):
             raise NotFound("unknown staff member %(staff)r: import them with the organisation first", staff=staff_id)
-        found = conn.execute(select(staff_accounts.c.staff_id).where(staff_accounts.c.staff_id == staff_id)).first()
-        if found is None:
-            conn.execute(
-                insert(staff_accounts).values(staff_id=staff_id, password_hash=hashed, created_at=now, updated_at=now)
-            )
-            return True
-        _change(conn, staff_id, password_hash=hashed, active=True, updated_at=now)
-        return False
+        created = not store.exists(work.conn, staff_id)
+        if created:
+            store.add(work.conn, staff_id, hashed, now)
+        else:
+            _change(work, staff_id, password_hash=hashed, active=True, updated_at=now)
+        action = AuditAction.ACCOUNT_CREATED if created else AuditAction.PASSWORD_CHANGED
+        work.audit(AuditEvent(now, actor_id, action, staff_id))
+        return created
 
 
 @cache
@@ -72,7 +65,7 @@ def authenticate(engine: Engine, staff_id: str, password: str) -> Account | None
     account, so the answer takes as long whether the staff number exists or not.
     """
     with engine.connect() as conn:
-        row = conn.execute(_ACCOUNT.where(staff_accounts.c.staff_id == staff_id)).first()
+        row = store.find(conn, staff_id)
     usable = row if row is not None and row.active else None
     right = check_password_hash(usable.password_hash if usable else _dummy_hash(), password)
     return _account(usable) if usable and right else None
@@ -80,36 +73,33 @@ def authenticate(engine: Engine, staff_id: str, password: str) -> Account | None
 
 def account(engine: Engine, staff_id: str) -> Account | None:
     with engine.connect() as conn:
-        row = conn.execute(_ACCOUNT.where(staff_accounts.c.staff_id == staff_id)).first()
+        row = store.find(conn, staff_id)
     return _account(row) if row else None
 
 
 def end_sessions(engine: Engine, staff_id: str) -> None:
     """End every web session of the account (logging out ends them all, not only this browser's)."""
-    with engine.begin() as conn:
-        _change(conn, staff_id)
+    with unit_of_work(engine) as work:
+        _change(work, staff_id)
 
 
-def deactivate(engine: Engine, staff_id: str, now: datetime) -> None:
+def deactivate(engine: Engine, staff_id: str, now: datetime, actor_id: str | None = None) -> None:
     """Stop an account at once: no login, its sessions end and its API tokens are revoked for good."""
-    with engine.begin() as conn:
-        _change(conn, staff_id, active=False, updated_at=now)
-        revoke_tokens_of(conn, staff_id, now)
+    with unit_of_work(engine) as work:
+        _change(work, staff_id, active=False, updated_at=now)
+        revoked = credential_store.revoke_tokens_of(work.conn, staff_id, now)
+        work.audit(AuditEvent(now, actor_id, AuditAction.ACCOUNT_DEACTIVATED, staff_id, {"tokens_revoked": revoked}))
 
 
-def activate(engine: Engine, staff_id: str, now: datetime) -> None:
+def activate(engine: Engine, staff_id: str, now: datetime, actor_id: str | None = None) -> None:
     """Let a deactivated account log in again with its old password (its revoked tokens stay revoked)."""
-    with engine.begin() as conn:
-        _change(conn, staff_id, active=True, updated_at=now, end_sessions=False)
+    with unit_of_work(engine) as work:
+        _change(work, staff_id, active=True, updated_at=now, end_sessions=False)
+        work.audit(AuditEvent(now, actor_id, AuditAction.ACCOUNT_ACTIVATED, staff_id))
 
 
-def _change(conn: Connection, staff_id: str, *, end_sessions: bool = True, **values: object) -> None:
-    if end_sessions:
-        values["session_epoch"] = staff_accounts.c.session_epoch + 1
-    changed = conn.execute(
-        update(staff_accounts).where(staff_accounts.c.staff_id == staff_id).values(**values)
-    ).rowcount
-    if not changed:
+def _change(work: Work, staff_id: str, *, end_sessions: bool = True, **values: object) -> None:
+    if not store.change(work.conn, staff_id, end_sessions=end_sessions, **values):
         raise NotFound("staff member %(staff)r has no account; set a password to create one", staff=staff_id)
 
 

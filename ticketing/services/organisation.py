@@ -1,0 +1,120 @@
+"""Changes to the organisation registry: imported files and rosters, uploads, one post's holders.
+
+Every change goes through ``Ticketing.save_registry``: it bumps the registry
+version, the engine reloads the organisation at its next transaction, and the
+open tickets of a post whose holders changed pass to the new holders in the
+same transaction, with an audit event saying who changed what.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from ticketing.db.org_store import ImportSummary, load_org
+from ticketing.domain.audit import AuditAction, AuditEvent, Detail
+from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
+from ticketing.orgfile import read_sources
+from ticketing.services.tickets import Ticketing
+from ticketing.services.unit_of_work import unit_of_work
+
+UPLOAD_CHUNK = 64 * 1024
+
+
+class HolderProblems(InvalidInput):
+    """What is wrong with proposed holders, per form field: ``"unknown"`` staff or the ``"same"`` person twice."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        super().__init__(", ".join(f"{name}: {problem}" for name, problem in fields.items()))
+
+
+def import_files(
+    ticketing: Ticketing, paths: Sequence[Path], now: datetime, actor_id: str | None = None
+) -> ImportSummary:
+    """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx) in order, all or nothing."""
+    with unit_of_work(ticketing.engine) as work:
+        summary = ticketing.save_registry(work.conn, read_sources(paths, base=load_org(work.conn)), now)
+        detail = _import_detail(summary) | {"files": [path.name for path in paths]}
+        work.audit(AuditEvent(now, actor_id, AuditAction.REGISTRY_IMPORTED, "registry", detail))
+        return summary
+
+
+def import_uploads(
+    ticketing: Ticketing, uploads: Sequence[tuple[str, BinaryIO]], now: datetime, actor_id: str | None = None
+) -> ImportSummary:
+    """Import uploaded files as ``import_files`` does; each is saved under its own name, so problems name it."""
+    with tempfile.TemporaryDirectory(prefix="ticketing-import-") as folder:
+        paths: list[Path] = []
+        for index, (filename, stream) in enumerate(uploads):
+            path = Path(folder) / str(index) / _plain_name(filename)
+            path.parent.mkdir()
+            with path.open("wb") as target:
+                while chunk := stream.read(UPLOAD_CHUNK):
+                    target.write(chunk)
+            paths.append(path)
+        try:
+            return import_files(ticketing, paths, now, actor_id)
+        except OrgFileError as error:
+            raise OrgFileError([_without_folder(problem, folder) for problem in error.problems]) from None
+
+
+def change_holders(
+    ticketing: Ticketing, post_id: str, holder_a: str, holder_b: str, now: datetime, actor_id: str | None = None
+) -> ImportSummary:
+    """Give a post new A and B holders, as a one-post import; its open tickets follow them."""
+    with unit_of_work(ticketing.engine) as work:
+        data = load_org(work.conn)
+        post = data.organisation.posts.get(post_id)
+        if post is None:
+            raise NotFound("unknown post %(post)r", post=post_id)
+        known = data.organisation.staff
+        problems = {
+            name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known
+        }
+        if holder_a == holder_b and "holder_b" not in problems:
+            problems["holder_b"] = "same"
+        if problems:
+            raise HolderProblems(problems)
+        data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
+        summary = ticketing.save_registry(work.conn, data, now)
+        detail: Detail = {
+            "holder_a": f"{post.holder_a} → {holder_a}",
+            "holder_b": f"{post.holder_b} → {holder_b}",
+            "rehomed": summary.rehomed,
+        }
+        work.audit(AuditEvent(now, actor_id, AuditAction.HOLDERS_CHANGED, post_id, detail))
+        return summary
+
+
+def _import_detail(summary: ImportSummary) -> Detail:
+    """Per table, what the import created and updated; how many open tickets passed to new holders."""
+    detail: Detail = {
+        f"{table}_{what}": count
+        for table, counts in summary.tables().items()
+        for what, count in (("created", counts.created), ("updated", counts.updated))
+        if count
+    }
+    return detail | {"rehomed": summary.rehomed}
+
+
+def _plain_name(filename: str) -> str:
+    """The last part of an uploaded file's name (browsers may send a Windows path), short enough to save."""
+    name = PurePosixPath(filename.replace("\\", "/").replace("\x00", "")).name
+    if name in ("", ".", ".."):
+        return "upload"
+    suffix = PurePosixPath(name).suffix[:8]
+    return name if len(name) <= 60 else f"{name[: 60 - len(suffix)]}{suffix}"
+
+
+def _without_folder(problem: str, folder: str) -> str:
+    """``/tmp/ticketing-import-x/0/roster.csv: row 2…`` → ``roster.csv: row 2…``."""
+    prefix = f"{folder}/"
+    if not problem.startswith(prefix):
+        return problem
+    _index, _slash, rest = problem[len(prefix) :].partition("/")
+    return rest

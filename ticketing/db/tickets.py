@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import MAX_ID, counters, deadlines, history, notifications, tickets
+from ticketing.db.schema import MAX_ID, attachments, counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
@@ -341,3 +341,35 @@ def _among(conn: Connection, column: ColumnElement[int], ids: Sequence[int]) -> 
     if conn.dialect.name == "postgresql":
         return column == any_(literal(list(ids), ARRAY(Integer)))
     return column.in_(ids)
+
+
+def open_tickets_locked(
+    conn: Connection, *, holder_id: str | None = None, post_ids: Sequence[str] | None = None
+) -> list[Ticket]:
+    """The open tickets a holder holds, or of some posts, locked for this transaction, in id order."""
+    query = select(tickets).where(tickets.c.closed_at.is_(None))
+    if holder_id is not None:
+        query = query.where(tickets.c.holder_id == holder_id)
+    if post_ids is not None:
+        query = query.where(tickets.c.post_id.in_(sorted(post_ids)))
+    return [to_ticket(row) for row in conn.execute(query.order_by(tickets.c.id).with_for_update())]
+
+
+def find(conn: Connection, filters: Mapping[str, str | bool], open_only: bool, limit: int) -> list[Ticket]:
+    """Tickets whose columns equal every filter, most urgent deadline first."""
+    query = select(tickets).where(*(tickets.c[column] == value for column, value in filters.items()))
+    if open_only:
+        query = query.where(tickets.c.closed_at.is_(None))
+    query = query.order_by(tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id).limit(limit)
+    return [to_ticket(row) for row in conn.execute(query)]
+
+
+def count_by_state(conn: Connection) -> dict[str, int]:
+    return {state: n for state, n in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state))}
+
+
+def add_attachment(
+    conn: Connection, ticket_id: int, file_name: str, content_type: str, size: int, now: datetime
+) -> None:
+    values = {"file_name": file_name, "content_type": content_type, "size": size, "created_at": now}
+    conn.execute(insert(attachments).values(ticket_id=ticket_id, **values))

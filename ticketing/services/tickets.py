@@ -14,12 +14,11 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine
 
 from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
 from ticketing.db.org_store import ImportSummary, load_org, save_org
-from ticketing.db.schema import attachments, tickets
 from ticketing.domain import absences as absence_rules
 from ticketing.domain import choices, rules, supervision
 from ticketing.domain.coverage import holders_changed
@@ -157,15 +156,8 @@ class Ticketing:
             _plan(world, ticket, outcome, now)
             store.insert_ticket(conn, ticket, outcome, token_hash(access_token) if access_token else None)
             if attachment is not None:
-                conn.execute(
-                    insert(attachments).values(
-                        ticket_id=ticket.id,
-                        file_name=attachment.file_name,
-                        content_type=attachment.content_type,
-                        size=attachment.size,
-                        created_at=now,
-                    )
-                )
+                photo = attachment
+                store.add_attachment(conn, ticket.id, photo.file_name, photo.content_type, photo.size, now)
             return ticket
 
     def find_by_token(self, access_token: str) -> TicketDetail:
@@ -262,29 +254,22 @@ class Ticketing:
         limit: int = 50,
     ) -> list[Ticket]:
         """Tickets matching every filter given, most urgent deadline first."""
-        query = select(tickets)
-        for column, value in (
-            (tickets.c.state, state),
-            (tickets.c.post_id, post_id),
-            (tickets.c.holder_id, holder_id),
-            (tickets.c.first_responder_id, first_responder_id),
-            (tickets.c.community_id, community_id),
-            (tickets.c.overdue, overdue),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if open_only:
-            query = query.where(tickets.c.closed_at.is_(None))
-        query = query.order_by(tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id).limit(limit)
+        given = {
+            "state": state,
+            "post_id": post_id,
+            "holder_id": holder_id,
+            "first_responder_id": first_responder_id,
+            "community_id": community_id,
+            "overdue": overdue,
+        }
+        filters = {column: value for column, value in given.items() if value is not None}
         with self.engine.connect() as conn:
-            return [store.to_ticket(row) for row in conn.execute(query)]
+            return store.find(conn, filters, open_only, limit)
 
     def state_counts(self) -> dict[str, int]:
         """How many tickets are in each state, plus ``overdue``: open tickets flagged overdue (for the status page)."""
         with self.engine.connect() as conn:
-            counts = {
-                state: n for state, n in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state))
-            }
+            counts = store.count_by_state(conn)
             counts["overdue"] = store.count_open_overdue(conn)
         return counts
 
@@ -345,16 +330,14 @@ class Ticketing:
     def _each_held(
         self, conn: Connection, world: World, staff_id: str, now: datetime, apply: Callable[[Ticket], Outcome]
     ) -> int:
-        query = select(tickets).where(tickets.c.holder_id == staff_id, tickets.c.closed_at.is_(None))
-        found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
+        found = store.open_tickets_locked(conn, holder_id=staff_id)
         return _apply_each(conn, world, found, apply, now)
 
     def _returning(self, conn: Connection, world: World, staff_id: str, now: datetime) -> int:
         posts = [p.id for p in world.org.holds(staff_id) if p.holder_a == staff_id]
         if not posts:
             return 0
-        query = select(tickets).where(tickets.c.post_id.in_(posts), tickets.c.closed_at.is_(None))
-        found = [store.to_ticket(r) for r in conn.execute(query.with_for_update())]
+        found = store.open_tickets_locked(conn, post_ids=posts)
         return _apply_each(conn, world, found, lambda t: rules.hand_back(world, t, staff_id, now), now)
 
     # --- the registry --------------------------------------------------------
@@ -374,8 +357,7 @@ class Ticketing:
         if not changed:
             return summary
         world = self.worlds.uncached(conn)
-        query = select(tickets).where(tickets.c.post_id.in_(sorted(changed)), tickets.c.closed_at.is_(None))
-        found = [store.to_ticket(row) for row in conn.execute(query.order_by(tickets.c.id).with_for_update())]
+        found = store.open_tickets_locked(conn, post_ids=list(changed))
         moved = _apply_each(conn, world, found, lambda t: rules.rehome(world, t, changed[t.post_id], now), now)
         return replace(summary, rehomed=moved)
 

@@ -1,25 +1,26 @@
 """Database fixtures: every database test runs on SQLite and, when
 ``TICKETING_TEST_DATABASE_URL`` is set, on that PostgreSQL server too.
 
-Each run migrates its own SQLite file and its own PostgreSQL schema (dropped
-at the end), so runs never see each other's data; tables are emptied after
-every test.
+Each pytest process (each xdist worker) migrates its own SQLite file and its
+own PostgreSQL schema (dropped at the end), so runs and workers never see
+each other's data. A test starts from the empty, migrated database and it is
+restored to that state after the test; fixtures that need the demo district
+restore a state saved the first time it was built (``tests/databases.py``).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-from tables import empty_tables
+from databases import EMPTY, PostgresRun, RunDatabase, SqliteRun
+from flask import Flask
+from sqlalchemy import Engine
+from template_cache import MemoryBytecodeCache
 
 from ticketing.db.engine import make_engine
-from ticketing.db.migrate import upgrade
 
 PG_ENV = "TICKETING_TEST_DATABASE_URL"
 
@@ -33,49 +34,79 @@ def run_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_templates() -> Iterator[None]:
+    """Every Flask app of the run (one a test) shares one cache of compiled templates."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": MemoryBytecodeCache()})
+        yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist, the slow tests (real processes, real waits) run one at a time, on one worker.
+
+    Their bounds are for a loaded machine, not for two of them at once beside it: the 4-process rate limit,
+    the worker firing deadlines on time, serve and demo with their workers, the concurrent sweeps.
+    """
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("slow"))
+
+
 def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
 
 
-def _postgres_schema_url(base: str, schema: str) -> str:
-    url = make_url(base).set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
+class RunDatabases:
+    """This process's database for each backend, made on first use and kept for the whole run.
+
+    Kept outside the parametrised fixture: pytest ends a parametrised session fixture whenever the next test
+    has the other parameter (xdist hands out tests in any mix), and the saved states would go with it.
+    """
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.made: dict[str, RunDatabase] = {}
+
+    def get(self, backend: str) -> RunDatabase:
+        if backend not in self.made:
+            if backend == "sqlite":
+                run: RunDatabase = SqliteRun(self.tmp_path_factory.mktemp("db"))
+            else:
+                run = PostgresRun(os.environ[PG_ENV])
+            self.made[backend] = run
+            run.migrate()
+        return self.made[backend]
+
+    def drop(self) -> None:
+        for run in self.made.values():
+            run.drop()
+
+
+@pytest.fixture(scope="session")
+def run_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunDatabases]:
+    databases = RunDatabases(tmp_path_factory)
+    yield databases
+    databases.drop()
 
 
 @pytest.fixture(scope="session", params=_backends())
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A migrated, empty database for this test run; its URL."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
-        url = f"sqlite:///{path}"
-        _migrate(url)
-        yield url
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(os.environ[PG_ENV])
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_schema_url(os.environ[PG_ENV], schema)
-    try:
-        _migrate(url)
-        yield url
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def run_database(request: pytest.FixtureRequest, run_databases: RunDatabases) -> RunDatabase:
+    """This process's migrated database on one backend, with its saved states."""
+    return run_databases.get(request.param)
 
 
-def _migrate(url: str) -> None:
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+@pytest.fixture(scope="session")
+def database_url(run_database: RunDatabase) -> str:
+    """The URL of this process's database (the one ``engine`` is on)."""
+    return run_database.url
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on the run's database; every table is emptied after the test."""
-    engine = make_engine(database_url)
+def engine(run_database: RunDatabase) -> Iterator[Engine]:
+    """An engine on the empty, migrated database; the database is restored to that state after the test."""
+    engine = make_engine(run_database.url)
     yield engine
-    empty_tables(engine)
     engine.dispose()
+    run_database.restore(EMPTY)

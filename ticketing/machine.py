@@ -10,7 +10,7 @@ imports a condition given as a dotted string.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 from transitions import Machine
 from transitions.core import EventData
@@ -18,6 +18,7 @@ from transitions.core import EventData
 from ticketing.domain.errors import NotAllowed
 from ticketing.domain.guards import GUARDS, ActionContext, Guard, GuardedTicket
 from ticketing.domain.workflow import Action, Transition, WorkflowSpec
+from ticketing.translation import both
 
 _RECORD_VERDICT = "record whether the resident was satisfied, basically satisfied or unsatisfied"
 
@@ -40,7 +41,7 @@ class MachineTicket(GuardedTicket, Protocol):
 
 def _condition(guard: Guard) -> Callable[[EventData], bool]:
     """Wrap an allow-listed guard as a ``transitions`` condition (``send_event=True``)."""
-    return lambda event: guard(event.model, event.kwargs["ctx"])
+    return lambda event: guard(cast(GuardedTicket, event.model), event.kwargs["ctx"])  # the ticket it acts on
 
 
 def _definition(transition: Transition) -> dict[str, object]:
@@ -103,7 +104,7 @@ class WorkflowMachine:
         """The workflow as a Mermaid ``stateDiagram-v2``, for docs and the admin pages."""
         lines = ["stateDiagram-v2"]
         for state in self.spec.states.values():
-            label = f"{state.label_zh} / {state.label_en}".replace('"', "'")
+            label = both(state.label).replace('"', "'")
             lines.append(f'    state "{label}" as {state.name}')
         lines.append(f"    [*] --> {self.spec.initial}")
         for transition in self.spec.transitions:
@@ -115,7 +116,7 @@ class WorkflowMachine:
 
     def _state_text(self, state_name: str) -> str:
         state = self.spec.states.get(state_name)
-        labels = f" ({state.label_zh} / {state.label_en})" if state else f" (not a state of {self.spec.name!r})"
+        labels = f" ({both(state.label)})" if state else f" (not a state of {self.spec.name!r})"
         return f"{state_name!r}{labels}"
 
     def _listed(self, state_name: str) -> str:

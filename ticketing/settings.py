@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from ticketing.resources import WORKFLOWS
 
 
 def _default_database_url(data_dir: Path = Path("instance")) -> str:
@@ -56,7 +56,7 @@ class Settings:
     """
 
     database_url: str = field(default_factory=_default_database_url)
-    workflows_path: Path = REPO_ROOT / "workflows"
+    workflows_path: Path = WORKFLOWS
     timezone: str = "Asia/Shanghai"
     holiday_overrides: Path | None = None
     secret_key: str | None = None
@@ -89,7 +89,7 @@ class Settings:
         data_dir = Path(env.get("TICKETING_DATA_DIR") or "instance")
         return cls(
             database_url=env.get("TICKETING_DATABASE_URL") or _default_database_url(data_dir),
-            workflows_path=Path(env.get("TICKETING_WORKFLOWS") or REPO_ROOT / "workflows"),
+            workflows_path=Path(env.get("TICKETING_WORKFLOWS") or WORKFLOWS),
             timezone=env.get("TICKETING_TIMEZONE") or "Asia/Shanghai",
             holiday_overrides=Path(overrides) if overrides else None,
             secret_key=env.get("TICKETING_SECRET_KEY") or None,

@@ -1,8 +1,12 @@
 """Load and check the declarative workflow files (``workflows/*.toml``).
 
-The format is described in ``docs/workflows.md``.  Every problem of every file
-is collected before anything is raised, each prefixed with the file and the
-key (``workflows/general.toml: transitions[3].dest: …``), so one run lists all
+The format is described in ``docs/workflows.md``.  The ticket lifecycle (the
+initial state, the states and the transitions) is declared once, in the
+``lifecycle.toml`` beside the workflow files (else the shipped one); each
+workflow file names what is its own and, under ``[lifecycle]``, any way it
+departs from the shared lifecycle.  Every problem of every file is collected
+before anything is raised, each prefixed with the file and the key
+(``workflows/lifecycle.toml: transitions[3].dest: …``), so one run lists all
 that must be fixed.  Guards are names looked up in ``GUARDS``: nothing a file
 names is ever imported.
 """
@@ -26,6 +30,7 @@ from ticketing.domain.workflow import (
     Category,
     Clock,
     Duration,
+    Label,
     State,
     Supervision,
     Tier,
@@ -33,9 +38,18 @@ from ticketing.domain.workflow import (
     WorkflowSpec,
 )
 from ticketing.machine import WorkflowMachine
+from ticketing.resources import WORKFLOWS
+from ticketing.translation import CHINESE, is_translated, translate
 
-TOP_KEYS = ("name", "title", "locations", "initial", "categories", "states", "chain", "transitions")
-OPTIONAL_KEYS = ("reminders", "supervision")
+LIFECYCLE_FILE = "lifecycle.toml"
+SHIPPED_LIFECYCLE = WORKFLOWS / LIFECYCLE_FILE
+"""The lifecycle of a workflow file whose folder has no ``lifecycle.toml`` of its own."""
+
+TOP_KEYS = ("name", "title", "locations", "categories", "chain")
+OPTIONAL_KEYS = ("title_zh", "reminders", "supervision", "lifecycle")
+LIFECYCLE_KEYS = ("initial", "states", "transitions")
+OVERRIDE_KEYS = ("states", "transitions")
+STATE_KEYS = ("clock", "pauses", "final")
 SUPERVISION_KEYS = ("urge_after", "warn_after")
 DEADLINES = ("acknowledge", "resolve", "callback")
 TIER_OPTIONAL_KEYS = ("max_extension",)
@@ -44,31 +58,44 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def load_workflow(path: Path) -> WorkflowSpec:
-    """Load one workflow file, or raise WorkflowFileError listing all its problems."""
-    spec, problems = _read_file(Path(path))
+    """Load one workflow file with its lifecycle, or raise WorkflowFileError listing all their problems."""
+    lifecycles = _Lifecycles()
+    spec, problems, _notes = _read_workflow(Path(path), lifecycles)
+    problems = lifecycles.problems + problems
     if problems or spec is None:
         raise WorkflowFileError(problems)
     return spec
 
 
 def load_workflows(paths: Iterable[Path]) -> Catalogue:
-    """Load files and folders (their ``*.toml``, sorted) into one checked catalogue."""
+    """Load files and folders (their ``*.toml``, sorted) into one checked catalogue.
+
+    A file named ``lifecycle.toml`` is a lifecycle, checked once, never a workflow.
+    """
     problems: list[str] = []
+    notes: list[str] = []
     specs: list[WorkflowSpec] = []
+    lifecycles = _Lifecycles()
     files = _files(paths, problems)
-    if not files and not problems:
-        problems.append("no workflow files given")
     for file in files:
-        spec, found = _read_file(file)
+        if file.name == LIFECYCLE_FILE:
+            lifecycles.get(file)
+    workflow_files = [file for file in files if file.name != LIFECYCLE_FILE]
+    if not workflow_files and not problems:
+        problems.append("no workflow files given")
+    for file in workflow_files:
+        spec, found, noted = _read_workflow(file, lifecycles)
         problems += found
+        notes += noted
         if spec is not None:
             specs.append(spec)
-    problems += _catalogue_problems(specs)
+    problems = lifecycles.problems + problems + _catalogue_problems(specs)
     if problems:
         raise WorkflowFileError(problems)
     return Catalogue(
         workflows={spec.name: spec for spec in specs},
         machines={spec.name: WorkflowMachine(spec) for spec in specs},
+        notes=lifecycles.notes + notes,
     )
 
 
@@ -85,6 +112,8 @@ class Catalogue:
 
     workflows: dict[str, WorkflowSpec]
     machines: dict[str, WorkflowMachine]
+    notes: list[str] = field(default_factory=list)
+    """What loads but a reader would miss: labels without a Chinese name (``ticketing workflows check`` shows them)."""
     _serving: dict[str, list[WorkflowSpec]] = field(init=False, repr=False)
     _categories: dict[str, Category] = field(init=False, repr=False)
 
@@ -123,7 +152,7 @@ def _files(paths: Iterable[Path], problems: list[str]) -> list[Path]:
         if path.is_dir():
             found = sorted(path.glob("*.toml"))
             files += found
-            if not found:
+            if not any(file.name != LIFECYCLE_FILE for file in found):
                 problems.append(f"{path}: no *.toml workflow files in this folder")
         elif path.is_file():
             files.append(path)
@@ -132,18 +161,62 @@ def _files(paths: Iterable[Path], problems: list[str]) -> list[Path]:
     return files
 
 
-def _read_file(path: Path) -> tuple[WorkflowSpec | None, list[str]]:
-    """The file's spec, built from its valid parts, and its problems."""
+@dataclass(frozen=True)
+class _Lifecycle:
+    """The shared states and transitions as one lifecycle file declares them."""
+
+    source: str
+    initial: str
+    states: dict[str, State]
+    transitions: tuple[Transition, ...]
+    graph_problems: list[tuple[str, str]]
+
+
+class _Lifecycles:
+    """Each lifecycle file read and checked once, however many workflows share it."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self._read: dict[Path, _Lifecycle | None] = {}
+
+    def of(self, workflow_file: Path) -> _Lifecycle | None:
+        """The lifecycle beside ``workflow_file``, else the shipped one."""
+        beside = workflow_file.parent / LIFECYCLE_FILE
+        return self.get(beside if beside.is_file() else SHIPPED_LIFECYCLE)
+
+    def get(self, path: Path) -> _Lifecycle | None:
+        key = path.resolve()
+        if key not in self._read:
+            data, problems = _read_toml(path)
+            self.problems += problems
+            self._read[key] = None
+            if data is not None:
+                reader = _Reader(str(path))
+                self._read[key] = reader.lifecycle(data)
+                self.problems += reader.problems
+                self.notes += reader.notes
+        return self._read[key]
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, [f"{path}: cannot read: {error}"]
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(path, text, error)]
+
+
+def _read_workflow(path: Path, lifecycles: _Lifecycles) -> tuple[WorkflowSpec | None, list[str], list[str]]:
+    """The file's spec, built from its valid parts, its problems and its notes."""
+    data, problems = _read_toml(path)
+    if data is None:
+        return None, problems, []
     reader = _Reader(str(path))
-    return reader.spec(data), reader.problems
+    return reader.spec(data, lifecycles.of(path)), reader.problems, reader.notes
 
 
 def _syntax_problem(path: Path, text: str, error: tomllib.TOMLDecodeError) -> str:
@@ -177,10 +250,10 @@ def _catalogue_problems(specs: list[WorkflowSpec]) -> list[str]:
         for category in spec.categories:
             known, where = first.setdefault(category.code, (category, spec))
             key = f"{spec.source}: categories.{category.code}"
-            if (known.name_zh, known.name_en) != (category.name_zh, category.name_en):
+            if known.label != category.label:
                 problems.append(
-                    f"{key}: named {category.name_zh!r} / {category.name_en!r} here but "
-                    f"{known.name_zh!r} / {known.name_en!r} in {where.source}; one code, one name"
+                    f"{key}: labelled {_shown(category.label)} here but {_shown(known.label)} in {where.source}; "
+                    "one code, one label"
                 )
             if known.public != category.public:
                 problems.append(
@@ -200,39 +273,96 @@ def _catalogue_problems(specs: list[WorkflowSpec]) -> list[str]:
     return problems
 
 
+def _shown(label: Label) -> str:
+    return f"{label.text!r} (zh {label.zh!r})" if label.zh else repr(label.text)
+
+
+def _replace_triggers(shared: tuple[Transition, ...], own: tuple[Transition, ...]) -> tuple[Transition, ...]:
+    """``shared`` with the transitions of each trigger ``own`` uses replaced by ``own``'s, at the first one's place."""
+    replaced = {transition.trigger for transition in own}
+    merged: list[Transition] = []
+    for transition in shared:
+        if transition.trigger not in replaced:
+            merged.append(transition)
+        elif not any(done.trigger is transition.trigger for done in merged):
+            merged += [mine for mine in own if mine.trigger is transition.trigger]
+    new_triggers = replaced - {transition.trigger for transition in shared}
+    return (*merged, *(mine for mine in own if mine.trigger in new_triggers))
+
+
 class _Reader:
-    """Builds a spec from one file's data, keeping only valid parts and noting every problem."""
+    """Builds a spec or a lifecycle from one file's data, keeping only valid parts and noting every problem."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[str] = []
+        self.notes: list[str] = []
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{self.file}: {key}: {message}")
 
-    def spec(self, data: dict[str, Any]) -> WorkflowSpec:
-        self.keys(data, "", TOP_KEYS, OPTIONAL_KEYS)
+    def lifecycle(self, data: dict[str, Any]) -> _Lifecycle:
+        self.keys(data, "", LIFECYCLE_KEYS)
         states = self.states(data.get("states"))
         initial = self.state_name(data.get("initial"), "initial", states)
-        transitions = self.transitions(data.get("transitions"), states)
-        self.graph(initial, states, transitions)
-        _, title_zh, title_en = self.labelled(data.get("title"), "title")
+        transitions = self.transitions(data.get("transitions"), states, "transitions")
+        found = _graph(initial, states, transitions)
+        for name, message in found:
+            self.problem(f"states.{name}", message)
+        return _Lifecycle(self.file, initial or "", states, transitions, found)
+
+    def spec(self, data: dict[str, Any], lifecycle: _Lifecycle | None) -> WorkflowSpec:
+        self.keys({key: value for key, value in data.items() if key not in LIFECYCLE_KEYS}, "", TOP_KEYS, OPTIONAL_KEYS)
+        for key in LIFECYCLE_KEYS:
+            if key in data:
+                self.problem(
+                    key,
+                    f"the lifecycle is shared: {key} belongs in {lifecycle.source if lifecycle else LIFECYCLE_FILE}; "
+                    "a workflow that departs from it says how under [lifecycle]",
+                )
+        states, transitions = self.overrides(data.get("lifecycle"), lifecycle)
         spec = WorkflowSpec(
             name=self.code(data.get("name"), "name") or "",
-            title_zh=title_zh,
-            title_en=title_en,
+            title=self.label(data.get("title"), data.get("title_zh"), "title", "title_zh"),
             location_kinds=self.locations(data.get("locations")),
             categories=self.categories(data.get("categories")),
-            initial=initial or "",
+            initial=lifecycle.initial if lifecycle else "",
             states=states,
             transitions=transitions,
             chain=self.chain(data.get("chain")),
             source=self.file,
+            lifecycle_source=lifecycle.source if lifecycle else "",
             reminders=self.reminders(data.get("reminders")),
             supervision=self.supervision(data.get("supervision")),
         )
         self.publication(spec)
         return spec
+
+    def overrides(self, value: Any, shared: _Lifecycle | None) -> tuple[dict[str, State], tuple[Transition, ...]]:
+        """The shared lifecycle with this file's ``[lifecycle]`` changes, checked as a whole again."""
+        table = self.table(value, "lifecycle")
+        self.keys(table, "lifecycle", (), OVERRIDE_KEYS)
+        if shared is None:
+            return {}, ()
+        if not table:
+            return shared.states, shared.transitions
+        states = dict(shared.states)
+        for name, entry in self.table(table.get("states"), "lifecycle.states").items():
+            key = f"lifecycle.states.{name}"
+            if name in shared.states:
+                states[name] = self.state(name, entry, key, shared.states[name].label) or states[name]
+            else:
+                self.problem(
+                    key,
+                    f"unknown state {name!r}: [lifecycle.states] changes the states of {shared.source} "
+                    f"({', '.join(shared.states)})",
+                )
+        own = self.transitions(table.get("transitions"), states, "lifecycle.transitions")
+        transitions = _replace_triggers(shared.transitions, own)
+        for name, message in _graph(shared.initial, states, transitions):
+            if (name, message) not in shared.graph_problems:
+                self.problem("lifecycle", f"with this file's changes, state {name!r}: {message}")
+        return states, transitions
 
     def keys(self, table: dict[str, Any], key: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
         prefix, kind = (f"{key}.", "key") if key else ("", "top-level key")
@@ -289,18 +419,30 @@ class _Reader:
         self.problem(key, f"unknown {what} {value!r} (allowed: {', '.join(enum)})")
         return None
 
-    def labelled(self, value: Any, key: str, optional: tuple[str, ...] = ()) -> tuple[dict[str, Any], str, str]:
-        """A table with ``zh`` and ``en`` names and, maybe, the ``optional`` keys."""
+    def entry(self, value: Any, key: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
+        """A table of a category's or a state's keys."""
         if not isinstance(value, dict):
-            if value is not None:
-                self.problem(key, "must be a table with zh and en names")
-            return {}, "", ""
-        self.keys(value, key, ("zh", "en"), optional)
-        return (
-            value,
-            self.text(value.get("zh"), f"{key}.zh") or "",
-            self.text(value.get("en"), f"{key}.en") or "",
-        )
+            self.problem(key, f"must be a table ({', '.join(required + optional)})")
+            return {}
+        self.keys(value, key, required, optional)
+        return value
+
+    def label(self, value: Any, zh_value: Any, key: str, zh_key: str) -> Label:
+        """A catalogue msgid (English) and, for a name the catalogues do not know, its Chinese."""
+        text = self.text(value, key) or ""
+        zh = self.text(zh_value, zh_key) or ""
+        if text and zh and is_translated(text):
+            self.problem(
+                zh_key,
+                f"the catalogues already translate {text!r} as {translate(text, CHINESE)!r}: drop the Chinese "
+                "given here, which is only for names they do not know",
+            )
+        elif text and not zh and not is_translated(text):
+            self.notes.append(
+                f"{self.file}: {key}: {text!r} has no Chinese name: the catalogues do not translate it; "
+                f"give one with {zh_key}"
+            )
+        return Label(text, zh)
 
     def locations(self, value: Any) -> frozenset[UnitKind]:
         items = self.array(value, "locations")
@@ -316,10 +458,11 @@ class _Reader:
         categories = []
         for code, entry in table.items():
             key = f"categories.{code}"
-            item, name_zh, name_en = self.labelled(entry, key, ("public",))
+            item = self.entry(entry, key, ("label",), ("zh", "public"))
+            label = self.label(item.get("label"), item.get("zh"), f"{key}.label", f"{key}.zh")
             public = self.flag(item.get("public"), f"{key}.public")
             if self.code(code, key):
-                categories.append(Category(code, name_zh, name_en, public))
+                categories.append(Category(code, label, public))
         return tuple(categories)
 
     def publication(self, spec: WorkflowSpec) -> None:
@@ -338,20 +481,33 @@ class _Reader:
         table = self.table(value, "states")
         states: dict[str, State] = {}
         for name, entry in table.items():
-            key = f"states.{name}"
-            item, label_zh, label_en = self.labelled(entry, key, ("clock", "pauses", "final"))
-            clock = self.choice(item.get("clock"), f"{key}.clock", Clock, "clock")
-            pauses = self.flag(item.get("pauses"), f"{key}.pauses")
-            final = self.flag(item.get("final"), f"{key}.final")
-            if pauses and final:
-                self.problem(key, "a state cannot both pause the clock and be final")
-            if pauses and "clock" in item:
-                self.problem(f"{key}.clock", "a pausing state runs no clock: drop clock or pauses")
-            if self.code(name, key):
-                states[name] = State(name, label_zh, label_en, clock, pauses, final)
+            state = self.state(name, entry, f"states.{name}")
+            if state:
+                states[name] = state
         if value is not None and not any(state.final for state in states.values()):
             self.problem("states", "no final state: mark at least one with final = true")
         return states
+
+    def state(self, name: str, entry: Any, key: str, shared: Label | None = None) -> State | None:
+        """A state, or a shared one changed under ``[lifecycle]``: it keeps the ``shared`` label unless given one."""
+        if shared is None:
+            item = self.entry(entry, key, ("label",), ("zh", *STATE_KEYS))
+        else:
+            item = self.entry(entry, key, (), ("label", "zh", *STATE_KEYS))
+        label = shared
+        if label is None or "label" in item or "zh" in item:
+            text = item.get("label", shared.text if shared else None)
+            label = self.label(text, item.get("zh"), f"{key}.label", f"{key}.zh")
+        clock = self.choice(item.get("clock"), f"{key}.clock", Clock, "clock")
+        pauses = self.flag(item.get("pauses"), f"{key}.pauses")
+        final = self.flag(item.get("final"), f"{key}.final")
+        if pauses and final:
+            self.problem(key, "a state cannot both pause the clock and be final")
+        if pauses and "clock" in item:
+            self.problem(f"{key}.clock", "a pausing state runs no clock: drop clock or pauses")
+        if not self.code(name, key):
+            return None
+        return State(name, label, clock, pauses, final)
 
     def state_name(self, value: Any, key: str, states: dict[str, State]) -> str | None:
         name = self.text(value, key)
@@ -360,10 +516,10 @@ class _Reader:
             return None
         return name
 
-    def transitions(self, value: Any, states: dict[str, State]) -> tuple[Transition, ...]:
+    def transitions(self, value: Any, states: dict[str, State], where: str) -> tuple[Transition, ...]:
         transitions = []
-        for i, entry in enumerate(self.array(value, "transitions")):
-            key = f"transitions[{i}]"
+        for i, entry in enumerate(self.array(value, where)):
+            key = f"{where}[{i}]"
             item = self.table(entry, key)
             self.keys(item, key, ("trigger", "source", "dest"), ("guards",))
             trigger = self.choice(item.get("trigger"), f"{key}.trigger", Action, "trigger")
@@ -392,32 +548,6 @@ class _Reader:
         )
         return None
 
-    def graph(self, initial: str | None, states: dict[str, State], transitions: tuple[Transition, ...]) -> None:
-        """Every state reachable from ``initial``; every state not final has a way out."""
-        if not initial or not states:
-            return
-        leaving: dict[str, set[str]] = {name: set() for name in states}
-        for transition in transitions:
-            for source in transition.sources:
-                leaving[source].add(transition.dest)
-        escalating = {source for t in transitions if t.trigger is Action.ESCALATE for source in t.sources}
-        reached, todo = {initial}, [initial]
-        while todo:
-            for dest in leaving[todo.pop()] - reached:
-                reached.add(dest)
-                todo.append(dest)
-        for name, state in states.items():
-            if name not in reached:
-                self.problem(f"states.{name}", f"unreachable from the initial state {initial!r}")
-            if not state.final and not leaving[name]:
-                self.problem(f"states.{name}", "dead end: not final, yet no transition leaves it")
-            if state.clock in (Clock.ACKNOWLEDGE, Clock.RESOLVE) and name not in escalating:
-                self.problem(
-                    f"states.{name}",
-                    f"runs the {state.clock.value} clock but no 'escalate' transition leaves it: "
-                    "a missed deadline could not move the ticket up the chain",
-                )
-
     def chain(self, value: Any) -> tuple[Tier, ...]:
         items = self.array(value, "chain")
         if value is not None and not items:
@@ -428,16 +558,16 @@ class _Reader:
             item = self.table(entry, key)
             self.keys(item, key, ("post", *DEADLINES), TIER_OPTIONAL_KEYS)
             post = self.choice(item.get("post"), f"{key}.post", PostKind, "post kind")
-            if post in (tier.post_kind for tier in tiers):
+            if post is not None and post in (tier.post_kind for tier in tiers):
                 self.problem(f"{key}.post", f"{post.value!r} is already a tier of this chain")
-            deadlines = [self.duration(item.get(clock), f"{key}.{clock}") for clock in DEADLINES]
+            acknowledge, resolve, callback = (self.duration(item.get(clock), f"{key}.{clock}") for clock in DEADLINES)
             extension = self.duration(item.get("max_extension"), f"{key}.max_extension")
-            if post and all(deadlines) and (extension or "max_extension" not in item):
-                tiers.append(Tier(post, *deadlines, max_extension=extension))
+            if post and acknowledge and resolve and callback and (extension or "max_extension" not in item):
+                tiers.append(Tier(post, acknowledge, resolve, callback, max_extension=extension))
         return tuple(tiers)
 
     def reminders(self, value: Any) -> tuple[int, ...]:
-        shares = []
+        shares: list[int] = []
         for i, item in enumerate(self.array(value, "reminders")):
             if isinstance(item, bool) or not isinstance(item, int) or not 0 < item < 100:
                 self.problem(f"reminders[{i}]", f"{item!r} must be a whole percentage between 1 and 99")
@@ -452,8 +582,8 @@ class _Reader:
         if not table:
             return None
         self.keys(table, "supervision", SUPERVISION_KEYS)
-        days = [self.workdays(table.get(name), f"supervision.{name}") for name in SUPERVISION_KEYS]
-        return Supervision(*days) if all(days) else None
+        urge_after, warn_after = (self.workdays(table.get(name), f"supervision.{name}") for name in SUPERVISION_KEYS)
+        return Supervision(urge_after, warn_after) if urge_after and warn_after else None
 
     def workdays(self, value: Any, key: str) -> int | None:
         if value is None:
@@ -474,3 +604,34 @@ class _Reader:
         except ValueError as error:
             self.problem(key, str(error))
             return None
+
+
+def _graph(initial: str | None, states: dict[str, State], transitions: tuple[Transition, ...]) -> list[tuple[str, str]]:
+    """(state, problem): every state reachable from ``initial``; every state not final has a way out."""
+    if not initial or not states:
+        return []
+    leaving: dict[str, set[str]] = {name: set() for name in states}
+    for transition in transitions:
+        for source in transition.sources:
+            leaving[source].add(transition.dest)
+    escalating = {source for t in transitions if t.trigger is Action.ESCALATE for source in t.sources}
+    reached, todo = {initial}, [initial]
+    while todo:
+        for dest in leaving[todo.pop()] - reached:
+            reached.add(dest)
+            todo.append(dest)
+    problems = []
+    for name, state in states.items():
+        if name not in reached:
+            problems.append((name, f"unreachable from the initial state {initial!r}"))
+        if not state.final and not leaving[name]:
+            problems.append((name, "dead end: not final, yet no transition leaves it"))
+        if state.clock in (Clock.ACKNOWLEDGE, Clock.RESOLVE) and name not in escalating:
+            problems.append(
+                (
+                    name,
+                    f"runs the {state.clock.value} clock but no 'escalate' transition leaves it: "
+                    "a missed deadline could not move the ticket up the chain",
+                )
+            )
+    return problems

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from databases import RunDatabase
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
@@ -73,9 +74,10 @@ def clock() -> list[datetime]:
 
 
 @pytest.fixture
-def demo_service(engine: Engine, database_url: str, clock: list[datetime]) -> Ticketing:
-    service = create_ticketing(Settings(database_url=database_url), engine)
-    load_demo(service, clock[0])
+def demo_service(engine: Engine, run_database: RunDatabase, clock: list[datetime]) -> Ticketing:
+    """The demo district with its sample tickets as of ``clock[0]`` (loaded once a run, restored for each test)."""
+    service = create_ticketing(Settings(database_url=run_database.url), engine)
+    run_database.prepare(f"demo_{clock[0]:%Y%m%d%H%M}", lambda: load_demo(service, clock[0]))
     return service
 
 

@@ -47,10 +47,12 @@ def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
     cancel = page.locator(f"form[action='/staff/absence/{coming}/cancel'] button")
     assert end.is_visible() and cancel.is_visible() and _fits(page)
     shoot(page, "staff-absence-phone")
-    end.click()
+    with page.expect_navigation():
+        end.click()
     page.wait_for_selector(".flash")
     assert page.locator(f"form[action='/staff/absence/{running}/end']").count() == 0
-    page.locator(f"form[action='/staff/absence/{coming}/cancel'] button").click()
+    with page.expect_navigation():  # the page already shows the first flash: wait for the next page
+        page.locator(f"form[action='/staff/absence/{coming}/cancel'] button").click()
     page.wait_for_selector(".flash")
 
     with demo_service.engine.connect() as conn:

@@ -49,8 +49,8 @@ def watched(page_factory: Callable[..., Page]) -> Iterator[Callable[[str | None]
             page.goto("/login")
             page.fill("#staff_id", staff_id)
             page.fill("#password", DEMO_PASSWORD)
-            page.locator("form.card button[type=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("form.card button[type=submit]").click()
             assert f"({staff_id})" in page.locator("header").inner_text()
         return page, violations
 
@@ -68,7 +68,8 @@ def test_the_main_pages_break_no_rule_of_the_policy(
         page.wait_for_load_state("networkidle")
     if staff_id == "S0013":
         page.goto("/staff/queue")
-        page.locator("main table a[href^='/staff/t/']").first.click()
+        with page.expect_navigation():
+            page.locator("main table a[href^='/staff/t/']").first.click()
         page.wait_for_load_state("networkidle")
     assert violations.found == []
 

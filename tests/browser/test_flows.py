@@ -156,7 +156,7 @@ def test_the_sweep_escalates_an_unacknowledged_ticket_to_the_grid_leader(
     row.get_by_role("link", name=ticket.number).click()
     expect(page.locator(".staff-state strong")).to_have_text("Awaiting acknowledgement")
     expect(page.locator("dl.staff-facts")).to_contain_text(GRID_NAME)  # the post now: the grid's leader
-    expect(page.locator("ol.timeline > li > strong")).to_contain_text(["Opened", "Handed over", "Escalated"])
+    expect(page.locator("ol.timeline > li > strong")).to_contain_text(["Accepted", "Handed over", "Escalated"])
     expect(page.locator("#act-acknowledge button[type=submit]")).to_be_visible()
 
 

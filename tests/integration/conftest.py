@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from databases import DEMO_ORG, RunDatabase
 from flask import Flask
 from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
+from werkzeug.security import generate_password_hash
 
 from ticketing.bootstrap import create_ticketing
 from ticketing.demo import load_demo_org
-from ticketing.services import Ticketing
+from ticketing.services import Ticketing, accounts
 from ticketing.services.accounts import account, set_password
 from ticketing.settings import Settings
 from ticketing.web import create_app
@@ -24,10 +26,15 @@ PASSWORD = "test-password"
 
 
 @pytest.fixture
-def service(engine: Engine, database_url: str) -> Ticketing:
+def service(engine: Engine, run_database: RunDatabase) -> Ticketing:
+    """The application over the demo district (loaded once a run, restored for each test)."""
+    run_database.prepare(DEMO_ORG, lambda: _load_demo_org(engine))
+    return create_ticketing(Settings(database_url=run_database.url), engine)
+
+
+def _load_demo_org(engine: Engine) -> None:
     with engine.begin() as conn:
         load_demo_org(conn)
-    return create_ticketing(Settings(database_url=database_url), engine)
 
 
 @pytest.fixture
@@ -61,15 +68,23 @@ def login(app: Flask, service: Ticketing) -> Callable[[str], FlaskClient]:
     """A logged-in English-reading client for a staff id (the account is created, or activated, on first use).
 
     An account's password is set only then: setting it again would end the sessions of earlier clients.
+    Its hash is one PBKDF2 round, not scrypt (a tenth of a second to make and as long to check, for every
+    login of every test); the login still checks it (the method is read from the stored hash).
     """
 
     def as_staff(staff_id: str) -> FlaskClient:
         found = account(service.engine, staff_id)
         if found is None or not found.active:
-            set_password(service.engine, staff_id, PASSWORD, WEB_NOW)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(accounts, "generate_password_hash", _one_round_hash)
+                set_password(service.engine, staff_id, PASSWORD, WEB_NOW)
         client = _english(app.test_client())
         response = client.post("/login", data={"staff_id": staff_id, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
     return as_staff
+
+
+def _one_round_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
+    return generate_password_hash(password, "pbkdf2:sha256:1", salt_length)

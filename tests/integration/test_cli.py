@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from databases import RunDatabase
 from sqlalchemy import Engine, select
 
 from ticketing.cli import cli
@@ -23,13 +24,17 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(engine: Engine, database_url: str) -> Run:
+def run(engine: Engine, run_database: RunDatabase) -> Run:
+    """The command on a database where ``demo --load-only`` ran (once a run; restored for each test)."""
     runner = CliRunner()
 
     def invoke(*args: str) -> Result:
-        return runner.invoke(cli, ["--database-url", database_url, *args], catch_exceptions=False)
+        return runner.invoke(cli, ["--database-url", run_database.url, *args], catch_exceptions=False)
 
-    assert invoke("demo", "--load-only").exit_code == 0
+    def load_demo() -> None:
+        assert invoke("demo", "--load-only").exit_code == 0
+
+    run_database.prepare("demo_cli", load_demo)
     return invoke
 
 

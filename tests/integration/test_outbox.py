@@ -474,7 +474,7 @@ def test_every_event_renders_in_both_languages(event: Event, language: str) -> N
 @pytest.mark.parametrize(
     ("state", "zh", "en"),
     [
-        ("closed", "最终状态：已办结。", "Final state: Closed."),
+        ("closed", "最终状态：已办结。", "Final state: Completed."),
         ("closed_unreachable", "最终状态：无法联系办结。", "Final state: Closed, resident unreachable."),
         ("returned", "最终状态：已退回。", "Final state: Returned to resident."),
     ],

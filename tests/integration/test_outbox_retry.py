@@ -205,7 +205,7 @@ def test_the_admin_retries_a_dead_notice_from_the_outbox_page(
     admin = login(ADMIN)
     page = admin.get("/admin/outbox").get_data(as_text=True)
     assert ticket.number in page and f'action="/admin/outbox/{dead.id}/retry"' in page and ">Retry</button>" in page
-    assert f"<td>{NOTICE_EVENTS[Event(dead.event)][1]}</td>" in page  # the event in words, not its code
+    assert f"<td>{NOTICE_EVENTS[Event(dead.event)]}</td>" in page  # the event in words, not its code
 
     done = admin.post(f"/admin/outbox/{dead.id}/retry", follow_redirects=True)
 

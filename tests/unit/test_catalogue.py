@@ -11,8 +11,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from ticketing.settings import REPO_ROOT
-from ticketing.web.i18n import LOCALES, TRANSLATIONS, compile_catalogues
+from ticketing.resources import TRANSLATIONS
+from ticketing.web.catalogues import compile_catalogues
+from ticketing.web.i18n import LOCALES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # As README.md extracts them: ``pybabel extract -F babel.cfg -k _l -k lazy_gettext -k InvalidInput -k NotAllowed
 # -k NotFound -k Conflict`` (the engine errors' first argument is their message template).

@@ -11,7 +11,7 @@ import pytest
 from ticketing.domain.disclosure import coarse, disclose, is_dispute, mask, public_place, publishes
 from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.ticket import Channel, Ticket
-from ticketing.domain.workflow import Category, WorkflowSpec
+from ticketing.domain.workflow import Category, Label, WorkflowSpec
 from ticketing.workflows import load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -121,7 +121,7 @@ def _ticket(category: str, description: str, **fields: object) -> Ticket:
 
 
 def test_a_private_request_shows_only_its_grid_and_rounded_coordinates() -> None:
-    category = Category("family_dispute", "婚姻家庭纠纷", "Family dispute")
+    category = Category("family_dispute", Label("Family dispute"))
     ticket = _ticket("family_dispute", "丈夫打人，电话13812345678，住3单元502")
 
     shown = disclose(ticket, None, category, ORG)
@@ -132,7 +132,7 @@ def test_a_private_request_shows_only_its_grid_and_rounded_coordinates() -> None
 
 
 def test_a_public_request_shows_its_masked_text_and_the_address_given(workflows: dict[str, WorkflowSpec]) -> None:
-    category = Category("public_facilities", "公共设施", "Public facilities", public=True)
+    category = Category("public_facilities", Label("Public facilities"), public=True)
     ticket = _ticket(
         "public_facilities", "路灯坏了，联系13812345678", address="海曲东路10号3单元502门口", lat=35.38449, lon=119.5
     )
@@ -146,7 +146,7 @@ def test_a_public_request_shows_its_masked_text_and_the_address_given(workflows:
 
 
 def test_without_a_typed_address_a_public_request_shows_the_place_picked(workflows: dict[str, WorkflowSpec]) -> None:
-    category = Category("public_facilities", "公共设施", "Public facilities", public=True)
+    category = Category("public_facilities", Label("Public facilities"), public=True)
 
     shown = disclose(_ticket("public_facilities", "路灯坏了"), workflows["general"], category, ORG)
 

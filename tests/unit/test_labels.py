@@ -1,16 +1,21 @@
-"""Domain-term labels: one (zh, en) pair per term, the Chinese post and unit names shared with the CLI."""
+"""Domain terms and workflow names: msgids the catalogues translate, the Chinese post and unit names the registry's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, LazyString
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.ticket import Channel, Event, ResidentChannel
+from ticketing.domain.workflow import Label
 from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
+from ticketing.resources import TRANSLATIONS
+from ticketing.web import labels
 from ticketing.web.labels import (
     ACTION_TITLES,
     CHANNELS,
@@ -20,18 +25,49 @@ from ticketing.web.labels import (
     RESIDENT_CHANNELS,
     SATISFACTION,
     UNIT_KINDS,
+    label_name,
     lazy_term,
     term,
 )
 
+TABLES = ("POST_KINDS", "UNIT_KINDS", "CHANNELS", "RESIDENT_CHANNELS", "SATISFACTION", "FLAGS")
+TABLES += ("ACTION_TITLES", "HISTORY_ACTIONS", "NOTICE_EVENTS", "RATES")
 
-def test_every_kind_has_a_label_and_the_chinese_post_and_unit_names_are_the_registry_s() -> None:
-    assert {kind: zh for kind, (zh, _en) in POST_KINDS.items()} == POST_LABELS_ZH
-    assert {kind: zh for kind, (zh, _en) in UNIT_KINDS.items()} == UNIT_LABELS_ZH
+
+def _reading(locale: str) -> Iterator[None]:
+    app = Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app, locale_selector=lambda: locale)
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    yield from _reading("zh_Hans")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    yield from _reading("en")
+
+
+def test_every_kind_has_a_label() -> None:
     assert set(POST_KINDS) == set(PostKind) and set(UNIT_KINDS) == set(UnitKind)
     assert set(CHANNELS) == set(Channel) and set(SATISFACTION) == set(Satisfaction)
     assert set(RESIDENT_CHANNELS) == set(ResidentChannel) and set(NOTICE_EVENTS) == set(Event)
     assert set(ACTION_TITLES) == set(ORDER) and set(ORDER) <= set(HISTORY_ACTIONS)
+
+
+def test_every_label_is_a_msgid_of_the_catalogues_and_nothing_beside_them() -> None:
+    for table in TABLES:
+        assert all(isinstance(label, LazyString) for label in getattr(labels, table).values()), table
+    assert isinstance(labels.RESIDENT_RECIPIENT, LazyString)
+
+
+def test_the_chinese_post_and_unit_names_are_the_registry_s(chinese: None) -> None:
+    assert {kind: term(POST_KINDS, kind) for kind in PostKind} == POST_LABELS_ZH
+    assert {kind: term(UNIT_KINDS, kind) for kind in UnitKind} == UNIT_LABELS_ZH
 
 
 @pytest.mark.parametrize(
@@ -39,10 +75,23 @@ def test_every_kind_has_a_label_and_the_chinese_post_and_unit_names_are_the_regi
     [("zh_Hans", "受理岗", "基本满意"), ("en", "Service centre intake", "Basically satisfied")],
 )
 def test_a_term_is_shown_in_the_reader_s_language(locale: str, intake: str, basically: str) -> None:
-    app = Flask(__name__)
-    Babel(app, locale_selector=lambda: locale)
     lazy = lazy_term(POST_KINDS, PostKind.INTAKE)  # made outside a request, shown inside one
-    with app.test_request_context():
+    for _ in _reading(locale):
         assert term(POST_KINDS, PostKind.INTAKE) == intake == str(lazy)
         assert term(SATISFACTION, "basically_satisfied") == basically  # a stored value finds its enum's label
         assert term(HISTORY_ACTIONS, "something_new") == "something_new"
+
+
+def test_a_workflow_label_is_translated_by_the_catalogues(chinese: None) -> None:
+    assert label_name(Label("Awaiting acknowledgement")) == "待签收"
+    assert label_name(Label("Property repair")) == "物业维修"
+
+
+def test_a_district_s_own_label_shows_its_chinese_to_chinese_readers_only(chinese: None) -> None:
+    assert label_name(Label("Noise at night", zh="夜间噪音")) == "夜间噪音"
+    assert label_name(Label("Noise at night")) == "Noise at night"  # no Chinese anywhere: the English
+
+
+def test_english_readers_read_the_msgid(english: None) -> None:
+    assert label_name(Label("Noise at night", zh="夜间噪音")) == "Noise at night"
+    assert label_name(Label("Awaiting acknowledgement")) == "Awaiting acknowledgement"

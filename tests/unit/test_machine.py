@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_workflows import MINI, write
 
 from ticketing.domain.errors import NotAllowed
 from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
 from ticketing.domain.workflow import Action
 from ticketing.machine import WorkflowMachine
+from ticketing.translation import both
 from ticketing.workflows import load_workflow, load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SHIPPED = ["general", "dispute", "outside"]
 GUARDED = "guarded"
 
-# The expected table, written out by hand; the file must say exactly this.
+# The expected table, written out by hand; the shared lifecycle (lifecycle.toml) must say exactly this.
 EXPECTED: dict[tuple[str, Action], str] = {
     ("new", Action.ACKNOWLEDGE): "in_progress",
     ("new", Action.TRANSFER): "new",
@@ -83,12 +85,9 @@ def test_forbidden_pair(machine: WorkflowMachine, state: str, action: Action) ->
     assert not machine.can(ticket, action, BOB)
     with pytest.raises(NotAllowed) as raised:
         machine.fire(ticket, action, BOB)
-    label = machine.spec.state(state).label_zh
+    labels = both(machine.spec.state(state).label)
     allowed = ", ".join(machine.allowed(state)) or "nothing"
-    assert str(raised.value) == (
-        f"cannot {action} a ticket in state {state!r} ({label} / {machine.spec.state(state).label_en}); "
-        f"allowed: {allowed}"
-    )
+    assert str(raised.value) == f"cannot {action} a ticket in state {state!r} ({labels}); allowed: {allowed}"
     assert ticket.state == state
 
 
@@ -183,9 +182,21 @@ def test_mermaid_has_every_state_and_transition(machine: WorkflowMachine) -> Non
     assert diagram.startswith("stateDiagram-v2\n")
     assert "    [*] --> new\n" in diagram
     for state in machine.spec.states.values():
-        assert f'state "{state.label_zh} / {state.label_en}" as {state.name}\n' in diagram
+        assert f'state "{both(state.label)}" as {state.name}\n' in diagram
     for transition in machine.spec.transitions:
         guards = f" [{', '.join(transition.guards)}]" if transition.guards else ""
         for source in transition.sources:
             assert f"    {source} --> {transition.dest}: {transition.trigger}{guards}\n" in diagram
     assert "    closed --> [*]\n" in diagram
+
+
+def test_a_workflow_s_own_transitions_drive_its_tickets_and_no_others(tmp_path: Path) -> None:
+    resolve_while_waiting = MINI + (
+        '\n[[lifecycle.transitions]]\ntrigger = "resolve"\nsource = ["in_progress", "waiting_resident"]\n'
+        'dest = "resolved"\n'
+    )
+    catalogue = load_workflows([write(tmp_path, resolve_while_waiting), WORKFLOWS / "general.toml"])
+    mine, general = catalogue.machines["mini"], catalogue.machines["general"]
+    assert mine.fire(Ticket("waiting_resident"), Action.RESOLVE, BOB) == "resolved"
+    assert not general.can(Ticket("waiting_resident"), Action.RESOLVE, BOB)
+    assert mine.allowed("waiting_resident") == ["resume", "resolve"]

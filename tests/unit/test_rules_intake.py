@@ -19,7 +19,7 @@ from district import (
 )
 
 from ticketing.domain.errors import InvalidInput, NotFound
-from ticketing.domain.rules import MAX_DESCRIPTION
+from ticketing.domain.field_rules import MAX_DESCRIPTION
 from ticketing.domain.ticket import Channel, Event, Notice
 from ticketing.domain.workflow import Clock
 
@@ -79,6 +79,11 @@ def test_unknown_location_id_is_not_found(d: District) -> None:
         ({"contact_phone": "call me"}, "contact_phone: 'call me' is not a phone number"),
         ({"contact_phone": "1234"}, "contact_phone: '1234' is not a phone number"),
         ({"lat": 35.42}, "lat/lon: give both coordinates or neither"),
+        ({"lat": 135.0, "lon": 119.5}, "lat/lon: WGS84 coordinates, within ±90 and ±180"),
+        ({"contact_phone": "1234567890123456"}, "contact_phone: '1234567890123456' is not a phone number"),
+        ({"contact_name": "名" * 101}, "contact_name: at most 100 characters, got 101"),
+        ({"address": "路" * 301}, "address: at most 300 characters, got 301"),
+        ({"contact_email": "wang at example.com"}, "contact_email: 'wang at example.com' is not an e-mail address"),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(d: District, change: dict[str, object], message: str) -> None:

@@ -1,43 +1,46 @@
-"""How tickets look on a terminal and in ``--json`` output (times in the district's zone)."""
+"""How tickets look on a terminal, and in ``--json`` output as the staff API's models show them.
+
+``--json`` prints the API's answers (``ticketing.schemas.tickets``), field for
+field: a list of ``TicketSummary`` (phones masked, as in the API's lists), a
+whole ``Ticket`` with its history, or an ``ActionResult``.  A ticket's
+``actions`` are those the staff member given with ``--as`` may take; without
+one, none.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
 
 from ticketing.cli.context import CliContext
 from ticketing.domain.ticket import HistoryEntry, Ticket
-from ticketing.services import TicketDetail
+from ticketing.read import queues
+from ticketing.schemas import tickets
 
 
-def _iso(obj: CliContext, moment: datetime | None) -> str | None:
-    return moment.astimezone(obj.settings.tz).isoformat() if moment else None
+def detail(obj: CliContext, number: str, actor_id: str | None, at: datetime) -> tickets.Ticket:
+    """The whole ticket, as ``actor_id`` would read it through the API at ``at``."""
+    service = obj.ticketing
+    with service.engine.connect() as conn:
+        world = service.worlds.world(conn)
+        view = queues.ticket_view(conn, world, number, actor_id or "", at)
+    return tickets.Ticket.of_view(world, view, service.worlds.tz)
 
 
-def ticket_json(obj: CliContext, ticket: Ticket) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in Ticket.__slots__:
-        value = getattr(ticket, name)
-        values[name] = _iso(obj, value) if isinstance(value, datetime) else value
-    return values
+def summaries(obj: CliContext, found: list[Ticket], at: datetime) -> list[tickets.TicketSummary]:
+    service = obj.ticketing
+    with service.engine.connect() as conn:
+        world = service.worlds.world(conn)
+    tz = service.worlds.tz
+    return [tickets.TicketSummary.of(world, ticket, queues.deadline_of(world, ticket, at), tz) for ticket in found]
 
 
-def detail_json(obj: CliContext, detail: TicketDetail) -> dict[str, Any]:
-    entries = [
-        {
-            "at": _iso(obj, e.at),
-            "actor": e.actor_id,
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "tier": e.tier,
-            "post": e.post_id,
-            "holder": e.holder_id,
-            "reason": e.reason,
-        }
-        for e in detail.history
-    ]
-    return ticket_json(obj, detail.ticket) | {"history": entries}
+def api_json(answer: BaseModel | list[tickets.TicketSummary]) -> str:
+    """The answer as the API sends it, indented."""
+    if isinstance(answer, BaseModel):
+        return answer.model_dump_json(indent=2)
+    return TypeAdapter(list[tickets.TicketSummary]).dump_json(answer, indent=2).decode()
 
 
 def ticket_line(obj: CliContext, ticket: Ticket) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.cli.render import detail_json, history_lines, ticket_json, ticket_line
+from ticketing.cli.render import api_json, detail, history_lines, summaries, ticket_line
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.schemas.tickets import ActionResult
 from ticketing.services import ACTIONS
 
 ISO = "ISO 8601 time; without an offset, the district's local time (default: now)"
@@ -46,29 +46,30 @@ def tickets() -> None:
 )
 @click.option("--as", "actor", help="Staff id registering the request on the resident's behalf.")
 @click.option("--now", help=ISO)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def open_ticket(
     obj: CliContext, actor: str | None, now: str | None, as_json: bool, channel: str | None, **fields: Any
 ) -> None:
     """Open a request; it is routed to the first responsible post for its location."""
     chosen = Channel(channel) if channel else (Channel.WALK_IN if actor else Channel.WEB)
-    ticket = obj.ticketing.open_ticket(channel=chosen, registrar_id=actor, now=obj.moment(now), **fields)
-    click.echo(json.dumps(ticket_json(obj, ticket), ensure_ascii=False) if as_json else ticket_line(obj, ticket))
+    at = obj.moment(now)
+    ticket = obj.ticketing.open_ticket(channel=chosen, registrar_id=actor, now=at, **fields)
+    click.echo(api_json(detail(obj, ticket.number, actor, at)) if as_json else ticket_line(obj, ticket))
 
 
 @tickets.command()
 @click.argument("number")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def show(obj: CliContext, number: str, as_json: bool) -> None:
     """One ticket with its whole history."""
-    detail = obj.ticketing.show(number)
     if as_json:
-        click.echo(json.dumps(detail_json(obj, detail), ensure_ascii=False, indent=2))
+        click.echo(api_json(detail(obj, number, None, obj.moment(None))))
         return
-    click.echo(ticket_line(obj, detail.ticket))
-    for line in history_lines(obj, detail.history):
+    shown = obj.ticketing.show(number)
+    click.echo(ticket_line(obj, shown.ticket))
+    for line in history_lines(obj, shown.history):
         click.echo(f"  {line}")
 
 
@@ -81,13 +82,13 @@ def show(obj: CliContext, number: str, as_json: bool) -> None:
 @click.option("--overdue/--not-overdue", default=None)
 @click.option("--open", "open_only", is_flag=True, help="Only tickets not yet closed.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
     """Tickets matching the filters, the nearest deadline first."""
     found = obj.ticketing.list_tickets(**filters)
     if as_json:
-        click.echo(json.dumps([ticket_json(obj, t) for t in found], ensure_ascii=False, indent=2))
+        click.echo(api_json(summaries(obj, found, obj.moment(None))))
         return
     for ticket in found:
         click.echo(ticket_line(obj, ticket))
@@ -109,7 +110,7 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 @click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")
 @click.option("--version", "expected_version", type=int, help="Fail if the ticket is no longer at this version.")
 @click.option("--now", help=ISO)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def act(
     obj: CliContext,
@@ -123,5 +124,16 @@ def act(
 ) -> None:
     """Do ACTION on ticket NUMBER as a staff member."""
     given = {key: value for key, value in params.items() if value is not None}
-    ticket = obj.ticketing.act(number, action, actor, obj.moment(now), expected_version, **given)
-    click.echo(json.dumps(ticket_json(obj, ticket), ensure_ascii=False) if as_json else ticket_line(obj, ticket))
+    at = obj.moment(now)
+    ticket = obj.ticketing.act(number, action, actor, at, expected_version, **given)
+    if not as_json:
+        click.echo(ticket_line(obj, ticket))
+        return
+    result = ActionResult(
+        action=action,
+        number=ticket.number,
+        state=ticket.state,
+        version=ticket.version,
+        ticket=detail(obj, ticket.number, actor, at),
+    )
+    click.echo(api_json(result))

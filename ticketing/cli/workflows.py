@@ -20,16 +20,24 @@ def workflows() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @pass_context
 def check(obj: CliContext, paths: tuple[Path, ...]) -> None:
-    """Validate files or folders (default: the configured workflows folder); exit 1 on any problem."""
+    """Validate files or folders (default: the configured workflows folder) and their lifecycle; exit 1 on any problem.
+
+    Labels without a Chinese name are noted, not refused: the workflow works, its pages show the English.
+    """
     try:
         catalogue = load_workflows(paths or [obj.settings.workflows_path])
     except WorkflowFileError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
         raise SystemExit(1) from None
+    for note in catalogue.notes:
+        click.echo(f"note: {note}", err=True)
     for spec in catalogue.workflows.values():
         codes = ", ".join(c.code for c in spec.categories)
-        click.echo(f"ok  {spec.name}  ({spec.source}): {len(spec.states)} states, {len(spec.chain)} tiers; {codes}")
+        click.echo(
+            f"ok  {spec.name}  ({spec.source}, lifecycle {spec.lifecycle_source}): "
+            f"{len(spec.states)} states, {len(spec.chain)} tiers; {codes}"
+        )
 
 
 @workflows.command()

@@ -8,9 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from ticketing.settings import REPO_ROOT
-
-MIGRATIONS = REPO_ROOT / "migrations"
+from ticketing.resources import MIGRATIONS
 
 
 def _config() -> Config:

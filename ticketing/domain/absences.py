@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
+from ticketing.domain.field_rules import MAX_REASON
 from ticketing.domain.org import Absence, Organisation, Role
 from ticketing.domain.rules import refuse_control
 
@@ -25,8 +26,6 @@ MAX_DAYS_AHEAD = 366
 """An absence may start at most this many days after it is recorded."""
 MAX_LENGTH_DAYS = 366
 """An absence lasts at most this many days."""
-MAX_REASON = 200
-"""Characters of the reason (the column's size)."""
 
 
 def check_reason(reason: str) -> str:

@@ -20,7 +20,6 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,17 +28,23 @@ from typing import Protocol
 from ticketing.domain import choices
 from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, other_holder, placements, successor
 from ticketing.domain.errors import InvalidInput, NotAllowed, NotFound
+from ticketing.domain.field_rules import (
+    ADDRESS,
+    CONTROL,
+    DESCRIPTION,
+    EMAIL,
+    LATITUDE,
+    LONGITUDE,
+    MAX_BODY,
+    MAX_TEXT,
+    NAME,
+    PHONE,
+    is_coordinate,
+)
 from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
 from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, ResidentChannel, Ticket
 from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
-
-MAX_DESCRIPTION = 4000
-MAX_TEXT = 2000  # a note, reason, resolution or callback comment
-MAX_BODY = 200  # the name of the competent body a request is referred to
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MAX_EMAIL = 254  # characters: the longest address SMTP carries
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and carriage return are text
 
 
 def refuse_control(field: str, text: str) -> str:
@@ -56,11 +61,6 @@ def _said(field: str, text: str, limit: int = MAX_TEXT) -> str:
             "%(field)s: at most %(limit)d characters, got %(length)d", field=field, limit=limit, length=len(text)
         )
     return text.strip()
-
-
-def is_email(text: str) -> bool:
-    """Whether ``text`` reads as an e-mail address (the intake rule and the forms ask the same)."""
-    return len(text) <= MAX_EMAIL and EMAIL.fullmatch(text) is not None
 
 
 class WorkCalendar(Protocol):
@@ -115,30 +115,31 @@ class Intake:
     notify_by: ResidentChannel = ResidentChannel.NONE
 
     def problems(self) -> list[str]:
-        found = [
-            f"{name}: control characters are not allowed"
-            for name, text in (
-                ("description", self.description),
-                ("contact_name", self.contact_name),
-                ("address", self.address),
-                ("contact_email", self.contact_email),
-            )
-            if CONTROL.search(text)
-        ]
+        """Everything wrong with the request, field by field, by the rules of ``field_rules``."""
+        found = []
         if not self.description.strip():
             found.append("description: say what the problem is")
-        elif len(self.description) > MAX_DESCRIPTION:
-            found.append(f"description: at most {MAX_DESCRIPTION} characters, got {len(self.description)}")
-        digits = self.contact_phone.replace("-", "").replace(" ", "").removeprefix("+")
-        if not (digits.isdigit() and 5 <= len(digits) <= 15):
-            found.append(f"contact_phone: {self.contact_phone!r} is not a phone number (5–15 digits)")
+        for name, text, rule in (
+            ("description", self.description, DESCRIPTION),
+            ("contact_phone", self.contact_phone, PHONE),
+            ("contact_name", self.contact_name, NAME),
+            ("address", self.address, ADDRESS),
+        ):
+            if (problem := rule.problem(text)) is not None:
+                found.append(f"{name}: {problem}")
         if (self.lat is None) != (self.lon is None):
             found.append("lat/lon: give both coordinates or neither")
-        if self.contact_email and not is_email(self.contact_email):
-            found.append(f"contact_email: {self.contact_email!r} is not an e-mail address")
+        elif self.lat is not None and self.lon is not None and not self._on_earth(self.lat, self.lon):
+            found.append(f"lat/lon: WGS84 coordinates, within ±{LATITUDE:g} and ±{LONGITUDE:g}")
+        if self.contact_email and (problem := EMAIL.problem(self.contact_email)) is not None:
+            found.append(f"contact_email: {problem}")
         if self.notify_by is ResidentChannel.EMAIL and not self.contact_email:
             found.append("notify_by: e-mail was chosen, so give an e-mail address (contact_email)")
         return found
+
+    @staticmethod
+    def _on_earth(lat: float, lon: float) -> bool:
+        return is_coordinate(lat, LATITUDE) and is_coordinate(lon, LONGITUDE)
 
 
 # --- intake ---------------------------------------------------------------
@@ -496,11 +497,12 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
 def acknowledge(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
     """Sign for the ticket (签收); the first to do so becomes first responder."""
     _require_holder(world, ticket, actor_id, "acknowledge")
+    actor = _staff(world, actor_id)
     outcome = Outcome()
-    previous = _fire(world, ticket, Action.ACKNOWLEDGE, ActionContext(actor_id))
-    ticket.holder_id = actor_id
+    previous = _fire(world, ticket, Action.ACKNOWLEDGE, ActionContext(actor))
+    ticket.holder_id = actor
     ticket.acknowledged_at = ticket.acknowledged_at or now
-    _become_first_responder(world, ticket, actor_id)
+    _become_first_responder(world, ticket, actor)
     _after_transition(world, ticket, now, outcome)
     outcome.record(ticket, now, actor_id, "acknowledge", previous)
     return outcome

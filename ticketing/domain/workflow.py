@@ -1,11 +1,13 @@
 """What a declarative workflow says, as plain data.
 
-A workflow names its states and transitions (with guards from the allow-list
-in ``guards``), the ticket categories and location kinds it serves, and its
+A workflow names the ticket categories and location kinds it serves, and its
 escalation chain: one tier per post kind, each with acknowledge, resolve and
 callback deadlines in working time; and, optionally, when holders are reminded
-before a deadline and how a deadline missed at the top is supervised.  The shared state machine that executes
-it lives outside the domain (``ticketing.machine``).
+before a deadline and how a deadline missed at the top is supervised.  Its
+states and transitions (with guards from the allow-list in ``guards``) are the
+lifecycle every workflow shares, with the workflow's own changes applied.  The
+shared state machine that executes it lives outside the domain
+(``ticketing.machine``).
 """
 
 from __future__ import annotations
@@ -100,10 +102,21 @@ class Supervision:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """A name people read: English source text that the message catalogues translate.
+
+    ``zh`` is given only for a name a district added to its own workflow files:
+    the shipped catalogues cannot know it, and a district does not edit them.
+    """
+
+    text: str
+    zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     name: str
-    label_zh: str
-    label_en: str
+    label: Label
     clock: Clock | None = None
     pauses: bool = False
     final: bool = False
@@ -122,16 +135,14 @@ class Category:
     """What residents pick; ``public`` lets the resident's text be published, masked (``domain.disclosure``)."""
 
     code: str
-    name_zh: str
-    name_en: str
+    label: Label
     public: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class WorkflowSpec:
     name: str
-    title_zh: str
-    title_en: str
+    title: Label
     location_kinds: frozenset[UnitKind]
     categories: tuple[Category, ...]
     initial: str
@@ -139,6 +150,7 @@ class WorkflowSpec:
     transitions: tuple[Transition, ...]
     chain: tuple[Tier, ...]
     source: str = ""
+    lifecycle_source: str = ""  # the lifecycle file its states and transitions start from
     reminders: tuple[int, ...] = ()  # percentages of a deadline's working time at which its holder is reminded
     supervision: Supervision | None = None
 

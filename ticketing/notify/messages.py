@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ticketing.domain.ticket import Event
-from ticketing.settings import REPO_ROOT
+from ticketing.resources import NOTIFICATION_TEMPLATES
+from ticketing.translation import name_in
 from ticketing.workflows import Catalogue
 
 LANGUAGES = ("zh_Hans", "en")
-TEMPLATES = REPO_ROOT / "templates" / "notifications"
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,10 @@ class Renderer:
         self.workflows = catalogue.workflows
         self.categories = {category.code: category for category in catalogue.categories()}
         self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+            loader=FileSystemLoader(NOTIFICATION_TEMPLATES),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
         )
 
     def render(self, facts: Facts) -> Text:
@@ -81,11 +84,11 @@ class Renderer:
         category = self.categories.get(code)
         if category is None:
             return code
-        return category.name_zh if self.language == "zh_Hans" else category.name_en
+        return name_in(category.label, self.language)
 
     def state_name(self, facts: Facts) -> str:
         spec = self.workflows.get(facts.workflow)
         state = spec.states.get(facts.state) if spec else None
         if state is None:
             return facts.state
-        return state.label_zh if self.language == "zh_Hans" else state.label_en
+        return name_in(state.label, self.language)

@@ -1,9 +1,8 @@
-"""Open311 GeoReport v2: what the API answers, as documents, and their XML and JSON forms.
+"""Open311 GeoReport v2: what the API answers, as the models of ``ticketing.schemas.open311``, in XML and JSON.
 
-A document is a record (field → value, in the order of the specification) or a
-list of records.  Both formats are written from the same document by the Spark
-convention the specification names: a list is an array in JSON and, in XML, an
-element holding one element per item (``<values><value>…``, ``<notes><note>…``).
+Both formats are written from the same answer by the Spark convention the
+specification names: a list is an array in JSON and, in XML, an element
+holding one element per item (``<values><value>…``, ``<notes><note>…``).
 Codes and ids are strings in JSON (the specification's own ``"service_code":001``
 is not valid JSON); a missing value is ``null`` in JSON and an empty element in XML.
 
@@ -26,9 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, Select, select
 
 from ticketing.db import tickets as store
@@ -39,18 +39,32 @@ from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
 from ticketing.orgdata import POST_LABELS_ZH
 from ticketing.read.resident import SHOWN, category_groups
+from ticketing.schemas.open311 import (
+    CLOSED,
+    MAX_RESULTS,
+    OPEN,
+    SPECIFICATION,
+    Attribute,
+    AttributeValue,
+    Created,
+    Discovery,
+    Endpoint,
+    Error,
+    Errors,
+    Note,
+    Service,
+    ServiceDefinition,
+    ServiceRequest,
+    Token,
+    dump,
+)
+from ticketing.schemas.open311_params import ATTRIBUTES
 from ticketing.services import Ticketing
+from ticketing.translation import CHINESE, ENGLISH, name_in
 from ticketing.workflows import Catalogue
 
-SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MEDIA_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 MAX_WINDOW = timedelta(days=90)  # the longest start_date–end_date span, and the default window
-MAX_RESULTS = 1000  # the default (and largest) number of requests in one answer
-OPEN, CLOSED = "open", "closed"
-
-Scalar: TypeAlias = str | int | float | bool | None
-Record: TypeAlias = "dict[str, Value]"
-Value: TypeAlias = "Scalar | list[Record] | list[str]"
 
 # The element of each item of a list, in XML.
 ITEMS = {
@@ -65,21 +79,23 @@ ITEMS = {
 }
 # Characters XML 1.0 cannot hold, even escaped.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-URGENT_MARK = "【紧急】"
 CLOCK_DEADLINES = {Clock.ACKNOWLEDGE: "签收", Clock.RESOLVE: "办结", Clock.CALLBACK: "回访"}
 
 
 # --- formats -------------------------------------------------------------------------
 
 
-def render(fmt: str, root: str, body: Record | list[Record]) -> bytes:
-    """The document in ``fmt`` (``xml`` or ``json``), UTF-8; ``root`` names the XML root element."""
+def render(fmt: str, root: str, answer: BaseModel) -> bytes:
+    """The answer in ``fmt`` (``xml`` or ``json``), UTF-8; ``root`` names the XML root element."""
+    document = dump(answer)
     if fmt == "json":
-        return json.dumps(body, ensure_ascii=False).encode()
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(_element(root, body), encoding="unicode").encode()
+        return json.dumps(document, ensure_ascii=False).encode()
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(_element(root, document), encoding="unicode").encode()
+    )
 
 
-def _element(name: str, value: Value | Record) -> ET.Element:
+def _element(name: str, value: Any) -> ET.Element:
     element = ET.Element(name)
     if isinstance(value, dict):
         element.extend(_element(key, item) for key, item in value.items())
@@ -92,8 +108,8 @@ def _element(name: str, value: Value | Record) -> ET.Element:
     return element
 
 
-def errors(code: int, description: str) -> list[Record]:
-    return [{"code": code, "description": description}]
+def errors(code: int, description: str) -> Errors:
+    return Errors([Error(code=code, description=description)])
 
 
 def w3c(moment: datetime | None, tz: ZoneInfo) -> str | None:
@@ -104,24 +120,24 @@ def w3c(moment: datetime | None, tz: ZoneInfo) -> str | None:
 # --- discovery and services -----------------------------------------------------------
 
 
-def discovery(catalogue: Catalogue, url: str, jurisdiction_id: str, tz: ZoneInfo) -> Record:
+def discovery(catalogue: Catalogue, url: str, jurisdiction_id: str, tz: ZoneInfo) -> Discovery:
     """The service discovery document: this one endpoint, in both formats."""
     changeset = _changeset(catalogue, tz)
-    return {
-        "changeset": changeset,
-        "contact": f"{jurisdiction_id}：请联系本平台管理员 / Ask the administrators of this platform",
-        "key_service": "API 密钥由平台管理员发放（ticketing apikey create 名称）/ "
+    return Discovery(
+        changeset=changeset,
+        contact=f"{jurisdiction_id}：请联系本平台管理员 / Ask the administrators of this platform",
+        key_service="API 密钥由平台管理员发放（ticketing apikey create 名称）/ "
         "API keys are issued by the administrators (ticketing apikey create NAME)",
-        "endpoints": [
-            {
-                "specification": SPECIFICATION,
-                "url": url,
-                "changeset": changeset,
-                "type": "production",
-                "formats": ["text/xml", "application/json"],
-            }
+        endpoints=[
+            Endpoint(
+                specification=SPECIFICATION,
+                url=url,
+                changeset=changeset,
+                type="production",
+                formats=["text/xml", "application/json"],
+            )
         ],
-    }
+    )
 
 
 def _changeset(catalogue: Catalogue, tz: ZoneInfo) -> str:
@@ -130,80 +146,47 @@ def _changeset(catalogue: Catalogue, tz: ZoneInfo) -> str:
     return datetime.fromtimestamp(max(times, default=0), tz).strftime("%Y-%m-%d %H:%M")
 
 
-def services(catalogue: Catalogue) -> list[Record]:
+def services(catalogue: Catalogue) -> list[Service]:
     """Every category once, grouped under the workflow that first lists it."""
     return [_service(spec, category) for spec, found in category_groups(catalogue) for category in found]
 
 
-def _service(spec: WorkflowSpec, category: Category) -> Record:
-    return {
-        "service_code": category.code,
-        "service_name": category.name_zh,
-        "description": f"{category.name_en} ({spec.title_en})",
-        "metadata": True,
-        "type": "realtime",
-        "keywords": f"{category.code}, {category.name_en}, {spec.title_en}",
-        "group": spec.title_zh,
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class Attribute:
-    """An attribute every service takes (``attribute[CODE]`` in a POST); ``values`` are a list's keys and names."""
-
-    code: str
-    datatype: str
-    datatype_description: str
-    description: str
-    values: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def keys(self) -> list[str]:
-        return [key for key, _name in self.values]
-
-    def record(self, order: int) -> Record:
-        record: Record = {
-            "variable": True,
-            "code": self.code,
-            "datatype": self.datatype,
-            "required": False,
-            "datatype_description": self.datatype_description,
-            "order": order,
-            "description": self.description,
-        }
-        if self.values:
-            record["values"] = [{"key": key, "name": name} for key, name in self.values]
-        return record
-
-
-ATTRIBUTES = (
-    Attribute(
-        "urgency",
-        "singlevaluelist",
-        "normal or urgent",
-        f"紧急程度：紧急的请求在描述前标注{URGENT_MARK} / "
-        f"How urgent: an urgent request is marked {URGENT_MARK} for the staff",
-        (("normal", "一般 Normal"), ("urgent", "紧急 Urgent")),
-    ),
-    Attribute(
-        "building",
-        "string",
-        "a building, shop or street segment id such as B01010101",
-        "楼院、店或街段编号（同 address_id）/ The building, shop or street segment, as address_id",
-    ),
-)
+def _service(spec: WorkflowSpec, category: Category) -> Service:
+    return Service(
+        service_code=category.code,
+        service_name=name_in(category.label, CHINESE),
+        description=f"{name_in(category.label, ENGLISH)} ({name_in(spec.title, ENGLISH)})",
+        metadata=True,
+        type="realtime",
+        keywords=f"{category.code}, {name_in(category.label, ENGLISH)}, {name_in(spec.title, ENGLISH)}",
+        group=name_in(spec.title, CHINESE),
+    )
 
 
 def is_service(catalogue: Catalogue, code: str) -> bool:
     return any(category.code == code for category in catalogue.categories())
 
 
-def definition(code: str) -> Record:
+def definition(code: str) -> ServiceDefinition:
     """The service definition of a known service: the attributes every service takes."""
-    return {
-        "service_code": code,
-        "attributes": [attribute.record(order) for order, attribute in enumerate(ATTRIBUTES, 1)],
-    }
+    attributes = [
+        Attribute(
+            variable=True,
+            code=attribute.code,
+            datatype=attribute.datatype,
+            required=False,
+            datatype_description=attribute.datatype_description,
+            order=order,
+            description=attribute.description,
+            **(
+                {"values": [AttributeValue(key=key, name=name) for key, name in attribute.values]}
+                if attribute.values
+                else {}
+            ),
+        )
+        for order, attribute in enumerate(ATTRIBUTES, 1)
+    ]
+    return ServiceDefinition(service_code=code, attributes=attributes)
 
 
 # --- service requests ------------------------------------------------------------------
@@ -235,7 +218,7 @@ class RequestQuery:
     page_size: int = MAX_RESULTS
 
 
-def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) -> list[Record]:
+def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) -> list[ServiceRequest]:
     """The requests opened in the window that match, newest first; ``notes`` adds their update history."""
     where = [tickets.c.created_at >= query.start, tickets.c.created_at <= query.end]
     if query.service_codes:
@@ -254,14 +237,14 @@ def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) 
     return _requests(service, statement, notes)
 
 
-def requests_by_id(service: Ticketing, numbers: Sequence[str], notes: bool = False) -> list[Record]:
+def requests_by_id(service: Ticketing, numbers: Sequence[str], notes: bool = False) -> list[ServiceRequest]:
     """The requests with these tracking numbers, in that order; unknown numbers are left out."""
     found = _requests(service, select(tickets).where(tickets.c.number.in_(numbers)), notes)
     position = {number: index for index, number in enumerate(numbers)}
-    return sorted(found, key=lambda record: position[str(record["service_request_id"])])
+    return sorted(found, key=lambda request: position[request.service_request_id])
 
 
-def _requests(service: Ticketing, statement: Select[tuple[object, ...]], notes: bool) -> list[Record]:
+def _requests(service: Ticketing, statement: Select[tuple[object, ...]], notes: bool) -> list[ServiceRequest]:
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
         found = [store.to_ticket(row) for row in conn.execute(statement)]
@@ -288,19 +271,19 @@ def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryE
     return found
 
 
-def created(service: Ticketing, ticket: Ticket) -> Record:
+def created(service: Ticketing, ticket: Ticket) -> Created:
     """The answer to a request just opened: its tracking number and what happens next (no token: realtime).
 
     Only the client that sent the request reads it, so the post is named with its own unit.
     """
     with service.engine.connect() as conn:
         org = service.worlds.organisation(conn)
-    return {"service_request_id": ticket.number, "service_notice": _View.of(service, org).notice(ticket, exact=True)}
+    return Created(service_request_id=ticket.number, service_notice=_View.of(service, org).notice(ticket, exact=True))
 
 
-def token_request(service: Ticketing, token: str) -> Record:
+def token_request(service: Ticketing, token: str) -> Token:
     """The request behind a resident's private-link token (NotFound when none)."""
-    return {"service_request_id": service.find_by_token(token).ticket.number, "token": token}
+    return Token(service_request_id=service.find_by_token(token).ticket.number, token=token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,17 +301,18 @@ class _View:
         categories = {category.code: category for category in catalogue.categories()}
         return cls(org, catalogue.workflows, categories, service.worlds.tz)
 
-    def request(self, ticket: Ticket, steps: list[HistoryEntry] | None) -> Record:
+    def request(self, ticket: Ticket, steps: list[HistoryEntry] | None) -> ServiceRequest:
         spec = self.workflows.get(ticket.workflow)
         category = self.categories.get(ticket.category)
         shown = disclose(ticket, spec, category, self.org)
         exact = shown.published  # a post's own unit may be named only where the request's place is
         closed = ticket.closed_at is not None
-        record: Record = {
+        state = spec.states.get(ticket.state) if spec is not None else None
+        record: dict[str, Any] = {
             "service_request_id": ticket.number,
             "status": CLOSED if closed else OPEN,
-            "status_notes": spec.states[ticket.state].label_zh if spec and ticket.state in spec.states else None,
-            "service_name": category.name_zh if category else ticket.category,
+            "status_notes": name_in(state.label, CHINESE) if state is not None else None,
+            "service_name": name_in(category.label, CHINESE) if category else ticket.category,
             "service_code": ticket.category,
             "description": shown.description,
             "agency_responsible": self.agency(ticket.post_id, exact),
@@ -345,7 +329,7 @@ class _View:
         }
         if steps is not None:
             record["notes"] = [self.note(spec, entry, exact) for entry in steps]
-        return record
+        return ServiceRequest.model_validate(record)
 
     def agency(self, post_id: str, exact: bool) -> str | None:
         """The post's kind and unit (楼长 · 阳光小区1号楼); not ``exact``, the unit's grid (楼长 · 海曲社区第一网格)."""
@@ -365,13 +349,13 @@ class _View:
         due = ticket.due_at.astimezone(self.tz)
         return f"由{agency}负责，{CLOCK_DEADLINES[ticket.clock]}时限 {due:%Y-%m-%d %H:%M}"
 
-    def note(self, spec: WorkflowSpec | None, entry: HistoryEntry, exact: bool) -> Record:
+    def note(self, spec: WorkflowSpec | None, entry: HistoryEntry, exact: bool) -> Note:
         state = spec.states.get(entry.to_state) if spec else None
-        label = state.label_zh if state else entry.to_state
+        label = name_in(state.label, CHINESE) if state else entry.to_state
         agency = self.agency(entry.post_id, exact)
-        return {
-            "datetime": w3c(entry.at, self.tz),
-            "status": CLOSED if state and state.final else OPEN,
-            "type": entry.action,
-            "description": f"{label} · {agency}" if agency else label,
-        }
+        return Note(
+            datetime=w3c(entry.at, self.tz),
+            status=CLOSED if state and state.final else OPEN,
+            type=entry.action,
+            description=f"{label} · {agency}" if agency else label,
+        )

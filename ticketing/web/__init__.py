@@ -11,8 +11,9 @@ from sqlalchemy import text
 from ticketing.bootstrap import create_ticketing
 from ticketing.datadir import secret_key
 from ticketing.db.migrate import is_current
+from ticketing.resources import STATIC, TEMPLATES, TRANSLATIONS
 from ticketing.services import Ticketing
-from ticketing.settings import REPO_ROOT, Settings
+from ticketing.settings import Settings
 from ticketing.web import (
     admin,
     api_v1,
@@ -29,7 +30,7 @@ from ticketing.web import (
 )
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
-from ticketing.web.i18n import TRANSLATIONS, compile_catalogues, select_locale
+from ticketing.web.i18n import select_locale
 from ticketing.web.labels import TEMPLATE_GLOBALS
 from ticketing.web.nav import nav_links
 
@@ -45,7 +46,12 @@ def create_app(
     Raises ``ticketing.datadir.UnsafeSecretKey`` when the secret key is too short to sign sessions.
     """
     settings = settings or Settings.from_env()
-    app = Flask(__name__, template_folder=str(REPO_ROOT / "templates"), instance_path=str(settings.data_dir.resolve()))
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
+        instance_path=str(settings.data_dir.resolve()),
+    )
     app.config.update(
         SECRET_KEY=secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
@@ -61,7 +67,6 @@ def create_app(
     app.extensions["ticketing"] = ticketing or create_ticketing(settings)
     app.extensions["ticketing_settings"] = settings
     app.extensions["ticketing_clock"] = clock
-    compile_catalogues()
     Babel(app, locale_selector=select_locale)
     csrf.init_app(app)
     ratelimit.setup(app, settings)

@@ -1,4 +1,8 @@
-"""Form pieces the resident's and the staff's request forms share."""
+"""Form pieces the resident's and the staff's request forms share, made from the domain's field rules.
+
+The rules (``ticketing.domain.field_rules``) are the ones the APIs' models and
+the intake check use: a value a form accepts, the intake accepts too.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,25 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from ticketing.domain.rules import is_email
+from ticketing.domain.field_rules import YEARS, TextRule, is_email
 from ticketing.domain.ticket import ResidentChannel
-from ticketing.web.inputs import YEARS
 
 
 def stripped(value: str | None) -> str | None:
     """A field filter: text without surrounding spaces."""
     return value.strip() if isinstance(value, str) else value
+
+
+class Fits:
+    """A field that must follow a text rule (its length, its pattern), or be empty; ``message`` says what it is."""
+
+    def __init__(self, rule: TextRule, message: LazyString) -> None:
+        self.rule = rule
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and not self.rule.fits(field.data):
+            raise ValidationError(str(self.message))
 
 
 class ResidentEmail:

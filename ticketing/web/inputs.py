@@ -31,9 +31,8 @@ from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from ticketing.db.schema import MAX_ID
 from ticketing.domain.errors import InvalidInput
-from ticketing.web.openapi import MAX_PAGE, TICKET_NUMBER
+from ticketing.domain.field_rules import MAX_PAGE, TICKET_NUMBER
 
-YEARS = range(2000, 2101)  # dates and times people give: far ones overflow time zone arithmetic
 MAX_JSON_BYTES = 64 * 1024  # the largest API body (a ticket: 4,000 characters of description) fits many times
 MAX_JSON_DEPTH = 32
 JSON_BLUEPRINTS = frozenset({"api_v1"})

@@ -1,9 +1,9 @@
-"""Domain terms, each once as a (Chinese, English) pair, and the functions that pick the reader's half.
+"""Domain terms and workflow names in the reader's language, from the message catalogues.
 
-Like the workflow files' ``zh``/``en`` labels, these are not in the message
-catalogues: pages show the reader's half, exports can head their columns with
-either.  The Chinese post and unit names are ``ticketing.orgdata``'s (the CLI
-and the roster reader use them too).
+Each term is its msgid (the English source text) once; the catalogues hold its
+Chinese.  The Chinese post and unit names also live in ``ticketing.orgdata``,
+as the vocabulary the roster and organisation readers parse; the catalogues
+translate the post and unit kinds to exactly those names (tests pin it).
 """
 
 from __future__ import annotations
@@ -11,146 +11,148 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import LazyString, get_locale
+from flask_babel import LazyString, get_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.ticket import RESIDENT, Channel, Event, ResidentChannel
-from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
+from ticketing.domain.workflow import Label
 
-Pair = tuple[str, str]  # (zh, en)
-
-_POSTS_EN: dict[PostKind, str] = {
-    PostKind.STREET_COMMITTEE: "Street party committee",
-    PostKind.COMMUNITY_PARTY: "Community party organisation",
-    PostKind.COMMUNITY_POLICE: "Community police",
-    PostKind.INTAKE: "Service centre intake",
-    PostKind.GRID_LEADER: "Grid leader",
-    PostKind.BUILDING_LEADER: "Building leader",
-    PostKind.STREET_LEADER: "Street leader",
-    PostKind.SHOP_LEADER: "Shop leader",
+POST_KINDS: dict[PostKind, LazyString] = {
+    PostKind.STREET_COMMITTEE: _l("Street party committee"),
+    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
+    PostKind.COMMUNITY_POLICE: _l("Community police"),
+    PostKind.INTAKE: _l("Service centre intake"),
+    PostKind.GRID_LEADER: _l("Grid leader"),
+    PostKind.BUILDING_LEADER: _l("Building leader"),
+    PostKind.STREET_LEADER: _l("Street leader"),
+    PostKind.SHOP_LEADER: _l("Shop leader"),
 }
-_UNITS_EN: dict[UnitKind, str] = {
-    UnitKind.DISTRICT: "District",
-    UnitKind.STREET: "Street",
-    UnitKind.COMMUNITY: "Community",
-    UnitKind.GRID: "Grid",
-    UnitKind.BUILDING: "Building",
-    UnitKind.SEGMENT: "Street segment",
-    UnitKind.SHOP: "Shop",
+UNIT_KINDS: dict[UnitKind, LazyString] = {
+    UnitKind.DISTRICT: _l("District"),
+    UnitKind.STREET: _l("Street"),
+    UnitKind.COMMUNITY: _l("Community"),
+    UnitKind.GRID: _l("Grid"),
+    UnitKind.BUILDING: _l("Building"),
+    UnitKind.SEGMENT: _l("Street segment"),
+    UnitKind.SHOP: _l("Shop"),
 }
-POST_KINDS: dict[PostKind, Pair] = {kind: (POST_LABELS_ZH[kind], en) for kind, en in _POSTS_EN.items()}
-UNIT_KINDS: dict[UnitKind, Pair] = {kind: (UNIT_LABELS_ZH[kind], en) for kind, en in _UNITS_EN.items()}
-
-CHANNELS: dict[Channel, Pair] = {
-    Channel.WEB: ("网上", "Online"),
-    Channel.PHONE: ("电话", "Phone"),
-    Channel.WALK_IN: ("来访", "Walk-in"),
-    Channel.API: ("接口", "API"),
+CHANNELS: dict[Channel, LazyString] = {
+    Channel.WEB: _l("Online"),
+    Channel.PHONE: _l("Phone"),
+    Channel.WALK_IN: _l("Walk-in"),
+    Channel.API: _l("API"),
 }
 # How the resident chose to hear of the resolution and the closing (办结通知方式).
-RESIDENT_CHANNELS: dict[ResidentChannel, Pair] = {
-    ResidentChannel.SMS: ("短信", "SMS"),
-    ResidentChannel.EMAIL: ("电子邮件", "E-mail"),
-    ResidentChannel.NONE: ("不通知，仅电话回访", "No message, only the phone callback"),
+RESIDENT_CHANNELS: dict[ResidentChannel, LazyString] = {
+    ResidentChannel.SMS: _l("SMS"),
+    ResidentChannel.EMAIL: _l("E-mail"),
+    ResidentChannel.NONE: _l("No message, only the phone callback"),
 }
-SATISFACTION: dict[Satisfaction, Pair] = {
-    Satisfaction.SATISFIED: ("满意", "Satisfied"),
-    Satisfaction.BASICALLY_SATISFIED: ("基本满意", "Basically satisfied"),
-    Satisfaction.UNSATISFIED: ("不满意", "Unsatisfied"),
+SATISFACTION: dict[Satisfaction, LazyString] = {
+    Satisfaction.SATISFIED: _l("Satisfied"),
+    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
+    Satisfaction.UNSATISFIED: _l("Unsatisfied"),
 }
 # What a supervisor's board marks on a ticket.
-FLAGS: dict[str, Pair] = {
-    "overdue": ("超期", "Overdue"),
-    "escalated": ("已升级", "Escalated"),
-    "review": ("回访超期", "Callback overdue"),
-    "ack_late": ("签收超时", "Acknowledged late"),
-    "urged": ("已催办", "Supervisor reminder sent"),
-    "warned": ("通报", "Written warning"),
+FLAGS: dict[str, LazyString] = {
+    "overdue": _l("Overdue"),
+    "escalated": _l("Escalated"),
+    "review": _l("Callback overdue"),
+    "ack_late": _l("Acknowledged late"),
+    "urged": _l("Supervisor reminder sent"),
+    "warned": _l("Written warning"),
 }
 # The actions a staff member takes, as buttons name them.
-ACTION_TITLES: dict[str, Pair] = {
-    "acknowledge": ("签收", "Acknowledge"),
-    "note": ("添加备注", "Add a note"),
-    "transfer": ("转办", "Transfer"),
-    "pause": ("挂起：等待居民", "Pause: waiting for the resident"),
-    "resume": ("恢复办理", "Resume"),
-    "resolve": ("办结", "Resolve"),
-    "refer": ("转介主管部门", "Refer to the competent body"),
-    "callback": ("登记回访", "Record the callback"),
-    "return_to_resident": ("退回居民", "Return to the resident"),
-    "extend": ("延期", "Extend the deadline"),
+ACTION_TITLES: dict[str, LazyString] = {
+    "acknowledge": _l("Acknowledge"),
+    "note": _l("Add a note"),
+    "transfer": _l("Transfer"),
+    "pause": _l("Pause: waiting for the resident"),
+    "resume": _l("Resume"),
+    "resolve": _l("Resolve"),
+    "refer": _l("Refer to the competent body"),
+    "callback": _l("Record the callback"),
+    "return_to_resident": _l("Return to the resident"),
+    "extend": _l("Extend the deadline"),
 }
-# What happened to a ticket, as its history names it.
-HISTORY_ACTIONS: dict[str, Pair] = {
-    "open": ("已受理", "Opened"),
-    "acknowledge": ("已签收", "Acknowledged"),
-    "note": ("备注", "Note"),
-    "transfer": ("已转办", "Transferred"),
-    "pause": ("已挂起", "Paused"),
-    "resume": ("已恢复办理", "Resumed"),
-    "resolve": ("已办结", "Resolved"),
-    "refer": ("已转介", "Referred"),
-    "callback": ("回访", "Callback"),
-    "return_to_resident": ("已退回居民", "Returned to the resident"),
-    "extend": ("已延期", "Deadline extended"),
+# What happened to a ticket, as its history names it.  "Opened", "Acknowledged" and "Resolved" head the
+# ticket's times in the catalogues, so the history says "Accepted", "Taken up" and "Marked resolved".
+HISTORY_ACTIONS: dict[str, LazyString] = {
+    "open": _l("Accepted"),
+    "acknowledge": _l("Taken up"),
+    "note": _l("Note"),
+    "transfer": _l("Transferred"),
+    "pause": _l("Paused"),
+    "resume": _l("Resumed"),
+    "resolve": _l("Marked resolved"),
+    "refer": _l("Referred"),
+    "callback": _l("Callback"),
+    "return_to_resident": _l("Returned to the resident"),
+    "extend": _l("Deadline extended"),
     "escalate": FLAGS["escalated"],
-    "handover": ("A/B岗交接", "Handed over"),
-    "both_absent": ("A、B岗均不在岗", "Both holders away"),
+    "handover": _l("Handed over"),
+    "both_absent": _l("Both holders away"),
     "overdue": FLAGS["overdue"],
     "callback_overdue": FLAGS["review"],
-    "resident_feedback": ("居民评价", "Resident's feedback"),
-    "remind": ("时限提醒", "Deadline reminder"),
-    "urge": ("督办催办", "Supervisor reminder"),
+    "resident_feedback": _l("Resident's feedback"),
+    "remind": _l("Deadline reminder"),
+    "urge": _l("Supervisor reminder"),
     "warn": FLAGS["warned"],
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
-NOTICE_EVENTS: dict[Event, Pair] = {
-    Event.ASSIGNED: ("工单派发", "Assigned"),
+NOTICE_EVENTS: dict[Event, LazyString] = {
+    Event.ASSIGNED: _l("Assigned"),
     Event.HANDED_OVER: HISTORY_ACTIONS["handover"],
     Event.ESCALATED: FLAGS["escalated"],
     Event.OVERDUE: FLAGS["overdue"],
-    Event.RESOLVED: ("待回访", "Resolved: call back"),
-    Event.REOPENED: ("重新办理", "Reopened"),
+    Event.RESOLVED: _l("Resolved: call back"),
+    Event.REOPENED: _l("Reopened for handling"),
     Event.CALLBACK_OVERDUE: FLAGS["review"],
-    Event.UNSTAFFED: ("无人在岗", "Nobody on duty"),
+    Event.UNSTAFFED: _l("Nobody on duty"),
     Event.REMINDER: HISTORY_ACTIONS["remind"],
     Event.URGED: HISTORY_ACTIONS["urge"],
     Event.WARNED: FLAGS["warned"],
-    Event.REQUEST_RESOLVED: ("告知居民：已办结", "Resident told: resolved"),
-    Event.REQUEST_CLOSED: ("告知居民：已结束", "Resident told: closed"),
+    Event.REQUEST_RESOLVED: _l("Resident told: resolved"),
+    Event.REQUEST_CLOSED: _l("Resident told: closed"),
 }
-RESIDENT_RECIPIENT: Pair = ("居民", "Resident")
+RESIDENT_RECIPIENT: LazyString = _l("Resident")
 # The three rates (三率) and the weighted total, in report order.
-RATES: dict[str, Pair] = {
-    "response": ("响应率", "Response rate"),
-    "resolution": ("解决率", "Resolution rate"),
-    "satisfaction": ("满意率", "Satisfaction rate"),
-    "total": ("综合得分", "Total"),
+RATES: dict[str, LazyString] = {
+    "response": _l("Response rate"),
+    "resolution": _l("Resolution rate"),
+    "satisfaction": _l("Satisfaction rate"),
+    "total": _l("Total score"),
 }
 
 
-def pick(pair: Pair) -> str:
-    """The Chinese or the English half of ``pair``, by the current locale."""
-    locale = get_locale()
-    return pair[0] if locale is not None and locale.language == "zh" else pair[1]
-
-
-def term(table: Mapping[Any, Pair], key: object) -> str:
+def term(table: Mapping[Any, LazyString], key: object) -> str:
     """The label of ``key`` in ``table``, in the current locale; a key without one stands for itself."""
-    pair = table.get(key)
-    return pick(pair) if pair else str(key)
+    label = table.get(key)
+    return str(label) if label is not None else str(key)
 
 
-def lazy_term(table: Mapping[Any, Pair], key: object) -> LazyString:
+def lazy_term(table: Mapping[Any, LazyString], key: object) -> LazyString:
     """``term`` when shown, not when defined (for form choices declared at import)."""
     return LazyString(term, table, key)
 
 
-# What every template can use: ``term(post_kinds, post.kind)``, ``pick(pair)``.
+def label_name(label: Label) -> str:
+    """A workflow's title or a state's or category's label in the current locale.
+
+    A name a district added carries its own Chinese (the shipped catalogues cannot know it).
+    """
+    locale = get_locale()
+    if label.zh and locale is not None and locale.language == "zh":
+        return label.zh
+    return gettext(label.text)
+
+
+# What every template can use: ``term(post_kinds, post.kind)``, ``label_name(spec.title)``.
 TEMPLATE_GLOBALS: dict[str, object] = {
-    "pick": pick,
     "term": term,
+    "label_name": label_name,
     "post_kinds": POST_KINDS,
     "unit_kinds": UNIT_KINDS,
     "channels": CHANNELS,

@@ -9,7 +9,10 @@ never shows more of a request: every reader gets the public view
 (``domain.disclosure``); staff read whole tickets through ``/api/v1``.  Errors are
 the specification's list, ``403`` for a missing or invalid key, ``404`` for an
 unknown service, request, token or jurisdiction, ``400`` otherwise; messages are
-in English.  The JSON surface is described by ``openapi.json``.
+in English.  Parameters are read with the models of
+``ticketing.schemas.open311_params`` and answers are those of
+``ticketing.schemas.open311``; the JSON surface's description, ``openapi.json``,
+is generated from them (``ticketing.web.apidoc``).
 
 One extension parameter: a POST may give ``notify_by`` (``sms``, ``email`` or
 ``none``), how the resident hears that the request was resolved and closed.
@@ -20,47 +23,60 @@ SMS to ``phone``; ``none`` leaves only the staff's telephone callback.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
-from datetime import UTC, datetime, time
-from typing import Any
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, TypeVar
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from pydantic import BaseModel, Field, ValidationError
+from spectree import Response as Answers
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.domain.errors import NotFound, TicketingError
-from ticketing.domain.rules import CONTROL, MAX_DESCRIPTION, MAX_EMAIL
+from ticketing.domain.field_rules import TICKET_NUMBER
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
+from ticketing.schemas import open311 as answers
+from ticketing.schemas.fields import Mismatch, anchored
+from ticketing.schemas.open311_params import (
+    CATEGORIES,
+    JURISDICTIONS,
+    URGENT_MARK,
+    KeyedParams,
+    NewRequest,
+    OneRequestParams,
+    Params,
+    RequestsParams,
+    ServiceCode,
+)
 from ticketing.services.credentials import api_key_owner
-from ticketing.web import open311_openapi
+from ticketing.web import apidoc
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import status_of
 from ticketing.web.extensions import csrf, limiter
-from ticketing.web.openapi import EMAIL_ADDRESS
 from ticketing.web.ratelimit import configured
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)  # machine clients authenticate with their api_key, not a session
 
 FMT = "<any(xml, json):fmt>"
-NUMBER = re.compile(r"\d{6}-\d{6,}")  # a tracking number, 261123-000001
-ATTRIBUTE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-YEARS = range(1900, 3000)
 MAX_IDS = 1000
-MAX_PAGE = 100_000
-MAX_LENGTHS = {
-    "address_string": 300,
-    "address_id": 64,
-    "attribute": 64,
-    "phone": 32,
-    "email": MAX_EMAIL,
-    "media_url": 500,
-    "name": 100,
+LISTS = frozenset({"service_request_id", "service_code", "status"})  # comma-separated, possibly given several times
+REQUIRED = {
+    "service_code": "required; the services are listed in services.{fmt}",
+    "phone": "required; the staff call the resident back (电话回访) on this number",
+    "description": "required; say what the problem is",
 }
+ERRORS = {
+    400: "a parameter is missing or wrong",
+    403: "the api_key is missing or invalid",
+    404: "no such service, request, token or jurisdiction",
+    429: "too many requests from this key or address",
+}
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class Open311Error(Exception):
@@ -72,6 +88,33 @@ class Open311Error(Exception):
         self.description = description
 
 
+def _choices() -> dict[str, list[str]]:
+    codes = [category.code for category in service().worlds.catalogue.categories()]
+    return {CATEGORIES: codes, JURISDICTIONS: [settings().jurisdiction_id]}
+
+
+api = apidoc.described(
+    title="Open311 GeoReport v2",
+    version="2",
+    description=f"Service requests to the district's community grid governance ({answers.SPECIFICATION}). "
+    "Every resource has an XML twin (`.xml`) with the same fields.",
+    choices=_choices,
+    path_types={
+        "service_code": ServiceCode,
+        "service_request_id": Annotated[str, Field(pattern=anchored(TICKET_NUMBER))],
+        "token": Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")],
+    },
+    validation_error_status=400,  # Open311 refuses with 400, which every operation declares
+    validation_error_model=answers.Errors,
+)
+
+
+def _described(ok: type[BaseModel], *errors: int, **options: Any) -> Any:
+    """Document a JSON resource; its view reads the parameters itself (query and form alike, ``_read``)."""
+    codes = {f"HTTP_{code}": (answers.Errors, ERRORS[code]) for code in sorted({400, 404, *errors})}
+    return api.validate(resp=Answers(HTTP_200=ok, **codes), skip_validation=True, tags=["open311"], **options)
+
+
 # --- answers and errors --------------------------------------------------------------
 
 
@@ -80,7 +123,7 @@ def _fmt() -> str:
     return "json" if request.path.endswith(".json") else "xml"
 
 
-def _answer(root: str, body: read.Record | list[read.Record], status: int = 200) -> Response:
+def _answer(root: str, body: BaseModel, status: int = 200) -> Response:
     fmt = _fmt()
     return Response(read.render(fmt, root, body), status=status, content_type=read.MEDIA_TYPES[fmt])
 
@@ -120,78 +163,58 @@ def _params() -> CombinedMultiDict[str, str]:
     return CombinedMultiDict([request.args, request.form])
 
 
-def _checked(name: str, value: str) -> str:
-    if CONTROL.search(value):
-        raise Open311Error(400, f"{name}: control characters are not allowed")
-    return value
-
-
 def _param(name: str) -> str | None:
     """A parameter's value, stripped; None when absent or empty. Given twice, it must be the same."""
     values = {value.strip() for value in _params().getlist(name)} - {""}
     if len(values) > 1:
         raise Open311Error(400, f"{name}: given more than once with different values")
-    return _checked(name, values.pop()) if values else None
+    return values.pop() if values else None
 
 
-def _list(name: str) -> list[str]:
-    """A comma-separated parameter, possibly given several times: its distinct items, in order."""
+def _list(name: str) -> str | None:
+    """A comma-separated parameter, possibly given several times: its distinct items, in order, or None."""
     items = (item.strip() for value in _params().getlist(name) for item in value.split(","))
-    return list(dict.fromkeys(_checked(name, item) for item in items if item))
+    return ",".join(dict.fromkeys(item for item in items if item)) or None
 
 
-def _text(name: str, limit: int) -> str | None:
-    value = _param(name)
-    if value is not None and len(value) > limit:
-        raise Open311Error(400, f"{name}: at most {limit} characters")
-    return value
-
-
-def _integer(name: str, default: int, largest: int) -> int:
-    value = _param(name)
-    if value is None:
-        return default
-    if not (value.isascii() and value.isdigit() and len(value) <= 9 and 1 <= int(value) <= largest):
-        raise Open311Error(400, f"{name}: a whole number from 1 to {largest}")
-    return int(value)
-
-
-def _coordinate(name: str, bound: float) -> float | None:
-    value = _param(name)
-    if value is None:
-        return None
+def _read(model: type[Model]) -> Model:
+    """The parameters given, read with ``model``; the first problem is a 400 naming the parameter."""
+    given = {name: _list(name) if name in LISTS else _param(name) for name in _params()}
     try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or abs(number) > bound:
-        raise Open311Error(400, f"{name}: a WGS84 coordinate from -{bound:g} to {bound:g}")
-    return number
-
-
-def _moment(name: str) -> datetime | None:
-    """A W3C date-time with its offset (``2026-11-23T09:00:00+08:00``, ``…Z``), or a date (midnight, district time)."""
-    value = _param(name)
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case t and z
-    except ValueError:
-        moment = None
-    if moment is not None and DATE.fullmatch(value):
-        moment = datetime.combine(moment.date(), time(), service().worlds.tz)
-    if moment is None or moment.tzinfo is None or moment.year not in YEARS:
-        raise Open311Error(
-            400, f"{name}: a W3C date-time with its time zone, such as 2026-11-23T09:00:00+08:00, in 1900–2999"
+        return model.model_validate(
+            {name: value for name, value in given.items() if value is not None}, context=_choices()
         )
-    return moment.astimezone(UTC)
+    except ValidationError as error:
+        raise Open311Error(400, _problem(model, error)) from None
 
 
-def _extensions() -> bool:
-    value = (_param("extensions") or "false").lower()
-    if value not in ("true", "false"):
-        raise Open311Error(400, "extensions: true or false")
-    return value == "true"
+def _problem(model: type[BaseModel], error: ValidationError) -> str:
+    """``name: what is wrong``, as Open311 clients read it."""
+    found = error.errors(include_url=False)[0]
+    context: Mapping[str, Any] = found.get("ctx") or {}
+    name = ".".join(str(part) for part in found["loc"]) or context.get("field", "")
+    kind, value = found["type"], found.get("input")
+    schema = model.model_json_schema(by_alias=True)["properties"].get(name, {})
+    if kind == "missing":
+        return f"{name}: {REQUIRED.get(name, 'required').format(fmt=_fmt())}"
+    if kind == Mismatch.LENGTH:
+        return f"{name}: at most {context['max_length']:,} characters"
+    if kind == Mismatch.PATTERN and context.get("what"):
+        return f"{name}: {value!r} is not {context['what']}"
+    if kind == Mismatch.CHOICE:
+        return f"{name}: {value!r} is not one of {', '.join(context['choices'])}"
+    if kind in (Mismatch.TYPE, Mismatch.RANGE) and schema.get("type") == "integer":
+        return f"{name}: a whole number from {schema['minimum']} to {schema['maximum']}"
+    return f"{name}: {found['msg']}"
+
+
+def _instant(value: date | None) -> datetime | None:
+    """A date or date-time parameter as a moment: a date is midnight, district time."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(), service().worlds.tz).astimezone(UTC)
+    return value.astimezone(UTC)
 
 
 # --- who is asking -------------------------------------------------------------------
@@ -231,71 +254,102 @@ def _key_bucket() -> str:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of the JSON surface."""
-    codes = [category.code for category in service().worlds.catalogue.categories()]
-    return jsonify(open311_openapi.document(codes, settings().jurisdiction_id))
+    return jsonify(_json_surface(apidoc.document(api, _choices())))
+
+
+def _json_surface(document: dict[str, Any]) -> dict[str, Any]:
+    """The document of the ``.json`` resources (each view serves both suffixes), forms posted either way."""
+    paths = {}
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "fmt"]
+            content = operation.get("requestBody", {}).get("content", {})
+            if "multipart/form-data" in content:
+                content["application/x-www-form-urlencoded"] = content["multipart/form-data"]
+        paths[path.replace(".{fmt}", ".json")] = item
+    document["paths"] = paths
+    return document
 
 
 @bp.get(f"/discovery.{FMT}")
+@_described(answers.Discovery, query=Params, operation_id="discovery")
 def discovery(fmt: str) -> Response:
+    """Service discovery"""
     url = url_for(".discovery", fmt=fmt, _external=True).rsplit("/", 1)[0]
     worlds = service().worlds
     return _answer("discovery", read.discovery(worlds.catalogue, url, settings().jurisdiction_id, worlds.tz))
 
 
 @bp.get(f"/services.{FMT}")
+@_described(answers.Services, query=Params, operation_id="services")
 def services(fmt: str) -> Response:
-    return _answer("services", read.services(service().worlds.catalogue))
+    """The services"""
+    return _answer("services", answers.Services(read.services(service().worlds.catalogue)))
 
 
-@bp.get(f"/services/<code>.{FMT}")
-def service_definition(code: str, fmt: str) -> Response:
-    _known_service(code)
-    return _answer("service_definition", read.definition(code))
+@bp.get(f"/services/<service_code>.{FMT}")
+@_described(answers.ServiceDefinition, query=Params, operation_id="serviceDefinition")
+def service_definition(service_code: str, fmt: str) -> Response:
+    """A service definition"""
+    _known_service(service_code)
+    return _answer("service_definition", read.definition(service_code))
 
 
 @bp.post(f"/requests.{FMT}")
 @limiter.limit(configured("open311_key_limit"), key_func=_key_bucket)  # per API key
 @limiter.limit(configured("open311_address_limit"))  # per client address, whatever the key
+@_described(answers.CreatedList, 403, 429, query=Params, form=NewRequest, operation_id="createRequest")
 def create_request(fmt: str) -> Response:
-    """Open a request as the resident web form does, through the engine's routing and deadlines."""
+    """Open a service request"""
     _require_key()
-    intake = _intake()
+    intake = _intake(_read(NewRequest))
     try:
         ticket = service().open_ticket(**intake, channel=Channel.API, access_token=secrets.token_urlsafe(24), now=now())
     except TicketingError as error:
         raise Open311Error(400, str(error)) from None
-    return _answer("service_requests", [read.created(service(), ticket)])
+    return _answer("service_requests", answers.CreatedList([read.created(service(), ticket)]))
 
 
 @bp.get(f"/requests.{FMT}")
+@_described(answers.ServiceRequests, 403, query=RequestsParams, operation_id="listRequests")
 def list_requests(fmt: str) -> Response:
+    """Service requests"""
     _reader()
-    notes = _extensions()
-    numbers = _list("service_request_id")
-    if numbers:  # they override every other parameter
+    params = _read(RequestsParams)
+    if params.service_request_id:  # they override every other parameter
+        numbers = params.service_request_id.split(",")
         if len(numbers) > MAX_IDS:
             raise Open311Error(400, f"service_request_id: at most {MAX_IDS} at once")
-        return _answer("service_requests", read.requests_by_id(service(), numbers, notes))
-    return _answer("service_requests", read.find_requests(service(), _query(), notes))
+        found = read.requests_by_id(service(), numbers, params.extensions)
+        return _answer("service_requests", answers.ServiceRequests(found))
+    found = read.find_requests(service(), _query(params), params.extensions)
+    return _answer("service_requests", answers.ServiceRequests(found))
 
 
-@bp.get(f"/requests/<number>.{FMT}")
-def show_request(number: str, fmt: str) -> Response:
+@bp.get(f"/requests/<service_request_id>.{FMT}")
+@_described(answers.OneServiceRequest, 403, query=OneRequestParams, operation_id="showRequest")
+def show_request(service_request_id: str, fmt: str) -> Response:
+    """One service request"""
     _reader()
-    found = read.requests_by_id(service(), [number], _extensions()) if NUMBER.fullmatch(number) else []
+    notes = _read(OneRequestParams).extensions
+    number = service_request_id
+    found = read.requests_by_id(service(), [number], notes) if re.fullmatch(TICKET_NUMBER, number) else []
     if not found:
         raise Open311Error(404, f"service_request_id {number!r} not found")
-    return _answer("service_requests", found)
+    return _answer("service_requests", answers.OneServiceRequest(found))
 
 
 @bp.get(f"/tokens/<token>.{FMT}")
+@_described(answers.Tokens, 403, query=KeyedParams, operation_id="tokenLookup")
 def token_lookup(token: str, fmt: str) -> Response:
+    """The request behind a resident's private token"""
     _reader()
+    _read(KeyedParams)
     try:
         found = read.token_request(service(), token)
     except NotFound:
         raise Open311Error(404, "token not found: check it was copied whole") from None
-    return _answer("service_requests", [found])
+    return _answer("service_requests", answers.Tokens([found]))
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])
@@ -323,122 +377,40 @@ def _known_service(code: str) -> None:
         raise Open311Error(404, f"service_code {code!r} not found; the services are listed in services.{_fmt()}")
 
 
-def _query() -> read.RequestQuery:
-    codes = _list("service_code")
+def _query(params: RequestsParams) -> read.RequestQuery:
+    codes = params.service_code.split(",") if params.service_code else []
     for code in codes:
         _known_service(code)
-    statuses = frozenset(_list("status"))
-    if not statuses <= {read.OPEN, read.CLOSED}:
-        raise Open311Error(400, "status: open, closed, or both separated by a comma")
     try:
-        start, end = read.window(_moment("start_date"), _moment("end_date"), now())
+        start, end = read.window(_instant(params.start_date), _instant(params.end_date), now())
     except ValueError as error:
         raise Open311Error(400, str(error)) from None
     return read.RequestQuery(
         start=start,
         end=end,
         service_codes=tuple(codes),
-        statuses=statuses,
-        page=_integer("page", 1, MAX_PAGE),
-        page_size=_integer("page_size", read.MAX_RESULTS, read.MAX_RESULTS),
+        statuses=frozenset(params.status.split(",") if params.status else ()),
+        page=params.page,
+        page_size=params.page_size or read.MAX_RESULTS,
     )
 
 
-def _intake() -> dict[str, Any]:
-    """The engine's ``open_ticket`` arguments from a POST; 400 (404 for the service) says what is missing or wrong."""
-    code = _param("service_code")
-    if code is None:
-        raise Open311Error(400, f"service_code: required; the services are listed in services.{_fmt()}")
-    _known_service(code)
-    attributes = _attributes()
-    location_id = _location_id(attributes.get("building"))
-    address = _text("address_string", MAX_LENGTHS["address_string"])
-    lat, lon = _coordinate("lat", 90), _coordinate("long", 180)
-    if (lat is None) != (lon is None):
-        raise Open311Error(400, "lat and long: give both")
-    if location_id is None and address is None and lat is None:
-        raise Open311Error(400, "location: give lat and long, address_string or address_id")
-    phone = _text("phone", MAX_LENGTHS["phone"])
-    if phone is None:
-        raise Open311Error(400, "phone: required; the staff call the resident back (电话回访) on this number")
-    email = _text("email", MAX_LENGTHS["email"])
-    if email is not None and not re.fullmatch(EMAIL_ADDRESS, email):
-        raise Open311Error(400, f"email: {email!r} is not an e-mail address")
-    return {
-        "category": code,
-        "description": _description(attributes.get("urgency") == "urgent"),
-        "contact_phone": phone,
-        "contact_name": _name(),
-        "contact_email": email or "",
-        "notify_by": _notify_by(email),
-        "location_id": location_id,
-        "address": address or "",
-        "lat": lat,
-        "lon": lon,
-    }
-
-
-def _notify_by(email: str | None) -> ResidentChannel:
-    """The ``notify_by`` extension if given; else e-mail when an address came, else SMS to the phone (always given)."""
-    chosen = _param("notify_by")
-    if chosen is None:
-        return ResidentChannel.EMAIL if email else ResidentChannel.SMS
-    try:
-        way = ResidentChannel(chosen)
-    except ValueError:
-        raise Open311Error(400, f"notify_by: {chosen!r} is not sms, email or none") from None
-    if way is ResidentChannel.EMAIL and email is None:
-        raise Open311Error(400, "notify_by: email needs the resident's address in the email parameter")
-    return way
-
-
-def _attributes() -> dict[str, str]:
-    """The ``attribute[CODE]`` values given, each of a known attribute, once, and valid for its datatype."""
-    known = {attribute.code: attribute for attribute in read.ATTRIBUTES}
-    found: dict[str, str] = {}
-    for key in sorted(name for name in _params() if name.startswith("attribute")):
-        match = ATTRIBUTE.fullmatch(key)
-        attribute = known.get(match[1]) if match else None
-        if match is None or attribute is None:
-            raise Open311Error(400, f"{key}: unknown attribute; the attributes are {', '.join(known)}")
-        value = _param(key)
-        if value is None:
-            continue
-        if attribute.values and value not in attribute.keys:
-            raise Open311Error(400, f"{key}: {value!r} is not one of {', '.join(attribute.keys)}")
-        if len(value.splitlines()) > 1 or len(value) > MAX_LENGTHS["attribute"]:
-            raise Open311Error(400, f"{key}: one line of at most {MAX_LENGTHS['attribute']} characters")
-        found[match[1]] = value
-    return found
-
-
-def _location_id(building: str | None) -> str | None:
-    """``address_id``, or the ``building`` attribute standing for it (both: the same id)."""
-    address_id = _text("address_id", MAX_LENGTHS["address_id"])
-    if address_id and building and address_id != building:
-        raise Open311Error(400, "address_id and attribute[building] name different places")
-    return address_id or building
-
-
-def _description(urgent: bool) -> str:
-    """The description, marked urgent when asked, with the media URL on a last line (staff see both)."""
-    description = _param("description")
-    if description is None:
-        raise Open311Error(400, "description: required; say what the problem is")
-    media_url = _text("media_url", MAX_LENGTHS["media_url"])
-    if media_url is not None and not re.fullmatch(r"https?://\S+", media_url):
-        raise Open311Error(400, "media_url: an http or https URL")
-    text = (read.URGENT_MARK if urgent else "") + description + (f"\n{media_url}" if media_url else "")
-    if len(text) > MAX_DESCRIPTION:
-        raise Open311Error(400, f"description: at most {MAX_DESCRIPTION:,} characters (with the media_url)")
-    return text
-
-
-def _name() -> str:
-    """``first_name`` and ``last_name`` as the staff read them: 张三 for Chinese names, John Smith otherwise."""
-    first, last = _param("first_name") or "", _param("last_name") or ""
+def _intake(params: NewRequest) -> dict[str, Any]:
+    """The engine's ``open_ticket`` arguments from a new request (an unknown service: 404)."""
+    _known_service(params.service_code)
+    description = (URGENT_MARK if params.urgency == "urgent" else "") + params.description
+    first, last = params.first_name or "", params.last_name or ""
     chinese = not (first + last).isascii()
-    name = last + first if chinese else f"{first} {last}".strip()
-    if len(name) > MAX_LENGTHS["name"]:
-        raise Open311Error(400, f"first_name and last_name: at most {MAX_LENGTHS['name']} characters together")
-    return name
+    way = ResidentChannel(params.notify_by) if params.notify_by else None
+    return {
+        "category": params.service_code,
+        "description": description + (f"\n{params.media_url}" if params.media_url else ""),
+        "contact_phone": params.phone,
+        "contact_name": last + first if chinese else f"{first} {last}".strip(),  # 张三, John Smith
+        "contact_email": params.email or "",
+        "notify_by": way or (ResidentChannel.EMAIL if params.email else ResidentChannel.SMS),
+        "location_id": params.address_id or params.building,
+        "address": params.address_string or "",
+        "lat": params.lat,
+        "lon": params.long,
+    }

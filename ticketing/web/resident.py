@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, send_from_directory, session, url_for
 from flask_babel import gettext as _
@@ -24,24 +25,22 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 
 from ticketing.datadir import uploads_dir
 from ticketing.domain.errors import Conflict, NotFound
+from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, PHONE, TICKET_NUMBER
 from ticketing.domain.guards import Satisfaction
-from ticketing.domain.rules import MAX_DESCRIPTION
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
 from ticketing.services import NewAttachment
 from ticketing.web.context import now, service, settings
 from ticketing.web.extensions import limiter
-from ticketing.web.fields import ResidentEmail, stripped
-from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, lazy_term, pick
-from ticketing.web.openapi import TICKET_NUMBER
+from ticketing.web.fields import Fits, ResidentEmail, stripped
+from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, label_name, lazy_term
 from ticketing.web.ratelimit import configured
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
-PHONE = r"^\+?(?:[ -]*\d){5,15}[ -]*$"  # 5–15 digits, spaces and dashes allowed, as the intake rule reads it
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -73,16 +72,18 @@ class RequestForm(FlaskForm):
     community = SelectField()
     building = SelectField()
     place = SelectField()
-    address = StringField(filters=[stripped], validators=[Length(max=300, message=_l("At most %(max)d characters."))])
+    address = StringField(
+        filters=[stripped], validators=[Length(max=MAX_ADDRESS, message=_l("At most %(max)d characters."))]
+    )
     contact_phone = TelField(
         filters=[stripped],
         validators=[
             DataRequired(_l("Give a phone number we can call you back on.")),
-            Regexp(PHONE, message=_l("This is not a phone number.")),
+            Fits(PHONE, _l("This is not a phone number.")),
         ],
     )
     contact_name = StringField(
-        filters=[stripped], validators=[Length(max=100, message=_l("At most %(max)d characters."))]
+        filters=[stripped], validators=[Length(max=MAX_NAME, message=_l("At most %(max)d characters."))]
     )
     notify_by = RadioField(
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
@@ -254,7 +255,7 @@ def status_photo(number: str, photo_id: int) -> Response:
 
 
 def _status_page(
-    load: Callable[[], read.ResidentStatus], access: dict[str, str], endpoint: str
+    load: Callable[[], read.ResidentStatus], access: dict[str, Any], endpoint: str
 ) -> str | tuple[str, int] | Response:
     shown = load()
     form = FeedbackForm()
@@ -274,7 +275,7 @@ def _status_page(
 
 
 def _render_status(
-    shown: read.ResidentStatus, form: FeedbackForm, access: dict[str, str], conflict: bool = False
+    shown: read.ResidentStatus, form: FeedbackForm, access: dict[str, Any], conflict: bool = False
 ) -> str:
     photo_endpoint = ".link_photo" if "token" in access else ".status_photo"
     return render_template(
@@ -297,8 +298,7 @@ def _options(areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Categ
     """The grouped options of the category, building and street-or-shop lists, in the reader's language."""
     return {
         "category": [
-            (pick((spec.title_zh, spec.title_en)), "", [(c.code, pick((c.name_zh, c.name_en))) for c in found])
-            for spec, found in groups
+            (label_name(spec.title), "", [(c.code, label_name(c.label)) for c in found]) for spec, found in groups
         ],
         "building": [(a.community.name, a.community.id, [(b.id, b.name) for b in a.buildings]) for a in areas],
         "place": [

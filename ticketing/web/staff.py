@@ -21,17 +21,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
+from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, MAX_REASON, PHONE
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import MAX_DESCRIPTION, World
+from ticketing.domain.rules import World
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Duration, DurationUnit
 from ticketing.read import queues
 from ticketing.read.queues import Deadline, TicketView
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
-from ticketing.web.fields import ResidentEmail, stripped
+from ticketing.web.fields import Fits, ResidentEmail, stripped
 from ticketing.web.inputs import page_number
 from ticketing.web.labels import (
     ACTION_TITLES,
@@ -39,15 +40,13 @@ from ticketing.web.labels import (
     POST_KINDS,
     RESIDENT_CHANNELS,
     SATISFACTION,
+    label_name,
     lazy_term,
-    pick,
     term,
 )
 from ticketing.web.nav import requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-PHONE = r"^\+?[0-9][0-9 -]{3,18}[0-9]$"
 
 
 # --- forms -----------------------------------------------------------------------------------------
@@ -149,12 +148,12 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(_l("Say what the problem is.")), Length(max=MAX_DESCRIPTION)],
     )
     location_id = SelectField(_l("Building, street or shop"), validators=[Optional()])
-    address = StringField(_l("Or the address"), validators=[Length(max=300)])
+    address = StringField(_l("Or the address"), validators=[Length(max=MAX_ADDRESS)])
     contact_phone = StringField(
         _l("Resident's phone"),
-        validators=[DataRequired(_l("Give a phone number.")), Regexp(PHONE, message=_l("Give a phone number."))],
+        validators=[DataRequired(_l("Give a phone number.")), Fits(PHONE, _l("Give a phone number."))],
     )
-    contact_name = StringField(_l("Resident's name"), validators=[Length(max=100)])
+    contact_name = StringField(_l("Resident's name"), validators=[Length(max=MAX_NAME)])
     notify_by = RadioField(
         _l("How should the resident be told when it is resolved and closed?"),
         choices=[SelectChoice(way.value, lazy_term(RESIDENT_CHANNELS, way)) for way in ResidentChannel],
@@ -176,7 +175,9 @@ class AbsenceForm(FlaskForm):
 
     starts_at = DateTimeLocalField(_l("From"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("When from?"))])
     ends_at = DateTimeLocalField(_l("Until"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(_l("Until when?"))])
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Leave, business trip, meeting…")), Length(max=200)])
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(_l("Leave, business trip, meeting…")), Length(max=MAX_REASON)]
+    )
 
     def validate_ends_at(self, field: DateTimeLocalField) -> None:
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
@@ -189,17 +190,17 @@ class AbsenceForm(FlaskForm):
 def state_label(workflow: str, state: str | None) -> str:
     spec = service().worlds.catalogue.workflows.get(workflow)
     found = spec.states.get(state) if spec and state else None
-    return pick((found.label_zh, found.label_en)) if found else (state or "—")
+    return label_name(found.label) if found else (state or "—")
 
 
 def category_label(code: str) -> str:
     category = next((c for c in service().worlds.catalogue.categories() if c.code == code), None)
-    return pick((category.name_zh, category.name_en)) if category else code
+    return label_name(category.label) if category else code
 
 
 def workflow_title(name: str) -> str:
     spec = service().worlds.catalogue.workflows.get(name)
-    return pick((spec.title_zh, spec.title_en)) if spec else name
+    return label_name(spec.title) if spec else name
 
 
 def working_time(duration: Duration) -> str:
@@ -369,7 +370,7 @@ def register() -> ResponseReturnValue:
     with _reading() as (_conn, world):
         groups = queues.register_places(world, current_user.id)
     categories = service().worlds.catalogue.categories()
-    form.category.choices = [SelectChoice(c.code, pick((c.name_zh, c.name_en))) for c in categories]
+    form.category.choices = [SelectChoice(c.code, label_name(c.label)) for c in categories]
     form.location_id.choices = [
         SelectChoice("", _("— not in the list: give the address —")),
         *(SelectChoice(place, name, optgroup=group.label) for group in groups for place, name in group.places),

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from openpyxl import Workbook
@@ -46,8 +46,8 @@ from ticketing.web.labels import (
     RATES,
     SATISFACTION,
     UNIT_KINDS,
+    label_name,
     lazy_term,
-    pick,
     term,
 )
 from ticketing.web.nav import requires
@@ -58,30 +58,30 @@ WEIGHTS_CONFIG = "TICKETING_RATE_WEIGHTS"  # app.config key: a RateWeights repla
 DEFAULT_DAYS = 30
 CONFLICT_MESSAGE = _l("Someone else changed this ticket — here is the current state.")
 
-# Export column headings as (zh, en) pairs; the domain terms among them come from ``labels``.
-BOARD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("编号", "Number"),
-    ("类别", "Category"),
-    ("状态", "State"),
+# Export column headings, in the reader's language; the domain terms among them come from ``labels``.
+BOARD_COLUMNS: tuple[LazyString, ...] = (
+    _l("Number"),
+    _l("Category"),
+    _l("State"),
     UNIT_KINDS[UnitKind.STREET],
     UNIT_KINDS[UnitKind.COMMUNITY],
     UNIT_KINDS[UnitKind.GRID],
-    ("层级", "Tier"),
-    ("岗位", "Post"),
-    ("当前处理人", "Holder"),
-    ("首问责任人", "First responder"),
-    ("受理时间", "Opened"),
-    ("已历天数", "Age (days)"),
-    ("当前时限", "Deadline"),
-    ("超期时间", "Overdue since"),
-    ("标记", "Flags"),
+    _l("Tier"),
+    _l("Post"),
+    _l("Holder"),
+    _l("First responder"),
+    _l("Opened"),
+    _l("Age (days)"),
+    _l("Current deadline"),
+    _l("Overdue since"),
+    _l("Flags"),
 )
-RATE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("层级", "Level"),
-    ("编码", "ID"),
-    ("名称", "Name"),
-    ("考核基数", "Base"),
-    ("按时响应", "Responded in time"),
+RATE_COLUMNS: tuple[LazyString, ...] = (
+    _l("Level"),
+    _l("ID"),
+    _l("Name"),
+    _l("Base"),
+    _l("Responded in time"),
     SATISFACTION[Satisfaction.SATISFIED],
     SATISFACTION[Satisfaction.BASICALLY_SATISFIED],
     *RATES.values(),
@@ -106,11 +106,11 @@ class Labels:
 
     def category(self, code: str) -> str:
         found = service().worlds.catalogue.category(code)
-        return pick((found.name_zh, found.name_en))
+        return label_name(found.label)
 
     def state(self, ticket: Ticket) -> str:
         state = service().worlds.catalogue.workflows[ticket.workflow].state(ticket.state)
-        return pick((state.label_zh, state.label_en))
+        return label_name(state.label)
 
     def unit(self, unit_id: str | None) -> str:
         unit = self.org.units.get(unit_id) if unit_id else None
@@ -407,7 +407,8 @@ def _act(
         current = service().show(ticket.number).ticket
         return _render_board(Failed(current, forms, status_of(error)))
     flash(f"{done}: {ticket.number}")
-    return redirect(url_for("supervisor.board", **request.args))
+    query: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("supervisor.board", **query))
 
 
 # --- board exports ------------------------------------------------------------------------
@@ -444,7 +445,7 @@ def _board_export(write: Callable[[str, Sequence[str], Iterable[Sequence[object]
     with service().engine.connect() as conn:
         table = list(_board_table(Labels(org), board_rows(conn, scope, form.filters(), _open_states(), at), at))
     name = f"overdue-board-{at.astimezone(settings().tz):%Y%m%d-%H%M}"
-    return write(name, [pick(pair) for pair in BOARD_COLUMNS], table)
+    return write(name, [str(heading) for heading in BOARD_COLUMNS], table)
 
 
 @bp.get("/board.csv")
@@ -540,7 +541,7 @@ class RatesView:
             return {key: [_percent_number(getattr(r.rates, key)) for r in rows] for key in RATES}
 
         return {
-            "series": [{"key": key, "label": pick(pair)} for key, pair in RATES.items()],
+            "series": [{"key": key, "label": str(label)} for key, label in RATES.items()],
             "levels": [
                 {"id": level.value, "title": title, "labels": [self.name(r) for r in rows], "data": series(rows)}
                 for level, rows in self.report.levels.items()
@@ -624,7 +625,7 @@ def _rates_export(write: Callable[[str, Sequence[str], Iterable[Sequence[object]
         abort(400)
     period = view.report.period
     name = f"rates-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
-    return write(name, [pick(pair) for pair in RATE_COLUMNS], list(view.table()))
+    return write(name, [str(heading) for heading in RATE_COLUMNS], list(view.table()))
 
 
 @bp.get("/rates.csv")

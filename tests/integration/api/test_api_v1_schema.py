@@ -257,13 +257,15 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
 
 def _every_operation_refuses(walk: Walk, described: Described, service: Ticketing, app: Flask) -> None:
     """Without a token (401), with a value the description does not have (422) or no request may carry (400),
-    too often (429)."""
+    a body over 64 KiB (413), too often (429)."""
     operations = [op for op in _every_operation(walk, described, service) if op[1] != "/api/v1/openapi.json"]
     for method, path, request in operations:
         walk.call(method, path, None, 401, **request)
         unknown = {"json": {**request["json"], "colour": "red"}} if "json" in request else {"query": "?colour=red"}
         walk.call(method, path, "S0001", 422, **{**request, **unknown})
         walk.call(method, path, "S0001", 400, **{**request, "query": "?colour=%00"})
+        if "json" in request:
+            walk.call(method, path, "S0001", 413, **{**request, "json": {**request["json"], "text": "x" * 70_000}})
     app.extensions["ticketing_settings"] = replace(app.extensions["ticketing_settings"], api_token_limit="1 per minute")
     walk.call("GET", "/api/v1/queues/mine", "S0014", 200)  # S0014's one call of the minute
     for method, path, request in operations:
@@ -281,4 +283,5 @@ def test_every_described_response_happens_and_matches_its_description(
     _new_tickets(walk)
     _every_operation_refuses(walk, described, service, app)
 
-    assert sorted(described.responses() - described.seen) == [], "described responses never seen"
+    missing = sorted(described.responses() - described.seen)
+    assert missing == [], f"described responses never seen: {missing}"

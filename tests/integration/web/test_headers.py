@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from werkzeug.serving import make_server
 
+from ticketing.resources import TEMPLATES
 from ticketing.services import Ticketing
-from ticketing.settings import REPO_ROOT, Settings
+from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.server_header import QuietRequestHandler
 
@@ -73,8 +74,8 @@ HANDLER_OR_STYLE = re.compile(r"\s(on[a-z]+|style)\s*=", re.IGNORECASE)
 
 def test_no_template_has_inline_script_handlers_or_style_attributes() -> None:
     found = [
-        f"{path.relative_to(REPO_ROOT)}: {match.group(0)}"
-        for path in sorted((REPO_ROOT / "templates").rglob("*.html"))
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
         for pattern in (INLINE_SCRIPT, HANDLER_OR_STYLE)
         for match in pattern.finditer(path.read_text(encoding="utf-8"))
     ]

@@ -430,6 +430,8 @@ def test_every_api_body_field(walk: Walk) -> None:
     assert operations, "the API describes no operation with a body"
     for path, method, schema in operations:
         url = re.sub(r"\{(\w+)\}", lambda match: quote(walk.harmless(match[1])[0], safe=""), path)
+        if "$ref" in schema:  # a component of the generated document
+            schema = described["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
         fields = schema.get("properties", {})
         for name, value in ((name, value) for name in fields for value in JSON_VALUES):
             body = json.dumps({**{key: _harmless_json(walk, key) for key in fields}, name: value})

@@ -479,7 +479,7 @@ def test_a_satisfied_resident_closes_the_request(client: FlaskClient, service: T
     last = detail.history[-1]
     assert (last.action, last.actor_id, last.reason) == ("resident_feedback", None, "satisfied. 灯亮了")
     page = _page(client.get(link))
-    assert "Thank you. Your request is closed." in page and '<p class="resident-state">Closed</p>' in page
+    assert "Thank you. Your request is closed." in page and '<p class="resident-state">Completed</p>' in page
     assert "You confirmed the result; your request is closed." in page and "Are you satisfied" not in page
 
 
@@ -541,7 +541,7 @@ def test_a_request_closed_by_the_callback_meanwhile_is_shown_closed(
     response = client.post(link, data={"satisfaction": "unsatisfied", "version": seen})
 
     page = _page(response)
-    assert response.status_code == 409 and '<p class="resident-state">Closed</p>' in page
+    assert response.status_code == 409 and '<p class="resident-state">Completed</p>' in page
     assert "We called you back; your request is closed." in page and "Are you satisfied" not in page
     assert service.show(number).ticket.satisfaction == "satisfied"
 

@@ -1,0 +1,85 @@
+"""What each field a person fills in may hold: one rule per field, for the forms, both APIs and the intake check.
+
+A rule is plain data (the longest length and, for a formatted value, a pattern
+the whole value must match) with a check that says in English what is wrong.
+The web forms' validators (``ticketing.web.fields``), the API models
+(``ticketing.schemas``) and their generated OpenAPI documents are made from
+these rules, and ``rules.Intake.problems`` checks a new request with them, so
+a value one of them accepts the others accept too.
+
+Patterns are matched against the whole value and use only what Python's
+``re``, ECMAScript (the documents' JSON Schema) and Hypothesis read alike:
+explicit ASCII classes, never ``\\d`` or ``\\w``, whose meaning differs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
+YEARS = range(2000, 2101)  # dates and times people give: far ones overflow time zone arithmetic
+MAX_PAGE = 100_000  # no list has that many pages; a larger number would overflow the database's offset
+TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"  # a tracking number: 261127-000001
+WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"  # an extension: 30m, 4h, 2d
+LATITUDE, LONGITUDE = 90.0, 180.0  # WGS84 bounds, either sign
+
+MAX_DESCRIPTION = 4000
+MAX_TEXT = 2000  # a note, reason, resolution or callback comment
+MAX_BODY = 200  # the name of the competent body a request is referred to
+MAX_NAME = 100  # a resident's name
+MAX_ADDRESS = 300
+MAX_PHONE = 32
+MAX_EMAIL = 254  # characters: the longest address SMTP carries
+MAX_REASON = 200  # an absence's reason
+
+PHONE_PATTERN = r"[ -]*\+?(?:[ -]*[0-9]){5,15}[ -]*"  # 5–15 digits; spaces, dashes and a leading + allowed
+# No control character, and Python's and ECMAScript's \s differ only in \x1c-\x1f, \x85 and \ufeff: all excluded.
+_ADDRESS_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
+EMAIL_PATTERN = rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}"
+
+
+@dataclass(frozen=True, slots=True)
+class TextRule:
+    """A text field: at most ``max_length`` characters, no control character, and ``pattern`` if it has one.
+
+    Whether the field may be left empty is the form's to say, not the rule's.
+    """
+
+    max_length: int
+    pattern: str | None = None
+    what: str = ""  # what a value matching the pattern is: "a phone number (5–15 digits)"
+
+    def problem(self, text: str) -> str | None:
+        """What is wrong with ``text``, in English; None if nothing."""
+        if CONTROL.search(text):
+            return "control characters are not allowed"
+        if len(text) > self.max_length:
+            return f"at most {self.max_length} characters, got {len(text)}"
+        if self.pattern is not None and re.fullmatch(self.pattern, text) is None:
+            return f"{text!r} is not {self.what}"
+        return None
+
+    def fits(self, text: str) -> bool:
+        return self.problem(text) is None
+
+
+DESCRIPTION = TextRule(MAX_DESCRIPTION)
+TEXT = TextRule(MAX_TEXT)
+BODY = TextRule(MAX_BODY)
+NAME = TextRule(MAX_NAME)
+ADDRESS = TextRule(MAX_ADDRESS)
+REASON = TextRule(MAX_REASON)
+PHONE = TextRule(MAX_PHONE, PHONE_PATTERN, "a phone number (5–15 digits)")
+EMAIL = TextRule(MAX_EMAIL, EMAIL_PATTERN, "an e-mail address")
+
+
+def is_email(text: str) -> bool:
+    """Whether ``text`` reads as an e-mail address."""
+    return EMAIL.fits(text)
+
+
+def is_coordinate(value: float, bound: float) -> bool:
+    """Whether ``value`` is a finite WGS84 coordinate within ±``bound`` (``LATITUDE`` or ``LONGITUDE``)."""
+    return math.isfinite(value) and abs(value) <= bound

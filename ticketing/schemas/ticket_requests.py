@@ -1,0 +1,189 @@
+"""What the staff API takes about tickets: a new request, each action's fields, and the list's filters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
+
+from ticketing.domain.field_rules import (
+    ADDRESS,
+    BODY,
+    DESCRIPTION,
+    EMAIL,
+    MAX_PAGE,
+    NAME,
+    PHONE,
+    TEXT,
+    WORKING_TIME,
+    TextRule,
+)
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.schemas.base import Request
+from ticketing.schemas.fields import IDENTIFIER, Mismatch, boolean, choice, integer, mismatch, runtime_choice, text
+
+CATEGORIES, STATES = "categories", "states"  # runtime choices: the loaded workflows' categories and states
+Category = Annotated[str, runtime_choice(CATEGORIES)]
+State = Annotated[str | None, runtime_choice(STATES)]
+Description = Annotated[str, text(DESCRIPTION)]
+Phone = Annotated[str, text(PHONE)]
+Name = Annotated[str | None, text(NAME, required=False)]
+Email = Annotated[str | None, text(EMAIL, required=False)]
+NotifyBy = Annotated[str, choice([way.value for way in ResidentChannel])]
+StaffChannel = Annotated[str, choice([Channel.WALK_IN.value, Channel.PHONE.value])]
+Identifier = Annotated[str, text(IDENTIFIER)]
+MaybeIdentifier = Annotated[str | None, text(IDENTIFIER, required=False)]
+Address = Annotated[str | None, text(ADDRESS, required=False)]
+Text = Annotated[str, text(TEXT)]
+MaybeText = Annotated[str | None, text(TEXT, required=False)]
+Body = Annotated[str, text(BODY)]
+Verdict = Annotated[str | None, choice([s.value for s in Satisfaction], nullable=True)]
+WorkingTime = Annotated[str, text(TextRule(5, WORKING_TIME, "working time such as 30m, 4h or 2d"))]
+Version = Annotated[int, integer(minimum=1)]
+Reached = Annotated[bool, boolean()]
+Flag = Annotated[bool, boolean(query=True)]
+MaybeFlag = Annotated[bool | None, boolean(query=True)]
+Limit = Annotated[int, integer(minimum=1, maximum=100, query=True)]
+PageNumber = Annotated[int, integer(minimum=1, maximum=MAX_PAGE, query=True)]
+Cursor = Annotated[str | None, text(TextRule(200), required=False)]
+EMAIL_CHOSEN: JsonDict = {
+    "properties": {"notify_by": {"const": ResidentChannel.EMAIL.value}},
+    "required": ["notify_by"],
+}
+
+
+class NewTicket(Request):
+    """A walk-in or phone request registered on a resident's behalf; give `location_id` or `address`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["location_id"]}, {"required": ["address"]}],
+            "if": EMAIL_CHOSEN,
+            "then": {"required": ["contact_email"]},
+        }
+    )
+
+    category: Category = Field(description="The request's category.")
+    description: Description = Field(description="What the problem is.")
+    contact_phone: Phone = Field(description="The resident's phone.")
+    contact_name: Name = Field(None, description="The resident's name.")
+    contact_email: Email = Field(None, description="The resident's e-mail address.")
+    notify_by: NotifyBy = Field(
+        ResidentChannel.SMS.value,
+        description="How the resident hears that the request was resolved and closed: SMS to contact_phone, "
+        "e-mail to contact_email (then required), or none (only the telephone callback).",
+    )
+    channel: StaffChannel = Field(Channel.WALK_IN.value, description="How the request came in.")
+    location_id: MaybeIdentifier = Field(None, description="A building, street segment or shop id; or give `address`.")
+    address: Address = Field(None, description="The address, when the place has no id.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _place_and_address(cls, data: Any) -> Any:
+        """The schema's ``anyOf`` and ``if``/``then``: a place, and an e-mail address when e-mail was chosen."""
+        if isinstance(data, dict):
+            if "location_id" not in data and "address" not in data:
+                mismatch(Mismatch.REQUIRED_WITH, "give location_id or address", field="location_id")
+            if data.get("notify_by") == ResidentChannel.EMAIL.value and "contact_email" not in data:
+                mismatch(Mismatch.REQUIRED_WITH, "required when notify_by is email", field="contact_email")
+        return data
+
+
+class Action(Request):
+    version: Version = Field(
+        description="The ticket version you read; if the ticket changed since, the action is refused with 409."
+    )
+
+
+class AcknowledgeAction(Action):
+    pass
+
+
+class NoteAction(Action):
+    text: Text = Field(description="The note.")
+
+
+class TransferAction(Action):
+    target_post: Identifier = Field(description="The post to pass it to (see transfer_targets).")
+    reason: Text = Field(description="Why.")
+
+
+class PauseAction(Action):
+    reason: Text = Field(description="What the ticket is waiting for.")
+
+
+class ResumeAction(Action):
+    pass
+
+
+class ResolveAction(Action):
+    resolution: Text = Field(description="What was done.")
+
+
+class ReferAction(Action):
+    body: Body = Field(description="The competent body the resident is referred to.")
+    reason: MaybeText = Field(None, description="Why it is outside the community's remit.")
+
+
+class CallbackAction(Action):
+    reached: Reached = Field(True, description="Whether the resident was reached.")
+    satisfaction: Verdict = Field(None, description="The resident's verdict, when reached.")
+    comment: MaybeText = Field(None, description="What the resident said.")
+
+
+class ExtendAction(Action):
+    by: WorkingTime = Field(
+        description="Working time to add: minutes, hours or working days, e.g. 30m, 4h, 2d; at most the tier's "
+        "`max_extension` (default: its resolve time), else 400."
+    )
+    reason: Text = Field(description="Why the deadline is extended.")
+
+
+class ReturnAction(Action):
+    reason: Text = Field(description="Why the request goes back to the resident.")
+
+
+ACTIONS: dict[str, tuple[type[Action], str]] = {
+    "acknowledge": (
+        AcknowledgeAction,
+        "Acknowledge (签收): a holder of the ticket's post takes it; the first one becomes first responder",
+    ),
+    "note": (NoteAction, "Add a note (holders, the first responder, supervisors)"),
+    "transfer": (TransferAction, "Transfer (转办) to another post of the chain or the community"),
+    "pause": (PauseAction, "Pause the clock while waiting for something (holders)"),
+    "resume": (ResumeAction, "Resume a paused ticket with the working time it had left (holders)"),
+    "resolve": (ResolveAction, "Resolve (holders); the first responder then calls the resident back"),
+    "refer": (ReferAction, "Refer (转介) to a competent body outside the community's remit (holders)"),
+    "callback": (
+        CallbackAction,
+        "Record the telephone callback (回访): the first responder or the other holder of their post",
+    ),
+    "extend": (ExtendAction, "Extend (延期) the running deadline, before it passes (supervisors)"),
+    "return_to_resident": (
+        ReturnAction,
+        "Return (退回) the request to the resident (a holder who is not the first responder)",
+    ),
+}
+"""Each action's body and summary."""
+
+
+class TicketQuery(Request):
+    state: State = Field(None, description="Only tickets in this state.")
+    post: MaybeIdentifier = Field(None, description="Only tickets at this post.")
+    holder: MaybeIdentifier = Field(None, description="Only tickets held by this staff member.")
+    first_responder: MaybeIdentifier = Field(None, description="Only tickets this staff member is first responder for.")
+    community: MaybeIdentifier = Field(None, description="Only tickets of this community.")
+    overdue: MaybeFlag = Field(None, description="Only overdue (true) or not overdue (false) tickets.")
+    open: Flag = Field(False, description="Only open tickets (true).")
+    limit: Limit = Field(25, description="Tickets per page.")
+    cursor: Cursor = Field(None, description="`next_cursor` of the previous page.")
+
+
+class PageQuery(Request):
+    page: PageNumber = Field(1, description="Page number.")
+
+
+class NoQuery(Request):
+    """No query parameters."""

@@ -38,7 +38,16 @@ from sqlalchemy import (
 from ticketing.db.rows import AnyRow
 from ticketing.db.schema import MAX_ID, attachments, counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
-from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
+from ticketing.domain.ticket import (
+    Channel,
+    HistoryAction,
+    HistoryEntry,
+    Outcome,
+    ResidentChannel,
+    Ticket,
+    Timer,
+    TimerKind,
+)
 from ticketing.domain.workflow import Clock
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
@@ -291,7 +300,12 @@ def _history_values(ticket_id: int, entry: HistoryEntry) -> dict[str, Any]:
 
 def history_of(conn: Connection, ticket_id: int) -> list[HistoryEntry]:
     rows = conn.execute(select(history).where(history.c.ticket_id == ticket_id).order_by(history.c.id))
-    return [HistoryEntry(**{f.name: getattr(row, f.name) for f in fields(HistoryEntry)}) for row in rows]
+    return [_history_entry(row) for row in rows]
+
+
+def _history_entry(row: AnyRow) -> HistoryEntry:
+    values = {f.name: getattr(row, f.name) for f in fields(HistoryEntry)}
+    return HistoryEntry(**values | {"action": HistoryAction(row.action)})
 
 
 def claim_due(conn: Connection, now: datetime, limit: int) -> list[AnyRow]:

@@ -43,7 +43,7 @@ from ticketing.domain.field_rules import (
 )
 from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
-from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, Outcome, ResidentChannel, Ticket
+from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, HistoryAction, Outcome, ResidentChannel, Ticket
 from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
 
 
@@ -204,7 +204,7 @@ def open_ticket(
         _become_first_responder(world, ticket, registrar_id)
     reason = f"channel {intake.channel.value}" + (f", registered by {registrar_id}" if registrar_id else "")
     ticket.holder_id = on_duty_holder(place.post, now, world.absent)
-    outcome.record(ticket, now, registrar_id, "open", None, reason)
+    outcome.record(ticket, now, registrar_id, HistoryAction.OPEN, None, reason)
     _place_holder(world, ticket, now, outcome, prefer=None)
     return ticket, outcome
 
@@ -405,7 +405,12 @@ def _place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome,
             outcome.notify(ticket.holder_id, Event.ASSIGNED)
             return
         outcome.record(
-            ticket, now, None, "both_absent", ticket.state, f"both holders of {_holders_text(post)} are away"
+            ticket,
+            now,
+            None,
+            HistoryAction.BOTH_ABSENT,
+            ticket.state,
+            f"both holders of {_holders_text(post)} are away",
         )
         if not _climb(world, ticket, now, outcome):
             _unstaffed(world, ticket, now, outcome)
@@ -427,7 +432,7 @@ def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> boo
     ticket.post_id = placement.post.id
     ticket.holder_id = on_duty_holder(placement.post, now, world.absent)
     ticket.updated_at = now
-    outcome.record(ticket, now, None, "escalate", previous, f"up the chain to {placement.post.kind.value}")
+    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, f"up the chain to {placement.post.kind.value}")
     outcome.notify(ticket.first_responder_id, Event.ESCALATED)
     return True
 
@@ -438,7 +443,9 @@ def _mark_overdue(world: World, ticket: Ticket, now: datetime, outcome: Outcome)
     ticket.overdue = True
     ticket.overdue_at = now
     ticket.urged_at = None
-    outcome.record(ticket, now, None, "overdue", ticket.state, "deadline passed at the top of the chain (超期督办)")
+    outcome.record(
+        ticket, now, None, HistoryAction.OVERDUE, ticket.state, "deadline passed at the top of the chain (超期督办)"
+    )
     for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
         outcome.notify(recipient, Event.OVERDUE)
 
@@ -460,7 +467,9 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
     if clock is Clock.CALLBACK:
         ticket.needs_review = True
         ticket.clock = ticket.due_at = None
-        outcome.record(ticket, now, None, "callback_overdue", ticket.state, "callback deadline passed (回访超期)")
+        outcome.record(
+            ticket, now, None, HistoryAction.CALLBACK_OVERDUE, ticket.state, "callback deadline passed (回访超期)"
+        )
         for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
         return outcome
@@ -478,7 +487,7 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
                 ticket,
                 now,
                 None,
-                "handover",
+                HistoryAction.HANDOVER,
                 ticket.state,
                 f"{previous_holder} did not acknowledge in time; passed to {other}",
             )
@@ -504,7 +513,7 @@ def acknowledge(world: World, ticket: Ticket, actor_id: str | None, now: datetim
     ticket.acknowledged_at = ticket.acknowledged_at or now
     _become_first_responder(world, ticket, actor)
     _after_transition(world, ticket, now, outcome)
-    outcome.record(ticket, now, actor_id, "acknowledge", previous)
+    outcome.record(ticket, now, actor_id, HistoryAction.ACKNOWLEDGE, previous)
     return outcome
 
 
@@ -514,7 +523,7 @@ def note(world: World, ticket: Ticket, actor_id: str | None, text: str, now: dat
         raise InvalidInput("note: write something")
     outcome = Outcome()
     ticket.updated_at = now
-    outcome.record(ticket, now, actor, "note", ticket.state, _said("text", text))
+    outcome.record(ticket, now, actor, HistoryAction.NOTE, ticket.state, _said("text", text))
     return outcome
 
 
@@ -551,7 +560,7 @@ def transfer(
     ticket.holder_id = on_duty_holder(target, now, world.absent)
     ticket.updated_at = now
     outcome.deadline_changed = True
-    outcome.record(ticket, now, actor, "transfer", previous, f"to {target.id}: {reason}")
+    outcome.record(ticket, now, actor, HistoryAction.TRANSFER, previous, f"to {target.id}: {reason}")
     _place_holder(world, ticket, now, outcome, prefer=None)
     return outcome
 
@@ -608,7 +617,7 @@ def _simple(world: World, ticket: Ticket, actor_id: str | None, action: Action, 
     outcome = Outcome()
     previous = _fire(world, ticket, action, ActionContext(actor_id))
     _after_transition(world, ticket, now, outcome)
-    outcome.record(ticket, now, actor_id, action.value, previous, reason)
+    outcome.record(ticket, now, actor_id, HistoryAction(action.value), previous, reason)
     return outcome
 
 
@@ -640,7 +649,7 @@ def callback(
             "callback: the resident was reached, so record their satisfaction "
             "(satisfied, basically_satisfied, unsatisfied)"
         )
-    return _verdict(world, ticket, actor, "callback", reached, satisfaction, _said("comment", comment), now)
+    return _verdict(world, ticket, actor, HistoryAction.CALLBACK, reached, satisfaction, _said("comment", comment), now)
 
 
 def resident_feedback(
@@ -657,14 +666,14 @@ def resident_feedback(
             number=ticket.number,
             state=ticket.state,
         )
-    return _verdict(world, ticket, None, "resident_feedback", True, satisfaction, comment, now)
+    return _verdict(world, ticket, None, HistoryAction.RESIDENT_FEEDBACK, True, satisfaction, comment, now)
 
 
 def _verdict(
     world: World,
     ticket: Ticket,
     actor_id: str | None,
-    action: str,
+    action: HistoryAction,
     reached: bool,
     satisfaction: Satisfaction | None,
     comment: str,
@@ -746,7 +755,9 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
     ticket.due_at = extended
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    outcome.record(ticket, now, actor, "extend", ticket.state, f"{ticket.clock.value} deadline +{by}: {reason}")
+    outcome.record(
+        ticket, now, actor, HistoryAction.EXTEND, ticket.state, f"{ticket.clock.value} deadline +{by}: {reason}"
+    )
     return outcome
 
 
@@ -763,7 +774,9 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
     ticket.updated_at = now
     if not world.absent(other, now):
         ticket.holder_id = other
-        outcome.record(ticket, now, None, "handover", ticket.state, f"{absent_id} away ({reason}); {other} covers")
+        outcome.record(
+            ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{absent_id} away ({reason}); {other} covers"
+        )
         outcome.notify(other, Event.HANDED_OVER)
         return outcome
     ticket.holder_id = None
@@ -773,7 +786,7 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
 def _nobody_on_duty(world: World, ticket: Ticket, now: datetime, outcome: Outcome, reason: str) -> Outcome:
     """No holder of the post can take the ticket: it climbs the chain, or waits unstaffed at the top."""
     outcome.deadline_changed = True
-    outcome.record(ticket, now, None, "both_absent", ticket.state, reason)
+    outcome.record(ticket, now, None, HistoryAction.BOTH_ABSENT, ticket.state, reason)
     if _climb(world, ticket, now, outcome):
         _place_holder(world, ticket, now, outcome, prefer=None)
     else:
@@ -791,7 +804,9 @@ def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) ->
         return outcome
     ticket.holder_id = returning_id
     ticket.updated_at = now
-    outcome.record(ticket, now, None, "handover", ticket.state, f"{returning_id} back from absence; takes over again")
+    outcome.record(
+        ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{returning_id} back from absence; takes over again"
+    )
     outcome.notify(returning_id, Event.HANDED_OVER)
     return outcome
 
@@ -823,7 +838,9 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
     ticket.holder_id = holder
     ticket.updated_at = now
     if holder is not None:
-        outcome.record(ticket, now, None, "handover", ticket.state, f"{change}; {previous} hands over to {holder}")
+        outcome.record(
+            ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{change}; {previous} hands over to {holder}"
+        )
         outcome.notify(holder, Event.HANDED_OVER)
         return outcome
     return _nobody_on_duty(world, ticket, now, outcome, f"{change}; both new holders are away")

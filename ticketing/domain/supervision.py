@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ticketing.domain.rules import World, calendar_post, deadline_passed, supervisors
-from ticketing.domain.ticket import Event, Outcome, Ticket, Timer, TimerKind
+from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
 
 
@@ -103,7 +103,12 @@ def _remind(ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
     assert timer.clock is not None
     due = ticket.due_at.isoformat()
     outcome.record(
-        ticket, now, None, "remind", ticket.state, f"{timer.step}% of the {timer.clock.value} time used; due {due}"
+        ticket,
+        now,
+        None,
+        HistoryAction.REMIND,
+        ticket.state,
+        f"{timer.step}% of the {timer.clock.value} time used; due {due}",
     )
     callback = timer.clock is Clock.CALLBACK and ticket.first_responder_id
     outcome.notify(ticket.first_responder_id if callback else ticket.holder_id, Event.REMINDER)
@@ -114,17 +119,21 @@ def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
     since = ticket.overdue_at.isoformat() if ticket.overdue_at else "?"
     ticket.urged_at = now
-    return _press(world, ticket, now, "urge", f"still not acted on since the deadline passed at {since}", Event.URGED)
+    return _press(
+        world, ticket, now, HistoryAction.URGE, f"still not acted on since the deadline passed at {since}", Event.URGED
+    )
 
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
     since = ticket.urged_at.isoformat() if ticket.urged_at else "?"
     ticket.warned_at = now
-    return _press(world, ticket, now, "warn", f"still not acted on after the reminder of {since}", Event.WARNED)
+    return _press(
+        world, ticket, now, HistoryAction.WARN, f"still not acted on after the reminder of {since}", Event.WARNED
+    )
 
 
-def _press(world: World, ticket: Ticket, now: datetime, action: str, reason: str, event: Event) -> Outcome:
+def _press(world: World, ticket: Ticket, now: datetime, action: HistoryAction, reason: str, event: Event) -> Outcome:
     """Record a supervision step and tell everyone responsible; the next step is planned from the new state."""
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)

@@ -126,13 +126,38 @@ class Ticket:
     version: int = 1
 
 
+class HistoryAction(StrEnum):
+    """What a line of a ticket's history records: a staff action, the resident's, or the engine's own."""
+
+    OPEN = "open"
+    ACKNOWLEDGE = "acknowledge"
+    NOTE = "note"
+    TRANSFER = "transfer"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    REFER = "refer"
+    CALLBACK = "callback"
+    RETURN_TO_RESIDENT = "return_to_resident"
+    EXTEND = "extend"
+    RESIDENT_FEEDBACK = "resident_feedback"
+    ESCALATE = "escalate"  # the deadline passed: up the chain
+    HANDOVER = "handover"  # to the other holder of the post (AB岗)
+    BOTH_ABSENT = "both_absent"
+    OVERDUE = "overdue"  # past the deadline at the top of the chain
+    CALLBACK_OVERDUE = "callback_overdue"
+    REMIND = "remind"
+    URGE = "urge"  # 催办
+    WARN = "warn"  # 通报
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One immutable line of a ticket's history."""
 
     at: datetime
     actor_id: str | None
-    action: str
+    action: HistoryAction
     from_state: str | None
     to_state: str
     tier: int
@@ -161,7 +186,13 @@ class Outcome:
     timers: list[Timer] = field(default_factory=list)
 
     def record(
-        self, ticket: Ticket, at: datetime, actor_id: str | None, action: str, from_state: str | None, reason: str = ""
+        self,
+        ticket: Ticket,
+        at: datetime,
+        actor_id: str | None,
+        action: HistoryAction,
+        from_state: str | None,
+        reason: str = "",
     ) -> None:
         self.entries.append(
             HistoryEntry(

@@ -35,7 +35,7 @@ from ticketing.db import tickets as store
 from ticketing.db.schema import history, tickets
 from ticketing.domain.disclosure import disclose, public_place
 from ticketing.domain.org import Organisation
-from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
 from ticketing.orgdata import POST_LABELS_ZH
 from ticketing.read.resident import SHOWN, category_groups
@@ -265,7 +265,14 @@ def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryE
     found: dict[int, list[HistoryEntry]] = {}
     for row in conn.execute(query):
         entry = HistoryEntry(
-            row.at, row.actor_id, row.action, row.from_state, row.to_state, row.tier, row.post_id, row.holder_id
+            row.at,
+            row.actor_id,
+            HistoryAction(row.action),
+            row.from_state,
+            row.to_state,
+            row.tier,
+            row.post_id,
+            row.holder_id,
         )
         found.setdefault(row.ticket_id, []).append(entry)
     return found

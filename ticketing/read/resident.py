@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ticketing.db.schema import attachments
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
-from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
 from ticketing.domain.workflow import Action, Category, State, WorkflowSpec
 from ticketing.services import TicketDetail, Ticketing
 from ticketing.workflows import Catalogue
@@ -25,23 +25,23 @@ from ticketing.workflows import Catalogue
 # History actions a resident is shown; anything else (notes, absences, callback reminders) stays internal.
 SHOWN = frozenset(
     {
-        "open",
-        "acknowledge",
-        "transfer",
-        "escalate",
-        "handover",
-        "overdue",
-        "pause",
-        "resume",
-        "resolve",
-        "refer",
-        "callback",
-        "resident_feedback",
-        "extend",
-        "return_to_resident",
+        HistoryAction.OPEN,
+        HistoryAction.ACKNOWLEDGE,
+        HistoryAction.TRANSFER,
+        HistoryAction.ESCALATE,
+        HistoryAction.HANDOVER,
+        HistoryAction.OVERDUE,
+        HistoryAction.PAUSE,
+        HistoryAction.RESUME,
+        HistoryAction.RESOLVE,
+        HistoryAction.REFER,
+        HistoryAction.CALLBACK,
+        HistoryAction.RESIDENT_FEEDBACK,
+        HistoryAction.EXTEND,
+        HistoryAction.RETURN_TO_RESIDENT,
     }
 )
-VERDICTS = frozenset({"callback", "resident_feedback"})
+VERDICTS = frozenset({HistoryAction.CALLBACK, HistoryAction.RESIDENT_FEEDBACK})
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,16 @@ from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
 from ticketing.domain.org import Absence, UnitKind
 from ticketing.domain.rules import Intake, World
-from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, ResidentChannel, Ticket, Timer, TimerKind
+from ticketing.domain.ticket import (
+    Channel,
+    HistoryAction,
+    HistoryEntry,
+    Outcome,
+    ResidentChannel,
+    Ticket,
+    Timer,
+    TimerKind,
+)
 from ticketing.domain.workflow import Duration
 from ticketing.orgdata import OrgData
 from ticketing.world import WorldSource
@@ -451,13 +460,13 @@ class SweepReport:
             return
         self.fired += timer.kind is TimerKind.DEADLINE
         actions = {entry.action for entry in outcome.entries}
-        self.escalated += "escalate" in actions
-        self.handed_over += "handover" in actions
-        self.overdue += "overdue" in actions
-        self.callbacks_overdue += "callback_overdue" in actions
-        self.reminded += "remind" in actions
-        self.urged += "urge" in actions
-        self.warned += "warn" in actions
+        self.escalated += HistoryAction.ESCALATE in actions
+        self.handed_over += HistoryAction.HANDOVER in actions
+        self.overdue += HistoryAction.OVERDUE in actions
+        self.callbacks_overdue += HistoryAction.CALLBACK_OVERDUE in actions
+        self.reminded += HistoryAction.REMIND in actions
+        self.urged += HistoryAction.URGE in actions
+        self.warned += HistoryAction.WARN in actions
         self.numbers.append(ticket.number)
 
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
-from ticketing.domain.ticket import RESIDENT, Channel, Event, ResidentChannel
+from ticketing.domain.ticket import RESIDENT, Channel, Event, HistoryAction, ResidentChannel
 from ticketing.domain.workflow import Label
 
 POST_KINDS: dict[PostKind, LazyString] = {
@@ -79,40 +79,40 @@ ACTION_TITLES: dict[str, LazyString] = {
 }
 # What happened to a ticket, as its history names it.  "Opened", "Acknowledged" and "Resolved" head the
 # ticket's times in the catalogues, so the history says "Accepted", "Taken up" and "Marked resolved".
-HISTORY_ACTIONS: dict[str, LazyString] = {
-    "open": _l("Accepted"),
-    "acknowledge": _l("Taken up"),
-    "note": _l("Note"),
-    "transfer": _l("Transferred"),
-    "pause": _l("Paused"),
-    "resume": _l("Resumed"),
-    "resolve": _l("Marked resolved"),
-    "refer": _l("Referred"),
-    "callback": _l("Callback"),
-    "return_to_resident": _l("Returned to the resident"),
-    "extend": _l("Deadline extended"),
-    "escalate": FLAGS["escalated"],
-    "handover": _l("Handed over"),
-    "both_absent": _l("Both holders away"),
-    "overdue": FLAGS["overdue"],
-    "callback_overdue": FLAGS["review"],
-    "resident_feedback": _l("Resident's feedback"),
-    "remind": _l("Deadline reminder"),
-    "urge": _l("Supervisor reminder"),
-    "warn": FLAGS["warned"],
+HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
+    HistoryAction.OPEN: _l("Accepted"),
+    HistoryAction.ACKNOWLEDGE: _l("Taken up"),
+    HistoryAction.NOTE: _l("Note"),
+    HistoryAction.TRANSFER: _l("Transferred"),
+    HistoryAction.PAUSE: _l("Paused"),
+    HistoryAction.RESUME: _l("Resumed"),
+    HistoryAction.RESOLVE: _l("Marked resolved"),
+    HistoryAction.REFER: _l("Referred"),
+    HistoryAction.CALLBACK: _l("Callback"),
+    HistoryAction.RETURN_TO_RESIDENT: _l("Returned to the resident"),
+    HistoryAction.EXTEND: _l("Deadline extended"),
+    HistoryAction.ESCALATE: FLAGS["escalated"],
+    HistoryAction.HANDOVER: _l("Handed over"),
+    HistoryAction.BOTH_ABSENT: _l("Both holders away"),
+    HistoryAction.OVERDUE: FLAGS["overdue"],
+    HistoryAction.CALLBACK_OVERDUE: FLAGS["review"],
+    HistoryAction.RESIDENT_FEEDBACK: _l("Resident's feedback"),
+    HistoryAction.REMIND: _l("Deadline reminder"),
+    HistoryAction.URGE: _l("Supervisor reminder"),
+    HistoryAction.WARN: FLAGS["warned"],
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.ASSIGNED: _l("Assigned"),
-    Event.HANDED_OVER: HISTORY_ACTIONS["handover"],
+    Event.HANDED_OVER: HISTORY_ACTIONS[HistoryAction.HANDOVER],
     Event.ESCALATED: FLAGS["escalated"],
     Event.OVERDUE: FLAGS["overdue"],
     Event.RESOLVED: _l("Resolved: call back"),
     Event.REOPENED: _l("Reopened for handling"),
     Event.CALLBACK_OVERDUE: FLAGS["review"],
     Event.UNSTAFFED: _l("Nobody on duty"),
-    Event.REMINDER: HISTORY_ACTIONS["remind"],
-    Event.URGED: HISTORY_ACTIONS["urge"],
+    Event.REMINDER: HISTORY_ACTIONS[HistoryAction.REMIND],
+    Event.URGED: HISTORY_ACTIONS[HistoryAction.URGE],
     Event.WARNED: FLAGS["warned"],
     Event.REQUEST_RESOLVED: _l("Resident told: resolved"),
     Event.REQUEST_CLOSED: _l("Resident told: closed"),

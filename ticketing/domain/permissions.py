@@ -2,13 +2,8 @@
 
 The ticket page offers exactly these actions.  Each one combines the
 workflow's transitions out of the current state (with the guards that the
-ticket and the actor decide) and who may act as ``rules`` enforces it:
-
-- holders of the current post: acknowledge, pause, resume, resolve, refer,
-  return to the resident;
-- holders, the first responder and supervisors: note and transfer;
-- the first responder or the other holder of their post: the callback;
-- supervisors: extend a deadline while it runs.
+ticket and the actor decide) and who may act (``ticketing.domain.actors``,
+which the rules enforce).
 """
 
 from __future__ import annotations
@@ -16,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor
 from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
-from ticketing.domain.org import Role
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import Action
@@ -53,38 +48,25 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
     org = world.org
     if actor_id is None or actor_id not in org.staff:
         return []
-    post = org.posts.get(ticket.post_id)
-    holder = post is not None and actor_id in (post.holder_a, post.holder_b)
-    supervisor = org.staff[actor_id].role in (Role.SUPERVISOR, Role.ADMIN)
-    involved = post is not None and (holder or supervisor or actor_id == ticket.first_responder_id)
     acting = [(ticket, ActionContext(actor_id))]
     found: set[str] = set()
-    if holder:
+    if holds_post(org, ticket, actor_id):
         found |= {action.value for action in HOLDER_ACTIONS if _fires(world, ticket, action, acting)}
-    if involved:
+    if is_involved(org, ticket, actor_id):
         found.add("note")
         if _fires(world, ticket, Action.TRANSFER, acting):
             found.add("transfer")
     calls = _callback_attempts(ticket, actor_id)
-    if actor_id in _callers(world, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
+    if actor_id in callers(org, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
         found.add("callback")
     running = ticket.clock is not None and ticket.due_at is not None
-    if supervisor and running and (now is None or (ticket.due_at is not None and now < ticket.due_at)):
+    if (
+        is_supervisor(org, actor_id)
+        and running
+        and (now is None or (ticket.due_at is not None and now < ticket.due_at))
+    ):
         found.add("extend")
     return [name for name in ORDER if name in found]
-
-
-def _callers(world: World, ticket: Ticket) -> set[str]:
-    """Who may record the callback: the first responder and both holders of their post."""
-    if ticket.first_responder_id is None:
-        return set()
-    allowed = {ticket.first_responder_id}
-    if ticket.first_responder_post_id:
-        post = world.org.posts.get(ticket.first_responder_post_id)
-        if post is None:
-            return set()
-        allowed |= {post.holder_a, post.holder_b}
-    return allowed
 
 
 def _callback_attempts(ticket: Ticket, actor_id: str) -> list[tuple[Ticket, ActionContext]]:

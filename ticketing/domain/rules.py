@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ticketing.domain import choices
+from ticketing.domain import actors, choices
 from ticketing.domain.coverage import Absent, next_placement, on_duty_holder, other_holder, placements, successor
 from ticketing.domain.errors import InvalidInput, NotAllowed, NotFound
 from ticketing.domain.field_rules import (
@@ -42,7 +42,7 @@ from ticketing.domain.field_rules import (
     is_coordinate,
 )
 from ticketing.domain.guards import ActionContext, Satisfaction
-from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind
+from ticketing.domain.org import Organisation, Post, PostKind, UnitKind
 from ticketing.domain.ticket import STAFF_CHANNELS, Channel, Event, HistoryAction, Outcome, ResidentChannel, Ticket
 from ticketing.domain.workflow import Action, Clock, Duration, WorkflowSpec
 
@@ -246,7 +246,7 @@ def _holders_text(post: Post) -> str:
 def _require_holder(world: World, ticket: Ticket, actor_id: str | None, action: str) -> Post:
     actor = _staff(world, actor_id)
     post = world.post(ticket.post_id)
-    if actor not in (post.holder_a, post.holder_b):
+    if not actors.holds_post(world.org, ticket, actor):
         raise NotAllowed(
             "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s); "
             "%(actor)s holds neither",
@@ -260,15 +260,11 @@ def _require_holder(world: World, ticket: Ticket, actor_id: str | None, action: 
     return post
 
 
-def _is_supervisor(world: World, actor_id: str) -> bool:
-    return world.org.staff[actor_id].role in (Role.SUPERVISOR, Role.ADMIN)
-
-
 def _require_involved(world: World, ticket: Ticket, actor_id: str | None, action: str) -> str:
     """Holders of the current post, the first responder and supervisors may note and transfer."""
     actor = _staff(world, actor_id)
     post = world.post(ticket.post_id)
-    if actor in (post.holder_a, post.holder_b, ticket.first_responder_id) or _is_supervisor(world, actor):
+    if actors.is_involved(world.org, ticket, actor):
         return actor
     raise NotAllowed(
         "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s), "
@@ -632,11 +628,7 @@ def callback(
 ) -> Outcome:
     """Record the telephone callback (电话回访): close, reopen, or count an unreached attempt."""
     actor = _staff(world, actor_id)
-    allowed = {ticket.first_responder_id}
-    if ticket.first_responder_post_id:
-        fr_post = world.post(ticket.first_responder_post_id)
-        allowed |= {fr_post.holder_a, fr_post.holder_b}
-    if actor not in allowed:
+    if actor not in actors.callers(world.org, ticket):
         raise NotAllowed(
             "the callback on ticket %(number)s is for its first responder "
             "%(first_responder)s or their post's other holder; %(actor)s is neither",
@@ -720,7 +712,7 @@ def close(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> 
 def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, reason: str, now: datetime) -> Outcome:
     """A supervisor extends the running deadline (延期), before it passes."""
     actor = _staff(world, actor_id)
-    if not _is_supervisor(world, actor):
+    if not actors.is_supervisor(world.org, actor):
         raise NotAllowed("extensions (延期) are approved by supervisors; %(actor)s is not one", actor=actor)
     if not reason.strip():
         raise InvalidInput("extend: give the reason for the extension")

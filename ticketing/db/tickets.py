@@ -45,6 +45,7 @@ from ticketing.domain.ticket import (
     Outcome,
     ResidentChannel,
     Ticket,
+    TicketDetail,
     Timer,
     TimerKind,
 )
@@ -118,11 +119,20 @@ def insert_ticket(conn: Connection, ticket: Ticket, outcome: Outcome, token_hash
     _write_effects(conn, [(ticket, outcome)])
 
 
-def get_by_token_hash(conn: Connection, token_hash: str) -> Ticket:
-    row = conn.execute(select(tickets).where(tickets.c.access_token_hash == token_hash)).first()
+def token_hash(access_token: str) -> str:
+    """What is stored of a private-link token: its SHA-256, so a leaked table reveals no links."""
+    return hashlib.sha256(access_token.encode()).hexdigest()
+
+
+def get_by_token(conn: Connection, access_token: str) -> Ticket:
+    row = conn.execute(select(tickets).where(tickets.c.access_token_hash == token_hash(access_token))).first()
     if row is None:
         raise NotFound("this link does not lead to a request: check it was copied whole")
     return to_ticket(row)
+
+
+def detail(conn: Connection, ticket: Ticket) -> TicketDetail:
+    return TicketDetail(ticket, history_of(conn, ticket.id))
 
 
 def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outcome) -> None:

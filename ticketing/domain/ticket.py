@@ -167,6 +167,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketDetail:
+    """A ticket with its whole history, as pages and answers show it."""
+
+    ticket: Ticket
+    history: list[HistoryEntry]
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     recipient_id: str
     event: Event

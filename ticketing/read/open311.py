@@ -39,6 +39,7 @@ from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
 from ticketing.orgdata import POST_LABELS_ZH
 from ticketing.read.resident import SHOWN, category_groups
+from ticketing.read.source import Source
 from ticketing.schemas.open311 import (
     CLOSED,
     MAX_RESULTS,
@@ -59,7 +60,6 @@ from ticketing.schemas.open311 import (
     dump,
 )
 from ticketing.schemas.open311_params import ATTRIBUTES
-from ticketing.services import Ticketing
 from ticketing.translation import CHINESE, ENGLISH, name_in
 from ticketing.workflows import Catalogue
 
@@ -218,7 +218,7 @@ class RequestQuery:
     page_size: int = MAX_RESULTS
 
 
-def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) -> list[ServiceRequest]:
+def find_requests(source: Source, query: RequestQuery, notes: bool = False) -> list[ServiceRequest]:
     """The requests opened in the window that match, newest first; ``notes`` adds their update history."""
     where = [tickets.c.created_at >= query.start, tickets.c.created_at <= query.end]
     if query.service_codes:
@@ -234,22 +234,22 @@ def find_requests(service: Ticketing, query: RequestQuery, notes: bool = False) 
         .limit(query.page_size)
         .offset((query.page - 1) * query.page_size)
     )
-    return _requests(service, statement, notes)
+    return _requests(source, statement, notes)
 
 
-def requests_by_id(service: Ticketing, numbers: Sequence[str], notes: bool = False) -> list[ServiceRequest]:
+def requests_by_id(source: Source, numbers: Sequence[str], notes: bool = False) -> list[ServiceRequest]:
     """The requests with these tracking numbers, in that order; unknown numbers are left out."""
-    found = _requests(service, select(tickets).where(tickets.c.number.in_(numbers)), notes)
+    found = _requests(source, select(tickets).where(tickets.c.number.in_(numbers)), notes)
     position = {number: index for index, number in enumerate(numbers)}
     return sorted(found, key=lambda request: position[request.service_request_id])
 
 
-def _requests(service: Ticketing, statement: Select[tuple[object, ...]], notes: bool) -> list[ServiceRequest]:
-    with service.engine.connect() as conn:
-        org = service.worlds.organisation(conn)
+def _requests(source: Source, statement: Select[tuple[object, ...]], notes: bool) -> list[ServiceRequest]:
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
         found = [store.to_ticket(row) for row in conn.execute(statement)]
         steps = _history(conn, [ticket.id for ticket in found]) if notes else None
-    view = _View.of(service, org)
+    view = _View.of(source, org)
     return [view.request(ticket, None if steps is None else steps.get(ticket.id, [])) for ticket in found]
 
 
@@ -278,19 +278,20 @@ def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryE
     return found
 
 
-def created(service: Ticketing, ticket: Ticket) -> Created:
+def created(source: Source, ticket: Ticket) -> Created:
     """The answer to a request just opened: its tracking number and what happens next (no token: realtime).
 
     Only the client that sent the request reads it, so the post is named with its own unit.
     """
-    with service.engine.connect() as conn:
-        org = service.worlds.organisation(conn)
-    return Created(service_request_id=ticket.number, service_notice=_View.of(service, org).notice(ticket, exact=True))
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
+    return Created(service_request_id=ticket.number, service_notice=_View.of(source, org).notice(ticket, exact=True))
 
 
-def token_request(service: Ticketing, token: str) -> Token:
+def token_request(source: Source, token: str) -> Token:
     """The request behind a resident's private-link token (NotFound when none)."""
-    return Token(service_request_id=service.find_by_token(token).ticket.number, token=token)
+    with source.engine.connect() as conn:
+        return Token(service_request_id=store.get_by_token(conn, token).number, token=token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,10 +304,10 @@ class _View:
     tz: ZoneInfo
 
     @classmethod
-    def of(cls, service: Ticketing, org: Organisation) -> _View:
-        catalogue = service.worlds.catalogue
+    def of(cls, source: Source, org: Organisation) -> _View:
+        catalogue = source.worlds.catalogue
         categories = {category.code: category for category in catalogue.categories()}
-        return cls(org, catalogue.workflows, categories, service.worlds.tz)
+        return cls(org, catalogue.workflows, categories, source.worlds.tz)
 
     def request(self, ticket: Ticket, steps: list[HistoryEntry] | None) -> ServiceRequest:
         spec = self.workflows.get(ticket.workflow)

@@ -14,12 +14,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ticketing.db import tickets as store
 from ticketing.db.schema import attachments
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
-from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
+from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket, TicketDetail
 from ticketing.domain.workflow import Action, Category, State, WorkflowSpec
-from ticketing.services import TicketDetail, Ticketing
+from ticketing.read.source import Source
 from ticketing.workflows import Catalogue
 
 # History actions a resident is shown; anything else (notes, absences, callback reminders) stays internal.
@@ -148,25 +149,29 @@ def masked_phone(phone: str) -> str:
     return f"****{digits[-2:]}"
 
 
-def by_token(service: Ticketing, token: str) -> ResidentStatus:
+def by_token(source: Source, token: str) -> ResidentStatus:
     """The status behind a private link."""
-    return _status(service, service.find_by_token(token))
+    with source.engine.connect() as conn:
+        found = store.detail(conn, store.get_by_token(conn, token))
+    return _status(source, found)
 
 
-def by_number(service: Ticketing, number: str, tracked: Collection[str]) -> ResidentStatus:
+def by_number(source: Source, number: str, tracked: Collection[str]) -> ResidentStatus:
     """The status of a ticket this browser has tracked (by number and phone ending); others are not found."""
     if number not in tracked:
         raise NotFound("no request matches: look it up with its tracking number and phone ending first")
-    return _status(service, service.show(number))
+    with source.engine.connect() as conn:
+        found = store.detail(conn, store.get(conn, number))
+    return _status(source, found)
 
 
-def _status(service: Ticketing, detail: TicketDetail) -> ResidentStatus:
+def _status(source: Source, detail: TicketDetail) -> ResidentStatus:
     ticket = detail.ticket
     query = select(attachments).where(attachments.c.ticket_id == ticket.id).order_by(attachments.c.id)
-    with service.engine.connect() as conn:
-        org = service.worlds.organisation(conn)
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
         photos = [Photo(row.id, row.file_name, row.content_type, row.size) for row in conn.execute(query)]
-    catalogue = service.worlds.catalogue
+    catalogue = source.worlds.catalogue
     spec = catalogue.workflows[ticket.workflow]
     state = spec.state(ticket.state)
     awaiting = Action.CALLBACK in catalogue.machines[ticket.workflow].allowed(ticket.state)

@@ -7,6 +7,6 @@ leaving audit events. Each write runs in a ``unit_of_work``; the SQL lives in
 ``ticketing.db`` and the rules in ``ticketing.domain``.
 """
 
-from ticketing.services.tickets import ACTIONS, NewAttachment, SweepReport, TicketDetail, Ticketing
+from ticketing.services.tickets import ACTIONS, NewAttachment, SweepReport, Ticketing
 
-__all__ = ["ACTIONS", "NewAttachment", "SweepReport", "TicketDetail", "Ticketing"]
+__all__ = ["ACTIONS", "NewAttachment", "SweepReport", "Ticketing"]

@@ -7,7 +7,6 @@ whole transaction back, so nothing is ever half-written.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -30,22 +29,16 @@ from ticketing.domain.rules import Intake, World
 from ticketing.domain.ticket import (
     Channel,
     HistoryAction,
-    HistoryEntry,
     Outcome,
     ResidentChannel,
     Ticket,
+    TicketDetail,
     Timer,
     TimerKind,
 )
 from ticketing.domain.workflow import Duration
 from ticketing.orgdata import OrgData
 from ticketing.world import WorldSource
-
-
-@dataclass(frozen=True, slots=True)
-class TicketDetail:
-    ticket: Ticket
-    history: list[HistoryEntry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +66,6 @@ def _duration(params: dict[str, Any]) -> Duration:
         return Duration.parse(_text(params, "by"))
     except ValueError as error:
         raise InvalidInput("extend --by: %(error)s", error=error) from None
-
-
-def token_hash(access_token: str) -> str:
-    """What is stored of a private-link token: its SHA-256, so a leaked table reveals no links."""
-    return hashlib.sha256(access_token.encode()).hexdigest()
 
 
 def _aware(*moments: datetime) -> None:
@@ -163,7 +151,7 @@ class Ticketing:
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
             _plan(world, ticket, outcome, now)
-            store.insert_ticket(conn, ticket, outcome, token_hash(access_token) if access_token else None)
+            store.insert_ticket(conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
             if attachment is not None:
                 photo = attachment
                 store.add_attachment(conn, ticket.id, photo.file_name, photo.content_type, photo.size, now)
@@ -172,8 +160,7 @@ class Ticketing:
     def find_by_token(self, access_token: str) -> TicketDetail:
         """The ticket behind a resident's private link."""
         with self.engine.connect() as conn:
-            ticket = store.get_by_token_hash(conn, token_hash(access_token))
-            return TicketDetail(ticket, store.history_of(conn, ticket.id))
+            return store.detail(conn, store.get_by_token(conn, access_token))
 
     def find_for_resident(self, number: str, phone_ending: str) -> TicketDetail:
         """A resident's ticket by tracking number and the last four digits of their phone."""
@@ -187,7 +174,7 @@ class Ticketing:
                 ticket = None
             if ticket is None or not ticket.contact_phone.replace(" ", "").endswith(digits):
                 raise NotFound("no request matches this tracking number and phone ending")
-            return TicketDetail(ticket, store.history_of(conn, ticket.id))
+            return store.detail(conn, ticket)
 
     def act(
         self,
@@ -247,8 +234,7 @@ class Ticketing:
 
     def show(self, key: str) -> TicketDetail:
         with self.engine.connect() as conn:
-            ticket = store.get(conn, key)
-            return TicketDetail(ticket, store.history_of(conn, ticket.id))
+            return store.detail(conn, store.get(conn, key))
 
     def list_tickets(
         self,

@@ -30,10 +30,9 @@ from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights, percent
 from ticketing.domain.rules import MAX_TEXT
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import Ticket, TicketDetail
 from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page, board_rows, open_states
 from ticketing.read.rates import MAX_DAYS, Period, RateReport, RateRow, rate_report
-from ticketing.services import TicketDetail
 from ticketing.web import exports
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of

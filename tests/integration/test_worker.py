@@ -136,6 +136,7 @@ def test_stopping_while_a_wake_plans_its_next_wake_does_not_hang(service: Ticket
     running.scheduler.add_job(wake, id=WAKE)
     running.scheduler.start()
     assert planning.wait(WAIT_S)
+    _wait(lambda: running.scheduler.get_job(WAKE) is None, "the scheduler to be done with the one-shot wake")
     stopper = threading.Thread(target=running.stop)
     stopper.start()
     _wait(lambda: running.scheduler.state == STATE_STOPPED, "the scheduler to stop taking jobs")

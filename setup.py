@@ -28,7 +28,7 @@ def _load(relative: str) -> ModuleType:
     return module
 
 
-resources = _load("ticketing/resources.py")
+resources = _load("ticketing/deploy/resources.py")
 catalogues = _load("ticketing/web/catalogues.py")
 
 

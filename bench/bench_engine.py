@@ -28,14 +28,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Table, delete, insert, select, text, update
 from sqlalchemy.engine import make_url
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
-from ticketing.db.migrate import upgrade
 from ticketing.db.schema import counters, deadlines, history, notifications, tickets
 from ticketing.demo import load_demo_org
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.migrate import upgrade
+from ticketing.deploy.settings import Settings
 from ticketing.domain.org import UnitKind
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENED = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)  # an ordinary working Monday
@@ -268,7 +268,7 @@ def _vacuum(engine: Engine) -> None:
 
 
 def _sweep(service: Ticketing, batch_size: int, expected: int) -> None:
-    report = service.sweep(SWEEP_AT, batch_size=batch_size)
+    report = service.sweep.run(SWEEP_AT, batch_size=batch_size)
     if report.fired != expected or report.handed_over != expected:
         raise SystemExit(f"the sweep fired {report.fired} and handed over {report.handed_over}, expected {expected}")
 

@@ -1,4 +1,4 @@
-"""Alembic environment: the URL and connection come from ``ticketing.db.migrate``."""
+"""Alembic environment: the URL and connection come from ``ticketing.deploy.migrate``."""
 
 from __future__ import annotations
 

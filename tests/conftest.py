@@ -19,8 +19,8 @@ from databases import EMPTY, PostgresRun, RunDatabase, SqliteRun
 from flask import Flask
 from sqlalchemy import Engine
 from template_cache import MemoryBytecodeCache
-
-from ticketing.db.engine import make_engine
+from url_builders import compiled_once
+from werkzeug.routing import Rule
 
 PG_ENV = "TICKETING_TEST_DATABASE_URL"
 
@@ -39,6 +39,14 @@ def compiled_templates() -> Iterator[None]:
     """Every Flask app of the run (one a test) shares one cache of compiled templates."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": MemoryBytecodeCache()})
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def url_builders_compiled_once() -> Iterator[None]:
+    """Every Flask app of the run shares the URL builders werkzeug compiles for its rules."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", compiled_once(Rule._compile_builder))
         yield
 
 
@@ -106,7 +114,7 @@ def database_url(run_database: RunDatabase) -> str:
 @pytest.fixture
 def engine(run_database: RunDatabase) -> Iterator[Engine]:
     """An engine on the empty, migrated database; the database is restored to that state after the test."""
-    engine = make_engine(run_database.url)
+    engine = run_database.engine()
     yield engine
-    engine.dispose()
+    run_database.release(engine)
     run_database.restore(EMPTY)

@@ -21,9 +21,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from ticketing.db import heartbeat
-from ticketing.metrics import observe_sweep
-from ticketing.services import SweepReport, Ticketing
+from ticketing.deploy.metrics import observe_sweep
+from ticketing.read.deadlines import next_due
+from ticketing.services import SweepReport, Ticketing, heartbeat
 
 log = logging.getLogger("ticketing.worker")
 
@@ -36,7 +36,7 @@ START, PLAN, WAKE, SAFETY, HEARTBEAT, DISPATCH = (
     "dispatch",
 )
 Dispatch = Callable[[datetime], object]
-"""Deliver the outbox messages due at a time (``ticketing.notify.dispatcher.dispatch_due`` bound to its channels)."""
+"""Deliver the outbox messages due at a time (``ticketing.services.outbox.dispatch_due`` bound to its channels)."""
 
 
 def utc_now() -> datetime:
@@ -73,10 +73,9 @@ class Worker:
         """Fire what is due now; log the counts."""
         with self._sweeping:
             now = self.clock()
-            with self.ticketing.engine.connect() as conn:
-                due = heartbeat.next_due(conn)
+            due = next_due(self.ticketing.engine)
             started = time.monotonic()
-            report = self.ticketing.sweep(now, self.batch_size)
+            report = self.ticketing.sweep.run(now, self.batch_size)
             late = (now - due).total_seconds() if due is not None and due <= now and report.applied else None
             observe_sweep(report, time.monotonic() - started, late)
         log.info(
@@ -106,13 +105,11 @@ class Worker:
             self.dispatch(self.clock())
 
     def beat(self) -> None:
-        with self.ticketing.engine.begin() as conn:
-            heartbeat.beat(conn, self.clock())
+        heartbeat.beat(self.ticketing.engine, heartbeat.HEARTBEAT_KEY, self.clock())
 
     def plan(self) -> None:
         """(Re)set the wake for the earliest pending deadline; a late wake still runs."""
-        with self.ticketing.engine.connect() as conn:
-            due = heartbeat.next_due(conn)
+        due = next_due(self.ticketing.engine)
         if due is None:
             return
         wake = self.scheduler.get_job(WAKE)

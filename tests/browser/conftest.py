@@ -20,10 +20,10 @@ from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 from werkzeug.serving import make_server
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.demo.tickets import load_demo
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 from ticketing.web import create_app
 
 if TYPE_CHECKING:

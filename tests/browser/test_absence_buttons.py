@@ -33,10 +33,10 @@ def _fits(page: Page) -> bool:
 def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
     page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
 ) -> None:
-    running = demo_service.record_absence(
+    running = demo_service.absences.record(
         "S0013", clock[0] - timedelta(hours=1), clock[0] + timedelta(days=2), "外出培训", clock[0]
     )
-    coming = demo_service.record_absence(
+    coming = demo_service.absences.record(
         "S0013", clock[0] + timedelta(days=5), clock[0] + timedelta(days=7), "年假", clock[0]
     )
     page = page_factory(**SMALL_PHONE)
@@ -63,7 +63,7 @@ def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
 def test_the_admin_absences_page_fits_a_small_phone(
     page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
 ) -> None:
-    demo_service.record_absence("S0014", clock[0], clock[0] + timedelta(days=2), "出差", clock[0])
+    demo_service.absences.record("S0014", clock[0], clock[0] + timedelta(days=2), "出差", clock[0])
     page = page_factory(**SMALL_PHONE)
     _log_in(page, "S0001")
 

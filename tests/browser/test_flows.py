@@ -57,7 +57,7 @@ def _miss_deadline(service: Ticketing, clock: list[datetime], number: str) -> Ti
     due = service.show(number).ticket.due_at
     assert due is not None, f"{number} has no running deadline"
     clock[0] = max(clock[0], due + timedelta(minutes=1))
-    service.sweep(clock[0])
+    service.sweep.run(clock[0])
     return service.show(number).ticket
 
 
@@ -170,7 +170,7 @@ def test_a_supervisor_sees_the_overdue_ticket_and_the_rates_change_after_a_callb
             break
     assert ticket.overdue and ticket.tier == 2, ticket  # overdue at the top of the chain
     clock[0] += timedelta(hours=14)  # the next morning
-    demo_service.sweep(clock[0])
+    demo_service.sweep.run(clock[0])
 
     page = page_factory()
     _log_in(page, expect, "S0004")

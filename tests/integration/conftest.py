@@ -14,11 +14,12 @@ from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 from werkzeug.security import generate_password_hash
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.demo import load_demo_org
+from ticketing.demo.tickets import DemoLoad, load_demo
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing, accounts
 from ticketing.services.accounts import account, set_password
-from ticketing.settings import Settings
 from ticketing.web import create_app
 
 WEB_NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -35,6 +36,12 @@ def service(engine: Engine, run_database: RunDatabase) -> Ticketing:
 def _load_demo_org(engine: Engine) -> None:
     with engine.begin() as conn:
         load_demo_org(conn)
+
+
+@pytest.fixture
+def demo_tickets(service: Ticketing, run_database: RunDatabase) -> DemoLoad:
+    """The demo's sample tickets too, as loaded at ``WEB_NOW`` (once a run, restored for each test)."""
+    return run_database.prepare(f"demo_{WEB_NOW:%Y%m%d%H%M}", lambda: load_demo(service, WEB_NOW))
 
 
 @pytest.fixture

@@ -149,12 +149,12 @@ def test_concurrent_actions_on_one_ticket_one_succeeds(service: Ticketing) -> No
 def test_the_sweep_fires_each_deadline_once(service: Ticketing, engine: Engine) -> None:
     ticket = _open(service)
     late = MONDAY + timedelta(days=1)
-    first = service.sweep(late)
+    first = service.sweep.run(late)
     assert first.fired == 1 and first.handed_over == 1 and first.numbers == [ticket.number]
-    assert service.sweep(late).fired == 0
+    assert service.sweep.run(late).fired == 0
     passed = service.show(ticket.number)
     assert passed.ticket.holder_id == "S0014" and passed.history[-1].action == "handover"
-    escalated = service.sweep(late + timedelta(days=1))
+    escalated = service.sweep.run(late + timedelta(days=1))
     assert escalated.escalated == 1
     now = service.show(ticket.number).ticket
     assert (now.tier, now.post_id, now.state) == (1, "G010101.grid_leader", "new")
@@ -168,7 +168,7 @@ def test_the_sweep_marks_the_top_tier_overdue_and_tells_supervisors(service: Tic
     moment = MONDAY
     for _ in range(10):
         moment += timedelta(days=3)
-        service.sweep(moment)
+        service.sweep.run(moment)
     final = service.show(ticket.number).ticket
     assert final.overdue and final.post_id == "C0101.community_party" and final.clock is None
     with engine.connect() as conn:
@@ -182,10 +182,10 @@ def test_an_absence_hands_tickets_over_and_back(service: Ticketing) -> None:
     ticket = _open(service)
     service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=5))
     start, end = MONDAY + timedelta(hours=1), MONDAY + timedelta(days=2)
-    service.record_absence("S0013", start, end, "出差", MONDAY + timedelta(hours=1))
+    service.absences.record("S0013", start, end, "出差", MONDAY + timedelta(hours=1))
     covered = service.show(ticket.number)
     assert covered.ticket.holder_id == "S0014" and covered.history[-1].action == "handover"
-    service.sweep(end + timedelta(minutes=1))
+    service.sweep.run(end + timedelta(minutes=1))
     back = service.show(ticket.number)
     handovers = [entry for entry in back.history if entry.action == "handover"]
     assert back.ticket.holder_id == "S0013" and "back from absence" in handovers[-1].reason
@@ -193,9 +193,9 @@ def test_an_absence_hands_tickets_over_and_back(service: Ticketing) -> None:
 
 def test_an_absence_needs_a_sane_period_and_a_known_person(service: Ticketing) -> None:
     with pytest.raises(InvalidInput, match="must be after the start"):
-        service.record_absence("S0013", MONDAY, MONDAY, "事假", MONDAY)
+        service.absences.record("S0013", MONDAY, MONDAY, "事假", MONDAY)
     with pytest.raises(NotFound, match="unknown staff member"):
-        service.record_absence("S9999", MONDAY, MONDAY + timedelta(days=1), "事假", MONDAY)
+        service.absences.record("S9999", MONDAY, MONDAY + timedelta(days=1), "事假", MONDAY)
 
 
 def test_listing_serves_queues_and_the_accountable_list(service: Ticketing) -> None:
@@ -244,6 +244,6 @@ def test_a_control_character_in_an_action_is_refused_before_it_reaches_the_datab
     with pytest.raises(InvalidInput, match="text: control characters are not allowed"):
         service.act(ticket.number, "note", "S0013", MONDAY + timedelta(minutes=1), text="已联系\x00物业")
     with pytest.raises(InvalidInput, match="reason: control characters are not allowed"):
-        service.record_absence("S0013", MONDAY, MONDAY + timedelta(days=1), "事假\x00", MONDAY)
+        service.absences.record("S0013", MONDAY, MONDAY + timedelta(days=1), "事假\x00", MONDAY)
 
     assert [entry.action for entry in service.show(ticket.number).history] == ["open"]

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from ticketing.db.migrate import is_current, upgrade
 from ticketing.db.schema import metadata
+from ticketing.deploy.migrate import is_current, upgrade
 
 
 def test_the_migrated_schema_matches_the_declared_tables(engine: Engine) -> None:

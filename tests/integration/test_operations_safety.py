@@ -23,14 +23,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.cli import cli
-from ticketing.datadir import MIN_SECRET_KEY_LENGTH, UnsafeSecretKey, uploads_dir
 from ticketing.db.engine import make_engine
 from ticketing.db.heartbeat import HEARTBEAT_KEY, LIVE_WITHIN, WEB_HEARTBEAT_KEY, beat, read_heartbeat
 from ticketing.db.schema import attachments
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.datadir import MIN_SECRET_KEY_LENGTH, UnsafeSecretKey, uploads_dir
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.liveness import keep_beating
 
@@ -260,7 +260,7 @@ def test_a_restore_is_refused_while_the_service_runs_even_with_force(
 def test_a_heartbeat_older_than_the_live_window_does_not_block_a_restore(
     sqlite_service: Ticketing, database_url: str, data_dir: Path, tmp_path: Path
 ) -> None:
-    from ticketing import backup as store
+    from ticketing.deploy import backup as store
 
     archive = tmp_path / "backup.tar.gz"
     assert _run(database_url, "backup", str(archive)).exit_code == 0

@@ -30,11 +30,10 @@ from ticketing.cli import cli
 from ticketing.db import heartbeat
 from ticketing.db.schema import notifications, staff
 from ticketing.db.tickets import count_pending_due
-from ticketing.demo.tickets import load_demo
-from ticketing.logging_setup import configure_logging, ticket_logger
-from ticketing.metrics import WORKER_REGISTRY, observe_sweep
+from ticketing.deploy.logs import configure_logging, ticket_logger
+from ticketing.deploy.metrics import WORKER_REGISTRY, observe_sweep
+from ticketing.deploy.settings import Settings
 from ticketing.services import SweepReport, Ticketing
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.ops import HEARTBEAT_MAX_AGE
 
@@ -122,8 +121,8 @@ def _scrape(app: Flask) -> dict[tuple[str, tuple], float]:
     }
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_metrics_count_what_the_database_holds(app: Flask, service: Ticketing, clock: list) -> None:
-    load_demo(service, WEB_NOW)
     clock[0] = WEB_NOW + timedelta(days=3)  # some deadlines are due by then
     samples = _scrape(app)
     counts = service.state_counts()

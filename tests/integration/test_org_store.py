@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, Table, func, select
 
-from ticketing.db.org_store import ImportSummary, load_org, org_version, save_org
+from ticketing.db.org_store import load_org, org_version, save_org
 from ticketing.db.schema import posts, staff, units
 from ticketing.demo import DEMO_ORG_FILE, load_demo_org
 from ticketing.domain.errors import OrgFileError
-from ticketing.orgdata import OrgData
-from ticketing.orgfile import read_org_file, read_sources
+from ticketing.organisation.data import ImportSummary, OrgData
+from ticketing.organisation.files import read_org_file, read_sources
 
 SMALL_ORG = """
 default_intake_community: C9

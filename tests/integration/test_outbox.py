@@ -28,6 +28,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, select
 
 from ticketing.db.schema import notifications
+from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import Event, Ticket
 from ticketing.notify.channels import (
     SIGNATURE_HEADER,
@@ -40,11 +41,12 @@ from ticketing.notify.channels import (
     WebhookChannel,
     sign,
 )
-from ticketing.notify.dispatcher import backoff, configured_channels, dead_messages, dispatch_due
+from ticketing.notify.delivery import configured_channels
 from ticketing.notify.messages import LANGUAGES, Facts, Renderer
+from ticketing.read.outbox import dead_messages
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
-from ticketing.workflows import load_workflows
+from ticketing.services.outbox import backoff, dispatch_due
+from ticketing.workflow.files import load_workflows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)

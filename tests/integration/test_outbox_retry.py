@@ -19,13 +19,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 
 from ticketing.cli import cli
-from ticketing.db.schema import notifications
+from ticketing.db.schema import audit_events, notifications
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.ticket import Event, Ticket
 from ticketing.notify.channels import Message
-from ticketing.notify.dispatcher import backoff, dead_messages, dispatch_due, retry_dead
 from ticketing.notify.messages import Renderer
+from ticketing.read.outbox import dead_messages
 from ticketing.services import Ticketing
+from ticketing.services.outbox import backoff, dispatch_due, retry_dead
 from ticketing.web.labels import NOTICE_EVENTS
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai; the web app's clock
@@ -214,6 +215,9 @@ def test_the_admin_retries_a_dead_notice_from_the_outbox_page(
     assert "Every notice was delivered." in text  # no longer listed as given up on
     row = _row(engine, dead.id)
     assert (row.dead_at, row.attempts, row.next_attempt_at) == (None, 0, clock[0])
+    assert _audited(engine) == [(ADMIN, "notices_retried", "outbox", {"notices": [str(dead.id)]})]
+    trail = admin.get("/admin/audit").get_data(as_text=True)
+    assert "Undelivered notices sent again" in trail and str(dead.id) in trail
 
 
 def test_the_admin_is_told_why_a_live_notice_cannot_be_retried(
@@ -226,6 +230,7 @@ def test_the_admin_is_told_why_a_live_notice_cannot_be_retried(
     assert f"notice {queued.id} is still being retried" in refused.get_data(as_text=True)
     assert _rows(engine) == [queued]
     assert login(ADMIN).post("/admin/outbox/999/retry").status_code == 404
+    assert _audited(engine) == []  # a refused retry leaves no audit event
 
 
 def test_the_retry_button_carries_the_csrf_token(
@@ -242,3 +247,11 @@ def test_the_retry_button_carries_the_csrf_token(
     assert token is not None
     assert admin.post(f"/admin/outbox/{dead.id}/retry", data={"csrf_token": token[1]}).status_code == 302
     assert dead_messages(engine) == []
+
+
+def _audited(engine: Engine) -> list[tuple[object, ...]]:
+    """The audit events of retries (logging in creates accounts, audited too)."""
+    query = select(audit_events.c.actor_id, audit_events.c.action, audit_events.c.subject, audit_events.c.detail)
+    query = query.where(audit_events.c.action == "notices_retried")
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query.order_by(audit_events.c.id))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ticketing.metrics import app_registry
+from ticketing.deploy.metrics import app_registry
 from ticketing.services import Ticketing
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ def test_closing_an_overdue_ticket_lowers_the_overdue_gauge(service: Ticketing) 
     )
     while not (current := service.show(ticket.number).ticket).overdue:  # the A holder's deadline, then the B holder's
         assert current.due_at is not None
-        service.sweep(current.due_at)
+        service.sweep.run(current.due_at)
     at = current.updated_at + timedelta(minutes=1)
     assert current.holder_id is not None
     assert _overdue_gauge(service, at) == 1

@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, Table, create_engine, delete, func, insert, select, update
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.db.schema import counters, deadlines, history, notifications, tickets
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.domain.org import UnitKind
 from ticketing.scheduler import Worker
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENED = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)  # an ordinary working Monday

@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.db.schema import deadlines, history, notifications, tickets
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.domain.org import UnitKind
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def sweep_in_process(url: str, barrier: Barrier, results: multiprocessing.Queue)
     with service.engine.connect() as conn:
         service.worlds.world(conn)  # load the registry before the race, not during it
     barrier.wait(timeout=TIMEOUT_S)
-    report = service.sweep(SWEEP_AT, batch_size=BATCH)
+    report = service.sweep.run(SWEEP_AT, batch_size=BATCH)
     results.put((report.fired, report.handed_over, report.stale))
     service.engine.dispose()
 
@@ -118,4 +118,4 @@ def test_concurrent_sweeps_fire_each_deadline_exactly_once(
         )
         assert sorted(notices.all()) == [(i, b_holder[i], "handed_over") for i in sorted(ids)]
 
-    assert service.sweep(SWEEP_AT, batch_size=BATCH).fired == 0
+    assert service.sweep.run(SWEEP_AT, batch_size=BATCH).fired == 0

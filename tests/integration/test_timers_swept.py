@@ -52,8 +52,8 @@ def test_reminders_fire_once_each_and_leave_the_ticket_alone(service: Ticketing,
     [half] = _pending(engine, ticket.id)  # one timer pending at a time: the earliest
     assert (half.kind, half.step) == ("reminder", 50) and half.due_at < ticket.due_at
 
-    first = service.sweep(half.due_at)
-    again = service.sweep(half.due_at)
+    first = service.sweep.run(half.due_at)
+    again = service.sweep.run(half.due_at)
 
     assert (first.reminded, first.fired, again.reminded) == (1, 0, 0)
     reminded = service.show(ticket.number)
@@ -62,14 +62,14 @@ def test_reminders_fire_once_each_and_leave_the_ticket_alone(service: Ticketing,
     assert _notices(engine, ticket.id, "reminder") == ["S0013"]
     [four_fifths] = _pending(engine, ticket.id)
     assert (four_fifths.kind, four_fifths.step) == ("reminder", 80) and half.due_at < four_fifths.due_at
-    assert service.sweep(four_fifths.due_at).reminded == 1
+    assert service.sweep.run(four_fifths.due_at).reminded == 1
     assert _notices(engine, ticket.id, "reminder") == ["S0013", "S0013"]
     [deadline] = _pending(engine, ticket.id)
     assert (deadline.kind, deadline.due_at) == ("deadline", ticket.due_at)
 
     service.act(ticket.number, "acknowledge", "S0013", four_fifths.due_at + timedelta(minutes=1))
 
-    assert service.sweep(deadline.due_at + timedelta(minutes=1)).fired == 0  # that deadline no longer runs
+    assert service.sweep.run(deadline.due_at + timedelta(minutes=1)).fired == 0  # that deadline no longer runs
     assert [(t.kind, t.step) for t in _pending(engine, ticket.id)] == [("reminder", 50)]  # the resolve clock's
 
 
@@ -77,7 +77,7 @@ def test_after_downtime_reminders_whose_deadline_passed_are_skipped(service: Tic
     ticket = _open(service)
     assert ticket.due_at is not None
 
-    report = service.sweep(ticket.due_at + timedelta(hours=1))  # the worker was down through reminders and deadline
+    report = service.sweep.run(ticket.due_at + timedelta(hours=1))  # the worker was down through reminders and deadline
 
     assert (report.reminded, report.stale, report.handed_over) == (0, 1, 1)  # the first reminder led to the deadline
     assert "remind" not in [entry.action for entry in service.show(ticket.number).history]
@@ -87,13 +87,13 @@ def test_a_deadline_missed_at_the_top_is_urged_then_warned(service: Ticketing, e
     ticket = _open(service, COMMUNITY)
     assert ticket.post_id == f"{COMMUNITY}.community_party"
     while not service.show(ticket.number).ticket.overdue:  # the A holder's deadline, then the B holder's
-        service.sweep(service.show(ticket.number).ticket.due_at)
+        service.sweep.run(service.show(ticket.number).ticket.due_at)
     [urge] = _pending(engine, ticket.id)
     assert urge.kind == "urge" and urge.due_at.astimezone(SHANGHAI).hour < 12  # a working morning
 
-    urged = service.sweep(urge.due_at)
+    urged = service.sweep.run(urge.due_at)
 
-    assert urged.urged == 1 and service.sweep(urge.due_at).urged == 0
+    assert urged.urged == 1 and service.sweep.run(urge.due_at).urged == 0
     after_urge = service.show(ticket.number)
     assert after_urge.history[-1].action == "urge" and after_urge.ticket.urged_at == urge.due_at
     told = _notices(engine, ticket.id, "urged")
@@ -101,9 +101,9 @@ def test_a_deadline_missed_at_the_top_is_urged_then_warned(service: Ticketing, e
     [warn] = _pending(engine, ticket.id)
     assert warn.kind == "warn" and warn.due_at > urge.due_at
 
-    warned = service.sweep(warn.due_at)
+    warned = service.sweep.run(warn.due_at)
 
-    assert warned.warned == 1 and service.sweep(warn.due_at + timedelta(days=30)).warned == 0
+    assert warned.warned == 1 and service.sweep.run(warn.due_at + timedelta(days=30)).warned == 0
     flagged = service.show(ticket.number).ticket
     assert flagged.warned_at == warn.due_at and _pending(engine, ticket.id) == []
     assert "S0004" in _notices(engine, ticket.id, "warned")
@@ -112,13 +112,13 @@ def test_a_deadline_missed_at_the_top_is_urged_then_warned(service: Ticketing, e
 def test_acting_on_an_overdue_ticket_calls_off_its_urge(service: Ticketing, engine: Engine) -> None:
     ticket = _open(service, COMMUNITY)
     while not service.show(ticket.number).ticket.overdue:
-        service.sweep(service.show(ticket.number).ticket.due_at)
+        service.sweep.run(service.show(ticket.number).ticket.due_at)
     [urge] = _pending(engine, ticket.id)
     holder = service.show(ticket.number).ticket.holder_id
 
     service.act(ticket.number, "acknowledge", holder, urge.due_at - timedelta(hours=1))
 
-    assert service.sweep(urge.due_at).urged == 0
+    assert service.sweep.run(urge.due_at).urged == 0
     assert "urge" not in [entry.action for entry in service.show(ticket.number).history]
 
 

@@ -128,7 +128,7 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
 
 def test_the_installed_package_is_the_wheels_with_its_resources(installed: Path, tmp_path: Path) -> None:
     script = (
-        "import json, ticketing, ticketing.resources as r; "
+        "import json, ticketing, ticketing.deploy.resources as r; "
         "print(json.dumps({'package': ticketing.__file__, **{name: str(getattr(r, name)) for name in "
         "('WORKFLOWS', 'TEMPLATES', 'MIGRATIONS', 'STATIC', 'TRANSLATIONS')}}))"
     )

@@ -24,8 +24,8 @@ from sqlalchemy import Engine, select, update
 from ticketing.cli import cli
 from ticketing.db.heartbeat import beat, next_due, read_heartbeat
 from ticketing.db.schema import deadlines, history, tickets
+from ticketing.deploy.metrics import WORKER_REGISTRY
 from ticketing.domain.org import UnitKind
-from ticketing.metrics import WORKER_REGISTRY
 from ticketing.scheduler import WAKE, Worker
 from ticketing.services import Ticketing
 

@@ -34,7 +34,7 @@ from ticketing.domain.calendar import (
 from ticketing.domain.org import Absence, Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
 from ticketing.domain.rules import Intake, World, acknowledge, deadline_passed, open_ticket
 from ticketing.domain.ticket import Channel, HistoryEntry, Outcome, Ticket
-from ticketing.workflows import Catalogue, load_workflows
+from ticketing.workflow.files import Catalogue, load_workflows
 
 REPO = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Asia/Shanghai")

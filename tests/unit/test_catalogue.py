@@ -11,7 +11,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from ticketing.resources import TRANSLATIONS
+from ticketing.deploy.resources import TRANSLATIONS
 from ticketing.web.catalogues import compile_catalogues
 from ticketing.web.i18n import LOCALES
 

@@ -6,7 +6,7 @@ after a catalogue changes, so does ``pybabel compile`` (README, Translations).
 
 from __future__ import annotations
 
-from ticketing.resources import TRANSLATIONS
+from ticketing.deploy.resources import TRANSLATIONS
 from ticketing.web.i18n import LOCALES
 
 

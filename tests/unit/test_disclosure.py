@@ -12,7 +12,7 @@ from ticketing.domain.disclosure import coarse, disclose, is_dispute, mask, publ
 from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.ticket import Channel, Ticket
 from ticketing.domain.workflow import Category, Label, WorkflowSpec
-from ticketing.workflows import load_workflows
+from ticketing.workflow.files import load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 AT = datetime(2026, 11, 23, 1, tzinfo=UTC)

@@ -12,7 +12,7 @@ import pytest
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, WorkingCalendar
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.workflow import Duration
-from ticketing.holidays import ChineseHolidays, load_overrides
+from ticketing.organisation.holidays import ChineseHolidays, load_overrides
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKDAY, RESTDAY, HOLIDAY = DayKind.WORKDAY, DayKind.RESTDAY, DayKind.HOLIDAY

@@ -8,13 +8,13 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, LazyString
 
+from ticketing.deploy.resources import TRANSLATIONS
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.ticket import Channel, Event, ResidentChannel
 from ticketing.domain.workflow import Label
-from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH
-from ticketing.resources import TRANSLATIONS
+from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH
 from ticketing.web import labels
 from ticketing.web.labels import (
     ACTION_TITLES,

@@ -13,9 +13,9 @@ from test_workflows import MINI, write
 from ticketing.domain.errors import NotAllowed
 from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
 from ticketing.domain.workflow import Action
-from ticketing.machine import WorkflowMachine
-from ticketing.translation import both
-from ticketing.workflows import load_workflow, load_workflows
+from ticketing.workflow.files import load_workflow, load_workflows
+from ticketing.workflow.machine import WorkflowMachine
+from ticketing.workflow.translation import both
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SHIPPED = ["general", "dispute", "outside"]

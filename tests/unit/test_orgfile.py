@@ -15,9 +15,9 @@ from ticketing.demo import DEMO_ORG_FILE
 from ticketing.demo.district import render_demo
 from ticketing.domain.errors import NotFound, OrgFileError
 from ticketing.domain.org import PostKind, Role, UnitKind
-from ticketing.orgdata import OrgData
-from ticketing.orgfile import read_org_file, read_sources
-from ticketing.roster import read_roster
+from ticketing.organisation.data import OrgData
+from ticketing.organisation.files import read_org_file, read_sources
+from ticketing.organisation.roster import read_roster
 
 COMMUNITY = "district.streets[0].communities[0]"
 GRID = f"{COMMUNITY}.grids[0]"

@@ -27,7 +27,7 @@ from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import ResidentChannel, Ticket
 from ticketing.domain.workflow import Duration
-from ticketing.workflows import load_workflow
+from ticketing.workflow.files import load_workflow
 
 
 def _with_max_extension(world: World, ticket: Ticket, limit: str) -> World:
@@ -42,9 +42,7 @@ def _with_max_extension(world: World, ticket: Ticket, limit: str) -> World:
 
 
 @pytest.mark.parametrize("target", [BUILDING_2, PARTY_2, STREET_COMMITTEE])
-def test_a_post_outside_the_chain_and_the_community_is_refused_naming_what_is_allowed(
-    d: District, target: str
-) -> None:
+def test_a_post_outside_the_chain_and_the_community_is_refused_naming_what_is_allowed(d: District, target: str) -> None:
     ticket = d.in_progress()
     before = deepcopy(ticket)
 

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
 import pytest
+from imports import imported_names
 
 PACKAGE = ("ticketing", "domain")
 DOMAIN = Path(__file__).resolve().parents[2].joinpath(*PACKAGE)
 MODULES = sorted(DOMAIN.rglob("*.py"))
 
 
-def imported_names(source: str) -> list[str]:
-    """Absolute names of every module a ``ticketing.domain`` module's source imports."""
-    names: list[str] = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = list(PACKAGE[: len(PACKAGE) + 1 - node.level]) if node.level else []
-            if node.module:
-                names.append(".".join([*base, node.module]))
-            else:  # ``from . import rules``: each name is a module of that package
-                names += [".".join([*base, alias.name]) for alias in node.names]
-    return names
+def package_of(module: Path) -> tuple[str, ...]:
+    """The package a module file belongs to, so that relative imports resolve in subpackages too."""
+    return (*PACKAGE, *module.relative_to(DOMAIN).parent.parts)
 
 
 def foreign(names: list[str]) -> list[str]:
@@ -41,19 +31,32 @@ def foreign(names: list[str]) -> list[str]:
 def test_the_check_sees_framework_and_sibling_package_imports() -> None:
     source = (
         "from __future__ import annotations\nimport json, transitions\nfrom sqlalchemy.orm import Session\n"
-        "from ticketing.domain.org import Post\nfrom . import rules\nfrom .. import machine\n"
+        "from ticketing.domain.org import Post\nfrom . import rules\nfrom .. import workflow\n"
         "from ticketing.db import tickets\n"
     )
 
-    assert foreign(imported_names(source)) == ["transitions", "sqlalchemy.orm", "ticketing.machine", "ticketing.db"]
+    expected = ["transitions", "sqlalchemy.orm", "ticketing.workflow", "ticketing.db"]
+    assert foreign(imported_names(source, PACKAGE)) == expected
 
 
-def test_the_domain_package_has_modules() -> None:
-    assert {"rules.py", "coverage.py", "ticket.py", "org.py"} <= {path.name for path in MODULES}
+def test_the_check_resolves_relative_imports_in_a_subpackage() -> None:
+    source = "from . import world\nfrom .. import coverage\nfrom ... import db\n"
+
+    names = imported_names(source, package_of(DOMAIN / "rules" / "actions.py"))
+
+    assert names == ["ticketing.domain.rules.world", "ticketing.domain.coverage", "ticketing.db"]
+    assert foreign(names) == ["ticketing.db"]
+
+
+def test_the_domain_package_has_modules_and_the_rules_subpackage_is_walked() -> None:
+    found = {path.relative_to(DOMAIN).as_posix() for path in MODULES}
+
+    assert {"rules/__init__.py", "rules/actions.py", "coverage.py", "ticket.py", "org.py"} <= found
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda path: str(path.relative_to(DOMAIN)))
 def test_a_domain_module_imports_only_the_standard_library_and_the_domain(module: Path) -> None:
-    outside = foreign(imported_names(module.read_text(encoding="utf-8")))
+    outside = foreign(imported_names(module.read_text(encoding="utf-8"), package_of(module)))
 
-    assert outside == [], f"ticketing/domain/{module.name} imports {outside}: keep frameworks in adapter modules"
+    where = module.relative_to(DOMAIN).as_posix()
+    assert outside == [], f"ticketing/domain/{where} imports {outside}: keep frameworks in adapter modules"

@@ -11,7 +11,7 @@ from babel.messages.extract import extract
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.org import UnitKind
 from ticketing.domain.workflow import Action, Clock, DurationUnit, Label, Supervision
-from ticketing.workflows import SHIPPED_LIFECYCLE, Catalogue, load_workflow, load_workflows
+from ticketing.workflow.files import SHIPPED_LIFECYCLE, Catalogue, load_workflow, load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 SHIPPED = sorted(path for path in WORKFLOWS.glob("*.toml") if path.name != "lifecycle.toml")
@@ -382,9 +382,8 @@ def test_babel_extracts_every_label_of_the_shipped_workflows(catalogue: Catalogu
     found = set()
     for path in WORKFLOWS.glob("*.toml"):
         with path.open("rb") as file:
-            found |= {
-                message for _line, message, _comments, _context in extract("ticketing.workflow_labels:extract", file)
-            }
+            extracted = extract("ticketing.workflow.babel_labels:extract", file)
+            found |= {message for _line, message, _comments, _context in extracted}
     shown = {spec.title.text for spec in catalogue.workflows.values()}
     shown |= {category.label.text for category in catalogue.categories()}
     shown |= {state.label.text for spec in catalogue.workflows.values() for state in spec.states.values()}

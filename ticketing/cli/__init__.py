@@ -11,8 +11,8 @@ import click
 
 from ticketing.cli import absence, apikey, backup, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
+from ticketing.deploy.logs import configure_logging
 from ticketing.domain.errors import TicketingError
-from ticketing.logging_setup import configure_logging
 
 
 class RefusedError(click.ClickException):

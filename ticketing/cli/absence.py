@@ -28,12 +28,11 @@ def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
     """Current and coming absences with their ids, earliest start first."""
     moment = obj.moment(now)
     number, more = 1, True
-    with obj.engine.connect() as conn:
-        while more:
-            page = coming_absences(conn, moment, number, per_page=200, staff_id=staff_id)
-            for row in page.items:
-                click.echo(f"{_line(obj, row, 'away now' if row.current(moment) else 'coming')} ({row.reason})")
-            number, more = number + 1, page.has_next
+    while more:
+        page = coming_absences(obj.ticketing, moment, number, per_page=200, staff_id=staff_id)
+        for row in page.items:
+            click.echo(f"{_line(obj, row, 'away now' if row.current(moment) else 'coming')} ({row.reason})")
+        number, more = number + 1, page.has_next
 
 
 @absence.command()
@@ -42,7 +41,7 @@ def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
 @pass_context
 def end(obj: CliContext, absence_id: int, now: str | None) -> None:
     """The holder is back early: end absence ABSENCE_ID now and hand the tickets it moved back."""
-    ended = obj.ticketing.end_absence(absence_id, obj.moment(now))
+    ended = obj.ticketing.absences.end(absence_id, obj.moment(now))
     click.echo(_line(obj, ended, "ended; the tickets it handed over are back with the holder"))
 
 
@@ -52,5 +51,5 @@ def end(obj: CliContext, absence_id: int, now: str | None) -> None:
 @pass_context
 def cancel(obj: CliContext, absence_id: int, now: str | None) -> None:
     """Cancel absence ABSENCE_ID (it will not happen, or was a mistake); any tickets it moved come back."""
-    cancelled = obj.ticketing.cancel_absence(absence_id, obj.moment(now))
+    cancelled = obj.ticketing.absences.cancel(absence_id, obj.moment(now))
     click.echo(_line(obj, cancelled, "cancelled"))

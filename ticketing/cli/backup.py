@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ticketing import backup as store
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.datadir import uploads_dir
+from ticketing.deploy import backup as store
+from ticketing.deploy.datadir import uploads_dir
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 

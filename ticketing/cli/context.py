@@ -9,10 +9,9 @@ from functools import cached_property
 import click
 from sqlalchemy import Engine
 
-from ticketing.bootstrap import create_ticketing
-from ticketing.db.engine import make_engine
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 
 
 @dataclass
@@ -26,13 +25,13 @@ class CliContext:
             settings = replace(settings, database_url=database_url)
         return cls(settings)
 
-    @cached_property
+    @property
     def engine(self) -> Engine:
-        return make_engine(self.settings.database_url)
+        return self.ticketing.engine
 
     @cached_property
     def ticketing(self) -> Ticketing:
-        return create_ticketing(self.settings, self.engine)
+        return create_ticketing(self.settings)
 
     def moment(self, text: str | None) -> datetime:
         """``--now`` and other times: ISO 8601; without an offset, the district's local time."""

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.notify.dispatcher import DispatchReport, configured_channels, dead_messages, dispatch_due, retry_dead
+from ticketing.notify.delivery import configured_channels
 from ticketing.notify.messages import Renderer
+from ticketing.read.outbox import dead_messages
+from ticketing.services.outbox import DispatchReport, dispatch_due, retry_dead
 
 
 @click.group()

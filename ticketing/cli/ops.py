@@ -15,8 +15,8 @@ from gunicorn.app.base import BaseApplication
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.org import summary_text
-from ticketing.datadir import UnsafeSecretKey, secret_key
-from ticketing.db.migrate import upgrade
+from ticketing.deploy.datadir import UnsafeSecretKey, secret_key
+from ticketing.deploy.migrate import upgrade
 from ticketing.services import SweepReport
 
 
@@ -36,7 +36,7 @@ def init(obj: CliContext) -> None:
 @pass_context
 def sweep(obj: CliContext, now: str | None, batch_size: int) -> None:
     """Fire every deadline, reminder, 催办 and 通报 that is due: each exactly once."""
-    report = obj.ticketing.sweep(obj.moment(now), batch_size)
+    report = obj.ticketing.sweep.run(obj.moment(now), batch_size)
     click.echo(_summary(report))
     if report.numbers:
         click.echo("tickets: " + " ".join(report.numbers))

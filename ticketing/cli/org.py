@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import inspect
 
 from ticketing.cli.context import CliContext
-from ticketing.db.migrate import upgrade
-from ticketing.db.org_store import ImportSummary, load_org, org_version
+from ticketing.deploy.migrate import upgrade
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
-from ticketing.orgdata import POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData
+from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH, ImportSummary, OrgData
+from ticketing.read.registry import stored_registry
 from ticketing.services import organisation
 
 
@@ -50,10 +49,10 @@ def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> N
 @click.pass_obj
 def show(obj: CliContext, as_json: bool) -> None:
     """Print the registry: a tree of streets, communities and grids with their A/B holders."""
-    if not inspect(obj.engine).has_table("units"):
+    stored = stored_registry(obj.engine)
+    if stored is None:
         raise click.ClickException("this database has no registry yet; run `ticketing org import FILE`")
-    with obj.engine.connect() as conn:
-        data, version = load_org(conn), org_version(conn)
+    data, version = stored.data, stored.version
     if as_json:
         click.echo(json.dumps(_registry_json(data, version), ensure_ascii=False, indent=2))
     else:

@@ -16,22 +16,20 @@ from pydantic import BaseModel, TypeAdapter
 from ticketing.cli.context import CliContext
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.read import queues
+from ticketing.read.source import current_world
 from ticketing.schemas import tickets
 
 
 def detail(obj: CliContext, number: str, actor_id: str | None, at: datetime) -> tickets.Ticket:
     """The whole ticket, as ``actor_id`` would read it through the API at ``at``."""
     service = obj.ticketing
-    with service.engine.connect() as conn:
-        world = service.worlds.world(conn)
-        view = queues.ticket_view(conn, world, number, actor_id or "", at)
-    return tickets.Ticket.of_view(world, view, service.worlds.tz)
+    view = queues.ticket_view(service, number, actor_id or "", at)
+    return tickets.Ticket.of_view(view.world, view, service.worlds.tz)
 
 
 def summaries(obj: CliContext, found: list[Ticket], at: datetime) -> list[tickets.TicketSummary]:
     service = obj.ticketing
-    with service.engine.connect() as conn:
-        world = service.worlds.world(conn)
+    world = current_world(service)
     tz = service.worlds.tz
     return [tickets.TicketSummary.of(world, ticket, queues.deadline_of(world, ticket, at), tz) for ticket in found]
 

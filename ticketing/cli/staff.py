@@ -26,7 +26,7 @@ def staff() -> None:
 def absent(obj: CliContext, staff_id: str, starts: str, ends: str, reason: str, now: str | None) -> None:
     """Record an absence; the other holder of each post covers (AB岗) while it lasts."""
     start, end = obj.moment(starts), obj.moment(ends)
-    absence_id = obj.ticketing.record_absence(staff_id, start, end, reason, obj.moment(now))
+    absence_id = obj.ticketing.absences.record(staff_id, start, end, reason, obj.moment(now))
     click.echo(f"absence {absence_id}: {staff_id} away {obj.local(start)} – {obj.local(end)} ({reason})")
 
 

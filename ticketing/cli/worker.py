@@ -9,11 +9,12 @@ import threading
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.lifeline import follow_parent
-from ticketing.metrics import serve_worker_metrics
-from ticketing.notify.dispatcher import configured_channels, dispatch_due
+from ticketing.deploy.lifeline import follow_parent
+from ticketing.deploy.metrics import serve_worker_metrics
+from ticketing.notify.delivery import configured_channels
 from ticketing.notify.messages import Renderer
 from ticketing.scheduler import Dispatch, Worker
+from ticketing.services.outbox import dispatch_due
 
 DISPATCH_BATCH = 100
 

@@ -8,7 +8,7 @@ import click
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.domain.errors import NotFound, WorkflowFileError
-from ticketing.workflows import load_workflows
+from ticketing.workflow.files import load_workflows
 
 
 @click.group()

@@ -9,8 +9,9 @@ from sqlalchemy import Connection, insert, or_, select, update
 
 from ticketing.db.meta import bump
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import MAX_ID, absences
+from ticketing.db.schema import absences
 from ticketing.domain.errors import NotFound
+from ticketing.domain.field_rules import MAX_ID
 from ticketing.domain.org import Absence
 
 ABSENCE_VERSION = "absence_version"

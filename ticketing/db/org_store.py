@@ -10,7 +10,7 @@ the transaction, so an import of several files is all or nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from enum import Enum
 from typing import Any
 
@@ -19,48 +19,13 @@ from sqlalchemy import Connection, RowMapping, Table, insert, select, update
 from ticketing.db.schema import calendars, meta, posts, staff, units
 from ticketing.domain.calendar import WorkingHours
 from ticketing.domain.org import Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
-from ticketing.orgdata import OrgData
+from ticketing.organisation.data import ImportSummary, OrgData, TableCounts
 
 ORG_VERSION_KEY = "org_version"
 DEFAULT_INTAKE_KEY = "default_intake_community"
 DEFAULT_CALENDAR_KEY = "default_calendar"
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class TableCounts:
-    """What an import did to one table."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    not_in_file: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """Per-table counts, whether the defaults changed, the registry version after the import,
-    and how many open tickets passed to new holders of their post."""
-
-    calendars: TableCounts
-    units: TableCounts
-    staff: TableCounts
-    posts: TableCounts
-    defaults_changed: bool
-    org_version: int
-    rehomed: int = 0
-
-    def tables(self) -> dict[str, TableCounts]:
-        return {"calendars": self.calendars, "units": self.units, "staff": self.staff, "posts": self.posts}
-
-    @property
-    def changed(self) -> bool:
-        return self.defaults_changed or any(counts.changed for counts in self.tables().values())
 
 
 def save_org(conn: Connection, data: OrgData) -> ImportSummary:

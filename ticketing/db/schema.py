@@ -22,8 +22,6 @@ from sqlalchemy import (
 
 from ticketing.db.types import UtcDateTime
 
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns: a larger one names no row (and PostgreSQL refuses it)
-
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",

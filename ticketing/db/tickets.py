@@ -36,8 +36,9 @@ from sqlalchemy import (
 )
 
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import MAX_ID, attachments, counters, deadlines, history, notifications, tickets
+from ticketing.db.schema import attachments, counters, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, NotFound
+from ticketing.domain.field_rules import MAX_ID
 from ticketing.domain.ticket import (
     Channel,
     HistoryAction,

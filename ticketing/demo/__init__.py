@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from ticketing.db.org_store import ImportSummary, save_org
-from ticketing.orgfile import read_org_file
+from ticketing.db.org_store import save_org
+from ticketing.organisation.data import ImportSummary
+from ticketing.organisation.files import read_org_file
 
 DEMO_ORG_FILE = Path(__file__).with_name("district.yaml")
 

@@ -16,10 +16,10 @@ from functools import partial
 from typing import Any
 
 from ticketing.db.meta import bump, get_int
-from ticketing.db.org_store import ImportSummary
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.ticket import Channel, Ticket
+from ticketing.organisation.data import ImportSummary
 from ticketing.services import Ticketing
 from ticketing.services.accounts import set_password
 
@@ -171,10 +171,10 @@ def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
         for offset, action, params in scenario.steps:
             events.append((opened + offset, order, partial(_act, service, scenario, action, params)))
     for days in (10, 8, 6, 4, 2):
-        events.append((now - days * DAY, -1, service.sweep))
+        events.append((now - days * DAY, -1, service.sweep.run))
     for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
         run(at)
-    fired = service.sweep(now).fired
+    fired = service.sweep.run(now).fired
     first = scenarios[0]
     return DemoLoad(summary, len(scenarios), fired, first.token, first.ticket.number if first.ticket else None)
 

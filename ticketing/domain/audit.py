@@ -1,7 +1,7 @@
 """Audit events (操作留痕): who changed who may act, and when.
 
 Ticket changes have their history; a change to a post's holders, the
-registry and its calendars, an account, an API key or a staff token is an
+registry and its calendars, an account, an API key, a staff token or a retry of undelivered notices is an
 ``AuditEvent``, recorded in the change's own transaction and shown to admins.
 """
 
@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     API_KEY_REVOKED = "api_key_revoked"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
+    NOTICES_RETRIED = "notices_retried"  # dead outbox notices put back in the queue
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
 YEARS = range(2000, 2101)  # dates and times people give: far ones overflow time zone arithmetic
 MAX_PAGE = 100_000  # no list has that many pages; a larger number would overflow the database's offset
+MAX_ID = 2**31 - 1  # the largest id a path or body may carry: ids are 32-bit INTEGER columns
 TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"  # a tracking number: 261127-000001
 WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"  # an extension: 30m, 4h, 2d
 LATITUDE, LONGITUDE = 90.0, 180.0  # WGS84 bounds, either sign

@@ -7,7 +7,7 @@ before a deadline and how a deadline missed at the top is supervised.  Its
 states and transitions (with guards from the allow-list in ``guards``) are the
 lifecycle every workflow shares, with the workflow's own changes applied.  The
 shared state machine that executes it lives outside the domain
-(``ticketing.machine``).
+(``ticketing.workflow.machine``).
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Notifications: the outbox dispatcher, its delivery channels and the message texts."""
+"""Notifications: delivery channels, the message texts, and turning an outbox row into a sent message."""

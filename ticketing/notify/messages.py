@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ticketing.deploy.resources import NOTIFICATION_TEMPLATES
 from ticketing.domain.ticket import Event
-from ticketing.resources import NOTIFICATION_TEMPLATES
-from ticketing.translation import name_in
-from ticketing.workflows import Catalogue
+from ticketing.workflow.files import Catalogue
+from ticketing.workflow.translation import name_in
 
 LANGUAGES = ("zh_Hans", "en")
 

@@ -17,8 +17,9 @@ from ticketing.db.schema import absences, staff, staff_accounts
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Post, Unit, UnitKind
-from ticketing.orgdata import OrgData
+from ticketing.organisation.data import OrgData
 from ticketing.read.paging import Page
+from ticketing.read.source import Source
 
 # Children of a grid in the order the organisation page lists them (a segment's shops follow it).
 _CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
@@ -122,10 +123,11 @@ class OrganisationView:
     staff_count: int
 
 
-def organisation_view(conn: Connection, community_id: str | None, now: datetime) -> OrganisationView:
+def organisation_view(source: Source, community_id: str | None, now: datetime) -> OrganisationView:
     """The registry as stored, showing one community (the default intake community when none is asked for)."""
-    data = load_org(conn)
-    away = current_absences(conn, now)
+    with source.engine.connect() as conn:
+        data = load_org(conn)
+        away = _current_absences(conn, now)
     return _Registry(data, {a.staff_id for a in away}).view(community_id, away)
 
 
@@ -232,9 +234,11 @@ def _bar(segment: Segment) -> SegmentBar:
     return SegmentBar(str(segment), round(100 * start / _DAY_SECONDS, 2), round(100 * (end - start) / _DAY_SECONDS, 2))
 
 
-def calendar_usage(conn: Connection) -> list[CalendarInfo]:
+def calendar_usage(source: Source) -> list[CalendarInfo]:
     """Each working-hours calendar with the units that set it, the posts that name it and how many it governs."""
-    return _Registry(load_org(conn), set()).calendars()
+    with source.engine.connect() as conn:
+        data = load_org(conn)
+    return _Registry(data, set()).calendars()
 
 
 # --- one post and its A/B holders ---------------------------------------------------------------
@@ -251,12 +255,14 @@ class PostDetail:
     staff: list[tuple[str, str]]
 
 
-def post_detail(conn: Connection, post_id: str, now: datetime) -> PostDetail:
-    data = load_org(conn)
-    post = data.organisation.posts.get(post_id)
-    if post is None:
-        raise NotFound("unknown post %(post)r", post=post_id)
-    registry = _Registry(data, {a.staff_id for a in current_absences(conn, now)})
+def post_detail(source: Source, post_id: str, now: datetime) -> PostDetail:
+    with source.engine.connect() as conn:
+        data = load_org(conn)
+        post = data.organisation.posts.get(post_id)
+        if post is None:
+            raise NotFound("unknown post %(post)r", post=post_id)
+        away = _current_absences(conn, now)
+    registry = _Registry(data, {a.staff_id for a in away})
     org = data.organisation
     path: list[Unit] = []
     unit = org.units.get(post.unit_id)
@@ -284,17 +290,39 @@ def _absence(row: AnyRow) -> AbsenceRow:
     return AbsenceRow(row.id, row.staff_id, row.name, row.starts_at, row.ends_at, row.reason)
 
 
-def current_absences(conn: Connection, now: datetime) -> list[AbsenceRow]:
+def _current_absences(conn: Connection, now: datetime) -> list[AbsenceRow]:
     """Who is away at ``now``."""
     away = and_(absences.c.starts_at <= now, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
     query = _ABSENCE_ROWS.where(away)
     return [_absence(row) for row in conn.execute(query.order_by(absences.c.ends_at, absences.c.id))]
 
 
+@dataclass(frozen=True, slots=True)
+class AbsencesView:
+    """A page of current and future absences, and every staff member (number, name) to record one for."""
+
+    page: Page[AbsenceRow]
+    staff: list[tuple[str, str]]
+
+
+def absences_view(source: Source, now: datetime, number: int) -> AbsencesView:
+    with source.engine.connect() as conn:
+        page = _coming(conn, now, number)
+        org = source.worlds.organisation(conn)
+    return AbsencesView(page, [(member.id, member.name) for member in org.staff.values()])
+
+
 def coming_absences(
-    conn: Connection, now: datetime, number: int, per_page: int = 50, staff_id: str | None = None
+    source: Source, now: datetime, number: int, per_page: int = 50, staff_id: str | None = None
 ) -> Page[AbsenceRow]:
     """Current and future absences (of ``staff_id`` if given), earliest start first; cancelled ones are gone."""
+    with source.engine.connect() as conn:
+        return _coming(conn, now, number, per_page, staff_id)
+
+
+def _coming(
+    conn: Connection, now: datetime, number: int, per_page: int = 50, staff_id: str | None = None
+) -> Page[AbsenceRow]:
     ongoing = and_(absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
     if staff_id is not None:
         ongoing = and_(ongoing, absences.c.staff_id == staff_id)
@@ -333,7 +361,7 @@ def _account(row: AnyRow) -> AccountRow:
     return AccountRow(row.id, row.name, row.role, row.login is not None, bool(row.active), row.updated_at)
 
 
-def accounts_page(conn: Connection, search: str, login: str, number: int, per_page: int = 50) -> Page[AccountRow]:
+def accounts_page(source: Source, search: str, login: str, number: int, per_page: int = 50) -> Page[AccountRow]:
     """Staff by number, filtered by a number prefix or part of a name and by having a login (``yes``/``no``)."""
     conditions = []
     if search:
@@ -344,13 +372,16 @@ def accounts_page(conn: Connection, search: str, login: str, number: int, per_pa
         conditions.append(staff_accounts.c.staff_id.is_(None))
     where = and_(true(), *conditions)
     joined = staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id)
-    total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
     query = _ACCOUNT_ROWS.where(where).order_by(staff.c.id).limit(per_page).offset((number - 1) * per_page)
-    return Page([_account(row) for row in conn.execute(query)], number, per_page, total)
+    with source.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
+        rows = [_account(row) for row in conn.execute(query)]
+    return Page(rows, number, per_page, total)
 
 
-def account_detail(conn: Connection, staff_id: str) -> AccountRow:
-    row = conn.execute(_ACCOUNT_ROWS.where(staff.c.id == staff_id)).first()
+def account_detail(source: Source, staff_id: str) -> AccountRow:
+    with source.engine.connect() as conn:
+        row = conn.execute(_ACCOUNT_ROWS.where(staff.c.id == staff_id)).first()
     if row is None:
         raise NotFound("unknown staff member %(staff)r", staff=staff_id)
     return _account(row)

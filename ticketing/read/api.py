@@ -14,11 +14,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from ticketing.db import tickets as store
 from ticketing.db.schema import tickets
+from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
+from ticketing.read.source import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,21 +121,24 @@ class Cursor:
 
 @dataclass(frozen=True, slots=True)
 class TicketSlice:
-    """One page of the list and the cursor of the next one (None on the last page)."""
+    """One page of the list, the cursor of the next one (None on the last page), and the world it was read in."""
 
     tickets: list[Ticket]
     next: Cursor | None
+    world: World
 
 
 def ticket_slice(
-    conn: Connection, visibility: Visibility, filters: TicketFilter, after: Cursor | None, limit: int
+    source: Source, visibility: Visibility, filters: TicketFilter, after: Cursor | None, limit: int
 ) -> TicketSlice:
     """Up to ``limit`` visible tickets matching ``filters``, most urgent first, after ``after``."""
     query = select(tickets).where(visibility.clause(), *filters.conditions())
     if after is not None:
         query = query.where(after.after())
     query = query.order_by(tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id).limit(limit + 1)
-    found = [store.to_ticket(row) for row in conn.execute(query)]
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        found = [store.to_ticket(row) for row in conn.execute(query)]
     page = found[:limit]
     more = len(found) > limit
-    return TicketSlice(page, Cursor(page[-1].due_at, page[-1].id) if more else None)
+    return TicketSlice(page, Cursor(page[-1].due_at, page[-1].id) if more else None, world)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 
 from ticketing.db.schema import audit_events, staff
 from ticketing.domain.audit import AuditAction, Detail
 from ticketing.read.paging import Page
+from ticketing.read.source import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +23,7 @@ class AuditRow:
     detail: Detail
 
 
-def audit_page(conn: Connection, number: int, per_page: int = 50) -> Page[AuditRow]:
-    total = conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
+def audit_page(source: Source, number: int, per_page: int = 50) -> Page[AuditRow]:
     query = (
         select(audit_events, staff.c.name)
         .outerjoin(staff, staff.c.id == audit_events.c.actor_id)
@@ -31,5 +31,8 @@ def audit_page(conn: Connection, number: int, per_page: int = 50) -> Page[AuditR
         .limit(per_page)
         .offset((number - 1) * per_page)
     )
-    rows = [AuditRow(r.at, r.actor_id, r.name, AuditAction(r.action), r.subject, r.detail) for r in conn.execute(query)]
+    with source.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
+        found = conn.execute(query).all()
+    rows = [AuditRow(r.at, r.actor_id, r.name, AuditAction(r.action), r.subject, r.detail) for r in found]
     return Page(rows, number, per_page, total)

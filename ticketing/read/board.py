@@ -21,8 +21,10 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, selec
 from ticketing.db import tickets as store
 from ticketing.db.schema import history, tickets
 from ticketing.domain.org import Organisation, Unit, UnitKind
+from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import WorkflowSpec
+from ticketing.read.source import Source, current_organisation
 
 PER_PAGE = 25
 EXPORT_BATCH = 500
@@ -64,6 +66,24 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
+class Overseer:
+    """Whose area a reader sees: a supervisor's own communities and streets, or the whole district (admins)."""
+
+    communities: frozenset[str]
+    streets: frozenset[str]
+    everything: bool = False
+
+    def scope(self, org: Organisation) -> Scope:
+        return Scope.of(org, self.communities, self.streets, self.everything)
+
+
+def area(source: Source, overseer: Overseer) -> tuple[Organisation, Scope]:
+    """The registry and the communities the overseer sees: the filter choices and names of the pages."""
+    org = current_organisation(source)
+    return org, overseer.scope(org)
+
+
+@dataclass(frozen=True, slots=True)
 class BoardFilter:
     """What a supervisor narrowed the board to; ``None`` means any."""
 
@@ -85,10 +105,13 @@ class BoardRow:
 
 @dataclass(frozen=True, slots=True)
 class BoardPage:
+    """A page of the board, with the world it was read in (its deadlines and names)."""
+
     rows: list[BoardRow]
     total: int
     page: int
     per_page: int
+    world: World
 
     @property
     def pages(self) -> int:
@@ -125,41 +148,37 @@ def _query(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datet
     return query.order_by(tickets.c.created_at, tickets.c.id)
 
 
-def board_page(
-    conn: Connection,
-    scope: Scope,
-    filters: BoardFilter,
-    states: Sequence[str],
-    now: datetime,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> BoardPage:
-    """One page of the board, oldest first, and how many tickets match in all (``states``: the open ones)."""
-    counted = select(func.count()).select_from(tickets).where(*_conditions(scope, filters, states, now))
-    total = conn.execute(counted).scalar_one()
-    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
-    query = _query(scope, filters, states, now).limit(per_page).offset((page - 1) * per_page)
-    found = [store.to_ticket(row) for row in conn.execute(query)]
-    return BoardPage(_with_since(conn, found), total, page, per_page)
-
-
-def board_rows(
-    conn: Connection, scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime
-) -> Iterator[BoardRow]:
-    """Every ticket on the board with these filters, oldest first, read in batches (for exports)."""
-    after: tuple[datetime, int] | None = None
-    while True:
-        query = _query(scope, filters, states, now).limit(EXPORT_BATCH)
-        if after is not None:
-            created, ticket_id = after
-            query = query.where(
-                or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
-            )
+def board_page(source: Source, overseer: Overseer, filters: BoardFilter, now: datetime, page: int = 1) -> BoardPage:
+    """One page of the overseer's board, oldest first, and how many tickets match in all."""
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        scope, states = overseer.scope(world.org), open_states(world.workflows.values())
+        counted = select(func.count()).select_from(tickets).where(*_conditions(scope, filters, states, now))
+        total = conn.execute(counted).scalar_one()
+        page = min(max(page, 1), max((total + PER_PAGE - 1) // PER_PAGE, 1))
+        query = _query(scope, filters, states, now).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
         found = [store.to_ticket(row) for row in conn.execute(query)]
-        yield from _with_since(conn, found)
-        if len(found) < EXPORT_BATCH:
-            return
-        after = (found[-1].created_at, found[-1].id)
+        return BoardPage(_with_since(conn, found), total, page, PER_PAGE, world)
+
+
+def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: datetime) -> Iterator[BoardRow]:
+    """Every ticket on the overseer's board with these filters, oldest first, read in batches (for exports)."""
+    after: tuple[datetime, int] | None = None
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        scope, states = overseer.scope(world.org), open_states(world.workflows.values())
+        while True:
+            query = _query(scope, filters, states, now).limit(EXPORT_BATCH)
+            if after is not None:
+                created, ticket_id = after
+                query = query.where(
+                    or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
+                )
+            found = [store.to_ticket(row) for row in conn.execute(query)]
+            yield from _with_since(conn, found)
+            if len(found) < EXPORT_BATCH:
+                return
+            after = (found[-1].created_at, found[-1].id)
 
 
 def _with_since(conn: Connection, found: list[Ticket]) -> list[BoardRow]:

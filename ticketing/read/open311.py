@@ -37,7 +37,7 @@ from ticketing.domain.disclosure import disclose, public_place
 from ticketing.domain.org import Organisation
 from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
-from ticketing.orgdata import POST_LABELS_ZH
+from ticketing.organisation.data import POST_LABELS_ZH
 from ticketing.read.resident import SHOWN, category_groups
 from ticketing.read.source import Source
 from ticketing.schemas.open311 import (
@@ -60,8 +60,8 @@ from ticketing.schemas.open311 import (
     dump,
 )
 from ticketing.schemas.open311_params import ATTRIBUTES
-from ticketing.translation import CHINESE, ENGLISH, name_in
-from ticketing.workflows import Catalogue
+from ticketing.workflow.files import Catalogue
+from ticketing.workflow.translation import CHINESE, ENGLISH, name_in
 
 MEDIA_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 MAX_WINDOW = timedelta(days=90)  # the longest start_date–end_date span, and the default window

@@ -28,6 +28,7 @@ from ticketing.domain.rules import World, calendar_post, extension_choices, tran
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, Duration, WorkflowSpec
 from ticketing.read.paging import Page
+from ticketing.read.source import Source
 
 PAGE_SIZE = 25
 PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP)
@@ -64,8 +65,15 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkList(Page[Item]):
+    """A page of a staff list, with the world it was read in (its places, states and calendars)."""
+
+    world: World
+
+
+@dataclass(frozen=True, slots=True)
 class TicketView:
-    """Everything the ticket page shows, with what the reader may do to it now."""
+    """Everything the ticket page shows, with what the reader may do to it now and the world it was read in."""
 
     ticket: Ticket
     history: list[HistoryEntry]
@@ -74,7 +82,11 @@ class TicketView:
     actions: list[str]
     targets: list[Post]
     extensions: list[Duration]
-    org: Organisation
+    world: World
+
+    @property
+    def org(self) -> Organisation:
+        return self.world.org
 
     def person(self, staff_id: str | None) -> str:
         """``Name (S0013)``, or an empty string for the system."""
@@ -134,12 +146,12 @@ def _page(
     now: datetime,
     number: int,
     size: int,
-) -> Page[Item]:
+) -> WorkList:
     total = conn.execute(select(func.count()).select_from(tickets).where(where)).scalar_one()
     number = min(max(number, 1), max(math.ceil(total / size), 1))
     query = select(tickets).where(where).order_by(*order).limit(size).offset((number - 1) * size)
     found = [store.to_ticket(row) for row in conn.execute(query)]
-    return Page([_item(world, ticket, now) for ticket in found], number, size, total)
+    return WorkList([_item(world, ticket, now) for ticket in found], number, size, total, world)
 
 
 def _item(world: World, ticket: Ticket, now: datetime) -> Item:
@@ -163,75 +175,80 @@ def _most_urgent_first(flag: ColumnElement[bool]) -> list[ColumnElement[object]]
     return [flag.desc(), tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id]
 
 
-def my_queue(
-    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
-) -> Page[Item]:
+def my_queue(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
     """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
-    open_states = tickets.c.state.in_(_open_states(world))
-    where = and_(tickets.c.holder_id == staff_id, open_states)
-    posts = sorted(post.id for post in world.org.holds(staff_id))
-    if posts:  # each arm of the OR on its own index, so the database combines two index scans
-        where = or_(where, and_(tickets.c.post_id.in_(posts), open_states, tickets.c.holder_id.is_(None)))
-    return _page(conn, world, where, _most_urgent_first(tickets.c.overdue), now, number, size)
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        open_states = tickets.c.state.in_(_open_states(world))
+        where = and_(tickets.c.holder_id == staff_id, open_states)
+        posts = sorted(post.id for post in world.org.holds(staff_id))
+        if posts:  # each arm of the OR on its own index, so the database combines two index scans
+            where = or_(where, and_(tickets.c.post_id.in_(posts), open_states, tickets.c.holder_id.is_(None)))
+        return _page(conn, world, where, _most_urgent_first(tickets.c.overdue), now, number, size)
 
 
-def accountable(
-    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
-) -> Page[Item]:
+def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
     """Tickets I am first responder for, wherever they are now: open ones first, newest first."""
     where = tickets.c.first_responder_id == staff_id
-    return _page(conn, world, where, [tickets.c.closed_at.is_not(None), tickets.c.id.desc()], now, number, size)
+    order = [tickets.c.closed_at.is_not(None), tickets.c.id.desc()]
+    with source.engine.connect() as conn:
+        return _page(conn, source.worlds.world(conn), where, order, now, number, size)
 
 
-def callbacks_due(
-    conn: Connection, world: World, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE
-) -> Page[Item]:
+def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
     """Resolved or referred tickets whose callback is mine to make: I am first responder or share their post.
 
     Sharing the post means the first responder is the other holder of one of
     my posts, so the query stays on the first-responder index.
     """
-    held = world.org.holds(staff_id)
-    callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
-    where = and_(
-        tickets.c.first_responder_id.in_(callers),
-        tickets.c.state.in_(_callback_states(world)),
-        or_(
-            tickets.c.first_responder_id == staff_id,
-            tickets.c.first_responder_post_id.in_(sorted(post.id for post in held)),
-        ),
-    )
-    return _page(conn, world, where, _most_urgent_first(tickets.c.needs_review), now, number, size)
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        held = world.org.holds(staff_id)
+        callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
+        where = and_(
+            tickets.c.first_responder_id.in_(callers),
+            tickets.c.state.in_(_callback_states(world)),
+            or_(
+                tickets.c.first_responder_id == staff_id,
+                tickets.c.first_responder_post_id.in_(sorted(post.id for post in held)),
+            ),
+        )
+        return _page(conn, world, where, _most_urgent_first(tickets.c.needs_review), now, number, size)
 
 
-def ticket_view(conn: Connection, world: World, key: str, staff_id: str, now: datetime) -> TicketView:
+def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> TicketView:
     """A ticket with its whole history, its deadline and the actions this staff member may take now."""
-    ticket = store.get(conn, key)
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        ticket = store.get(conn, key)
+        history = store.history_of(conn, ticket.id)
     return TicketView(
         ticket=ticket,
-        history=store.history_of(conn, ticket.id),
+        history=history,
         spec=world.spec(ticket),
         deadline=deadline_of(world, ticket, now),
         actions=available_actions(world, ticket, staff_id, now),
         targets=transfer_targets(world, ticket),
         extensions=extension_choices(world, ticket),
-        org=world.org,
+        world=world,
     )
 
 
-def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:
+def my_absences(source: Source, staff_id: str, now: datetime) -> list[Absence]:
     """My absences that are still running or still to come, soonest first (cancelled ones are gone)."""
     query = (
         select(absences)
         .where(absences.c.staff_id == staff_id, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
         .order_by(absences.c.starts_at, absences.c.id)
     )
-    return [absence_store.to_absence(row) for row in conn.execute(query)]
+    with source.engine.connect() as conn:
+        return [absence_store.to_absence(row) for row in conn.execute(query)]
 
 
-def register_places(world: World, staff_id: str) -> list[PlaceGroup]:
+def register_places(source: Source, staff_id: str) -> list[PlaceGroup]:
     """The places of the communities I work in (all of them for someone without a local post), grid by grid."""
-    org = world.org
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
     every = [unit for unit in org.units.values() if unit.kind is UnitKind.COMMUNITY]
     communities: set[str] = set()
     for post in org.holds(staff_id):

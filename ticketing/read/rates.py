@@ -21,7 +21,8 @@ from ticketing.db.schema import tickets
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import RateCounts, Rates, RateWeights, rates, total_of
-from ticketing.read.board import Scope
+from ticketing.read.board import Overseer, Scope
+from ticketing.read.source import Source
 
 RETURNED = "returned"  # a terminated request (诉求终结): it leaves the rate base
 LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
@@ -30,6 +31,7 @@ LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
     UnitKind.GRID: tickets.c.grid_id,
 }
 MAX_DAYS = 366
+DEFAULT_DAYS = 30  # the period shown when none is asked for: the last 30 days, today included
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,13 @@ class RateRow:
 
 @dataclass(frozen=True, slots=True)
 class RateReport:
+    """The rates of a period, with the registry it was read in (which names the units of the rows)."""
+
     period: Period
     levels: dict[UnitKind, list[RateRow]]
     overall: RateRow
     weeks: list[tuple[Period, RateRow]]
+    org: Organisation
 
 
 def _in_base(period: Period, scope: Scope) -> list[ColumnElement[bool]]:
@@ -109,14 +114,14 @@ def _counts(c: ReadOnlyColumnCollection[str, ColumnElement[object]]) -> tuple[Co
     )
 
 
-def counts_by(conn: Connection, level: UnitKind, period: Period, scope: Scope) -> dict[str | None, RateCounts]:
+def _counts_by(conn: Connection, level: UnitKind, period: Period, scope: Scope) -> dict[str | None, RateCounts]:
     """The counts of every street, community or grid with tickets in the base (one query)."""
     column = LEVELS[level]
     query = select(column, *_counts(tickets.c)).where(*_in_base(period, scope)).group_by(column)
     return {key: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
 
 
-def weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
+def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
     """The counts of each week of the period (one query: the week of each ticket, then grouped)."""
     weeks = period.weeks()
     week = case(
@@ -134,18 +139,23 @@ def weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[
     return [(stretch, found.get(index, RateCounts())) for index, stretch in enumerate(weeks)]
 
 
-def rate_report(conn: Connection, org: Organisation, scope: Scope, period: Period, weights: RateWeights) -> RateReport:
-    """The rates of every street, community and grid in scope (with or without tickets), overall and weekly."""
+def rate_report(source: Source, overseer: Overseer, period: Period, weights: RateWeights) -> RateReport:
+    """The rates of the overseer's streets, communities and grids (with or without tickets), overall and weekly."""
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
+        return _report(conn, org, overseer.scope(org), period, weights)
 
+
+def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, weights: RateWeights) -> RateReport:
     def row(unit_id: str | None, counts: RateCounts) -> RateRow:
         return RateRow(unit_id, counts, rates(counts, weights))
 
     levels: dict[UnitKind, list[RateRow]] = {}
     for level in LEVELS:
-        found: Mapping[str | None, RateCounts] = counts_by(conn, level, period, scope)
+        found: Mapping[str | None, RateCounts] = _counts_by(conn, level, period, scope)
         listed = [unit.id for unit in scope.units(org, level)]
         extra = [key for key in found if key not in listed]
         levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]
     overall = total_of([r.counts for r in levels[UnitKind.STREET]])
-    weeks = [(week, row(None, counts)) for week, counts in weekly_counts(conn, period, scope)]
-    return RateReport(period, levels, row(None, overall), weeks)
+    weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(conn, period, scope)]
+    return RateReport(period, levels, row(None, overall), weeks, org)

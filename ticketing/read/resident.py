@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ticketing.db import tickets as store
 from ticketing.db.schema import attachments
@@ -21,7 +21,7 @@ from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
 from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket, TicketDetail
 from ticketing.domain.workflow import Action, Category, State, WorkflowSpec
 from ticketing.read.source import Source
-from ticketing.workflows import Catalogue
+from ticketing.workflow.files import Catalogue
 
 # History actions a resident is shown; anything else (notes, absences, callback reminders) stays internal.
 SHOWN = frozenset(
@@ -54,8 +54,10 @@ class Area:
     places: list[Unit]  # street segments and shops, outside compounds
 
 
-def areas(org: Organisation) -> list[Area]:
+def areas(source: Source) -> list[Area]:
     """Every community with its buildings and its street segments and shops, by id."""
+    with source.engine.connect() as conn:
+        org = source.worlds.organisation(conn)
     buildings: dict[str, list[Unit]] = {}
     places: dict[str, list[Unit]] = {}
     for unit in sorted(org.units.values(), key=lambda u: u.id):
@@ -152,8 +154,7 @@ def masked_phone(phone: str) -> str:
 def by_token(source: Source, token: str) -> ResidentStatus:
     """The status behind a private link."""
     with source.engine.connect() as conn:
-        found = store.detail(conn, store.get_by_token(conn, token))
-    return _status(source, found)
+        return _status(source, conn, store.detail(conn, store.get_by_token(conn, token)))
 
 
 def by_number(source: Source, number: str, tracked: Collection[str]) -> ResidentStatus:
@@ -161,16 +162,15 @@ def by_number(source: Source, number: str, tracked: Collection[str]) -> Resident
     if number not in tracked:
         raise NotFound("no request matches: look it up with its tracking number and phone ending first")
     with source.engine.connect() as conn:
-        found = store.detail(conn, store.get(conn, number))
-    return _status(source, found)
+        return _status(source, conn, store.detail(conn, store.get(conn, number)))
 
 
-def _status(source: Source, detail: TicketDetail) -> ResidentStatus:
+def _status(source: Source, conn: Connection, detail: TicketDetail) -> ResidentStatus:
+    """The status page of ``detail``, its photos and the registry read on the same connection."""
     ticket = detail.ticket
     query = select(attachments).where(attachments.c.ticket_id == ticket.id).order_by(attachments.c.id)
-    with source.engine.connect() as conn:
-        org = source.worlds.organisation(conn)
-        photos = [Photo(row.id, row.file_name, row.content_type, row.size) for row in conn.execute(query)]
+    org = source.worlds.organisation(conn)
+    photos = [Photo(row.id, row.file_name, row.content_type, row.size) for row in conn.execute(query)]
     catalogue = source.worlds.catalogue
     spec = catalogue.workflows[ticket.workflow]
     state = spec.state(ticket.state)

@@ -1,6 +1,6 @@
 """Changes to the organisation registry: imported files and rosters, uploads, one post's holders.
 
-Every change goes through ``Ticketing.save_registry``: it bumps the registry
+Every change goes through ``_save_registry``: it bumps the registry
 version, the engine reloads the organisation at its next transaction, and the
 open tickets of a post whose holders changed pass to the new holders in the
 same transaction, with an audit event saying who changed what.
@@ -15,10 +15,17 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from ticketing.db.org_store import ImportSummary, load_org
+from sqlalchemy import Connection
+
+from ticketing.db import tickets as ticket_store
+from ticketing.db.org_store import load_org, save_org
+from ticketing.domain import rules
 from ticketing.domain.audit import AuditAction, AuditEvent, Detail
+from ticketing.domain.coverage import holders_changed
 from ticketing.domain.errors import InvalidInput, NotFound, OrgFileError
-from ticketing.orgfile import read_sources
+from ticketing.organisation.data import ImportSummary, OrgData
+from ticketing.organisation.files import read_sources
+from ticketing.services.changes import apply_each, require_aware
 from ticketing.services.tickets import Ticketing
 from ticketing.services.unit_of_work import unit_of_work
 
@@ -38,7 +45,7 @@ def import_files(
 ) -> ImportSummary:
     """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx) in order, all or nothing."""
     with unit_of_work(ticketing.engine) as work:
-        summary = ticketing.save_registry(work.conn, read_sources(paths, base=load_org(work.conn)), now)
+        summary = _save_registry(ticketing, work.conn, read_sources(paths, base=load_org(work.conn)), now)
         detail = _import_detail(summary) | {"files": [path.name for path in paths]}
         work.audit(AuditEvent(now, actor_id, AuditAction.REGISTRY_IMPORTED, "registry", detail))
         return summary
@@ -81,7 +88,7 @@ def change_holders(
         if problems:
             raise HolderProblems(problems)
         data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
-        summary = ticketing.save_registry(work.conn, data, now)
+        summary = _save_registry(ticketing, work.conn, data, now)
         detail: Detail = {
             "holder_a": f"{post.holder_a} → {holder_a}",
             "holder_b": f"{post.holder_b} → {holder_b}",
@@ -89,6 +96,26 @@ def change_holders(
         }
         work.audit(AuditEvent(now, actor_id, AuditAction.HOLDERS_CHANGED, post_id, detail))
         return summary
+
+
+def _save_registry(ticketing: Ticketing, conn: Connection, data: OrgData, now: datetime) -> ImportSummary:
+    """Save the registry in the caller's transaction; open tickets follow their post's new holders.
+
+    Who should now hold each ticket of a post whose A or B holder changed is
+    ``rules.rehome``'s decision; the hand-overs are written in the same
+    transaction as the new holders, so no ticket stays with someone who no
+    longer holds its post.
+    """
+    require_aware(now)
+    before = load_org(conn).organisation.posts
+    summary = save_org(conn, data)
+    changed = holders_changed(before, data.organisation.posts)
+    if not changed:
+        return summary
+    world = ticketing.worlds.uncached(conn)
+    found = ticket_store.open_tickets_locked(conn, post_ids=list(changed))
+    moved = apply_each(conn, world, found, lambda t: rules.rehome(world, t, changed[t.post_id], now), now)
+    return replace(summary, rehomed=moved)
 
 
 def _import_detail(summary: ImportSummary) -> Detail:

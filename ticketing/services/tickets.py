@@ -8,37 +8,26 @@ whole transaction back, so nothing is ever half-written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
-from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
-from ticketing.db.org_store import ImportSummary, load_org, save_org
-from ticketing.domain import absences as absence_rules
-from ticketing.domain import choices, rules, supervision
-from ticketing.domain.coverage import holders_changed
+from ticketing.domain import choices, rules
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
-from ticketing.domain.org import Absence, UnitKind
+from ticketing.domain.org import UnitKind
 from ticketing.domain.rules import Intake, World
-from ticketing.domain.ticket import (
-    Channel,
-    HistoryAction,
-    Outcome,
-    ResidentChannel,
-    Ticket,
-    TicketDetail,
-    Timer,
-    TimerKind,
-)
+from ticketing.domain.ticket import Channel, Outcome, ResidentChannel, Ticket, TicketDetail
 from ticketing.domain.workflow import Duration
-from ticketing.orgdata import OrgData
-from ticketing.world import WorldSource
+from ticketing.organisation.registry_view import WorldSource
+from ticketing.services.absences import Absences
+from ticketing.services.changes import plan_timers, require_aware
+from ticketing.services.sweep import Sweep
+from ticketing.services.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +57,6 @@ def _duration(params: dict[str, Any]) -> Duration:
         raise InvalidInput("extend --by: %(error)s", error=error) from None
 
 
-def _aware(*moments: datetime) -> None:
-    """Refuse naive times at the edge: a time without a zone is 8 hours off in one place or another."""
-    for moment in moments:
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise InvalidInput("%(moment)s has no time zone; give a time with an offset", moment=moment.isoformat())
-
-
 ACTIONS: dict[str, Act] = {
     "acknowledge": lambda w, t, a, now, p: rules.acknowledge(w, t, a, now),
     "note": lambda w, t, a, now, p: rules.note(w, t, a, _text(p, "text"), now),
@@ -93,13 +75,13 @@ ACTIONS: dict[str, Act] = {
 
 
 class Ticketing:
-    """The application: tickets, absences and the sweep over one database."""
+    """The application over one database: the ticket use cases, with the absences and the sweep beside them."""
 
     def __init__(self, engine: Engine, worlds: WorldSource) -> None:
         self.engine = engine
         self.worlds = worlds
-
-    # --- tickets -------------------------------------------------------------
+        self.absences = Absences(engine, worlds)
+        self.sweep = Sweep(engine, worlds)
 
     def open_ticket(
         self,
@@ -126,10 +108,10 @@ class Ticketing:
         ``attachment`` (a photo) is recorded in the same transaction.
         ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
         """
-        _aware(now)
+        require_aware(now)
         channel_choice = choices.resident_channel_of(notify_by)
-        with self.engine.begin() as conn:
-            world = self.worlds.world(conn)
+        with unit_of_work(self.engine) as work:
+            world = self.worlds.world(work.conn)
             where = locate(world.org, location_id, address, lat, lon)
             kind = world.org.units[where].kind if where else None
             spec = self.worlds.catalogue.for_category(category, kind if kind is not UnitKind.COMMUNITY else None)
@@ -147,14 +129,14 @@ class Ticketing:
                 contact_email.strip(),
                 channel_choice,
             )
-            ticket_id = store.next_ticket_id(conn)
+            ticket_id = store.next_ticket_id(work.conn)
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
-            _plan(world, ticket, outcome, now)
-            store.insert_ticket(conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
+            plan_timers(world, ticket, outcome, now)
+            store.insert_ticket(work.conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
             if attachment is not None:
                 photo = attachment
-                store.add_attachment(conn, ticket.id, photo.file_name, photo.content_type, photo.size, now)
+                store.add_attachment(work.conn, ticket.id, photo.file_name, photo.content_type, photo.size, now)
             return ticket
 
     def find_by_token(self, access_token: str) -> TicketDetail:
@@ -186,7 +168,7 @@ class Ticketing:
         **params: Any,
     ) -> Ticket:
         """Apply one staff action; a stale ``expected_version`` is a conflict, not an overwrite."""
-        _aware(now)
+        require_aware(now)
         handler = ACTIONS.get(action)
         if handler is None:
             raise InvalidInput(
@@ -200,7 +182,7 @@ class Ticketing:
         self, key: str, satisfaction: Satisfaction | str | None, comment: str, now: datetime, expected_version: int
     ) -> Ticket:
         """The resident confirms the result online (an alternative to the phone callback)."""
-        _aware(now)
+        require_aware(now)
         verdict = choices.satisfaction_of(satisfaction)
         rules.refuse_control("comment", comment)
         return self._change(
@@ -214,9 +196,9 @@ class Ticketing:
         self, key: str, expected_version: int | None, now: datetime, apply: Callable[[World, Ticket], Outcome]
     ) -> Ticket:
         """Apply one rule to a ticket in one transaction; a stale ``expected_version`` is a conflict."""
-        with self.engine.begin() as conn:
-            world = self.worlds.world(conn)
-            ticket = store.get(conn, key)
+        with unit_of_work(self.engine) as work:
+            world = self.worlds.world(work.conn)
+            ticket = store.get(work.conn, key)
             read_version = ticket.version
             if expected_version is not None and expected_version != read_version:
                 raise Conflict(
@@ -228,8 +210,8 @@ class Ticketing:
                     state=ticket.state,
                 )
             outcome = apply(world, ticket)
-            _plan(world, ticket, outcome, now)
-            store.save(conn, ticket, read_version, outcome)
+            plan_timers(world, ticket, outcome, now)
+            store.save(work.conn, ticket, read_version, outcome)
             return ticket
 
     def show(self, key: str) -> TicketDetail:
@@ -267,194 +249,3 @@ class Ticketing:
             counts = store.count_by_state(conn)
             counts["overdue"] = store.count_open_overdue(conn)
         return counts
-
-    # --- absences ------------------------------------------------------------
-
-    def record_absence(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> int:
-        """Record leave or a trip within the bounds of ``domain.absences``; if it has begun, the others take over."""
-        _aware(starts_at, ends_at, now)
-        absence_rules.check_period(starts_at, ends_at, now)
-        text = absence_rules.check_reason(reason)
-        with self.engine.begin() as conn:
-            world = self.worlds.world(conn)
-            if staff_id not in world.org.staff:
-                raise NotFound("unknown staff member %(staff)r", staff=staff_id)
-            absence_id = absence_store.add(conn, staff_id, starts_at, ends_at, text)
-            self._apply_absences(conn, now)
-            return absence_id
-
-    def end_absence(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
-        """The holder is back early: the absence ends now and the tickets it handed over come back.
-
-        ``actor_id`` is who asks (the absent member or an admin); None is the operator at the command line.
-        """
-        _aware(now)
-        with self.engine.begin() as conn:
-            absence = absence_store.get(conn, absence_id)
-            absence_rules.check_actor(self.worlds.world(conn).org, absence, actor_id)
-            ended = absence_rules.end_early(absence, now)
-            absence_store.end(conn, absence_id, ended.ends_at)
-            self._apply_absences(conn, now)
-            return ended
-
-    def cancel_absence(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
-        """The absence will not happen or was a mistake: it stops counting and any tickets it moved come back."""
-        _aware(now)
-        with self.engine.begin() as conn:
-            absence = absence_store.get(conn, absence_id)
-            absence_rules.check_actor(self.worlds.world(conn).org, absence, actor_id)
-            cancelled = absence_rules.cancel(absence, now)
-            absence_store.cancel(conn, absence_id, now, started=absence.starts_at <= now)
-            self._apply_absences(conn, now)
-            return cancelled
-
-    def _apply_absences(self, conn: Connection, now: datetime) -> int:
-        """Hand over the tickets of holders who have left, and back to those who returned."""
-        world = self.worlds.world(conn)
-        changed = 0
-        for absence in absence_store.starting(conn, now):
-            cover = partial(_cover_absence, world, absence, now)
-            changed += self._each_held(conn, world, absence.staff_id, now, cover)
-            absence_store.mark(conn, absence, handed_over=True)
-        for absence in absence_store.ending(conn, now):
-            if not world.absent(absence.staff_id, now):
-                changed += self._returning(conn, world, absence.staff_id, now)
-            absence_store.mark(conn, absence, handed_over=True, handed_back=True)
-        return changed
-
-    def _each_held(
-        self, conn: Connection, world: World, staff_id: str, now: datetime, apply: Callable[[Ticket], Outcome]
-    ) -> int:
-        found = store.open_tickets_locked(conn, holder_id=staff_id)
-        return _apply_each(conn, world, found, apply, now)
-
-    def _returning(self, conn: Connection, world: World, staff_id: str, now: datetime) -> int:
-        posts = [p.id for p in world.org.holds(staff_id) if p.holder_a == staff_id]
-        if not posts:
-            return 0
-        found = store.open_tickets_locked(conn, post_ids=posts)
-        return _apply_each(conn, world, found, lambda t: rules.hand_back(world, t, staff_id, now), now)
-
-    # --- the registry --------------------------------------------------------
-
-    def save_registry(self, conn: Connection, data: OrgData, now: datetime) -> ImportSummary:
-        """Save the registry in the caller's transaction; open tickets follow their post's new holders.
-
-        Who should now hold each ticket of a post whose A or B holder changed is
-        ``rules.rehome``'s decision; the hand-overs are written in the same
-        transaction as the new holders, so no ticket stays with someone who no
-        longer holds its post.
-        """
-        _aware(now)
-        before = load_org(conn).organisation.posts
-        summary = save_org(conn, data)
-        changed = holders_changed(before, data.organisation.posts)
-        if not changed:
-            return summary
-        world = self.worlds.uncached(conn)
-        found = store.open_tickets_locked(conn, post_ids=list(changed))
-        moved = _apply_each(conn, world, found, lambda t: rules.rehome(world, t, changed[t.post_id], now), now)
-        return replace(summary, rehomed=moved)
-
-    # --- the sweep -----------------------------------------------------------
-
-    def sweep(self, now: datetime, batch_size: int = 500) -> SweepReport:
-        """Fire every deadline due by ``now``, each exactly once, batch by batch."""
-        _aware(now)
-        report = SweepReport()
-        with self.engine.begin() as conn:
-            report.handovers += self._apply_absences(conn, now)
-        while self._sweep_batch(now, batch_size, report):
-            pass
-        return report
-
-    def _sweep_batch(self, now: datetime, batch_size: int, report: SweepReport) -> bool:
-        with self.engine.begin() as conn:
-            claimed = store.claim_due(conn, now, batch_size)
-            if not claimed:
-                return False
-            world = self.worlds.world(conn)
-            found = store.get_many(conn, [row.ticket_id for row in claimed], for_update=True)
-            read = store.snapshot(conn, found.values())
-            store.mark_fired(conn, [row.id for row in claimed], now)
-            changed, noted = [], []
-            for row in claimed:
-                ticket = found[row.ticket_id]
-                timer = store.to_timer(row)
-                outcome = supervision.fire(world, ticket, timer, now)
-                report.count(ticket, timer, outcome)
-                if outcome is not None and outcome.deadline_changed:
-                    _plan(world, ticket, outcome, now)
-                    changed.append((ticket, outcome))
-                elif timer.kind is TimerKind.REMINDER:  # whether it reminded or came too late, the next timer follows
-                    outcome = outcome or Outcome()
-                    outcome.timers = supervision.next_timer(world, ticket, now)
-                    noted.append((ticket, outcome))
-            store.save_many(conn, changed, read)
-            store.record_effects(conn, noted, now)
-        return True
-
-
-def _plan(world: World, ticket: Ticket, outcome: Outcome, now: datetime) -> None:
-    """Replace the ticket's pending timer with the first its new state implies, when its deadline changed."""
-    if outcome.deadline_changed:
-        outcome.timers = supervision.next_timer(world, ticket, now)
-
-
-def _apply_each(
-    conn: Connection, world: World, found: list[Ticket], apply: Callable[[Ticket], Outcome], now: datetime
-) -> int:
-    changed = []
-    for ticket in found:
-        outcome = apply(ticket)
-        if outcome.entries:
-            _plan(world, ticket, outcome, now)
-            changed.append((ticket, outcome))
-    store.save_many(conn, changed)
-    return len(changed)
-
-
-@dataclass
-class SweepReport:
-    """What a sweep did, for the CLI and the logs.
-
-    ``fired`` counts deadlines; reminders, 催办 and 通报 have their own counts;
-    ``stale`` counts timers the ticket had moved past (a reminder whose deadline
-    already passed, a deadline an action had just changed).
-    """
-
-    fired: int = 0
-    escalated: int = 0
-    handed_over: int = 0
-    overdue: int = 0
-    callbacks_overdue: int = 0
-    reminded: int = 0
-    urged: int = 0
-    warned: int = 0
-    handovers: int = 0
-    stale: int = 0
-    numbers: list[str] = field(default_factory=list)
-
-    @property
-    def applied(self) -> int:
-        """Timers of every kind that acted."""
-        return self.fired + self.reminded + self.urged + self.warned
-
-    def count(self, ticket: Ticket, timer: Timer, outcome: Outcome | None) -> None:
-        if outcome is None:
-            self.stale += 1
-            return
-        self.fired += timer.kind is TimerKind.DEADLINE
-        actions = {entry.action for entry in outcome.entries}
-        self.escalated += HistoryAction.ESCALATE in actions
-        self.handed_over += HistoryAction.HANDOVER in actions
-        self.overdue += HistoryAction.OVERDUE in actions
-        self.callbacks_overdue += HistoryAction.CALLBACK_OVERDUE in actions
-        self.reminded += HistoryAction.REMIND in actions
-        self.urged += HistoryAction.URGE in actions
-        self.warned += HistoryAction.WARN in actions
-        self.numbers.append(ticket.number)
-
-
-def _cover_absence(world: World, absence: Absence, now: datetime, ticket: Ticket) -> Outcome:
-    return rules.cover_absence(world, ticket, absence.staff_id, absence.reason, now)

@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 from flask import Flask, render_template
 from flask_babel import Babel, format_datetime, get_locale
-from sqlalchemy import text
 
-from ticketing.bootstrap import create_ticketing
-from ticketing.datadir import secret_key
-from ticketing.db.migrate import is_current
-from ticketing.resources import STATIC, TEMPLATES, TRANSLATIONS
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.datadir import secret_key
+from ticketing.deploy.resources import STATIC, TEMPLATES, TRANSLATIONS
+from ticketing.deploy.settings import Settings
+from ticketing.read import health
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 from ticketing.web import (
     admin,
     api_v1,
@@ -43,7 +42,7 @@ def create_app(
 ) -> Flask:
     """Build the app over ``settings`` (default: from the environment).
 
-    Raises ``ticketing.datadir.UnsafeSecretKey`` when the secret key is too short to sign sessions.
+    Raises ``ticketing.deploy.datadir.UnsafeSecretKey`` when the secret key is too short to sign sessions.
     """
     settings = settings or Settings.from_env()
     app = Flask(
@@ -106,11 +105,10 @@ def _register_status_pages(app: Flask) -> None:
     @app.get("/status")
     def status() -> str:
         service: Ticketing = app.extensions["ticketing"]
-        with service.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        health.ping(service)
         return render_template(
             "status.html",
-            schema_current=is_current(service.engine),
+            schema_current=health.schema_current(service),
             workflows=service.worlds.catalogue.workflows.values(),
             counts=service.state_counts(),
         )

@@ -17,19 +17,20 @@ from wtforms.widgets import PasswordInput
 from ticketing.domain.audit import AuditAction
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound, OrgFileError
 from ticketing.domain.passwords import MAX_LENGTH, MIN_LENGTH, check_password
-from ticketing.notify.dispatcher import dead_messages, retry_dead
-from ticketing.orgdata import ORG_SUFFIXES, ROSTER_SUFFIXES
+from ticketing.organisation.data import ORG_SUFFIXES, ROSTER_SUFFIXES
 from ticketing.read.admin import (
+    absences_view,
     account_detail,
     accounts_page,
     calendar_usage,
-    coming_absences,
     organisation_view,
     post_detail,
 )
 from ticketing.read.audit import audit_page
+from ticketing.read.outbox import dead_messages
 from ticketing.services import accounts as account_changes
 from ticketing.services.organisation import HolderProblems, change_holders, import_uploads
+from ticketing.services.outbox import retry_dead
 from ticketing.web.auth import renew_session
 from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of
@@ -45,6 +46,7 @@ LOCAL_MINUTES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 AUDIT_ACTIONS = {
     AuditAction.HOLDERS_CHANGED: _l("Holders changed"),
     AuditAction.REGISTRY_IMPORTED: _l("Registry imported"),
+    AuditAction.NOTICES_RETRIED: _l("Undelivered notices sent again"),
     AuditAction.ACCOUNT_CREATED: _l("Login created"),
     AuditAction.PASSWORD_CHANGED: _l("Password reset"),
     AuditAction.ACCOUNT_DEACTIVATED: _l("Login deactivated"),
@@ -87,12 +89,6 @@ def rehomed_text(count: int) -> str:
         "%(num)d open tickets passed to the new holders of their posts.",
         count,
     )
-
-
-def _staff_choices() -> list[tuple[str, str]]:
-    """Every staff member (number, name), for the holder and absence fields' suggestions."""
-    with service().engine.connect() as conn:
-        return [(member.id, member.name) for member in service().worlds.organisation(conn).staff.values()]
 
 
 class HoldersForm(FlaskForm):
@@ -153,8 +149,7 @@ class PasswordForm(FlaskForm):
 @requires("admin")
 def organisation() -> str:
     """One community at a time: every post with its A and B holders, its hours, and who is away."""
-    with service().engine.connect() as conn:
-        view = organisation_view(conn, request.args.get("community") or None, now())
+    view = organisation_view(service(), request.args.get("community") or None, now())
     return render_template("admin/organisation.html", view=view, now=now())
 
 
@@ -162,8 +157,7 @@ def organisation() -> str:
 @requires("admin")
 def holders(post_id: str) -> str | Response | tuple[str, int]:
     """Change who holds a post (A and B); its open tickets pass to the new holders at once."""
-    with service().engine.connect() as conn:
-        detail = post_detail(conn, post_id, now())
+    detail = post_detail(service(), post_id, now())
     post = detail.view.post
     form = HoldersForm(data={"holder_a": post.holder_a, "holder_b": post.holder_b})
     if form.validate_on_submit():
@@ -177,7 +171,7 @@ def holders(post_id: str) -> str | Response | tuple[str, int]:
             if summary.rehomed:
                 flash(rehomed_text(summary.rehomed))
             return redirect(url_for(".organisation", community=detail.community_id, _anchor=post_id))
-    page = render_template("admin/holders.html", detail=detail, form=form, staff=_staff_choices())
+    page = render_template("admin/holders.html", detail=detail, form=form, staff=detail.staff)
     return (page, 400) if form.errors else page
 
 
@@ -208,7 +202,7 @@ def absences() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         tz = settings().tz
         try:
-            service().record_absence(
+            service().absences.record(
                 form.staff_id.data,
                 form.starts_at.data.replace(tzinfo=tz),
                 form.ends_at.data.replace(tzinfo=tz),
@@ -226,14 +220,13 @@ def absences() -> str | Response | tuple[str, int]:
 
 
 def _absences_page(form: AbsenceForm, refusal: str | None = None, status: int = 200) -> tuple[str, int]:
-    with service().engine.connect() as conn:
-        page = coming_absences(conn, now(), page_number())
+    view = absences_view(service(), now(), page_number())
     html = render_template(
         "admin/absences.html",
         form=form,
-        page=page,
+        page=view.page,
         now=now(),
-        staff=_staff_choices(),
+        staff=view.staff,
         tz=settings().timezone,
         refusal=refusal,
     )
@@ -245,7 +238,7 @@ def _absences_page(form: AbsenceForm, refusal: str | None = None, status: int = 
 def end_absence(absence_id: int) -> Response | tuple[str, int]:
     """End someone's absence now (they came back early); the tickets it handed over return to them."""
     try:
-        ended = service().end_absence(absence_id, now(), current_user.id)
+        ended = service().absences.end(absence_id, now(), current_user.id)
     except Conflict as error:
         return _absences_page(AbsenceForm(formdata=None), message_of(error), 409)
     flash(_("Absence of %(staff)s ended; their tickets are back with them.", staff=ended.staff_id))
@@ -257,7 +250,7 @@ def end_absence(absence_id: int) -> Response | tuple[str, int]:
 def cancel_absence(absence_id: int) -> Response | tuple[str, int]:
     """Cancel an absence that will not happen or was entered by mistake; any tickets it moved come back."""
     try:
-        cancelled = service().cancel_absence(absence_id, now(), current_user.id)
+        cancelled = service().absences.cancel(absence_id, now(), current_user.id)
     except Conflict as error:
         return _absences_page(AbsenceForm(formdata=None), message_of(error), 409)
     flash(_("Absence of %(staff)s cancelled.", staff=cancelled.staff_id))
@@ -268,8 +261,7 @@ def cancel_absence(absence_id: int) -> Response | tuple[str, int]:
 @requires("admin")
 def calendars() -> str:
     """Each working-hours calendar, its segments per kind of day, and the units and posts it governs."""
-    with service().engine.connect() as conn:
-        found = calendar_usage(conn)
+    found = calendar_usage(service())
     return render_template("admin/calendars.html", calendars=found)
 
 
@@ -285,7 +277,7 @@ def outbox() -> str:
 def retry_notice(notice_id: int) -> Response | tuple[str, int]:
     """Queue a dead notice again, under its idempotency key: a receiver that took an earlier try drops it."""
     try:
-        retry_dead(service().engine, [notice_id], now())
+        retry_dead(service().engine, [notice_id], now(), current_user.id)
     except Conflict as refusal:
         page = render_template("admin/outbox.html", dead=dead_messages(service().engine), refusal=message_of(refusal))
         return page, 409
@@ -300,8 +292,7 @@ def retry_notice(notice_id: int) -> Response | tuple[str, int]:
 @requires("admin")
 def audit() -> str:
     """Who changed holders, the registry, accounts, keys and tokens, and when: newest first."""
-    with service().engine.connect() as conn:
-        page = audit_page(conn, page_number())
+    page = audit_page(service(), page_number())
     return render_template("admin/audit.html", page=page, actions=AUDIT_ACTIONS, details=AUDIT_DETAILS)
 
 
@@ -311,16 +302,14 @@ def accounts() -> str:
     """Staff with and without a web login, searchable by number or name."""
     search = request.args.get("q", "").strip()[:64]
     login = request.args.get("login", "")
-    with service().engine.connect() as conn:
-        page = accounts_page(conn, search, login, page_number())
+    page = accounts_page(service(), search, login, page_number())
     return render_template("admin/accounts.html", page=page, search=search, login=login)
 
 
 @bp.get("/accounts/<staff_id>")
 @requires("admin")
 def account(staff_id: str) -> str:
-    with service().engine.connect() as conn:
-        found = account_detail(conn, staff_id)
+    found = account_detail(service(), staff_id)
     return render_template("admin/account.html", account=found, form=PasswordForm())
 
 
@@ -339,8 +328,7 @@ def set_password(staff_id: str) -> Response | tuple[str, int]:
             else _("Password of %(staff)s changed.", staff=staff_id)
         )
         return redirect(url_for(".account", staff_id=staff_id))
-    with service().engine.connect() as conn:
-        found = account_detail(conn, staff_id)
+    found = account_detail(service(), staff_id)
     return render_template("admin/account.html", account=found, form=form), 400
 
 

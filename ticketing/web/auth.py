@@ -20,8 +20,9 @@ from werkzeug.wrappers import Response
 from wtforms import Field, PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from ticketing.logins import log_in
+from ticketing.read.source import current_organisation
 from ticketing.services.accounts import Account, account, end_sessions
+from ticketing.services.logins import log_in
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES
@@ -51,8 +52,7 @@ def load_user(stored: str) -> StaffUser | None:
 
 
 def _staff_user(found: Account) -> StaffUser | None:
-    with service().engine.connect() as conn:
-        return StaffUser.of(service().worlds.organisation(conn), found.staff_id, found.session_epoch)
+    return StaffUser.of(current_organisation(service()), found.staff_id, found.session_epoch)
 
 
 def renew_session() -> None:

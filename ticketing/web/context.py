@@ -1,4 +1,4 @@
-"""What views share: the application service, the clock and the settings of the running app."""
+"""What views share: the application service, the clock, the settings and the rate weights of the running app."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
+from ticketing.deploy.settings import Settings
+from ticketing.domain.rates import DEFAULT_WEIGHTS, RateWeights
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 
 Clock = Callable[[], datetime]
+WEIGHTS_CONFIG = "TICKETING_RATE_WEIGHTS"  # app.config key: a RateWeights replacing the default weights
 
 
 def service() -> Ticketing:
@@ -19,6 +21,11 @@ def service() -> Ticketing:
 
 def settings() -> Settings:
     return current_app.extensions["ticketing_settings"]
+
+
+def rate_weights() -> RateWeights:
+    """The weights of the total rate, for the supervisors' pages and the staff API alike."""
+    return current_app.config.get(WEIGHTS_CONFIG, DEFAULT_WEIGHTS)
 
 
 def now() -> datetime:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from ticketing.settings import Settings
+from ticketing.deploy.settings import Settings
 
 POLICY = {
     "default-src": "'self'",

@@ -29,9 +29,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
-from ticketing.db.schema import MAX_ID
 from ticketing.domain.errors import InvalidInput
-from ticketing.domain.field_rules import MAX_PAGE, TICKET_NUMBER
+from ticketing.domain.field_rules import MAX_ID, MAX_PAGE, TICKET_NUMBER
 
 MAX_JSON_BYTES = 64 * 1024  # the largest API body (a ticket: 4,000 characters of description) fits many times
 MAX_JSON_DEPTH = 32

@@ -1,7 +1,7 @@
 """Domain terms and workflow names in the reader's language, from the message catalogues.
 
 Each term is its msgid (the English source text) once; the catalogues hold its
-Chinese.  The Chinese post and unit names also live in ``ticketing.orgdata``,
+Chinese.  The Chinese post and unit names also live in ``ticketing.organisation.data``,
 as the vocabulary the roster and organisation readers parse; the catalogues
 translate the post and unit kinds to exactly those names (tests pin it).
 """

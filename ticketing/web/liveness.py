@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ticketing.db.heartbeat import WEB_HEARTBEAT_INTERVAL, WEB_HEARTBEAT_KEY, beat
+from ticketing.services.heartbeat import WEB_HEARTBEAT_INTERVAL, WEB_HEARTBEAT_KEY, beat
 
 log = logging.getLogger("ticketing.web")
 
@@ -30,8 +30,7 @@ def keep_beating(engine: Engine, interval: float = WEB_HEARTBEAT_INTERVAL) -> Ca
         failing = False
         while True:
             try:
-                with engine.begin() as conn:
-                    beat(conn, datetime.now(UTC), WEB_HEARTBEAT_KEY)
+                beat(engine, WEB_HEARTBEAT_KEY, datetime.now(UTC))
                 failing = False
             except SQLAlchemyError as error:
                 if not failing:  # once per outage, not every few seconds

@@ -19,12 +19,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ticketing.db.heartbeat import read_heartbeat
-from ticketing.db.migrate import is_current
-from ticketing.metrics import app_registry
+from ticketing.deploy.metrics import app_registry
+from ticketing.read import health
 from ticketing.services import Ticketing
 from ticketing.web.context import now, service, settings
 
@@ -69,23 +67,20 @@ def readyz() -> tuple[Response, int]:
 
 
 def _checks() -> dict[str, str]:
-    engine = service().engine
-    try:  # one connection at a time: on SQLite each holds the write lock (BEGIN IMMEDIATE) until it closes
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        migrations = OK if is_current(engine) else "behind"
-        worker = _worker(engine) if migrations == OK else "not checked"
+    try:
+        health.ping(service())
+        migrations = OK if health.schema_current(service()) else "behind"
+        worker = _worker() if migrations == OK else "not checked"
     except SQLAlchemyError as error:
         current_app.logger.warning("readiness: database error: %s", error)
         return {"database": "unreachable", "migrations": "not checked", "worker": "not checked"}
     return {"database": OK, "migrations": migrations, "worker": worker}
 
 
-def _worker(engine: Engine) -> str:
+def _worker() -> str:
     if not current_app.config["TICKETING_REQUIRE_WORKER"]:
         return "disabled"
-    with engine.connect() as conn:
-        beat = read_heartbeat(conn)
+    beat = health.worker_heartbeat(service())
     if beat is None:
         return "no heartbeat"
     return OK if now() - beat <= HEARTBEAT_MAX_AGE else f"stale: last heartbeat {beat.isoformat()}"

@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ticketing.db import rate_limits
-from ticketing.settings import Settings
+from ticketing.deploy.settings import Settings
+from ticketing.services import rate_limits
 from ticketing.web.context import settings
 
 DATABASE_URI = "ticketing-db://"
@@ -62,35 +62,28 @@ class DatabaseStorage(Storage):
         now = self._clock()
         if now >= self._next_purge:  # per process, so cheap: one indexed delete a minute
             self._next_purge = now + PURGE_EVERY_SECONDS
-            with self.engine.begin() as conn:
-                rate_limits.purge(conn, now)
-        with self.engine.begin() as conn:
-            return rate_limits.hit(conn, key, expiry, amount, now)
+            rate_limits.purge(self.engine, now)
+        return rate_limits.hit(self.engine, key, expiry, amount, now)
 
     def get(self, key: str) -> int:
-        with self.engine.connect() as conn:
-            return rate_limits.count(conn, key, self._clock())
+        return rate_limits.count(self.engine, key, self._clock())
 
     def get_expiry(self, key: str) -> float:
         now = self._clock()
-        with self.engine.connect() as conn:
-            return rate_limits.expires_at(conn, key, now) or now
+        return rate_limits.expires_at(self.engine, key, now) or now
 
     def check(self) -> bool:
         try:
-            with self.engine.connect() as conn:
-                rate_limits.count(conn, "", self._clock())
+            rate_limits.count(self.engine, "", self._clock())
         except SQLAlchemyError:
             return False
         return True
 
     def reset(self) -> int | None:
-        with self.engine.begin() as conn:
-            return rate_limits.clear_all(conn)
+        return rate_limits.clear_all(self.engine)
 
     def clear(self, key: str) -> None:
-        with self.engine.begin() as conn:
-            rate_limits.clear(conn, key)
+        rate_limits.clear(self.engine, key)
 
 
 def configured(name: str) -> Callable[[], str]:

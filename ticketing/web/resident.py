@@ -23,7 +23,7 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
-from ticketing.datadir import uploads_dir
+from ticketing.deploy.datadir import uploads_dir
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, PHONE, TICKET_NUMBER
 from ticketing.domain.guards import Satisfaction
@@ -173,8 +173,7 @@ def _keep_private(response: Response) -> Response:
 @bp.route("/new", methods=["GET", "POST"])
 def new_request() -> str | Response:
     """Open a request; on success go to the receipt (POST/redirect/GET)."""
-    with service().engine.connect() as conn:
-        areas = read.areas(service().worlds.organisation(conn))
+    areas = read.areas(service())
     groups = read.category_groups(service().worlds.catalogue)
     form = RequestForm()
     form.offer(areas, groups)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Connection
 from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
@@ -25,7 +22,6 @@ from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME,
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
-from ticketing.domain.rules import World
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Duration, DurationUnit
 from ticketing.read import queues
@@ -247,18 +243,11 @@ def _helpers() -> dict[str, Any]:
 # --- lists -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _reading() -> Iterator[tuple[Connection, World]]:
-    with service().engine.connect() as conn:
-        yield conn, service().worlds.world(conn)
-
-
 @bp.get("/queue")
 @requires("staff")
 def queue() -> str:
     """Open tickets I hold or my posts hold unclaimed, most urgent first."""
-    with _reading() as (conn, world):
-        page = queues.my_queue(conn, world, current_user.id, now(), page_number())
+    page = queues.my_queue(service(), current_user.id, now(), page_number())
     return render_template("staff/queue.html", page=page)
 
 
@@ -266,8 +255,7 @@ def queue() -> str:
 @requires("staff")
 def accountable() -> str:
     """Tickets I am first responder for, wherever they are now."""
-    with _reading() as (conn, world):
-        page = queues.accountable(conn, world, current_user.id, now(), page_number())
+    page = queues.accountable(service(), current_user.id, now(), page_number())
     return render_template("staff/accountable.html", page=page)
 
 
@@ -275,8 +263,7 @@ def accountable() -> str:
 @requires("staff")
 def callbacks() -> str:
     """Resolved and referred tickets waiting for my telephone callback."""
-    with _reading() as (conn, world):
-        page = queues.callbacks_due(conn, world, current_user.id, now(), page_number())
+    page = queues.callbacks_due(service(), current_user.id, now(), page_number())
     return render_template("staff/callbacks.html", page=page)
 
 
@@ -285,8 +272,7 @@ def callbacks() -> str:
 
 def _view(number: str, refused: int) -> TicketView:
     """The ticket page's data; ``refused`` (404 or 403) when the ticket is outside the user's scope."""
-    with _reading() as (conn, world):
-        view = queues.ticket_view(conn, world, number, current_user.id, now())
+    view = queues.ticket_view(service(), number, current_user.id, now())
     if not current_user.can_see(view.ticket):
         abort(refused)
     return view
@@ -367,8 +353,7 @@ def act(number: str, action: str) -> ResponseReturnValue:
 def register() -> ResponseReturnValue:
     """Register a walk-in or phone request; the registrar becomes its first responder."""
     form = RegisterForm()
-    with _reading() as (_conn, world):
-        groups = queues.register_places(world, current_user.id)
+    groups = queues.register_places(service(), current_user.id)
     categories = service().worlds.catalogue.categories()
     form.category.choices = [SelectChoice(c.code, label_name(c.label)) for c in categories]
     form.location_id.choices = [
@@ -406,7 +391,7 @@ def absence() -> ResponseReturnValue:
     zone = settings().tz
     if form.validate_on_submit():
         try:
-            service().record_absence(
+            service().absences.record(
                 current_user.id,
                 form.starts_at.data.replace(tzinfo=zone),
                 form.ends_at.data.replace(tzinfo=zone),
@@ -424,8 +409,7 @@ def absence() -> ResponseReturnValue:
 
 
 def _absence_page(form: AbsenceForm, refusal: str | None = None, status: int = 200) -> ResponseReturnValue:
-    with _reading() as (conn, _world):
-        recorded = queues.my_absences(conn, current_user.id, now())
+    recorded = queues.my_absences(service(), current_user.id, now())
     page = render_template("staff/absence.html", form=form, absences=recorded, refusal=refusal, now=now())
     return page, status
 
@@ -435,7 +419,7 @@ def _absence_page(form: AbsenceForm, refusal: str | None = None, status: int = 2
 def end_absence(absence_id: int) -> ResponseReturnValue:
     """I am back early: my absence ends now and the tickets it handed over come back to me."""
     try:
-        service().end_absence(absence_id, now(), current_user.id)
+        service().absences.end(absence_id, now(), current_user.id)
     except Conflict as error:
         return _absence_page(AbsenceForm(formdata=None), message_of(error), status_of(error))
     flash(_("Welcome back: your absence has ended and your tickets are back with you."))
@@ -447,7 +431,7 @@ def end_absence(absence_id: int) -> ResponseReturnValue:
 def cancel_absence(absence_id: int) -> ResponseReturnValue:
     """The absence will not happen, or was entered by mistake: it is cancelled and any tickets it moved come back."""
     try:
-        service().cancel_absence(absence_id, now(), current_user.id)
+        service().absences.cancel(absence_id, now(), current_user.id)
     except Conflict as error:
         return _absence_page(AbsenceForm(formdata=None), message_of(error), status_of(error))
     flash(_("Absence cancelled."))

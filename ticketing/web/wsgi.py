@@ -14,7 +14,7 @@ import sys
 
 from gunicorn.arbiter import Arbiter
 
-from ticketing.datadir import UnsafeSecretKey
+from ticketing.deploy.datadir import UnsafeSecretKey
 from ticketing.web import create_app
 from ticketing.web.liveness import keep_beating
 

@@ -13,7 +13,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from ticketing.demo.tickets import load_demo
 from ticketing.domain.ticket import Ticket
 from ticketing.read import queues
 from ticketing.services import Ticketing
@@ -298,11 +297,11 @@ def test_a_wrong_way_to_tell_the_resident_is_refused_field_by_field(
 # --- lists ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("demo_tickets")
 @pytest.mark.parametrize("staff_id", ["S0013", "S0010", "S0004", "S0002", "S0067", "S0075", "S0001"])
 def test_the_list_is_what_the_staff_pages_let_each_one_see_page_by_page(
     service: Ticketing, as_staff: Callable[[str], Call], staff_id: str
 ) -> None:
-    load_demo(service, NOW)
     with service.engine.connect() as conn:
         user = StaffUser.of(service.worlds.organisation(conn), staff_id)
     assert user is not None
@@ -324,10 +323,10 @@ def test_the_list_is_what_the_staff_pages_let_each_one_see_page_by_page(
     assert len(set(seen)) == len(seen)
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_the_list_filters_and_cursors_are_opaque_but_checked(
     service: Ticketing, as_staff: Callable[[str], Call]
 ) -> None:
-    load_demo(service, NOW)
     admin = as_staff("S0001")
 
     def numbers(query: str) -> set[str]:
@@ -346,16 +345,14 @@ def test_the_list_filters_and_cursors_are_opaque_but_checked(
     _error(admin("GET", f"/api/v1/tickets?cursor={forged}"), 400, "invalid_cursor")
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_queues_list_what_the_staff_pages_list(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
-    load_demo(service, NOW)
     staff_id = "S0013"
-    with service.engine.connect() as conn:
-        world = service.worlds.world(conn)
-        expected = {
-            "mine": queues.my_queue(conn, world, staff_id, NOW),
-            "accountable": queues.accountable(conn, world, staff_id, NOW),
-            "callbacks": queues.callbacks_due(conn, world, staff_id, NOW),
-        }
+    expected = {
+        "mine": queues.my_queue(service, staff_id, NOW),
+        "accountable": queues.accountable(service, staff_id, NOW),
+        "callbacks": queues.callbacks_due(service, staff_id, NOW),
+    }
     for name, page in expected.items():
         found = as_staff(staff_id)("GET", f"/api/v1/queues/{name}").get_json()
         assert [item["number"] for item in found["items"]] == [item.ticket.number for item in page.items], name
@@ -363,8 +360,8 @@ def test_queues_list_what_the_staff_pages_list(service: Ticketing, as_staff: Cal
         assert all("****" in item["contact_phone"] for item in found["items"])
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_the_board_and_rates_cover_the_supervisors_area(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
-    load_demo(service, NOW)
     community, street = as_staff("S0004"), as_staff("S0002")
 
     board = community("GET", "/api/v1/board").get_json()

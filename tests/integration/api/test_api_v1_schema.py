@@ -27,7 +27,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
-from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
 from ticketing.services.credentials import issue_staff_token
 
@@ -272,10 +271,10 @@ def _every_operation_refuses(walk: Walk, described: Described, service: Ticketin
         walk.call(method, path, "S0014", 429, **request)
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_every_described_response_happens_and_matches_its_description(
     app: Flask, client: FlaskClient, service: Ticketing, described: Described
 ) -> None:
-    load_demo(service, NOW)
     walk = Walk(client, service, described)
 
     _actions(walk, service)

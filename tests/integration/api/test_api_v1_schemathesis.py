@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
@@ -27,7 +28,6 @@ from schemathesis import Case, GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.schemas import APIOperation
 
-from ticketing.demo.tickets import load_demo
 from ticketing.services import Ticketing
 from ticketing.services.credentials import issue_staff_token
 
@@ -60,8 +60,8 @@ def _run(operation: APIOperation, mode: GenerationMode, service: Ticketing, numb
     fuzz()
 
 
+@pytest.mark.usefixtures("demo_tickets")
 def test_the_api_keeps_its_description(app: Flask, service: Ticketing) -> None:
-    load_demo(service, NOW)
     unlimited = replace(app.extensions["ticketing_settings"], api_token_limit="1000000 per minute")
     app.extensions["ticketing_settings"] = unlimited
     _id, token = issue_staff_token(service.engine, SUPERVISOR, NOW)

@@ -22,11 +22,11 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from ticketing.db.schema import tickets
+from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.services import Ticketing
 from ticketing.services.credentials import create_api_key, revoke_api_key
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.extensions import limiter
 

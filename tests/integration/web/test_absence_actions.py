@@ -53,8 +53,8 @@ def test_back_early_i_end_my_absence_and_my_tickets_come_back(
     service: Ticketing, login: Login, clock: list[datetime]
 ) -> None:
     ticket = _open(service)
-    running = service.record_absence("S0013", NOW - HOUR, NOW + 3 * DAY, "外出培训", NOW)
-    coming = service.record_absence("S0013", NOW + 5 * DAY, NOW + 6 * DAY, "年假", NOW)
+    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "外出培训", NOW)
+    coming = service.absences.record("S0013", NOW + 5 * DAY, NOW + 6 * DAY, "年假", NOW)
     me = login("S0013")
     page = _text(me.get("/staff/absence"))
     assert _buttons(page) == [
@@ -77,7 +77,7 @@ def test_back_early_i_end_my_absence_and_my_tickets_come_back(
 
 def test_i_cancel_an_absence_entered_by_mistake(service: Ticketing, login: Login) -> None:
     ticket = _open(service)
-    absence_id = service.record_absence("S0013", NOW - HOUR, NOW + 3 * DAY, "输错了", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "输错了", NOW)
 
     me = login("S0013")
 
@@ -90,7 +90,7 @@ def test_i_cancel_an_absence_entered_by_mistake(service: Ticketing, login: Login
 
 def test_nobody_else_ends_or_cancels_my_absence_from_the_staff_page(service: Ticketing, login: Login) -> None:
     ticket = _open(service)
-    absence_id = service.record_absence("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
     before = _rows(service)
 
     for staff_id in ("S0014", "S0004"):
@@ -116,7 +116,7 @@ def test_a_far_future_absence_is_refused_on_the_form_and_nothing_is_written(serv
 
 
 def test_the_end_and_cancel_buttons_need_the_csrf_token(app: Flask, service: Ticketing, login: Login) -> None:
-    absence_id = service.record_absence("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
     me, admin = login("S0013"), login("S0001")
     app.config["WTF_CSRF_ENABLED"] = True
 
@@ -134,8 +134,8 @@ def test_the_end_and_cancel_buttons_need_the_csrf_token(app: Flask, service: Tic
 
 def test_the_admin_ends_and_cancels_anyones_absence(service: Ticketing, login: Login, clock: list[datetime]) -> None:
     ticket = _open(service)
-    running = service.record_absence("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
-    coming = service.record_absence("S0014", NOW + DAY, NOW + 2 * DAY, "年假", NOW)
+    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
+    coming = service.absences.record("S0014", NOW + DAY, NOW + 2 * DAY, "年假", NOW)
     admin = login("S0001")
     assert _buttons(_text(admin.get("/admin/absences"))) == [
         f"/admin/absences/{running}/end",

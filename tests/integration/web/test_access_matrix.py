@@ -3,12 +3,11 @@
 ``MATRIX`` lists each route (endpoint and method) with the URL to call, the form to send and what each
 audience gets.  A route the table does not list fails ``test_the_matrix_lists_every_route``, so no new page
 ships without its row.  A refused request must change nothing in the database; an allowed action must.
-The cells share one district, rebuilt only after a request changed it (see ``District``).
+The cells share one district, restored only after a request changed it (see ``District``).
 """
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,23 +18,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from databases import EMPTY, RunDatabase
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from jinja2 import Template
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, select, update
-from tables import empty_tables
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
-from ticketing import demo
-from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
 from ticketing.db.schema import attachments, metadata, notifications, rate_limits
 from ticketing.demo import load_demo_org
-from ticketing.orgfile import read_org_file
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.services import NewAttachment, Ticketing, accounts
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.extensions import limiter
 
@@ -340,33 +337,31 @@ def _fast_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> 
 class District:
     """The demo district with its tickets and accounts, and the app over it, shared by the cells.
 
-    Emptying and reloading the district for each of the matrix's hundreds of cells would take minutes on
-    PostgreSQL.  Most cells change nothing (every refused request is checked to change nothing), so the cells
-    share one district and it is rebuilt only after a request changed the database.
+    Most cells change nothing (every refused request is checked to change nothing), so the cells share one
+    district; after a request changed the database, the district as first built is restored (a saved state of
+    the run's database, ``tests/databases.py``) under a new app.
     """
 
-    def __init__(self, database_url: str, instance: Path) -> None:
-        self.database_url = database_url
+    def __init__(self, run: RunDatabase, instance: Path) -> None:
+        self.run = run
         self.instance = instance
-        self.engine = make_engine(database_url)
+        self.engine = make_engine(run.url)
         self.dirty = True
 
     def fresh(self) -> tuple[Flask, Ticketing, World]:
-        """The app, the service and the world, as set up (rebuilt if the last cell changed something)."""
+        """The app, the service and the world, as set up (made again if the last cell changed something)."""
         if self.dirty:
-            empty_tables(self.engine)
-            self.service = create_ticketing(Settings(database_url=self.database_url), self.engine)
-            with self.engine.begin() as conn:
-                load_demo_org(conn)
+            self.service = create_ticketing(Settings(database_url=self.run.url), self.engine)
+            _photos(self.instance / "uploads")
+            self.world = self.run.prepare("access_matrix", self._build)
             settings = Settings(
-                database_url=self.database_url,
+                database_url=self.run.url,
                 secret_key=TEST_SECRET_KEY,
                 secure_cookies=False,
                 data_dir=self.instance,
             )
             self.app = create_app(settings, self.service, clock=lambda: WEB_NOW, testing=True)
             self.app.config["WTF_CSRF_ENABLED"] = False
-            self.world = _populate(self.service, self.instance / "uploads")
             self.dirty = False
         with self.app.app_context():
             limiter.reset()  # tracking is rate-limited per client address, and all cells come from one
@@ -381,12 +376,21 @@ class District:
             assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
+    def _build(self) -> World:
+        with self.engine.begin() as conn:
+            load_demo_org(conn)
+        return _populate(self.service)
 
-def _populate(service: Ticketing, uploads: Path) -> World:
-    """Two tickets at B01010101 with a photo each; a login for every role and the accounts admins act on."""
+
+def _photos(uploads: Path) -> None:
+    """The uploaded files of the two tickets' photos."""
     uploads.mkdir(parents=True, exist_ok=True)
     for name in ("mine.png", "theirs.png"):
         (uploads / name).write_bytes(PNG)
+
+
+def _populate(service: Ticketing) -> World:
+    """Two tickets at B01010101 with a photo each; a login for every role and the accounts admins act on."""
     start = WEB_NOW - timedelta(hours=1)  # 08:00 local: the staggered calendar of C0101 is running
 
     def open_with(token: str, photo: str) -> str:
@@ -419,7 +423,7 @@ def _populate(service: Ticketing, uploads: Path) -> World:
         other_photo=_photo_of(service, resolved),
         dead_notice=_give_up_on_a_notice(service, resolved, start),
         live_notice=_notices_of(service, number)[0],
-        absence=service.record_absence("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start),
+        absence=service.absences.record("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start),
     )
 
 
@@ -448,20 +452,19 @@ def _photo_of(service: Ticketing, number: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def district(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
-    """The shared district, emptied at the end; with two speed-ups for this module only.
+def district(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
+    """The shared district, emptied at the end; its logins hashed fast, for this module only.
 
     scrypt takes about 0.1 s to hash a password and as long to check one, and every cell logs in: hash with
     one PBKDF2 round instead (``check_password_hash`` reads the method from the stored hash, so logging in
-    stays real).  Parsing the demo district's YAML takes about 0.1 s per rebuild: parse it once.
+    stays real).
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "generate_password_hash", _fast_hash)
-        patch.setattr(demo, "read_org_file", functools.cache(read_org_file))
-        shared = District(database_url, tmp_path_factory.mktemp("matrix"))
+        shared = District(run_database, tmp_path_factory.mktemp("matrix"))
         yield shared
-        empty_tables(shared.engine)
         shared.engine.dispose()
+        run_database.restore(EMPTY)
 
 
 # --- helpers ----------------------------------------------------------------------------------------

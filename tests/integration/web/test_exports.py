@@ -47,7 +47,7 @@ def hostile_names(service: Ticketing, clock: list[datetime]) -> None:
     while not (current := service.show(ticket.number).ticket).overdue:
         assert current.due_at is not None
         at = current.due_at
-        service.sweep(at)
+        service.sweep.run(at)
     clock[0] = at + timedelta(minutes=1)
 
 

@@ -20,9 +20,9 @@ from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from werkzeug.serving import make_server
 
-from ticketing.resources import TEMPLATES
+from ticketing.deploy.resources import TEMPLATES
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.server_header import QuietRequestHandler
 

@@ -35,21 +35,21 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from databases import EMPTY, RunDatabase
 from flask import Flask
 from flask.testing import FlaskClient
-from tables import empty_tables
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import AnyConverter, Rule
 from werkzeug.test import TestResponse
 
-from ticketing.bootstrap import create_ticketing
 from ticketing.db.engine import make_engine
 from ticketing.db.heartbeat import beat
 from ticketing.demo import load_demo_org
+from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
 from ticketing.services.accounts import set_password
 from ticketing.services.credentials import issue_staff_token
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.staff import ACTION_FORMS
 
@@ -323,7 +323,8 @@ def _reads(walk: Walk, role: str, method: str, url: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def walk(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+def walk(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+    database_url = run_database.url
     engine = make_engine(database_url)
     with engine.begin() as conn:
         load_demo_org(conn)
@@ -362,8 +363,8 @@ def walk(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     for url in ("/staff/queue", "/api/v1/queues/mine", "/admin/accounts"):  # the walk reaches the views
         assert walked.browsers["admin"].get(url).status_code == 200, url
     yield walked
-    empty_tables(engine)
     engine.dispose()
+    run_database.restore(EMPTY)
 
 
 def test_every_path_parameter_of_every_route(walk: Walk) -> None:

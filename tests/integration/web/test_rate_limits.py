@@ -16,10 +16,10 @@ from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, func, select
 
 from ticketing.db.schema import rate_limits
+from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
 from ticketing.services.accounts import set_password
 from ticketing.services.credentials import create_api_key
-from ticketing.settings import Settings
 from ticketing.web import create_app
 from ticketing.web.ratelimit import PURGE_EVERY_SECONDS, DatabaseStorage
 

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from ticketing.datadir import uploads_dir
 from ticketing.db.schema import attachments
+from ticketing.deploy.datadir import uploads_dir
 from ticketing.domain.ticket import ResidentChannel
 from ticketing.services import Ticketing
 
@@ -326,8 +326,8 @@ def test_missed_deadlines_show_as_handover_and_escalation(
     client: FlaskClient, service: Ticketing, clock: list[Any]
 ) -> None:
     _number, link = _open(client)
-    service.sweep(clock[0] + timedelta(hours=3))  # building leader A missed it: B takes over
-    service.sweep(clock[0] + timedelta(hours=6))  # B missed it too: up to the grid leader
+    service.sweep.run(clock[0] + timedelta(hours=3))  # building leader A missed it: B takes over
+    service.sweep.run(clock[0] + timedelta(hours=6))  # B missed it too: up to the grid leader
 
     page = _page(client.get(link))
 

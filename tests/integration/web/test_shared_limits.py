@@ -29,7 +29,7 @@ from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
 
 from ticketing.db.engine import make_engine
-from ticketing.db.migrate import upgrade
+from ticketing.deploy.migrate import upgrade
 
 WEB_PROCESSES = 4
 LOOK_UPS = 60

@@ -222,7 +222,7 @@ def test_my_absence_hands_my_tickets_to_the_b_holder(service: Ticketing, login: 
 
 def test_a_ticket_nobody_holds_shows_in_its_posts_queues(service: Ticketing, login: Login) -> None:
     for staff_id in ("S0004", "S0005"):  # both holders of the community party organisation are away
-        service.record_absence(staff_id, NOW - HOUR, NOW + 48 * HOUR, "出差", NOW)
+        service.absences.record(staff_id, NOW - HOUR, NOW + 48 * HOUR, "出差", NOW)
     number = _open(service, location="C0101", description="社区广场路灯不亮").number
     assert service.show(number).ticket.holder_id is None
 
@@ -262,7 +262,7 @@ def test_accountable_follows_my_tickets_through_transfer_and_escalation(service:
     climbed = _open(service, description="楼顶漏水")
     acknowledged = service.act(climbed.number, "acknowledge", "S0013", NOW)
     assert acknowledged.due_at is not None
-    service.sweep(acknowledged.due_at)  # the resolve deadline passes at the building: up to the grid
+    service.sweep.run(acknowledged.due_at)  # the resolve deadline passes at the building: up to the grid
     client = login("S0013")
 
     page = _text(client.get("/staff/accountable"))
@@ -285,7 +285,7 @@ def test_callbacks_are_due_for_the_first_responder_and_their_partner(
     assert _numbers(_text(login("S0010").get("/staff/callbacks"))) == []
 
     assert resolved.due_at is not None
-    service.sweep(resolved.due_at)
+    service.sweep.run(resolved.due_at)
     clock[0] = resolved.due_at + HOUR
     page = _text(login("S0013").get("/staff/callbacks"))
     assert _numbers(page) == [number] and "Callback overdue" in page

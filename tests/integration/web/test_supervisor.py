@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from ticketing.domain.rates import RateWeights
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
+from ticketing.web.context import WEIGHTS_CONFIG
 from ticketing.web.labels import FLAGS
-from ticketing.web.supervisor import WEIGHTS_CONFIG
 
 Login = Callable[[str], FlaskClient]
 WEB_NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock at the start of each test (Monday 09:00 local)
@@ -61,7 +61,7 @@ def sweep_until(
         if all(done(ticket(service, number)) for number in numbers):
             return at
         at += step
-        service.sweep(at)
+        service.sweep.run(at)
     raise AssertionError(f"tickets {numbers} never got there")
 
 
@@ -341,7 +341,7 @@ def crafted(service: Ticketing, clock: list[datetime]) -> Crafted:
     handle(service, unreached, at + 10 * MINUTE, "unreached")
     handle(service, other, at + 10 * MINUTE, "satisfied")
     service.act(returned, "return_to_resident", ticket(service, returned).holder_id, at + 10 * MINUTE, reason="重复")
-    service.sweep(at + 3 * HOUR)  # the acknowledge deadline (2 h) of the late one passes
+    service.sweep.run(at + 3 * HOUR)  # the acknowledge deadline (2 h) of the late one passes
     assert ticket(service, late).ack_late
     handle(service, late, at + 4 * HOUR, "unsatisfied")
     next_day = open_at(service, "B02010101", datetime(2026, 11, 23, 16, 30, tzinfo=at.tzinfo))  # 00:30 on the 24th
@@ -526,7 +526,7 @@ def test_the_board_flags_tickets_still_untouched_after_the_supervisor_reminder(
     board: Board, service: Ticketing, login: Login
 ) -> None:
     assert ticket(service, board.a).urged_at is not None  # the morning after its missed top-tier deadline
-    service.sweep(board.now + 3 * DAY)  # two working days after the 催办: nobody has acted on it
+    service.sweep.run(board.now + 3 * DAY)  # two working days after the 催办: nobody has acted on it
     assert ticket(service, board.a).warned_at is not None and ticket(service, board.b).warned_at is None
     rows = login("S0004").get("/supervise/board").get_data(as_text=True).split("<tr")
     flags = {number: next(row for row in rows if number in row) for number in (board.a, board.b)}

@@ -1,0 +1,75 @@
+"""The rules of the practice, as functions on a ticket: pure, given ``now``.
+
+Each action checks who may do it, fires the workflow's shared state machine,
+moves the deadline clock and returns an ``Outcome``.  The rules enforced:
+
+- first-responder responsibility (首问负责制): the first staff member to
+  register, acknowledge or pass on a ticket is its first responder for good,
+  is told of every escalation and overdue, owns the callback, and may not
+  return the ticket to the resident;
+- A/B posts (AB岗): see ``coverage``;
+- deadlines in working time on the post's calendar; pausing states stop the
+  clock and resuming restores the time left;
+- a ticket closes only through a recorded callback (电话回访) — or, outside
+  the community's remit, through a referral that is still called back; a
+  resident confirming the result online counts as a reached callback;
+- every choice a form offers (transfer targets, extensions, text lengths) is
+  checked here against the list ``choices`` computes for the form too;
+- when a post's holders change, its open tickets follow (``rehome``).
+
+The rules are one vocabulary, so callers use this package (``rules.acknowledge``);
+its modules split them by concern: ``world``, ``acting``, ``clock``, ``offers``,
+``escalation``, ``intake``, ``actions``, ``callback``, ``absence``, ``holders``.
+"""
+
+from __future__ import annotations
+
+from ticketing.domain.field_rules import MAX_TEXT
+from ticketing.domain.rules.absence import cover_absence, hand_back
+from ticketing.domain.rules.actions import (
+    acknowledge,
+    close,
+    extend,
+    note,
+    pause,
+    refer,
+    resolve,
+    resume,
+    return_to_resident,
+    transfer,
+)
+from ticketing.domain.rules.callback import callback, resident_feedback
+from ticketing.domain.rules.clock import calendar_post
+from ticketing.domain.rules.escalation import deadline_passed, supervisors
+from ticketing.domain.rules.holders import rehome
+from ticketing.domain.rules.intake import Intake, open_ticket
+from ticketing.domain.rules.offers import extension_choices, transfer_targets
+from ticketing.domain.rules.world import World, refuse_control
+
+__all__ = [
+    "MAX_TEXT",
+    "Intake",
+    "World",
+    "acknowledge",
+    "calendar_post",
+    "callback",
+    "close",
+    "cover_absence",
+    "deadline_passed",
+    "extend",
+    "extension_choices",
+    "hand_back",
+    "note",
+    "open_ticket",
+    "pause",
+    "refer",
+    "refuse_control",
+    "rehome",
+    "resident_feedback",
+    "resolve",
+    "resume",
+    "return_to_resident",
+    "supervisors",
+    "transfer",
+    "transfer_targets",
+]

@@ -1,0 +1,147 @@
+"""A/B placement and escalation: who of a post gets the ticket, and how it climbs the chain when nobody can.
+
+Every path that leaves a post without an on-duty holder (intake, transfer, an
+absence, a holder change, a missed deadline) ends here, so "the post is never
+empty" (缺岗不缺位) is decided in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ticketing.domain.coverage import next_placement, on_duty_holder, other_holder
+from ticketing.domain.guards import ActionContext
+from ticketing.domain.org import Post, PostKind
+from ticketing.domain.rules.acting import can, fire
+from ticketing.domain.rules.clock import start_clock
+from ticketing.domain.rules.world import World
+from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket
+from ticketing.domain.workflow import Action, Clock
+
+
+def holders_text(post: Post) -> str:
+    return f"post {post.id} (A {post.holder_a}, B {post.holder_b})"
+
+
+def supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
+    """The on-duty holders of the community party and street committee posts over the ticket."""
+    org = world.org
+    found = []
+    for kind, area in ((PostKind.COMMUNITY_PARTY, ticket.community_id), (PostKind.STREET_COMMITTEE, ticket.street_id)):
+        post = org.post_for(kind, area) if area else None
+        if post is not None:
+            found.append(on_duty_holder(post, now, world.absent) or post.holder_a)
+    return found
+
+
+def place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, prefer: str | None) -> None:
+    """Give the ticket to an on-duty holder of its post; with both away, climb the chain at once."""
+    while True:
+        post = world.post(ticket.post_id)
+        ticket.holder_id = on_duty_holder(post, now, world.absent, prefer)
+        ticket.other_holder_tried = False
+        if ticket.holder_id is not None:
+            start_clock(world, ticket, now)
+            outcome.notify(ticket.holder_id, Event.ASSIGNED)
+            return
+        outcome.record(
+            ticket,
+            now,
+            None,
+            HistoryAction.BOTH_ABSENT,
+            ticket.state,
+            f"both holders of {holders_text(post)} are away",
+        )
+        if not _climb(world, ticket, now, outcome):
+            _unstaffed(world, ticket, now, outcome)
+            start_clock(world, ticket, now)
+            return
+
+
+def nobody_on_duty(world: World, ticket: Ticket, now: datetime, outcome: Outcome, reason: str) -> Outcome:
+    """No holder of the post can take the ticket: it climbs the chain, or waits unstaffed at the top."""
+    outcome.deadline_changed = True
+    outcome.record(ticket, now, None, HistoryAction.BOTH_ABSENT, ticket.state, reason)
+    if _climb(world, ticket, now, outcome):
+        place_holder(world, ticket, now, outcome, prefer=None)
+    else:
+        _unstaffed(world, ticket, now, outcome)
+    return outcome
+
+
+def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> bool:
+    """Move to the next tier with a post for the ticket; False at the top of the chain."""
+    spec = world.spec(ticket)
+    if not can(spec, ticket.state, Action.ESCALATE):
+        return False
+    area = ticket.location_id or ticket.community_id
+    placement = next_placement(world.org, [t.post_kind for t in spec.chain], area, ticket.tier) if area else None
+    if placement is None:
+        return False
+    previous = fire(world, ticket, Action.ESCALATE, ActionContext())
+    ticket.tier = placement.tier
+    ticket.post_id = placement.post.id
+    ticket.holder_id = on_duty_holder(placement.post, now, world.absent)
+    ticket.updated_at = now
+    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, f"up the chain to {placement.post.kind.value}")
+    outcome.notify(ticket.first_responder_id, Event.ESCALATED)
+    return True
+
+
+def _mark_overdue(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """A deadline passed at the top of the chain: supervision (督办) takes over, and its 催办 is planned."""
+    ticket.clock = ticket.due_at = ticket.allowed_seconds = None
+    ticket.overdue = True
+    ticket.overdue_at = now
+    ticket.urged_at = None
+    outcome.record(
+        ticket, now, None, HistoryAction.OVERDUE, ticket.state, "deadline passed at the top of the chain (超期督办)"
+    )
+    for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
+        outcome.notify(recipient, Event.OVERDUE)
+
+
+def _unstaffed(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """Nobody can take the ticket at the top post: supervisors must find cover (缺岗不缺位)."""
+    for recipient in supervisors(world, ticket, now):
+        outcome.notify(recipient, Event.UNSTAFFED)
+
+
+def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -> Outcome:
+    """Apply a deadline that passed: hand over to the other holder once, escalate, or flag."""
+    outcome = Outcome(deadline_changed=True)
+    ticket.updated_at = now
+    if clock is Clock.CALLBACK:
+        ticket.needs_review = True
+        ticket.clock = ticket.due_at = None
+        outcome.record(
+            ticket, now, None, HistoryAction.CALLBACK_OVERDUE, ticket.state, "callback deadline passed (回访超期)"
+        )
+        for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
+            outcome.notify(recipient, Event.CALLBACK_OVERDUE)
+        return outcome
+    post = world.post(ticket.post_id)
+    if clock is Clock.ACKNOWLEDGE and ticket.acknowledged_at is None:
+        ticket.ack_late = True  # the response (响应) missed its deadline: it counts against the response rate
+    if clock is Clock.ACKNOWLEDGE and not ticket.other_holder_tried:
+        other = other_holder(post, ticket.holder_id)
+        if other != ticket.holder_id and not world.absent(other, now):
+            previous_holder = ticket.holder_id
+            ticket.holder_id = other
+            ticket.other_holder_tried = True
+            start_clock(world, ticket, now)
+            outcome.record(
+                ticket,
+                now,
+                None,
+                HistoryAction.HANDOVER,
+                ticket.state,
+                f"{previous_holder} did not acknowledge in time; passed to {other}",
+            )
+            outcome.notify(other, Event.HANDED_OVER)
+            return outcome
+    if _climb(world, ticket, now, outcome):
+        place_holder(world, ticket, now, outcome, prefer=None)
+    else:
+        _mark_overdue(world, ticket, now, outcome)
+    return outcome

@@ -1,0 +1,1 @@
+"""Organisation files, rosters, holiday calendars and the rules' cached view of the registry."""

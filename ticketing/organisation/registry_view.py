@@ -1,0 +1,85 @@
+"""Build the rules' ``World`` from the database, re-reading only what changed.
+
+The registry, absences and calendars are read once and kept; every
+transaction checks two counters in ``meta`` (one small query) and reloads
+when an import or a new absence has bumped them.  Calendars keep their
+per-day caches across transactions.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from ticketing.db import absences as absence_store
+from ticketing.db.meta import versions
+from ticketing.db.org_store import ORG_VERSION_KEY, load_org
+from ticketing.domain.calendar import STANDARD_HOURS, HolidayTable, WorkingCalendar, WorkingHours
+from ticketing.domain.coverage import Absent
+from ticketing.domain.org import Absence, Organisation
+from ticketing.domain.rules import World
+from ticketing.workflow.files import Catalogue
+
+VERSION_KEYS = (ORG_VERSION_KEY, absence_store.ABSENCE_VERSION)
+
+
+class WorldSource:
+    """Hands out the current ``World``; safe to share between threads of one process."""
+
+    def __init__(self, catalogue: Catalogue, holidays: HolidayTable, tz: ZoneInfo) -> None:
+        self.catalogue = catalogue
+        self.holidays = holidays
+        self.tz = tz
+        self._lock = threading.Lock()
+        self._version: tuple[int, ...] | None = None
+        self._world: World | None = None
+        self._calendars: dict[tuple[str, str], WorkingCalendar] = {}
+
+    def world(self, conn: Connection) -> World:
+        current = versions(conn, VERSION_KEYS)
+        with self._lock:
+            if current != self._version or self._world is None:
+                self._world = self._build(conn)
+                self._version = current
+            return self._world
+
+    def uncached(self, conn: Connection) -> World:
+        """The world as this transaction sees it, never kept: for changes not yet committed (a registry import)."""
+        return self._build(conn)
+
+    def _build(self, conn: Connection) -> World:
+        data = load_org(conn)
+        org = data.organisation
+        hours = {STANDARD_HOURS.id: STANDARD_HOURS} | data.calendars
+        away = absence_store.load_all(conn)
+        post_calendar = {
+            post.id: self._calendar(hours.get(data.calendar_for_post(post.id) or "", STANDARD_HOURS))
+            for post in org.posts.values()
+        }
+        standard = self._calendar(STANDARD_HOURS)
+        return World(
+            org=org,
+            workflows=self.catalogue.workflows,
+            machines=self.catalogue.machines,
+            calendar_for=lambda post_id: post_calendar.get(post_id, standard),
+            absent=_absence_check(away),
+        )
+
+    def _calendar(self, hours: WorkingHours) -> WorkingCalendar:
+        key = (hours.id, repr(hours.to_spec()))
+        if key not in self._calendars:
+            self._calendars[key] = WorkingCalendar(hours, self.holidays, self.tz)
+        return self._calendars[key]
+
+    def organisation(self, conn: Connection) -> Organisation:
+        return self.world(conn).org
+
+
+def _absence_check(away: dict[str, list[Absence]]) -> Absent:
+    def absent(staff_id: str, at: datetime) -> bool:
+        return any(absence.covers(at) for absence in away.get(staff_id, ()))
+
+    return absent

@@ -1,0 +1,268 @@
+"""Rosters (CSV or XLSX, as offices keep them in Excel): who holds which post.
+
+One row per post holder, laid on top of an existing registry to change who
+holds what; documented in ``docs/organisation.md``.  Every problem is
+collected, naming the file, the row (as Excel numbers it) and the column, and
+all are raised together as one ``OrgFileError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ticketing.domain.errors import OrgFileError
+from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit
+from ticketing.organisation.data import MAX_LENGTH, POST_KEYS, POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData, post_id_for
+
+# Accepted header spellings per column, compared after _header_key() normalisation.
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "post_kind": ("post_kind", "post", "kind", "岗位", "岗位类型"),
+    "unit_id": ("unit_id", "unit", "单位编号", "单位", "单位id"),
+    "slot": ("slot", "ab", "a/b", "ab岗", "岗别"),
+    "staff_id": ("staff_id", "staff", "工号", "人员编号", "员工编号"),
+    "name": ("name", "姓名"),
+    "phone": ("phone", "电话", "手机", "联系电话"),
+    "role": ("role", "角色"),
+}
+ROSTER_REQUIRED = ("post_kind", "unit_id", "slot", "staff_id")
+_COLUMN_LABELS = {"post_kind": "岗位", "unit_id": "单位编号", "slot": "AB岗", "staff_id": "工号"}
+
+_POST_NAMES: dict[str, PostKind] = {
+    **{kind.value: kind for kind in PostKind},
+    **POST_KEYS,
+    **{label: kind for kind, label in POST_LABELS_ZH.items()},
+}
+_SLOTS = {"a": "a", "b": "b", "a岗": "a", "b岗": "b"}
+
+
+def _header_key(header: str) -> str:
+    """``'Slot (A/B)'`` → ``'slot'``, ``'AB岗'`` → ``'ab岗'``: spaces, case and a bracketed hint do not matter."""
+    without_hint = re.sub(r"[(（][^)）]*[)）]\s*$", "", header.strip())
+    return re.sub(r"\s+", "", without_hint).lower()
+
+
+_HEADER_FIELDS = {alias: name for name, aliases in ROSTER_COLUMNS.items() for alias in aliases}
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    number: int
+    cells: dict[str, str]
+
+
+def read_roster(path: Path, base: OrgData | None = None) -> OrgData:
+    """Apply a CSV or XLSX roster of post holders on top of ``base``; the result is the whole registry."""
+    base = base or OrgData()
+    headers, rows = _roster_table(path)
+    return _RosterReader(str(path), base, headers).apply(rows)
+
+
+def _roster_table(path: Path) -> tuple[dict[str, str], list[_Row]]:
+    """The header (field → column title as written) and the non-empty data rows."""
+    records = _roster_records(path)
+    if not records:
+        raise OrgFileError([f"{path}: empty roster; the first row names the columns"])
+    titles = [cell.strip() for cell in records[0]]
+    columns = {_HEADER_FIELDS[_header_key(t)]: i for i, t in enumerate(titles) if _header_key(t) in _HEADER_FIELDS}
+    missing = [name for name in ROSTER_REQUIRED if name not in columns]
+    if missing:
+        wanted = ", ".join(f"{name} ({_COLUMN_LABELS[name]})" for name in missing)
+        raise OrgFileError([f"{path}: row 1: missing column {wanted}"])
+    rows = [
+        _Row(number, {name: _cell(record, index) for name, index in columns.items()})
+        for number, record in enumerate(records[1:], start=2)
+        if any(cell.strip() for cell in record)
+    ]
+    return {name: titles[index] for name, index in columns.items()}, rows
+
+
+def _cell(record: Sequence[str], index: int) -> str:
+    return record[index].strip() if index < len(record) else ""
+
+
+def _roster_records(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return list(csv.reader(io.StringIO(_read_csv_text(path))))
+    if suffix == ".xlsx":
+        return _xlsx_records(path)
+    raise OrgFileError([f"{path}: unknown file type; rosters end in .csv or .xlsx (save .xls as .xlsx)"])
+
+
+def _read_csv_text(path: Path) -> str:
+    """UTF-8 with or without BOM; GB18030 as older Chinese Excel saves "CSV (逗号分隔)"."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise OrgFileError([f"{path}: cannot read: {error.strerror}"]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def _xlsx_records(path: Path) -> list[list[str]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise OrgFileError([f"{path}: not a readable .xlsx workbook ({error})"]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        records = [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return records
+
+
+def _xlsx_text(value: object) -> str:
+    """Cell text; Excel turns ids and phone numbers typed as digits into numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _RosterReader:
+    """Applies roster rows to a copy of a registry, collecting problems by row and column."""
+
+    def __init__(self, source: str, base: OrgData, headers: dict[str, str]) -> None:
+        self.source = source
+        self.base = base
+        self.headers = headers
+        self.problems: list[str] = []
+        self.staff = dict(base.organisation.staff)
+        self.named_at: dict[str, tuple[int, str]] = {}
+        self.first_row: dict[str, int] = {}
+        self.slots: dict[tuple[PostKind, str], dict[str, tuple[str, int]]] = {}
+
+    def problem(self, row: int, column: str | None, message: str) -> None:
+        where = f"row {row}, column {self.headers[column]}" if column else f"row {row}"
+        self.problems.append(f"{self.source}: {where}: {message}")
+
+    def apply(self, rows: Sequence[_Row]) -> OrgData:
+        for row in rows:
+            self.read_row(row)
+        for staff_id, first in self.first_row.items():
+            if staff_id not in self.staff:
+                self.problem(first, "staff_id", f"new staff {staff_id!r} needs a name (column name / 姓名)")
+        posts = self.updated_posts()
+        if self.problems:
+            raise OrgFileError(self.problems)
+        old = self.base.organisation
+        organisation = Organisation(dict(old.units), posts, self.staff, old.default_intake_community)
+        return OrgData(
+            organisation, dict(self.base.calendars), dict(self.base.calendar_names), self.base.default_calendar
+        )
+
+    def read_row(self, row: _Row) -> None:
+        too_long = [column for column in ("name", "phone") if len(row.cells.get(column, "")) > MAX_LENGTH[column]]
+        for column in too_long:
+            self.problem(row.number, column, f"longer than {MAX_LENGTH[column]} characters")
+        if too_long:
+            return
+        kind = self.post_kind(row)
+        unit = self.unit(row)
+        slot = self.slot(row)
+        staff_id = row.cells["staff_id"]
+        if not staff_id or len(staff_id) > MAX_LENGTH["id"]:
+            self.problem(row.number, "staff_id", f"expected a staff id of 1 to {MAX_LENGTH['id']} characters")
+            staff_id = ""
+        else:
+            self.update_staff(row, staff_id)
+        if kind and unit and POST_UNIT[kind] is not unit.kind:
+            self.problem(
+                row.number,
+                "post_kind",
+                f"{unit.id} is a {unit.kind.value} ({UNIT_LABELS_ZH[unit.kind]}); a {kind.value} post "
+                f"({POST_LABELS_ZH[kind]}) belongs to a {POST_UNIT[kind].value}",
+            )
+        elif kind and unit and slot and staff_id:
+            self.assign(row.number, (kind, unit.id), slot, staff_id)
+
+    def post_kind(self, row: _Row) -> PostKind | None:
+        text = row.cells["post_kind"]
+        kind = _POST_NAMES.get(text) or _POST_NAMES.get(text.lower())
+        if kind is None:
+            allowed = ", ".join(f"{k.value}/{label}" for k, label in POST_LABELS_ZH.items())
+            self.problem(row.number, "post_kind", f"unknown post kind {text!r}; use one of {allowed}")
+        return kind
+
+    def unit(self, row: _Row) -> Unit | None:
+        unit_id = row.cells["unit_id"]
+        unit = self.base.organisation.units.get(unit_id)
+        if unit is None:
+            self.problem(row.number, "unit_id", f"unknown unit {unit_id!r}" if unit_id else "missing unit id")
+        return unit
+
+    def slot(self, row: _Row) -> str | None:
+        text = row.cells["slot"]
+        slot = _SLOTS.get(text.lower())
+        if slot is None:
+            self.problem(row.number, "slot", f"{text!r} is not A or B")
+        return slot
+
+    def update_staff(self, row: _Row, staff_id: str) -> None:
+        self.first_row.setdefault(staff_id, row.number)
+        name = row.cells.get("name", "")
+        earlier = self.named_at.get(staff_id)
+        if name and earlier and earlier[1] != name:
+            self.problem(row.number, "name", f"{staff_id} is named {earlier[1]!r} in row {earlier[0]}")
+            return
+        if name:
+            self.named_at[staff_id] = (row.number, name)
+        current = self.staff.get(staff_id)
+        if current is None and not name:
+            return
+        current = current or Staff(staff_id, name)
+        self.staff[staff_id] = Staff(
+            staff_id,
+            name or current.name,
+            row.cells.get("phone") or current.phone,
+            self.role(row, current.role),
+        )
+
+    def role(self, row: _Row, current: Role) -> Role:
+        text = row.cells.get("role", "")
+        if not text:
+            return current
+        try:
+            return Role(text.lower())
+        except ValueError:
+            self.problem(row.number, "role", f"{text!r} is not a role; use {', '.join(r.value for r in Role)}")
+            return current
+
+    def assign(self, row: int, key: tuple[PostKind, str], slot: str, staff_id: str) -> None:
+        holders = self.slots.setdefault(key, {})
+        earlier = holders.get(slot)
+        if earlier and earlier[0] != staff_id:
+            self.problem(
+                row, "staff_id", f"{slot.upper()} of {post_id_for(*key)} is already {earlier[0]} (row {earlier[1]})"
+            )
+            return
+        holders[slot] = (staff_id, row)
+
+    def updated_posts(self) -> dict[str, Post]:
+        posts = dict(self.base.organisation.posts)
+        for (kind, unit_id), holders in self.slots.items():
+            current = self.base.organisation.post_for(kind, unit_id)
+            post = current or Post(post_id_for(kind, unit_id), kind, unit_id, "", "")
+            holder_a = holders["a"][0] if "a" in holders else post.holder_a
+            holder_b = holders["b"][0] if "b" in holders else post.holder_b
+            row = min(number for _, number in holders.values())
+            for slot, holder in (("a", holder_a), ("b", holder_b)):
+                if not holder:
+                    self.problem(row, None, f"new post {post.id} has no {slot.upper()} holder: give rows for A and B")
+            if holder_a and holder_a == holder_b:
+                self.problem(row, None, f"{holder_a} would hold both A and B of {post.id}; B must be another person")
+            posts[post.id] = Post(post.id, kind, unit_id, holder_a, holder_b, post.calendar_id)
+        return posts

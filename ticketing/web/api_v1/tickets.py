@@ -1,0 +1,105 @@
+"""Tickets: the list a caller may see (cursor pages), registering one, and one ticket with its history.
+
+A ticket out of the caller's sight (``StaffUser.can_see``) is "not found", like an unknown number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ticketing.domain.errors import NotFound
+from ticketing.domain.field_rules import TICKET_NUMBER
+from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.read import queues
+from ticketing.read.api import Cursor, TicketFilter, Visibility, ticket_slice
+from ticketing.read.queues import TicketView, deadline_of
+from ticketing.schemas import tickets
+from ticketing.schemas.ticket_requests import NewTicket, NoQuery, TicketQuery
+from ticketing.web.api_errors import ApiError
+from ticketing.web.api_v1.auth import user
+from ticketing.web.api_v1.blueprint import BODY, NUMBER, answers, api, bp
+from ticketing.web.context import now, service
+from ticketing.web.users import StaffUser
+
+NO_TICKET = "no ticket %(key)r: give a tracking number such as 261127-000001"
+
+
+def _visibility(reader: StaffUser) -> Visibility:
+    return Visibility(
+        reader.id, reader.post_ids, reader.communities, reader.streets, reader.is_supervisor, reader.is_admin
+    )
+
+
+def visible_view(number: str) -> TicketView:
+    """The ticket as the caller's ticket page shows it; one out of their sight is not found, like an unknown one."""
+    if not re.fullmatch(TICKET_NUMBER, number):
+        raise NotFound(NO_TICKET, key=number)
+    view = queues.ticket_view(service(), number, user().id, now())
+    if not user().can_see(view.ticket):
+        raise NotFound(NO_TICKET, key=number)
+    return view
+
+
+def ticket(number: str) -> tickets.Ticket:
+    """The ticket as the caller may see it (their actions), with its history."""
+    view = visible_view(number)
+    return tickets.Ticket.of_view(view.world, view, service().worlds.tz)
+
+
+@bp.get("/tickets")
+@api.validate(resp=answers(200, tickets.TicketList, 422), tags=["tickets"], operation_id="listTickets")
+def list_tickets(query: TicketQuery) -> tickets.TicketList:
+    """Tickets you may see, most urgent deadline first, a page at a time"""
+    filters = TicketFilter(
+        state=query.state,
+        post_id=query.post,
+        holder_id=query.holder,
+        first_responder_id=query.first_responder,
+        community_id=query.community,
+        overdue=query.overdue,
+        open_only=query.open,
+    )
+    try:
+        after = Cursor.decode(query.cursor) if query.cursor else None
+    except ValueError:
+        raise ApiError(400, "invalid_cursor", "use the next_cursor of a previous page as it is") from None
+    tz = service().worlds.tz
+    found = ticket_slice(service(), _visibility(user()), filters, after, query.limit)
+    world = found.world
+    items = [tickets.TicketSummary.of(world, t, deadline_of(world, t, now()), tz) for t in found.tickets]
+    return tickets.TicketList(items=items, next_cursor=found.next.encode() if found.next else None)
+
+
+@bp.post("/tickets")
+@api.validate(
+    resp=answers(201, tickets.Ticket, 404, *BODY, done="Registered."), tags=["tickets"], operation_id="openTicket"
+)
+def open_ticket(json: NewTicket) -> tuple[tickets.Ticket, int, dict[str, str]]:
+    """Register a walk-in or phone request on a resident's behalf; you become its first responder"""
+    opened = service().open_ticket(
+        category=json.category,
+        description=json.description,
+        contact_phone=json.contact_phone,
+        contact_name=json.contact_name or "",
+        contact_email=json.contact_email or "",
+        notify_by=ResidentChannel(json.notify_by),
+        location_id=json.location_id or None,
+        address=json.address or "",
+        channel=Channel(json.channel),
+        registrar_id=user().id,
+        now=now(),
+    )
+    return ticket(opened.number), 201, {"Location": f"{bp.url_prefix}/tickets/{opened.number}"}
+
+
+@bp.get("/tickets/<number>")
+@api.validate(
+    query=NoQuery,
+    resp=answers(200, tickets.Ticket, 404, 422),
+    tags=["tickets"],
+    operation_id="showTicket",
+    path_parameter_descriptions=NUMBER,
+)
+def show_ticket(number: str) -> tickets.Ticket:
+    """A ticket with its history, deadlines, version and the actions you may take now"""
+    return ticket(number)

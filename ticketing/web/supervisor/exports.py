@@ -1,0 +1,175 @@
+"""The board and the rates as CSV and Excel files, with the filters of the page they come from.
+
+Headings follow the reader's language (Chinese or English); cells go
+through ``ticketing.web.exports``, which keeps text from running as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from flask import abort
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from werkzeug.wrappers import Response
+
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.org import UnitKind
+from ticketing.domain.rates import percent
+from ticketing.read.board import BoardRow, board_rows
+from ticketing.web.context import now, service, settings
+from ticketing.web.exports import append_row, csv_row
+from ticketing.web.labels import RATES, SATISFACTION, UNIT_KINDS
+from ticketing.web.nav import requires
+from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
+from ticketing.web.supervisor.board import Labels, board_form
+from ticketing.web.supervisor.rates import Rate, rates_view
+
+Writer = Callable[[str, Sequence[str], Iterable[Sequence[object]]], Response]
+
+# Column headings, in the reader's language; the domain terms among them come from ``labels``.
+BOARD_COLUMNS: tuple[LazyString, ...] = (
+    _l("Number"),
+    _l("Category"),
+    _l("State"),
+    UNIT_KINDS[UnitKind.STREET],
+    UNIT_KINDS[UnitKind.COMMUNITY],
+    UNIT_KINDS[UnitKind.GRID],
+    _l("Tier"),
+    _l("Post"),
+    _l("Holder"),
+    _l("First responder"),
+    _l("Opened"),
+    _l("Age (days)"),
+    _l("Current deadline"),
+    _l("Overdue since"),
+    _l("Flags"),
+)
+RATE_COLUMNS: tuple[LazyString, ...] = (
+    _l("Level"),
+    _l("ID"),
+    _l("Name"),
+    _l("Base"),
+    _l("Responded in time"),
+    SATISFACTION[Satisfaction.SATISFIED],
+    SATISFACTION[Satisfaction.BASICALLY_SATISFIED],
+    *RATES.values(),
+)
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(settings().tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _board_table(labels: Labels, rows: Iterable[BoardRow], at: datetime) -> Iterable[list[object]]:
+    for row in rows:
+        ticket = row.ticket
+        yield [
+            ticket.number,
+            labels.category(ticket.category),
+            labels.state(ticket),
+            labels.unit(ticket.street_id),
+            labels.unit(ticket.community_id),
+            labels.unit(ticket.grid_id),
+            ticket.tier + 1,
+            labels.post(ticket.post_id),
+            labels.staff(ticket.holder_id),
+            labels.staff(ticket.first_responder_id),
+            _local(ticket.created_at),
+            round((at - ticket.created_at).total_seconds() / 86400, 1),
+            _local(ticket.due_at),
+            _local(row.overdue_since),
+            "; ".join(labels.flags(ticket)),
+        ]
+
+
+def _board_export(write: Writer) -> Response:
+    org, scope = in_scope()
+    form = board_form(org, scope)
+    if not form.validate():
+        abort(400)
+    at = now()
+    table = list(_board_table(Labels(org), board_rows(service(), overseer(), form.filters(), at), at))
+    name = f"overdue-board-{at.astimezone(settings().tz):%Y%m%d-%H%M}"
+    return write(name, [str(heading) for heading in BOARD_COLUMNS], table)
+
+
+@bp.get("/board.csv")
+@requires("supervisor")
+def board_csv() -> Response:
+    """The board with the current filters, every page, as CSV (UTF-8 with BOM for Excel)."""
+    return _board_export(_csv)
+
+
+@bp.get("/board.xlsx")
+@requires("supervisor")
+def board_xlsx() -> Response:
+    """The board with the current filters, every page, as an Excel workbook."""
+    return _board_export(_xlsx)
+
+
+def _rates_export(write: Writer) -> Response:
+    _form, view = rates_view()
+    if view is None:
+        abort(400)
+    period = view.report.period
+    name = f"rates-{period.first:%Y%m%d}-{period.last:%Y%m%d}"
+    return write(name, [str(heading) for heading in RATE_COLUMNS], list(view.table()))
+
+
+@bp.get("/rates.csv")
+@requires("supervisor")
+def rates_csv() -> Response:
+    """The rates shown for the chosen period, as CSV (UTF-8 with BOM for Excel)."""
+    return _rates_export(_csv)
+
+
+@bp.get("/rates.xlsx")
+@requires("supervisor")
+def rates_xlsx() -> Response:
+    """The rates shown for the chosen period, as an Excel workbook (rates as percentage cells)."""
+    return _rates_export(_xlsx)
+
+
+def _csv(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(csv_row(headers))
+    writer.writerows(csv_row([percent(v.value) if isinstance(v, Rate) else v for v in line]) for line in table)
+    return Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+def _xlsx(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = name[:31]
+    append_row(sheet, headers)
+    for line in table:
+        append_row(sheet, [_cell(value) for value in line])
+        for cell, value in zip(sheet[sheet.max_row], line, strict=True):
+            if isinstance(value, Rate) and value.value is not None:
+                cell.number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def _cell(value: object) -> object:
+    """A rate is a fraction formatted as a percentage in Excel, or ``—`` without a base."""
+    if isinstance(value, Rate):
+        return percent(None) if value.value is None else value.value
+    return value

@@ -87,7 +87,7 @@ def live_server(demo_service: Ticketing, database_url: str, clock: list[datetime
     settings = Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, secure_cookies=False)
     app = create_app(settings, demo_service, clock=lambda: clock[0])
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -10,15 +10,15 @@ import pytest
 from databases import DEMO_ORG, RunDatabase
 from flask import Flask
 from flask.testing import FlaskClient
+from passwords import quick_hashes
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine
-from werkzeug.security import generate_password_hash
 
 from ticketing.demo import load_demo_org
 from ticketing.demo.tickets import DemoLoad, load_demo
 from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.settings import Settings
-from ticketing.services import Ticketing, accounts
+from ticketing.services import Ticketing
 from ticketing.services.accounts import account, set_password
 from ticketing.web import create_app
 
@@ -82,8 +82,7 @@ def login(app: Flask, service: Ticketing) -> Callable[[str], FlaskClient]:
     def as_staff(staff_id: str) -> FlaskClient:
         found = account(service.engine, staff_id)
         if found is None or not found.active:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(accounts, "generate_password_hash", _one_round_hash)
+            with quick_hashes():
                 set_password(service.engine, staff_id, PASSWORD, WEB_NOW)
         client = _english(app.test_client())
         response = client.post("/login", data={"staff_id": staff_id, "password": PASSWORD})
@@ -91,7 +90,3 @@ def login(app: Flask, service: Ticketing) -> Callable[[str], FlaskClient]:
         return client
 
     return as_staff
-
-
-def _one_round_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
-    return generate_password_hash(password, "pbkdf2:sha256:1", salt_length)

@@ -121,7 +121,7 @@ def webhook_port() -> int:
 
 def _start_webhook(port: int, secret: str = SECRET) -> _Webhook:
     server = _Webhook(port, secret)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return server
 
 

@@ -22,9 +22,9 @@ from databases import EMPTY, RunDatabase
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 from jinja2 import Template
+from passwords import quick_hashes
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, select, update
-from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from ticketing.db.engine import make_engine
@@ -330,10 +330,6 @@ MATRIX: tuple[Case, ...] = (
 # --- the district the cells share -----------------------------------------------------------------
 
 
-def _fast_hash(password: str, method: str = "scrypt", salt_length: int = 16) -> str:
-    return generate_password_hash(password, "pbkdf2:sha256:1", salt_length)
-
-
 class District:
     """The demo district with its tickets and accounts, and the app over it, shared by the cells.
 
@@ -459,8 +455,7 @@ def district(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory
     one PBKDF2 round instead (``check_password_hash`` reads the method from the stored hash, so logging in
     stays real).
     """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", _fast_hash)
+    with quick_hashes():
         shared = District(run_database, tmp_path_factory.mktemp("matrix"))
         yield shared
         shared.engine.dispose()
@@ -474,7 +469,7 @@ def _snapshot(engine: Engine) -> dict[str, list[str]]:
     """Every row of every table but the rate-limit counters (every request counts), to tell what a request changed."""
     with engine.connect() as conn:
         return {
-            table.name: sorted(map(repr, conn.execute(select(table))))
+            table.name: sorted(repr(tuple(row)) for row in conn.execute(select(table)))
             for table in metadata.sorted_tables
             if table is not rate_limits
         }

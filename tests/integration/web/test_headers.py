@@ -84,7 +84,7 @@ def test_no_template_has_inline_script_handlers_or_style_attributes() -> None:
 
 def test_the_development_server_names_no_version(app: Flask) -> None:
     server = make_server("127.0.0.1", 0, app, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz", timeout=10) as response:

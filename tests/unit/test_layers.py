@@ -8,6 +8,7 @@ services and read models. ``test_rules_purity`` pins the domain itself.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,44 @@ def test_the_check_sees_a_crossing_however_it_is_written() -> None:
         "ticketing.services.tickets"
     ]
     assert crossings(TICKETING / "scheduler.py", "from ticketing.db import heartbeat\n") == ["ticketing.db"]
+
+
+# Outside ``ticketing/db`` the database is a connection to pass on, never a query to build.
+SQL_FREE = sorted(
+    module for module in TICKETING.rglob("*.py") if layer_of(module) != "db" and module.parent.name != "migrations"
+)
+PASSED_ON = {"sqlalchemy": {"Connection", "Engine"}, "sqlalchemy.exc": None}  # None: any name (errors to catch)
+
+
+def sql_built(source: str) -> list[str]:
+    """What a module imports to write SQL itself: query constructs of SQLAlchemy, or the tables."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.split(".")[0] == "sqlalchemy"]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module == "ticketing.db.schema":
+                found += [f"ticketing.db.schema.{alias.name}" for alias in node.names]
+            elif node.module.split(".")[0] == "sqlalchemy":
+                allowed = PASSED_ON.get(node.module, set())
+                found += [
+                    f"{node.module}.{a.name}" for a in node.names if allowed is not None and a.name not in allowed
+                ]
+    return found
+
+
+def test_the_sql_check_sees_queries_and_tables_but_lets_connections_pass() -> None:
+    source = (
+        "from sqlalchemy import Connection, Engine, select\nfrom sqlalchemy.exc import SQLAlchemyError\n"
+        "from ticketing.db.schema import tickets\nimport sqlalchemy\n"
+    )
+
+    assert sql_built(source) == ["sqlalchemy.select", "ticketing.db.schema.tickets", "sqlalchemy"]
+
+
+@pytest.mark.parametrize("module", SQL_FREE, ids=lambda module: str(module.relative_to(TICKETING)))
+def test_sql_is_written_only_in_the_database_package(module: Path) -> None:
+    assert sql_built(module.read_text(encoding="utf-8")) == []
 
 
 def test_every_layer_has_modules_to_check() -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Table, insert, select, update
+from sqlalchemy import Connection, RowMapping, Table, insert, inspect, select, update
 
 from ticketing.db.schema import calendars, meta, posts, staff, units
 from ticketing.domain.calendar import WorkingHours
@@ -52,6 +52,11 @@ def save_org(conn: Connection, data: OrgData) -> ImportSummary:
         defaults_changed=defaults_changed,
         org_version=version,
     )
+
+
+def has_registry(conn: Connection) -> bool:
+    """Whether this database has the registry tables yet (a database never migrated has none)."""
+    return inspect(conn).has_table(units.name)
 
 
 def load_org(conn: Connection) -> OrgData:

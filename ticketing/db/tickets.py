@@ -74,6 +74,11 @@ def next_ticket_id(conn: Connection) -> int:
     return conn.execute(_NEXT_TICKET_ID).scalar_one()
 
 
+def counter_values(conn: Connection) -> dict[str, int]:
+    """Every counter's value: the numbers handed out so far (a restore must never lower them)."""
+    return {name: value for name, value in conn.execute(select(counters.c.name, counters.c.value))}
+
+
 def to_ticket(row: AnyRow) -> Ticket:
     values = dict(row._mapping)
     values["channel"] = Channel(values["channel"])

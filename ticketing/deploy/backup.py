@@ -27,10 +27,10 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from ticketing.db.heartbeat import HEARTBEAT_KEY, LIVE_WITHIN, WEB_HEARTBEAT_KEY, read_heartbeat
-from ticketing.db.schema import counters
+from ticketing.db.tickets import counter_values
 
 DATABASE_MEMBER = "ticketing.sqlite3"
 UPLOADS_MEMBER = "uploads"
@@ -109,7 +109,7 @@ def _refuse_while_live(engine: Engine, now: datetime) -> None:
 def _counters(engine: Engine) -> dict[str, int]:
     """The live database's counters: the tracking numbers handed out so far."""
     with engine.connect() as conn:
-        return {name: value for name, value in conn.execute(select(counters.c.name, counters.c.value))}
+        return counter_values(conn)
 
 
 def _settle(live: sqlite3.Connection, handed_out: dict[str, int]) -> None:

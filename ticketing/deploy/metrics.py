@@ -19,10 +19,10 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 
-from ticketing.db.schema import deadlines, notifications, tickets
-from ticketing.db.tickets import PENDING, count_open_overdue, count_pending_due
+from ticketing.db.queries.metrics import outbox_backlog, pending_by_kind
+from ticketing.db.tickets import count_by_state, count_open_overdue, count_pending_due
 from ticketing.domain.ticket import TimerKind
 from ticketing.services import SweepReport
 
@@ -100,8 +100,7 @@ def _pending_by_kind(conn: Connection) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         "ticketing_deadlines_pending", "Timers not yet fired or cancelled, by kind.", labels=["kind"]
     )
-    pending = select(deadlines.c.kind, func.count()).where(deadlines.c.status == PENDING).group_by(deadlines.c.kind)
-    counts: dict[str, int] = {kind: count for kind, count in conn.execute(pending)}
+    counts = pending_by_kind(conn)
     for kind in TimerKind:
         family.add_metric([kind.value], counts.get(kind.value, 0))
     return family
@@ -109,16 +108,14 @@ def _pending_by_kind(conn: Connection) -> GaugeMetricFamily:
 
 def _tickets_by_state(conn: Connection) -> GaugeMetricFamily:
     family = GaugeMetricFamily("ticketing_tickets", "Tickets in each state.", labels=["state"])
-    for state, count in conn.execute(select(tickets.c.state, func.count()).group_by(tickets.c.state)):
+    for state, count in count_by_state(conn).items():
         family.add_metric([state], count)
     return family
 
 
 def _outbox(conn: Connection) -> Iterator[GaugeMetricFamily]:
     """Backlog (not yet sent) and how many were given up."""
-    dead = func.count().filter(notifications.c.dead_at.is_not(None))
-    waiting = func.count().filter(notifications.c.dead_at.is_(None))
-    backlog, failed = conn.execute(select(waiting, dead).where(notifications.c.sent_at.is_(None))).one()
+    backlog, failed = outbox_backlog(conn)
     yield _gauge("ticketing_outbox_backlog", "Notifications waiting to be sent.", backlog)
     yield _gauge("ticketing_outbox_dead", "Notifications given up after repeated failures.", failed)
 

@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import Connection, and_, func, or_, select, true
+from sqlalchemy import Connection
 
 from ticketing.db.org_store import load_org
+from ticketing.db.queries import admin as queries
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import absences, staff, staff_accounts
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Post, Unit, UnitKind
@@ -281,10 +281,6 @@ def post_detail(source: Source, post_id: str, now: datetime) -> PostDetail:
 
 # --- absences -----------------------------------------------------------------------------------
 
-_ABSENCE_ROWS = select(
-    absences.c.id, absences.c.staff_id, staff.c.name, absences.c.starts_at, absences.c.ends_at, absences.c.reason
-).join(staff, staff.c.id == absences.c.staff_id)
-
 
 def _absence(row: AnyRow) -> AbsenceRow:
     return AbsenceRow(row.id, row.staff_id, row.name, row.starts_at, row.ends_at, row.reason)
@@ -292,9 +288,7 @@ def _absence(row: AnyRow) -> AbsenceRow:
 
 def _current_absences(conn: Connection, now: datetime) -> list[AbsenceRow]:
     """Who is away at ``now``."""
-    away = and_(absences.c.starts_at <= now, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
-    query = _ABSENCE_ROWS.where(away)
-    return [_absence(row) for row in conn.execute(query.order_by(absences.c.ends_at, absences.c.id))]
+    return [_absence(row) for row in queries.current_absences(conn, now)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,12 +317,8 @@ def coming_absences(
 def _coming(
     conn: Connection, now: datetime, number: int, per_page: int = 50, staff_id: str | None = None
 ) -> Page[AbsenceRow]:
-    ongoing = and_(absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
-    if staff_id is not None:
-        ongoing = and_(ongoing, absences.c.staff_id == staff_id)
-    total = conn.execute(select(func.count()).select_from(absences).where(ongoing)).scalar_one()
-    query = _ABSENCE_ROWS.where(ongoing).order_by(absences.c.starts_at, absences.c.id)
-    rows = conn.execute(query.limit(per_page).offset((number - 1) * per_page))
+    total = queries.count_coming_absences(conn, now, staff_id)
+    rows = queries.coming_absences(conn, now, staff_id, per_page, (number - 1) * per_page)
     return Page([_absence(row) for row in rows], number, per_page, total)
 
 
@@ -347,41 +337,22 @@ class AccountRow:
     updated_at: datetime | None
 
 
-_ACCOUNT_ROWS = select(
-    staff.c.id,
-    staff.c.name,
-    staff.c.role,
-    staff_accounts.c.staff_id.label("login"),
-    staff_accounts.c.active,
-    staff_accounts.c.updated_at,
-).select_from(staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id))
-
-
 def _account(row: AnyRow) -> AccountRow:
     return AccountRow(row.id, row.name, row.role, row.login is not None, bool(row.active), row.updated_at)
 
 
 def accounts_page(source: Source, search: str, login: str, number: int, per_page: int = 50) -> Page[AccountRow]:
     """Staff by number, filtered by a number prefix or part of a name and by having a login (``yes``/``no``)."""
-    conditions = []
-    if search:
-        conditions.append(or_(staff.c.id.ilike(f"{search}%"), staff.c.name.contains(search, autoescape=True)))
-    if login == "yes":
-        conditions.append(staff_accounts.c.staff_id.is_not(None))
-    elif login == "no":
-        conditions.append(staff_accounts.c.staff_id.is_(None))
-    where = and_(true(), *conditions)
-    joined = staff.outerjoin(staff_accounts, staff_accounts.c.staff_id == staff.c.id)
-    query = _ACCOUNT_ROWS.where(where).order_by(staff.c.id).limit(per_page).offset((number - 1) * per_page)
+    has_login = {"yes": True, "no": False}.get(login)
     with source.engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(joined).where(where)).scalar_one()
-        rows = [_account(row) for row in conn.execute(query)]
+        total = queries.count_accounts(conn, search, has_login)
+        rows = [_account(row) for row in queries.accounts(conn, search, has_login, per_page, (number - 1) * per_page)]
     return Page(rows, number, per_page, total)
 
 
 def account_detail(source: Source, staff_id: str) -> AccountRow:
     with source.engine.connect() as conn:
-        row = conn.execute(_ACCOUNT_ROWS.where(staff.c.id == staff_id)).first()
+        row = queries.account(conn, staff_id)
     if row is None:
         raise NotFound("unknown staff member %(staff)r", staff=staff_id)
     return _account(row)

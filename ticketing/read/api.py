@@ -4,6 +4,7 @@ Tickets come most urgent first: by deadline, those without one last, then by
 id.  A cursor is the (deadline, id) of the last ticket of a page and the next
 page is read from there (no OFFSET), so tickets opened meanwhile shift no
 page; a ticket whose deadline moves between two reads may move across it.
+The query is ``ticketing.db.queries.api``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
-
-from ticketing.db import tickets as store
-from ticketing.db.schema import tickets
+from ticketing.db.queries import api as queries
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
 from ticketing.read.source import Source
@@ -25,7 +23,7 @@ from ticketing.read.source import Source
 
 @dataclass(frozen=True, slots=True)
 class Visibility:
-    """The tickets a reader sees, as ``StaffUser.can_see`` decides it, as a query condition.
+    """The tickets a reader sees, as ``StaffUser.can_see`` decides it.
 
     Their posts' tickets and those they are first responder for; for
     supervisors also their communities' and streets'; everything for admins.
@@ -38,18 +36,13 @@ class Visibility:
     supervisor: bool = False
     everything: bool = False
 
-    def clause(self) -> ColumnElement[bool]:
+    def reach(self) -> queries.Reach | None:
+        """What the query filters on; None: everything. Only supervisors see by community and street."""
         if self.everything:
-            return true()
-        c = tickets.c
-        arms: list[ColumnElement[bool]] = [c.first_responder_id == self.staff_id]
-        if self.post_ids:
-            arms.append(c.post_id.in_(sorted(self.post_ids)))
-        if self.supervisor and self.communities:
-            arms.append(c.community_id.in_(sorted(self.communities)))
-        if self.supervisor and self.streets:
-            arms.append(c.street_id.in_(sorted(self.streets)))
-        return or_(*arms)
+            return None
+        if not self.supervisor:
+            return queries.Reach(self.staff_id, self.post_ids, frozenset(), frozenset())
+        return queries.Reach(self.staff_id, self.post_ids, self.communities, self.streets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +57,17 @@ class TicketFilter:
     overdue: bool | None = None
     open_only: bool = False
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        c = tickets.c
-        found = [
-            column == value
-            for column, value in (
-                (c.state, self.state),
-                (c.post_id, self.post_id),
-                (c.holder_id, self.holder_id),
-                (c.first_responder_id, self.first_responder_id),
-                (c.community_id, self.community_id),
-                (c.overdue, self.overdue),
-            )
-            if value is not None
-        ]
-        if self.open_only:
-            found.append(c.closed_at.is_(None))
-        return found
+    def equal(self) -> dict[str, str | bool]:
+        """The ticket fields asked for and their values (``open_only`` aside)."""
+        asked = {
+            "state": self.state,
+            "post_id": self.post_id,
+            "holder_id": self.holder_id,
+            "first_responder_id": self.first_responder_id,
+            "community_id": self.community_id,
+            "overdue": self.overdue,
+        }
+        return {name: value for name, value in asked.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +94,6 @@ class Cursor:
             raise ValueError(f"{token!r} is not a cursor of this list")
         return cls(moment, ticket_id)
 
-    def after(self) -> ColumnElement[bool]:
-        """The tickets that sort after this cursor."""
-        c = tickets.c
-        if self.due_at is None:
-            return and_(c.due_at.is_(None), c.id > self.ticket_id)
-        return or_(
-            c.due_at > self.due_at,
-            and_(c.due_at == self.due_at, c.id > self.ticket_id),
-            c.due_at.is_(None),
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class TicketSlice:
@@ -132,13 +108,10 @@ def ticket_slice(
     source: Source, visibility: Visibility, filters: TicketFilter, after: Cursor | None, limit: int
 ) -> TicketSlice:
     """Up to ``limit`` visible tickets matching ``filters``, most urgent first, after ``after``."""
-    query = select(tickets).where(visibility.clause(), *filters.conditions())
-    if after is not None:
-        query = query.where(after.after())
-    query = query.order_by(tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id).limit(limit + 1)
+    keyset = None if after is None else (after.due_at, after.ticket_id)
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        found = [store.to_ticket(row) for row in conn.execute(query)]
+        found = queries.visible_tickets(conn, visibility.reach(), filters.equal(), filters.open_only, keyset, limit + 1)
     page = found[:limit]
     more = len(found) > limit
     return TicketSlice(page, Cursor(page[-1].due_at, page[-1].id) if more else None, world)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from ticketing.db.schema import audit_events, staff
+from ticketing.db.queries import audit as queries
 from ticketing.domain.audit import AuditAction, Detail
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
@@ -24,15 +22,8 @@ class AuditRow:
 
 
 def audit_page(source: Source, number: int, per_page: int = 50) -> Page[AuditRow]:
-    query = (
-        select(audit_events, staff.c.name)
-        .outerjoin(staff, staff.c.id == audit_events.c.actor_id)
-        .order_by(audit_events.c.id.desc())
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    )
     with source.engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(audit_events)).scalar_one()
-        found = conn.execute(query).all()
+        total = queries.count_events(conn)
+        found = queries.events(conn, per_page, (number - 1) * per_page)
     rows = [AuditRow(r.at, r.actor_id, r.name, AuditAction(r.action), r.subject, r.detail) for r in found]
     return Page(rows, number, per_page, total)

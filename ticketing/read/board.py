@@ -2,12 +2,9 @@
 
 A supervisor's ``Scope`` is the set of communities they oversee (their own
 community party organisations plus every community of the streets whose
-committee they sit on); admins see the whole district.  Queries filter on
-``community_id`` (``ix_tickets_community_state``) and the ``overdue`` flag
-(``ix_tickets_overdue``), page with LIMIT/OFFSET for the page and by keyset
-(opening time, id) for exports.  Open tickets are selected by their state
-(the open states of the workflows) so that the community index skips the
-closed ones, which are most tickets after a while.
+committee they sit on); admins see the whole district.  The queries are
+``ticketing.db.queries.board``: a page by number for the page, batches by
+keyset for exports.
 """
 
 from __future__ import annotations
@@ -16,10 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, true
+from sqlalchemy import Connection
 
-from ticketing.db import tickets as store
-from ticketing.db.schema import history, tickets
+from ticketing.db.queries import board as queries
 from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
@@ -43,11 +39,6 @@ class Scope:
             return cls(None)
         of_streets = {u.id for u in org.units.values() if u.kind is UnitKind.COMMUNITY and u.parent_id in streets}
         return cls(frozenset(communities) | of_streets)
-
-    def clause(self) -> ColumnElement[bool]:
-        if self.communities is None:
-            return true()
-        return tickets.c.community_id.in_(sorted(self.communities))
 
     def units(self, org: Organisation, kind: UnitKind) -> list[Unit]:
         """The streets, communities or grids in scope (for filter choices and rate tables), by id."""
@@ -123,41 +114,27 @@ def open_states(workflows: Iterable[WorkflowSpec]) -> list[str]:
     return sorted({name for spec in workflows for name, state in spec.states.items() if not state.final})
 
 
-def _conditions(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
-    c = tickets.c
-    found = [
-        c.state.in_(states),
-        c.closed_at.is_(None),
-        or_(c.overdue == true(), c.tier > 0, c.needs_review == true()),
-        scope.clause(),
-    ]
-    for column, value in ((c.street_id, filters.street_id), (c.community_id, filters.community_id)):
-        if value is not None:
-            found.append(column == value)
-    if filters.grid_id is not None:
-        found.append(c.grid_id == filters.grid_id)
-    if filters.tier is not None:
-        found.append(c.tier == filters.tier)
-    if filters.min_age_days is not None:
-        found.append(c.created_at < now - timedelta(days=filters.min_age_days))
-    return found
-
-
-def _query(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> Select[tuple[object, ...]]:
-    query = select(tickets).where(*_conditions(scope, filters, states, now))
-    return query.order_by(tickets.c.created_at, tickets.c.id)
+def _flagged(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> queries.Flagged:
+    """The board's tickets in scope with these filters (``min_age_days`` as an opening time before which)."""
+    return queries.Flagged(
+        states,
+        scope.communities,
+        filters.street_id,
+        filters.community_id,
+        filters.grid_id,
+        filters.tier,
+        None if filters.min_age_days is None else now - timedelta(days=filters.min_age_days),
+    )
 
 
 def board_page(source: Source, overseer: Overseer, filters: BoardFilter, now: datetime, page: int = 1) -> BoardPage:
     """One page of the overseer's board, oldest first, and how many tickets match in all."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        scope, states = overseer.scope(world.org), open_states(world.workflows.values())
-        counted = select(func.count()).select_from(tickets).where(*_conditions(scope, filters, states, now))
-        total = conn.execute(counted).scalar_one()
+        where = _flagged(overseer.scope(world.org), filters, open_states(world.workflows.values()), now)
+        total = queries.count_flagged(conn, where)
         page = min(max(page, 1), max((total + PER_PAGE - 1) // PER_PAGE, 1))
-        query = _query(scope, filters, states, now).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-        found = [store.to_ticket(row) for row in conn.execute(query)]
+        found = queries.flagged(conn, where, PER_PAGE, offset=(page - 1) * PER_PAGE)
         return BoardPage(_with_since(conn, found), total, page, PER_PAGE, world)
 
 
@@ -166,15 +143,9 @@ def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: da
     after: tuple[datetime, int] | None = None
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        scope, states = overseer.scope(world.org), open_states(world.workflows.values())
+        where = _flagged(overseer.scope(world.org), filters, open_states(world.workflows.values()), now)
         while True:
-            query = _query(scope, filters, states, now).limit(EXPORT_BATCH)
-            if after is not None:
-                created, ticket_id = after
-                query = query.where(
-                    or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
-                )
-            found = [store.to_ticket(row) for row in conn.execute(query)]
+            found = queries.flagged(conn, where, EXPORT_BATCH, after=after)
             yield from _with_since(conn, found)
             if len(found) < EXPORT_BATCH:
                 return
@@ -182,15 +153,8 @@ def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: da
 
 
 def _with_since(conn: Connection, found: list[Ticket]) -> list[BoardRow]:
-    """Attach when each ticket went overdue or missed its callback, from its history (one query)."""
-    if not found:
-        return []
-    query = (
-        select(history.c.ticket_id, history.c.action, func.max(history.c.at))
-        .where(history.c.ticket_id.in_([t.id for t in found]), history.c.action.in_(("overdue", "callback_overdue")))
-        .group_by(history.c.ticket_id, history.c.action)
-    )
-    since = {(ticket_id, action): at for ticket_id, action, at in conn.execute(query)}
+    """Attach when each ticket went overdue or missed its callback, from its history."""
+    since = queries.flagged_since(conn, [t.id for t in found])
     return [
         BoardRow(
             ticket,

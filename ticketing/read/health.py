@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import text
-
 from ticketing.db.heartbeat import read_heartbeat
+from ticketing.db.queries import health as queries
 from ticketing.deploy.migrate import is_current
 from ticketing.read.source import Source
 
@@ -19,7 +18,7 @@ from ticketing.read.source import Source
 def ping(source: Source) -> None:
     """Ask the database a trivial question; raises when it does not answer."""
     with source.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+        queries.ping(conn)
 
 
 def schema_current(source: Source) -> bool:

@@ -6,8 +6,8 @@ holding one element per item (``<values><value>…``, ``<notes><note>…``).
 Codes and ids are strings in JSON (the specification's own ``"service_code":001``
 is not valid JSON); a missing value is ``null`` in JSON and an empty element in XML.
 
-Requests are read from ``tickets`` by opening time (``ix_tickets_created``),
-newest first, and show only what anyone may read (``domain.disclosure``), with
+Requests are read by opening time, newest first
+(``ticketing.db.queries.open311``), and show only what anyone may read (``domain.disclosure``), with
 or without an API key: service, status, dates, who is responsible as a post
 and a place (楼长 · 海曲社区第一网格), never a person, and the grid with
 coordinates to about 100 m.  The resident's text and typed address appear
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,13 +29,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection
 
 from ticketing.db import tickets as store
-from ticketing.db.schema import history, tickets
+from ticketing.db.queries import open311 as queries
 from ticketing.domain.disclosure import disclose, public_place
 from ticketing.domain.org import Organisation
-from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
+from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Category, Clock, WorkflowSpec
 from ticketing.organisation.data import POST_LABELS_ZH
 from ticketing.read.resident import SHOWN, category_groups
@@ -220,62 +220,35 @@ class RequestQuery:
 
 def find_requests(source: Source, query: RequestQuery, notes: bool = False) -> list[ServiceRequest]:
     """The requests opened in the window that match, newest first; ``notes`` adds their update history."""
-    where = [tickets.c.created_at >= query.start, tickets.c.created_at <= query.end]
-    if query.service_codes:
-        where.append(tickets.c.category.in_(query.service_codes))
+    closed: bool | None = None  # both statuses, or none asked for
     if query.statuses == {OPEN}:
-        where.append(tickets.c.closed_at.is_(None))
+        closed = False
     elif query.statuses == {CLOSED}:
-        where.append(tickets.c.closed_at.is_not(None))
-    statement = (
-        select(tickets)
-        .where(*where)
-        .order_by(tickets.c.created_at.desc(), tickets.c.id.desc())
-        .limit(query.page_size)
-        .offset((query.page - 1) * query.page_size)
-    )
-    return _requests(source, statement, notes)
+        closed = True
+
+    def read(conn: Connection) -> list[Ticket]:
+        offset = (query.page - 1) * query.page_size
+        return queries.opened_between(
+            conn, query.start, query.end, query.service_codes, closed, query.page_size, offset
+        )
+
+    return _requests(source, read, notes)
 
 
 def requests_by_id(source: Source, numbers: Sequence[str], notes: bool = False) -> list[ServiceRequest]:
     """The requests with these tracking numbers, in that order; unknown numbers are left out."""
-    found = _requests(source, select(tickets).where(tickets.c.number.in_(numbers)), notes)
+    found = _requests(source, lambda conn: queries.with_numbers(conn, numbers), notes)
     position = {number: index for index, number in enumerate(numbers)}
     return sorted(found, key=lambda request: position[request.service_request_id])
 
 
-def _requests(source: Source, statement: Select[tuple[object, ...]], notes: bool) -> list[ServiceRequest]:
+def _requests(source: Source, read: Callable[[Connection], list[Ticket]], notes: bool) -> list[ServiceRequest]:
     with source.engine.connect() as conn:
         org = source.worlds.organisation(conn)
-        found = [store.to_ticket(row) for row in conn.execute(statement)]
-        steps = _history(conn, [ticket.id for ticket in found]) if notes else None
+        found = read(conn)
+        steps = queries.history_of_many(conn, [ticket.id for ticket in found], SHOWN) if notes else None
     view = _View.of(source, org)
     return [view.request(ticket, None if steps is None else steps.get(ticket.id, [])) for ticket in found]
-
-
-def _history(conn: Connection, ticket_ids: list[int]) -> dict[int, list[HistoryEntry]]:
-    """The resident-facing history of each ticket, in order (``ix_history_ticket``)."""
-    if not ticket_ids:
-        return {}
-    query = (
-        select(history)
-        .where(history.c.ticket_id.in_(ticket_ids), history.c.action.in_(sorted(SHOWN)))
-        .order_by(history.c.ticket_id, history.c.id)
-    )
-    found: dict[int, list[HistoryEntry]] = {}
-    for row in conn.execute(query):
-        entry = HistoryEntry(
-            row.at,
-            row.actor_id,
-            HistoryAction(row.action),
-            row.from_state,
-            row.to_state,
-            row.tier,
-            row.post_id,
-            row.holder_id,
-        )
-        found.setdefault(row.ticket_id, []).append(entry)
-    return found
 
 
 def created(source: Source, ticket: Ticket) -> Created:

@@ -1,27 +1,19 @@
 """Staff work lists: my queue, the tickets I answer for, callbacks due; the ticket page; my absences.
 
-Each list is one page of an indexed query (LIMIT/OFFSET) plus its count.
-The queue is an OR of two arms, each on an index of (column, state) with the
-open states: tickets I hold (``ix_tickets_holder_state``) and tickets of my
-posts nobody holds (``ix_tickets_post_state``, or the holder index's empty
-holders); the accountable list and the callbacks read
-``ix_tickets_first_responder``.  Time left is working time on the calendar
-the deadline runs on.
+Each list is one page of an indexed query (LIMIT/OFFSET, ``ticketing.db.queries.queues``)
+plus its count.  Time left is working time on the calendar the deadline runs on.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
-
-from ticketing.db import absences as absence_store
 from ticketing.db import tickets as store
-from ticketing.db.schema import absences, tickets
+from ticketing.db.queries import queues as queries
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
@@ -139,18 +131,11 @@ def _callback_states(world: World) -> list[str]:
 
 
 def _page(
-    conn: Connection,
-    world: World,
-    where: ColumnElement[bool],
-    order: Iterable[ColumnElement[Any]],
-    now: datetime,
-    number: int,
-    size: int,
+    world: World, total: int, read: Callable[[int, int], list[Ticket]], now: datetime, number: int, size: int
 ) -> WorkList:
-    total = conn.execute(select(func.count()).select_from(tickets).where(where)).scalar_one()
+    """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them."""
     number = min(max(number, 1), max(math.ceil(total / size), 1))
-    query = select(tickets).where(where).order_by(*order).limit(size).offset((number - 1) * size)
-    found = [store.to_ticket(row) for row in conn.execute(query)]
+    found = read(size, (number - 1) * size)
     return WorkList([_item(world, ticket, now) for ticket in found], number, size, total, world)
 
 
@@ -170,29 +155,22 @@ def _item(world: World, ticket: Ticket, now: datetime) -> Item:
     )
 
 
-def _most_urgent_first(flag: ColumnElement[bool]) -> list[ColumnElement[object]]:
-    """Flagged (overdue) first, then the earliest deadline, tickets without one last."""
-    return [flag.desc(), tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id]
-
-
 def my_queue(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
     """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        open_states = tickets.c.state.in_(_open_states(world))
-        where = and_(tickets.c.holder_id == staff_id, open_states)
+        states = _open_states(world)
         posts = sorted(post.id for post in world.org.holds(staff_id))
-        if posts:  # each arm of the OR on its own index, so the database combines two index scans
-            where = or_(where, and_(tickets.c.post_id.in_(posts), open_states, tickets.c.holder_id.is_(None)))
-        return _page(conn, world, where, _most_urgent_first(tickets.c.overdue), now, number, size)
+        total = queries.count_my_queue(conn, staff_id, states, posts)
+        return _page(world, total, partial(queries.my_queue, conn, staff_id, states, posts), now, number, size)
 
 
 def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
     """Tickets I am first responder for, wherever they are now: open ones first, newest first."""
-    where = tickets.c.first_responder_id == staff_id
-    order = [tickets.c.closed_at.is_not(None), tickets.c.id.desc()]
     with source.engine.connect() as conn:
-        return _page(conn, source.worlds.world(conn), where, order, now, number, size)
+        world = source.worlds.world(conn)
+        total = queries.count_accountable(conn, staff_id)
+        return _page(world, total, partial(queries.accountable, conn, staff_id), now, number, size)
 
 
 def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
@@ -205,15 +183,11 @@ def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1,
         world = source.worlds.world(conn)
         held = world.org.holds(staff_id)
         callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
-        where = and_(
-            tickets.c.first_responder_id.in_(callers),
-            tickets.c.state.in_(_callback_states(world)),
-            or_(
-                tickets.c.first_responder_id == staff_id,
-                tickets.c.first_responder_post_id.in_(sorted(post.id for post in held)),
-            ),
-        )
-        return _page(conn, world, where, _most_urgent_first(tickets.c.needs_review), now, number, size)
+        states = _callback_states(world)
+        posts = sorted(post.id for post in held)
+        total = queries.count_callbacks_due(conn, staff_id, callers, states, posts)
+        read = partial(queries.callbacks_due, conn, staff_id, callers, states, posts)
+        return _page(world, total, read, now, number, size)
 
 
 def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> TicketView:
@@ -236,13 +210,8 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
 
 def my_absences(source: Source, staff_id: str, now: datetime) -> list[Absence]:
     """My absences that are still running or still to come, soonest first (cancelled ones are gone)."""
-    query = (
-        select(absences)
-        .where(absences.c.staff_id == staff_id, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
-        .order_by(absences.c.starts_at, absences.c.id)
-    )
     with source.engine.connect() as conn:
-        return [absence_store.to_absence(row) for row in conn.execute(query)]
+        return queries.my_absences(conn, staff_id, now)
 
 
 def register_places(source: Source, staff_id: str) -> list[PlaceGroup]:

@@ -1,35 +1,26 @@
 """The counts behind the three rates (三率), per street, community, grid and week, over a period.
 
-The rate base and the formulas are defined in ``ticketing.domain.rates``.
-Each level is one GROUP BY query over the tickets opened in the period
-(``ix_tickets_created``), restricted to the reader's scope; the weekly trend
-is one more query grouping by a CASE over the week boundaries, so weeks
-follow the district's calendar days on every database.
+The rate base and the formulas are defined in ``ticketing.domain.rates``;
+the counts are one query a level and one for the weeks
+(``ticketing.db.queries.rates``), restricted to the reader's scope.  Every
+unit in scope gets a row, with tickets or not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, literal, select
-from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy import Connection
 
-from ticketing.db.schema import tickets
-from ticketing.domain.guards import Satisfaction
+from ticketing.db.queries import rates as queries
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import RateCounts, Rates, RateWeights, rates, total_of
 from ticketing.read.board import Overseer, Scope
 from ticketing.read.source import Source
 
-RETURNED = "returned"  # a terminated request (诉求终结): it leaves the rate base
-LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
-    UnitKind.STREET: tickets.c.street_id,
-    UnitKind.COMMUNITY: tickets.c.community_id,
-    UnitKind.GRID: tickets.c.grid_id,
-}
+LEVELS = (UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID)
 MAX_DAYS = 366
 DEFAULT_DAYS = 30  # the period shown when none is asked for: the last 30 days, today included
 
@@ -89,54 +80,11 @@ class RateReport:
     org: Organisation
 
 
-def _in_base(period: Period, scope: Scope) -> list[ColumnElement[bool]]:
-    c = tickets.c
-    return [
-        c.created_at >= period.start,
-        c.created_at < period.end,
-        c.state != RETURNED,
-        c.satisfaction.is_not(None),
-        scope.clause(),
-    ]
-
-
-def _counts(c: ReadOnlyColumnCollection[str, ColumnElement[object]]) -> tuple[ColumnElement[int], ...]:
-    """Base, responded in time, satisfied and basically satisfied, over columns named like the tickets'."""
-
-    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    return (
-        func.count(),
-        counted(and_(c.acknowledged_at.is_not(None), c.ack_late == false())),
-        counted(c.satisfaction == Satisfaction.SATISFIED.value),
-        counted(c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value),
-    )
-
-
-def _counts_by(conn: Connection, level: UnitKind, period: Period, scope: Scope) -> dict[str | None, RateCounts]:
-    """The counts of every street, community or grid with tickets in the base (one query)."""
-    column = LEVELS[level]
-    query = select(column, *_counts(tickets.c)).where(*_in_base(period, scope)).group_by(column)
-    return {key: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
-
-
 def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
-    """The counts of each week of the period (one query: the week of each ticket, then grouped)."""
+    """The counts of each week of the period, weeks without tickets too."""
     weeks = period.weeks()
-    week = case(
-        *((tickets.c.created_at < stretch.end, literal(index)) for index, stretch in enumerate(weeks)),
-        else_=literal(len(weeks)),
-    )
-    c = tickets.c
-    inner = (
-        select(week.label("week"), c.acknowledged_at, c.ack_late, c.satisfaction)
-        .where(*_in_base(period, scope))
-        .subquery()
-    )
-    query = select(inner.c.week, *_counts(inner.c)).group_by(inner.c.week)
-    found = {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}
-    return [(stretch, found.get(index, RateCounts())) for index, stretch in enumerate(weeks)]
+    found = queries.weekly_counts(conn, period.start, [week.end for week in weeks], scope.communities)
+    return [(week, found.get(index, RateCounts())) for index, week in enumerate(weeks)]
 
 
 def rate_report(source: Source, overseer: Overseer, period: Period, weights: RateWeights) -> RateReport:
@@ -152,7 +100,7 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
 
     levels: dict[UnitKind, list[RateRow]] = {}
     for level in LEVELS:
-        found: Mapping[str | None, RateCounts] = _counts_by(conn, level, period, scope)
+        found = queries.counts_by(conn, level, period.start, period.end, scope.communities)
         listed = [unit.id for unit in scope.units(org, level)]
         extra = [key for key in found if key not in listed]
         levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
-from ticketing.db.org_store import load_org, org_version
+from ticketing.db.org_store import has_registry, load_org, org_version
 from ticketing.organisation.data import OrgData
 
 
@@ -18,7 +18,7 @@ class StoredRegistry:
 
 def stored_registry(engine: Engine) -> StoredRegistry | None:
     """The registry and its version; None when this database has no registry tables yet."""
-    if not inspect(engine).has_table("units"):
-        return None
     with engine.connect() as conn:
+        if not has_registry(conn):
+            return None
         return StoredRegistry(load_org(conn), org_version(conn))

@@ -12,10 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from ticketing.db import tickets as store
-from ticketing.db.schema import attachments
+from ticketing.db.queries import resident as queries
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
 from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket, TicketDetail
@@ -168,9 +168,8 @@ def by_number(source: Source, number: str, tracked: Collection[str]) -> Resident
 def _status(source: Source, conn: Connection, detail: TicketDetail) -> ResidentStatus:
     """The status page of ``detail``, its photos and the registry read on the same connection."""
     ticket = detail.ticket
-    query = select(attachments).where(attachments.c.ticket_id == ticket.id).order_by(attachments.c.id)
     org = source.worlds.organisation(conn)
-    photos = [Photo(row.id, row.file_name, row.content_type, row.size) for row in conn.execute(query)]
+    photos = [Photo(row.id, row.file_name, row.content_type, row.size) for row in queries.photos(conn, ticket.id)]
     catalogue = source.worlds.catalogue
     spec = catalogue.workflows[ticket.workflow]
     state = spec.state(ticket.state)

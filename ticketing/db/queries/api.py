@@ -1,0 +1,67 @@
+"""The staff API's ticket list query (``ticketing.read.api``): visible tickets, most urgent first, by keyset."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, true
+
+from ticketing.db.schema import tickets
+from ticketing.db.tickets import to_ticket
+from ticketing.domain.ticket import Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The tickets a reader sees: those they are first responder for, and of their posts, communities and streets."""
+
+    staff_id: str
+    post_ids: Collection[str]
+    communities: Collection[str]
+    streets: Collection[str]
+
+    def clause(self) -> ColumnElement[bool]:
+        c = tickets.c
+        arms: list[ColumnElement[bool]] = [c.first_responder_id == self.staff_id]
+        for column, values in (
+            (c.post_id, self.post_ids),
+            (c.community_id, self.communities),
+            (c.street_id, self.streets),
+        ):
+            if values:
+                arms.append(column.in_(sorted(values)))
+        return or_(*arms)
+
+
+def visible_tickets(
+    conn: Connection,
+    reach: Reach | None,
+    equal: Mapping[str, object],
+    open_only: bool,
+    after: tuple[datetime | None, int] | None,
+    limit: int,
+) -> list[Ticket]:
+    """Up to ``limit`` tickets in ``reach`` (None: all) whose columns equal ``equal``, after a (deadline, id) keyset.
+
+    Most urgent first: by deadline, those without one last, then by id.
+    """
+    c = tickets.c
+    query = select(tickets).where(
+        true() if reach is None else reach.clause(), *(c[column] == value for column, value in equal.items())
+    )
+    if open_only:
+        query = query.where(c.closed_at.is_(None))
+    if after is not None:
+        query = query.where(_after(*after))
+    query = query.order_by(c.due_at.is_(None), c.due_at, c.id).limit(limit)
+    return [to_ticket(row) for row in conn.execute(query)]
+
+
+def _after(due_at: datetime | None, ticket_id: int) -> ColumnElement[bool]:
+    """The tickets that sort after the ticket with this deadline and id."""
+    c = tickets.c
+    if due_at is None:
+        return and_(c.due_at.is_(None), c.id > ticket_id)
+    return or_(c.due_at > due_at, and_(c.due_at == due_at, c.id > ticket_id), c.due_at.is_(None))

@@ -1,0 +1,90 @@
+"""The overdue board's queries (``ticketing.read.board``): open tickets overdue, escalated or flagged for review.
+
+They filter on ``community_id`` (``ix_tickets_community_state``) and the
+``overdue`` flag (``ix_tickets_overdue``), page with LIMIT/OFFSET for the page
+and by keyset (opening time, id) for exports.  Open tickets are selected by
+their state (the open states of the workflows) so that the community index
+skips the closed ones, which are most tickets after a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
+
+from ticketing.db.schema import history, tickets
+from ticketing.db.tickets import to_ticket
+from ticketing.domain.ticket import Ticket
+
+
+def in_communities(communities: Collection[str] | None) -> ColumnElement[bool]:
+    """A supervisor's scope as a condition (the board's and the rates'); ``None`` is the whole district."""
+    if communities is None:
+        return true()
+    return tickets.c.community_id.in_(sorted(communities))
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """Which tickets the board shows: open (in ``states``), flagged, in ``communities``, narrowed by the rest."""
+
+    states: Sequence[str]
+    communities: Collection[str] | None
+    street_id: str | None = None
+    community_id: str | None = None
+    grid_id: str | None = None
+    tier: int | None = None
+    created_before: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        c = tickets.c
+        found = [
+            c.state.in_(self.states),
+            c.closed_at.is_(None),
+            or_(c.overdue == true(), c.tier > 0, c.needs_review == true()),
+            in_communities(self.communities),
+        ]
+        for column, value in ((c.street_id, self.street_id), (c.community_id, self.community_id)):
+            if value is not None:
+                found.append(column == value)
+        if self.grid_id is not None:
+            found.append(c.grid_id == self.grid_id)
+        if self.tier is not None:
+            found.append(c.tier == self.tier)
+        if self.created_before is not None:
+            found.append(c.created_at < self.created_before)
+        return found
+
+
+def count_flagged(conn: Connection, where: Flagged) -> int:
+    """How many tickets ``where`` selects (the board's pages)."""
+    return conn.execute(select(func.count()).select_from(tickets).where(*where.conditions())).scalar_one()
+
+
+def flagged(
+    conn: Connection, where: Flagged, limit: int, offset: int | None = None, after: tuple[datetime, int] | None = None
+) -> list[Ticket]:
+    """Up to ``limit`` of those tickets, oldest first: from ``offset``, or after an (opening time, id) keyset."""
+    query = select(tickets).where(*where.conditions())
+    if after is not None:
+        created, ticket_id = after
+        query = query.where(
+            or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
+        )
+    query = query.order_by(tickets.c.created_at, tickets.c.id).limit(limit).offset(offset)
+    return [to_ticket(row) for row in conn.execute(query)]
+
+
+def flagged_since(conn: Connection, ticket_ids: Sequence[int]) -> dict[tuple[int, str], datetime]:
+    """When each ticket last went ``overdue`` or ``callback_overdue``, by (ticket id, action) (one query)."""
+    if not ticket_ids:
+        return {}
+    query = (
+        select(history.c.ticket_id, history.c.action, func.max(history.c.at))
+        .where(history.c.ticket_id.in_(ticket_ids), history.c.action.in_(("overdue", "callback_overdue")))
+        .group_by(history.c.ticket_id, history.c.action)
+    )
+    return {(ticket_id, action): at for ticket_id, action, at in conn.execute(query)}

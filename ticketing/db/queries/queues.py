@@ -1,0 +1,111 @@
+"""The staff work lists' queries (``ticketing.read.queues``): each list a count and a slice, and my absences.
+
+The queue is an OR of two arms, each on an index of (column, state) with the
+open states: tickets I hold (``ix_tickets_holder_state``) and tickets of my
+posts nobody holds (``ix_tickets_post_state``, or the holder index's empty
+holders); the accountable list and the callbacks read
+``ix_tickets_first_responder``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+
+from ticketing.db.absences import to_absence
+from ticketing.db.schema import absences, tickets
+from ticketing.db.tickets import to_ticket
+from ticketing.domain.org import Absence
+from ticketing.domain.ticket import Ticket
+
+
+def count_my_queue(conn: Connection, staff_id: str, open_states: Sequence[str], post_ids: Sequence[str]) -> int:
+    return _count(conn, _my_queue(staff_id, open_states, post_ids))
+
+
+def my_queue(
+    conn: Connection, staff_id: str, open_states: Sequence[str], post_ids: Sequence[str], limit: int, offset: int
+) -> list[Ticket]:
+    """Tickets in ``open_states`` that I hold or that nobody holds on ``post_ids``; overdue and most urgent first."""
+    where = _my_queue(staff_id, open_states, post_ids)
+    return _slice(conn, where, _most_urgent_first(tickets.c.overdue), limit, offset)
+
+
+def _my_queue(staff_id: str, open_states: Sequence[str], post_ids: Sequence[str]) -> ColumnElement[bool]:
+    open_state = tickets.c.state.in_(open_states)
+    where = and_(tickets.c.holder_id == staff_id, open_state)
+    if post_ids:  # each arm of the OR on its own index, so the database combines two index scans
+        where = or_(where, and_(tickets.c.post_id.in_(post_ids), open_state, tickets.c.holder_id.is_(None)))
+    return where
+
+
+def count_accountable(conn: Connection, staff_id: str) -> int:
+    return _count(conn, tickets.c.first_responder_id == staff_id)
+
+
+def accountable(conn: Connection, staff_id: str, limit: int, offset: int) -> list[Ticket]:
+    """Tickets whose first responder is ``staff_id``: open ones first, newest first."""
+    order = [tickets.c.closed_at.is_not(None), tickets.c.id.desc()]
+    return _slice(conn, tickets.c.first_responder_id == staff_id, order, limit, offset)
+
+
+def count_callbacks_due(
+    conn: Connection, staff_id: str, callers: Sequence[str], states: Sequence[str], post_ids: Sequence[str]
+) -> int:
+    return _count(conn, _callbacks_due(staff_id, callers, states, post_ids))
+
+
+def callbacks_due(
+    conn: Connection,
+    staff_id: str,
+    callers: Sequence[str],
+    states: Sequence[str],
+    post_ids: Sequence[str],
+    limit: int,
+    offset: int,
+) -> list[Ticket]:
+    """Tickets in ``states`` whose first responder is ``staff_id``, or one of ``callers`` on one of ``post_ids``.
+
+    ``callers`` (``staff_id`` and the holders of ``post_ids``) keeps the query on the first-responder index.
+    """
+    where = _callbacks_due(staff_id, callers, states, post_ids)
+    return _slice(conn, where, _most_urgent_first(tickets.c.needs_review), limit, offset)
+
+
+def _callbacks_due(
+    staff_id: str, callers: Sequence[str], states: Sequence[str], post_ids: Sequence[str]
+) -> ColumnElement[bool]:
+    return and_(
+        tickets.c.first_responder_id.in_(callers),
+        tickets.c.state.in_(states),
+        or_(tickets.c.first_responder_id == staff_id, tickets.c.first_responder_post_id.in_(post_ids)),
+    )
+
+
+def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:
+    """The absences of ``staff_id`` still running or to come at ``now``, soonest first; cancelled ones are gone."""
+    query = (
+        select(absences)
+        .where(absences.c.staff_id == staff_id, absences.c.ends_at > now, absences.c.cancelled_at.is_(None))
+        .order_by(absences.c.starts_at, absences.c.id)
+    )
+    return [to_absence(row) for row in conn.execute(query)]
+
+
+def _most_urgent_first(flag: ColumnElement[bool]) -> list[ColumnElement[object]]:
+    """Flagged (overdue) first, then the earliest deadline, tickets without one last."""
+    return [flag.desc(), tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id]
+
+
+def _count(conn: Connection, where: ColumnElement[bool]) -> int:
+    return conn.execute(select(func.count()).select_from(tickets).where(where)).scalar_one()
+
+
+def _slice(
+    conn: Connection, where: ColumnElement[bool], order: Sequence[ColumnElement[Any]], limit: int, offset: int
+) -> list[Ticket]:
+    query = select(tickets).where(where).order_by(*order).limit(limit).offset(offset)
+    return [to_ticket(row) for row in conn.execute(query)]

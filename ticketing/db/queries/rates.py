@@ -1,0 +1,80 @@
+"""The rates' queries (``ticketing.read.rates``): the counts of the rate base over tickets opened in a period.
+
+Each level is one GROUP BY query over the tickets opened in the period
+(``ix_tickets_created``), restricted to the reader's scope; the weekly trend
+is one more query grouping by a CASE over the week boundaries, so weeks
+follow the district's calendar days on every database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, literal, select
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+
+from ticketing.db.queries.board import in_communities
+from ticketing.db.schema import tickets
+from ticketing.domain.guards import Satisfaction
+from ticketing.domain.org import UnitKind
+from ticketing.domain.rates import RateCounts
+
+RETURNED = "returned"  # a terminated request (诉求终结): it leaves the rate base
+_LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
+    UnitKind.STREET: tickets.c.street_id,
+    UnitKind.COMMUNITY: tickets.c.community_id,
+    UnitKind.GRID: tickets.c.grid_id,
+}
+
+
+def _in_base(start: datetime, end: datetime, communities: Collection[str] | None) -> list[ColumnElement[bool]]:
+    c = tickets.c
+    return [
+        c.created_at >= start,
+        c.created_at < end,
+        c.state != RETURNED,
+        c.satisfaction.is_not(None),
+        in_communities(communities),
+    ]
+
+
+def _counts(c: ReadOnlyColumnCollection[str, ColumnElement[object]]) -> tuple[ColumnElement[int], ...]:
+    """Base, responded in time, satisfied and basically satisfied, over columns named like the tickets'."""
+
+    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    return (
+        func.count(),
+        counted(and_(c.acknowledged_at.is_not(None), c.ack_late == false())),
+        counted(c.satisfaction == Satisfaction.SATISFIED.value),
+        counted(c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value),
+    )
+
+
+def counts_by(
+    conn: Connection, level: UnitKind, start: datetime, end: datetime, communities: Collection[str] | None
+) -> dict[str | None, RateCounts]:
+    """The counts of every street, community or grid with tickets opened in ``start``–``end`` in the base."""
+    column = _LEVELS[level]
+    query = select(column, *_counts(tickets.c)).where(*_in_base(start, end, communities)).group_by(column)
+    return {key: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
+
+
+def weekly_counts(
+    conn: Connection, start: datetime, week_ends: Sequence[datetime], communities: Collection[str] | None
+) -> dict[int, RateCounts]:
+    """The counts of each week with tickets in the base, by index: week i ends at ``week_ends[i]``, the last one too."""
+    week = case(
+        *((tickets.c.created_at < end, literal(index)) for index, end in enumerate(week_ends)),
+        else_=literal(len(week_ends)),
+    )
+    c = tickets.c
+    inner = (
+        select(week.label("week"), c.acknowledged_at, c.ack_late, c.satisfaction)
+        .where(*_in_base(start, week_ends[-1], communities))
+        .subquery()
+    )
+    query = select(inner.c.week, *_counts(inner.c)).group_by(inner.c.week)
+    return {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}

@@ -28,7 +28,7 @@ MAY_NOT_IMPORT = {
 
 
 def layer_of(module: Path) -> str:
-    """``ticketing/web/admin.py`` → ``web``; a top-level module is its own layer (``scheduler``)."""
+    """``ticketing/web/admin/accounts.py`` → ``web``; a top-level module is its own layer (``scheduler``)."""
     return module.relative_to(TICKETING).with_suffix("").parts[0]
 
 

@@ -10,7 +10,7 @@ from babel.messages.extract import extract
 
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.org import UnitKind
-from ticketing.domain.workflow import Action, Clock, DurationUnit, Label, Supervision
+from ticketing.domain.workflow import Action, Clock, DurationUnit, Label, Supervision, open_states
 from ticketing.workflow.files import SHIPPED_LIFECYCLE, Catalogue, load_workflow, load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -114,6 +114,13 @@ def test_shipped_catalogue(catalogue: Catalogue) -> None:
         "community_police",
         "community_party",
     ]
+
+
+def test_open_states_are_every_state_a_ticket_can_still_leave(catalogue: Catalogue) -> None:
+    states = open_states(catalogue.workflows.values())
+
+    assert "new" in states and "resolved" in states and states == sorted(states)
+    assert not {"closed", "closed_unreachable", "returned"} & set(states)
 
 
 def test_the_shipped_workflows_share_one_lifecycle_and_each_has_its_own_machine(catalogue: Catalogue) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from ticketing.db import sqlite_file
 from ticketing.db.heartbeat import HEARTBEAT_KEY, LIVE_WITHIN, WEB_HEARTBEAT_KEY, read_heartbeat
 from ticketing.db.tickets import counter_values
 
@@ -77,7 +78,8 @@ def restore(engine: Engine, source: Path, uploads: Path, now: datetime, force: b
             engine.dispose()  # no pooled connection keeps reading the pages being replaced
             with closing(sqlite3.connect(target)) as live:
                 copy.backup(live)
-                _settle(live, handed_out)
+                # counters never go down; the backup's heartbeats are of processes that ran when it was taken
+                sqlite_file.settle(live, handed_out, _LIVE)
         if photos is not None:
             _replace(uploads, photos)
     return photos is not None
@@ -110,20 +112,6 @@ def _counters(engine: Engine) -> dict[str, int]:
     """The live database's counters: the tracking numbers handed out so far."""
     with engine.connect() as conn:
         return counter_values(conn)
-
-
-def _settle(live: sqlite3.Connection, handed_out: dict[str, int]) -> None:
-    """Raise the restored counters to what the replaced database had handed out; drop the backup's heartbeats.
-
-    One transaction. The heartbeats in a backup are of processes that ran when it was taken.
-    """
-    with live:
-        live.executemany(
-            "INSERT INTO counters (name, value) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
-            handed_out.items(),
-        )
-        live.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in _LIVE])
 
 
 @contextmanager
@@ -176,11 +164,7 @@ def _replace(uploads: Path, photos: Path) -> None:
 
 
 def _check_ticketing_database(conn: sqlite3.Connection, path: Path) -> None:
-    try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
-        row = None
-    if row is None:
+    if sqlite_file.schema_version(conn) is None:
         raise BackupRefused(f"{path} is not a ticketing database (no schema version in alembic_version)")
 
 
@@ -188,7 +172,7 @@ def _has_schema(path: str) -> bool:
     if not Path(path).is_file():
         return False
     with closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as conn:
-        return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is not None
+        return sqlite_file.has_schema(conn)
 
 
 def _sqlite_path(engine: Engine) -> str:

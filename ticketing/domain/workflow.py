@@ -12,6 +12,7 @@ shared state machine that executes it lives outside the domain
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -159,3 +160,8 @@ class WorkflowSpec:
 
     def tier(self, index: int) -> Tier:
         return self.chain[index]
+
+
+def open_states(workflows: Iterable[WorkflowSpec]) -> list[str]:
+    """The states of open tickets in any of these workflows: every state but the final ones, sorted."""
+    return sorted({name for spec in workflows for name, state in spec.states.items() if not state.final})

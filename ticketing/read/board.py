@@ -9,7 +9,7 @@ keyset for exports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +19,7 @@ from ticketing.db.queries import board as queries
 from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
-from ticketing.domain.workflow import WorkflowSpec
+from ticketing.domain.workflow import open_states
 from ticketing.read.source import Source, current_organisation
 
 PER_PAGE = 25
@@ -107,11 +107,6 @@ class BoardPage:
     @property
     def pages(self) -> int:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-
-def open_states(workflows: Iterable[WorkflowSpec]) -> list[str]:
-    """The states of open tickets in any workflow (what ``closed_at IS NULL`` means, as an indexed column)."""
-    return sorted({name for spec in workflows for name, state in spec.states.items() if not state.final})
 
 
 def _flagged(scope: Scope, filters: BoardFilter, states: Sequence[str], now: datetime) -> queries.Flagged:

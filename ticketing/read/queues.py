@@ -18,7 +18,7 @@ from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
 from ticketing.domain.ticket import HistoryEntry, Ticket
-from ticketing.domain.workflow import Clock, Duration, WorkflowSpec
+from ticketing.domain.workflow import Clock, Duration, WorkflowSpec, open_states
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
 
@@ -121,10 +121,6 @@ def deadline_of(world: World, ticket: Ticket, now: datetime) -> Deadline:
     return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(ticket.due_at, now), True)
 
 
-def _open_states(world: World) -> list[str]:
-    return sorted({s.name for spec in world.workflows.values() for s in spec.states.values() if not s.final})
-
-
 def _callback_states(world: World) -> list[str]:
     states = (s for spec in world.workflows.values() for s in spec.states.values())
     return sorted({s.name for s in states if s.clock is Clock.CALLBACK})
@@ -159,7 +155,7 @@ def my_queue(source: Source, staff_id: str, now: datetime, number: int = 1, size
     """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        states = _open_states(world)
+        states = open_states(world.workflows.values())
         posts = sorted(post.id for post in world.org.holds(staff_id))
         total = queries.count_my_queue(conn, staff_id, states, posts)
         return _page(world, total, partial(queries.my_queue, conn, staff_id, states, posts), now, number, size)

@@ -30,7 +30,7 @@ from ticketing.domain.rules import Intake
 from ticketing.domain.ticket import Channel
 from ticketing.services import Ticketing
 from ticketing.web.resident import RequestForm
-from ticketing.web.staff import RegisterForm
+from ticketing.web.staff.register import RegisterForm
 
 Call = Callable[..., TestResponse]
 PHONES = (

@@ -52,7 +52,7 @@ from ticketing.services import Ticketing
 from ticketing.services.accounts import set_password
 from ticketing.services.credentials import issue_staff_token
 from ticketing.web import create_app
-from ticketing.web.staff import ACTION_FORMS
+from ticketing.web.staff.action_forms import ACTION_FORMS
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
 PASSWORD = "walker-password"

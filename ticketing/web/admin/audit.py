@@ -1,0 +1,51 @@
+"""The audit trail of administrative changes, with its actions and details in words."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from ticketing.domain.audit import AuditAction
+from ticketing.read.audit import audit_page
+from ticketing.web.admin.blueprint import bp
+from ticketing.web.context import service
+from ticketing.web.inputs import page_number
+from ticketing.web.nav import requires
+
+AUDIT_ACTIONS = {
+    AuditAction.HOLDERS_CHANGED: _l("Holders changed"),
+    AuditAction.REGISTRY_IMPORTED: _l("Registry imported"),
+    AuditAction.NOTICES_RETRIED: _l("Undelivered notices sent again"),
+    AuditAction.ACCOUNT_CREATED: _l("Login created"),
+    AuditAction.PASSWORD_CHANGED: _l("Password reset"),
+    AuditAction.ACCOUNT_DEACTIVATED: _l("Login deactivated"),
+    AuditAction.ACCOUNT_ACTIVATED: _l("Login activated"),
+    AuditAction.API_KEY_CREATED: _l("API key created"),
+    AuditAction.API_KEY_REVOKED: _l("API key revoked"),
+    AuditAction.TOKEN_ISSUED: _l("Staff token issued"),
+    AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
+}
+AUDIT_DETAILS = {
+    "holder_a": _l("A holder"),
+    "holder_b": _l("B holder"),
+    "rehomed": _l("open tickets passed on"),
+    "files": _l("files"),
+    "token": _l("token"),
+    "tokens_revoked": _l("tokens revoked"),
+    "calendars_created": _l("calendars added"),
+    "calendars_updated": _l("calendars changed"),
+    "units_created": _l("units added"),
+    "units_updated": _l("units changed"),
+    "staff_created": _l("staff added"),
+    "staff_updated": _l("staff changed"),
+    "posts_created": _l("posts added"),
+    "posts_updated": _l("posts changed"),
+}
+
+
+@bp.get("/audit")
+@requires("admin")
+def audit() -> str:
+    """Who changed holders, the registry, accounts, keys and tokens, and when: newest first."""
+    page = audit_page(service(), page_number())
+    return render_template("admin/audit.html", page=page, actions=AUDIT_ACTIONS, details=AUDIT_DETAILS)

@@ -1,0 +1,109 @@
+"""The ticket page: details, history and deadlines, with a form for each action the user may take now."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
+
+from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
+from ticketing.domain.org import Post
+from ticketing.domain.permissions import ORDER
+from ticketing.domain.workflow import Duration, DurationUnit
+from ticketing.read import queues
+from ticketing.read.queues import TicketView
+from ticketing.web.context import now, service
+from ticketing.web.errors import message_of, status_of
+from ticketing.web.labels import ACTION_TITLES, POST_KINDS, term
+from ticketing.web.nav import requires
+from ticketing.web.staff.action_forms import ACTION_FORMS, ActionForm, ExtendForm, TransferForm
+from ticketing.web.staff.blueprint import bp
+
+
+def working_time(duration: Duration) -> str:
+    """``2 working days``, ``4 working hours``, ``30 working minutes``."""
+    number = duration.amount
+    if duration.unit is DurationUnit.DAYS:
+        return ngettext("%(num)d working day", "%(num)d working days", number)
+    if duration.unit is DurationUnit.HOURS:
+        return ngettext("%(num)d working hour", "%(num)d working hours", number)
+    return ngettext("%(num)d working minute", "%(num)d working minutes", number)
+
+
+def _view(number: str, refused: int) -> TicketView:
+    """The ticket page's data; ``refused`` (404 or 403) when the ticket is outside the user's scope."""
+    view = queues.ticket_view(service(), number, current_user.id, now())
+    if not current_user.can_see(view.ticket):
+        abort(refused)
+    return view
+
+
+def _post_choice(view: TicketView, post: Post) -> SelectChoice:
+    holders = " / ".join(view.person(holder) for holder in (post.holder_a, post.holder_b))
+    return SelectChoice(post.id, f"{term(POST_KINDS, post.kind)} · {view.unit_name(post.unit_id)} — {holders}")
+
+
+def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | None = None) -> ActionForm:
+    """A fresh form showing the ticket's version, or the posted one."""
+    data = None if formdata is not None else {"version": str(view.ticket.version)}
+    form = ACTION_FORMS[action](formdata=formdata, data=data, prefix=action)
+    if isinstance(form, TransferForm):
+        form.target_post.choices = [
+            SelectChoice("", _("— choose a post —")),
+            *(_post_choice(view, p) for p in view.targets),
+        ]
+    if isinstance(form, ExtendForm):
+        form.by.choices = [SelectChoice(str(d), working_time(d)) for d in view.extensions]
+        if formdata is None and view.extensions:
+            offered = [str(d) for d in view.extensions]
+            form.by.data = "1d" if "1d" in offered else offered[0]
+    return form
+
+
+def _ticket_page(
+    view: TicketView, failed: tuple[str, ActionForm] | None = None, message: str | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The page with a form for each action allowed now; a failed form keeps what was typed and its errors."""
+    shown = [name for name in ORDER if name in view.actions or (failed and name == failed[0])]
+    forms = {name: failed[1] if failed and name == failed[0] else _action_form(name, view) for name in shown}
+    failed_action = failed[0] if failed else None
+    return render_template("staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message), status
+
+
+@bp.get("/t/<ticket:number>")
+@requires("staff")
+def ticket(number: str) -> tuple[str, int]:
+    """Details, history, deadlines and the actions I may take now."""
+    return _ticket_page(_view(number, 404))
+
+
+@bp.post("/t/<ticket:number>/<action>")
+@requires("staff")
+def act(number: str, action: str) -> ResponseReturnValue:
+    """Apply one action; a refusal or a stale version re-shows the page with what was typed."""
+    if action not in ACTION_FORMS:
+        abort(404)
+    view = _view(number, 404)
+    form = _action_form(action, view, request.form)
+    if not form.validate():
+        return _ticket_page(view, (action, form), status=400)
+    try:
+        changed = service().act(
+            view.ticket.number, action, current_user.id, now(), expected_version=int(form.version.data), **form.params()
+        )
+    except Conflict:
+        view = _view(number, 404)
+        form.version.data = str(view.ticket.version)
+        message = _("Someone else changed this ticket — here is the current state.")
+        return _ticket_page(view, (action, form), message=message, status=409)
+    except (InvalidInput, NotAllowed) as error:
+        form.form_errors.append(message_of(error))
+        return _ticket_page(view, (action, form), status=status_of(error))
+    flash(_("Done: %(action)s.", action=term(ACTION_TITLES, action)))
+    if current_user.can_see(changed):
+        return redirect(url_for(".ticket", number=changed.number))
+    return redirect(url_for(".queue"))

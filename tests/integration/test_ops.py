@@ -230,6 +230,23 @@ def test_backup_and_restore_a_sqlite_database(
     assert _run(f"sqlite:///{restored}", "restore", "--force", str(copy)).exit_code == 0
 
 
+def test_backup_and_restore_need_no_workflow_files(
+    service: Ticketing, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment whose workflow files are broken can still be backed up and restored (the emergency case)."""
+    if service.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL is backed up with pg_dump")
+    monkeypatch.setenv("TICKETING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TICKETING_WORKFLOWS", str(tmp_path / "no-such-folder"))
+    copy = tmp_path / "backup.tar.gz"
+    assert _run(database_url, "init").exit_code != 0  # the workflows really are missing
+
+    assert _run(database_url, "backup", str(copy)).exit_code == 0
+    restored = tmp_path / "restored.sqlite3"
+    result = _run(f"sqlite:///{restored}", "restore", str(copy))
+    assert result.exit_code == 0, result.output
+
+
 def test_restore_refuses_a_file_that_is_not_a_ticketing_database(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite3"
     with sqlite3.connect(other) as conn:

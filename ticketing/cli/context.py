@@ -9,7 +9,7 @@ from functools import cached_property
 import click
 from sqlalchemy import Engine
 
-from ticketing.deploy.bootstrap import create_ticketing
+from ticketing.deploy.bootstrap import create_ticketing, open_database
 from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
 
@@ -25,13 +25,13 @@ class CliContext:
             settings = replace(settings, database_url=database_url)
         return cls(settings)
 
-    @property
+    @cached_property
     def engine(self) -> Engine:
-        return self.ticketing.engine
+        return open_database(self.settings)
 
     @cached_property
     def ticketing(self) -> Ticketing:
-        return create_ticketing(self.settings)
+        return create_ticketing(self.settings, self.engine)
 
     def moment(self, text: str | None) -> datetime:
         """``--now`` and other times: ISO 8601; without an offset, the district's local time."""

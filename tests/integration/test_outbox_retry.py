@@ -217,7 +217,12 @@ def test_the_admin_retries_a_dead_notice_from_the_outbox_page(
     assert (row.dead_at, row.attempts, row.next_attempt_at) == (None, 0, clock[0])
     assert _audited(engine) == [(ADMIN, "notices_retried", "outbox", {"notices": [str(dead.id)]})]
     trail = admin.get("/admin/audit").get_data(as_text=True)
-    assert "Undelivered notices sent again" in trail and str(dead.id) in trail
+    assert "Undelivered notices sent again" in trail and f"notices: {dead.id}" in trail
+    admin.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    chinese = admin.get("/admin/audit").get_data(as_text=True)
+    assert "未送达的通知已重新发送" in chinese and f"通知编号: {dead.id}" in chinese
+    assert "<td>未送达通知</td>" in chinese  # what was retried, in words
+    assert "<td>outbox</td>" not in chinese and "notices:" not in chinese  # no raw code in the Chinese trail
 
 
 def test_the_admin_is_told_why_a_live_notice_cannot_be_retried(

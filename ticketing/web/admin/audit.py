@@ -25,11 +25,13 @@ AUDIT_ACTIONS = {
     AuditAction.TOKEN_ISSUED: _l("Staff token issued"),
     AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
 }
+AUDIT_SUBJECTS = {"registry": _l("the registry"), "outbox": _l("undelivered notices")}  # else an id
 AUDIT_DETAILS = {
     "holder_a": _l("A holder"),
     "holder_b": _l("B holder"),
     "rehomed": _l("open tickets passed on"),
     "files": _l("files"),
+    "notices": _l("notices"),
     "token": _l("token"),
     "tokens_revoked": _l("tokens revoked"),
     "calendars_created": _l("calendars added"),
@@ -46,6 +48,8 @@ AUDIT_DETAILS = {
 @bp.get("/audit")
 @requires("admin")
 def audit() -> str:
-    """Who changed holders, the registry, accounts, keys and tokens, and when: newest first."""
+    """Who changed holders, the registry, accounts, keys and tokens, or sent notices again, and when: newest first."""
     page = audit_page(service(), page_number())
-    return render_template("admin/audit.html", page=page, actions=AUDIT_ACTIONS, details=AUDIT_DETAILS)
+    return render_template(
+        "admin/audit.html", page=page, actions=AUDIT_ACTIONS, subjects=AUDIT_SUBJECTS, details=AUDIT_DETAILS
+    )

@@ -20,7 +20,7 @@ from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
 from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket, TicketDetail
 from ticketing.domain.workflow import Action, Category, State, WorkflowSpec
-from ticketing.read.source import Source
+from ticketing.read.source import Source, current_organisation
 from ticketing.workflow.files import Catalogue
 
 # History actions a resident is shown; anything else (notes, absences, callback reminders) stays internal.
@@ -56,8 +56,7 @@ class Area:
 
 def areas(source: Source) -> list[Area]:
     """Every community with its buildings and its street segments and shops, by id."""
-    with source.engine.connect() as conn:
-        org = source.worlds.organisation(conn)
+    org = current_organisation(source)
     buildings: dict[str, list[Unit]] = {}
     places: dict[str, list[Unit]] = {}
     for unit in sorted(org.units.values(), key=lambda u: u.id):

@@ -72,7 +72,11 @@ class Absences:
 
 
 def hand_over_due(conn: Connection, world: World, now: datetime) -> int:
-    """In the caller's transaction: hand over the tickets of holders who have left, and back to those who returned."""
+    """In the caller's transaction: hand over the tickets of holders who have left, and back to those who returned.
+
+    ``world`` must be read after the absence changes in this transaction (they bump its version), so that who
+    is away is what was just written.
+    """
     changed = 0
     for absence in absence_store.starting(conn, now):
         found = store.open_tickets_locked(conn, holder_id=absence.staff_id)

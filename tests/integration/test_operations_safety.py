@@ -367,9 +367,8 @@ def started(demo_database: Path, tmp_path: Path) -> Iterator[Callable[[str], tup
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("command", "how"), [("serve", signal.SIGKILL), ("demo", signal.SIGKILL), ("demo", signal.SIGTERM)]
-)
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])  # stopped, Ctrl+C, killed outright
+@pytest.mark.parametrize("command", ["serve", "demo"])
 def test_the_worker_ends_with_its_parent(
     started: Callable[[str], tuple[subprocess.Popen[bytes], int]], command: str, how: signal.Signals
 ) -> None:

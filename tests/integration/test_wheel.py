@@ -4,7 +4,8 @@ The wheel is installed into a fresh virtual environment outside the checkout
 whose dependencies come from this one (a ``.pth`` line; the editable install's
 finder is not loaded that way), so what runs is the wheel's copy of the
 package, with the templates, migrations, workflows, static files and compiled
-catalogues it carries.
+catalogues it carries. What the commands write (the secret key, the database)
+lands in ``instance/`` of the directory they ran in, never in the venv.
 """
 
 from __future__ import annotations
@@ -65,6 +66,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (purelib / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours), encoding="utf-8")
     _run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", wheel, cwd=work)
     return python.parent
+
+
+def _written(folder: Path) -> set[Path]:
+    """The files and folders under ``folder``, but the bytecode Python may cache as it imports."""
+    return {path for path in folder.rglob("*") if path.name != "__pycache__" and path.suffix != ".pyc"}
+
+
+@pytest.fixture(scope="module")
+def venv_before(installed: Path) -> set[Path]:
+    """What the fresh venv holds before any command ran (a module fixture: set up before ``served``)."""
+    return _written(installed.parent)
 
 
 def _chinese(msgid: str) -> str:
@@ -147,7 +159,9 @@ def test_the_installed_package_is_the_wheels_with_its_resources(installed: Path,
     }
 
 
-def test_init_demo_and_serve_run_from_any_directory(served: str) -> None:
+def test_init_demo_and_serve_run_from_any_directory(
+    venv_before: set[Path], installed: Path, served: str, tmp_path: Path
+) -> None:
     status, home = _get(f"{served}/")
     assert status == 200
     assert _chinese("Community grid service") in home.decode()  # the compiled catalogue, not the English msgid
@@ -159,3 +173,10 @@ def test_init_demo_and_serve_run_from_any_directory(served: str) -> None:
     status, stylesheet = _get(f"{served}/static/app.css")
     assert status == 200
     assert stylesheet == (CHECKOUT / "ticketing/web/static/app.css").read_bytes()
+
+    data = tmp_path / "instance"  # TICKETING_DATA_DIR's default, under the directory the commands ran in
+    assert (data / "secret_key").is_file() and (data / "secret_key").stat().st_mode & 0o077 == 0
+    assert (data / "ticketing.sqlite3").is_file()
+    # Nothing in the installed package (no secret_key, no uploads/), elsewhere in site-packages, or <venv>/var
+    # (Flask's default instance folder for an installed package).
+    assert sorted(_written(installed.parent) - venv_before) == []

@@ -1,6 +1,7 @@
 """The ``ticketing`` command: each subcommand is a thin call into the services.
 
-A domain error ends any command with its message on stderr and exit code 1.
+A domain error, or a setting in the environment it cannot use, ends any command with its message on stderr and
+exit code 1.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import click
 from ticketing.cli import absence, apikey, backup, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
 from ticketing.deploy.logs import configure_logging
+from ticketing.deploy.settings import InvalidSetting
 from ticketing.domain.errors import TicketingError
 
 
@@ -37,7 +39,10 @@ class _Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
     """Resident service-request ticketing (社区网格诉求工单)."""
-    ctx.obj = CliContext.create(database_url)
+    try:
+        ctx.obj = CliContext.create(database_url)
+    except InvalidSetting as refused:
+        raise RefusedError(str(refused)) from None
 
 
 for _command in (

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from limits import parse_many
+
 from ticketing.deploy.resources import WORKFLOWS
+
+
+class InvalidSetting(ValueError):
+    """A setting in the environment the service cannot use; the message names the variable and what it takes."""
 
 
 def _default_database_url(data_dir: Path = Path("instance")) -> str:
@@ -29,6 +37,27 @@ def _pairs(value: str) -> dict[str, str]:
     """``a=x,b=y`` as a mapping (blank items skipped)."""
     items = (item.partition("=") for item in value.split(",") if item.strip())
     return {key.strip(): val.strip() for key, _, val in items}
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    """A whole number, 0 or more (0 when unset)."""
+    value = env.get(name, "").strip() or "0"
+    if not re.fullmatch(r"[0-9]+", value):
+        raise InvalidSetting(f"{name}={value!r}: give a whole number, 0 or more")
+    return int(value)
+
+
+def _limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit such as ``10 per minute;50 per hour`` (``default`` when unset).
+
+    Refused when Flask-Limiter could not read it: it would leave the limit off, not refuse the start.
+    """
+    value = env.get(name) or default
+    try:
+        parse_many(value)
+    except ValueError as error:
+        raise InvalidSetting(f"{name}={value!r} is not a rate limit ({error}); write it like {default!r}") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -84,6 +113,7 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
+        """The settings in ``os.environ``; raises ``InvalidSetting`` for a rate limit or proxy count it cannot use."""
         env = os.environ
         overrides = env.get("TICKETING_HOLIDAY_OVERRIDES")
         data_dir = Path(env.get("TICKETING_DATA_DIR") or "instance")
@@ -106,14 +136,14 @@ class Settings:
             notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
             data_dir=data_dir,
             ratelimit_storage_uri=env.get("TICKETING_RATELIMIT_STORAGE_URI") or None,
-            trusted_proxies=int(env.get("TICKETING_TRUSTED_PROXIES") or 0),
+            trusted_proxies=_count(env, "TICKETING_TRUSTED_PROXIES"),
             metrics_token=env.get("TICKETING_METRICS_TOKEN") or None,
             metrics_allow=_items(env.get("TICKETING_METRICS_ALLOW", "")),
-            track_limit=env.get("TICKETING_TRACK_LIMIT") or cls.track_limit,
-            login_limit=env.get("TICKETING_LOGIN_LIMIT") or cls.login_limit,
-            open311_key_limit=env.get("TICKETING_OPEN311_KEY_LIMIT") or cls.open311_key_limit,
-            open311_address_limit=env.get("TICKETING_OPEN311_ADDRESS_LIMIT") or cls.open311_address_limit,
-            api_token_limit=env.get("TICKETING_API_TOKEN_LIMIT") or cls.api_token_limit,
+            track_limit=_limit(env, "TICKETING_TRACK_LIMIT", cls.track_limit),
+            login_limit=_limit(env, "TICKETING_LOGIN_LIMIT", cls.login_limit),
+            open311_key_limit=_limit(env, "TICKETING_OPEN311_KEY_LIMIT", cls.open311_key_limit),
+            open311_address_limit=_limit(env, "TICKETING_OPEN311_ADDRESS_LIMIT", cls.open311_address_limit),
+            api_token_limit=_limit(env, "TICKETING_API_TOKEN_LIMIT", cls.api_token_limit),
         )
 
     @property

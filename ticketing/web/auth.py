@@ -26,7 +26,7 @@ from ticketing.services.logins import log_in
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES
-from ticketing.web.ratelimit import configured
+from ticketing.web.ratelimit import client_address, configured
 from ticketing.web.redirects import local_target
 from ticketing.web.users import StaffUser
 
@@ -81,8 +81,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    address = request.remote_addr or "unknown"
-    result = log_in(service().engine, form.staff_id.data.strip(), form.password.data, address, now())
+    result = log_in(service().engine, form.staff_id.data.strip(), form.password.data, client_address(), now())
     user = _staff_user(result.account) if result.account is not None else None
     if user is not None:
         login_user(user)

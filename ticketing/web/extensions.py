@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 
+from ticketing.web.ratelimit import client_address
+
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])  # storage: ``ratelimit.setup`` per app
+limiter = Limiter(key_func=client_address, default_limits=[])  # storage: ``ratelimit.setup`` per app

@@ -7,7 +7,8 @@ do not execute). The one exception is the workflow page, whose Mermaid diagrams
 are SVGs carrying their own ``<style>``: there, and only for styles,
 ``'unsafe-inline'`` is allowed. Nothing may frame a page (clickjacking);
 HSTS is sent when session cookies are HTTPS-only, i.e. the site is served over
-HTTPS.
+HTTPS. A stricter ``Referrer-Policy`` a blueprint set is kept: the resident's
+pages send ``no-referrer``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def register(app: Flask, settings: Settings) -> None:
         )
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
+        headers.setdefault("Referrer-Policy", "same-origin")  # the resident's pages send none: kept
         if settings.secure_cookies:
             headers["Strict-Transport-Security"] = HSTS
         return response

@@ -12,15 +12,20 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from passwords import quick_hashes
 from sqlalchemy import select, update
 
 from ticketing.cli import cli
+from ticketing.db import accounts as account_store
+from ticketing.db.engine import make_engine
 from ticketing.db.schema import login_attempts, staff_tokens
+from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.throttle import ACCOUNT_RULE, ADDRESS_RULE
 from ticketing.services import Ticketing, accounts
 from ticketing.services.accounts import set_password
 from ticketing.services.credentials import issue_staff_token, list_staff_tokens
+from ticketing.web import create_app
 
 Login = Callable[[str], FlaskClient]
 
@@ -206,6 +211,50 @@ def test_failures_from_one_address_lock_it_for_every_account(
 
 
 @pytest.fixture
+def other_app(app: Flask, database_url: str, clock: list[datetime]) -> Iterator[Flask]:
+    """A second web process's app beside ``app``: the same settings and database, its own engine and service."""
+    settings = app.extensions["ticketing_settings"]
+    engine = make_engine(database_url)
+    other = create_app(settings, create_ticketing(settings, engine), clock=lambda: clock[0], testing=True)
+    other.config["WTF_CSRF_ENABLED"] = False
+    yield other
+    engine.dispose()
+
+
+def test_an_account_locked_through_one_web_process_is_locked_in_another(
+    client: FlaskClient, other_app: Flask, service: Ticketing, clock: list[datetime]
+) -> None:
+    elsewhere = other_app.test_client()
+    elsewhere.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with quick_hashes():
+        set_password(service.engine, STAFF, PASSWORD, clock[0])
+        for _ in range(ACCOUNT_RULE.limit - 1):
+            assert _log_in(client, STAFF, "wrong-password").status_code == 200
+            clock[0] += timedelta(seconds=10)  # past the delay between tries
+        assert _log_in(client, STAFF, "wrong-password").status_code == 429
+
+        refused = _log_in(elsewhere, STAFF)  # the right password, through the other process
+
+    assert refused.status_code == 429 and "Too many failed logins. Try again after 9:15:40" in _text(refused)
+    assert "Wrong staff number" not in _text(refused)
+
+
+def test_failed_logins_from_one_address_add_up_across_web_processes(
+    app: Flask, other_app: Flask, service: Ticketing, clock: list[datetime]
+) -> None:
+    processes = (app, other_app)
+    with quick_hashes():
+        set_password(service.engine, STAFF, PASSWORD, clock[0])
+        for n in range(ADDRESS_RULE.limit):  # half through each process: neither alone reaches the limit
+            tried = _log_in(processes[n % 2].test_client(), f"S{9000 + n}", "wrong-password")
+            assert tried.status_code == (429 if n == ADDRESS_RULE.limit - 1 else 200)
+
+        for process in processes:
+            assert _log_in(process.test_client(), STAFF).status_code == 429  # the right password, locked address
+        assert _log_in(other_app.test_client(), STAFF, **OTHER_ADDRESS).status_code == 302
+
+
+@pytest.fixture
 def checked_hashes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The hashes ``accounts`` checks a password against, in order."""
     seen: list[str] = []
@@ -233,6 +282,26 @@ def test_a_login_with_an_unknown_or_inactive_number_still_checks_a_hash(
     assert checked_hashes[:2] == [dummy, dummy] and checked_hashes[2] not in ("", dummy)
     assert checked_hashes[2].startswith("scrypt:") and dummy.startswith("scrypt:")
     assert {"account:S9999", "account:S0014", "account:S0013"} <= _attempt_keys(service)  # counted alike
+
+
+def _work(hashed: str) -> tuple[str, tuple[int, ...], int, int]:
+    """What checking a password against a werkzeug hash costs: the algorithm, its cost parameters
+    (``scrypt:32768:8:1``: n, r and p), and the lengths of the salt and the digest."""
+    method, salt, digest = hashed.split("$")
+    algorithm, *parameters = method.split(":")
+    return algorithm, tuple(int(value) for value in parameters), len(salt), len(digest)
+
+
+def test_the_dummy_hash_costs_as_much_to_check_as_a_stored_one(service: Ticketing, clock: list[datetime]) -> None:
+    set_password(service.engine, STAFF, PASSWORD, clock[0])
+    with service.engine.connect() as conn:
+        stored = account_store.find(conn, STAFF)
+    assert stored is not None
+
+    algorithm, parameters, _salt, _digest = _work(stored.password_hash)
+
+    assert algorithm == "scrypt" and len(parameters) == 3  # n, r and p are written into the hash
+    assert _work(accounts._dummy_hash()) == _work(stored.password_hash)
 
 
 # --- passwords ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from werkzeug.serving import make_server
 
+from ticketing.demo.tickets import DemoLoad
 from ticketing.deploy.resources import TEMPLATES
 from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
@@ -50,8 +51,25 @@ def test_every_answer_carries_the_security_headers(client: FlaskClient, path: st
     assert policy["object-src"] == "'none'"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in response.headers  # plain HTTP in these tests
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/nowhere", "/static/app.css", "/healthz", "/status"])
+def test_pages_send_the_referrer_to_this_site_only(client: FlaskClient, path: str) -> None:
+    assert client.get(path).headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_residents_pages_send_no_referrer_at_all(client: FlaskClient, demo_tickets: DemoLoad) -> None:
+    """Not even to this site: the private link is in its page's address, and the other pages are the resident's too."""
+    private_link = f"/r/t/{demo_tickets.resident_token}"
+    paths = ("/r/new", "/r/track", "/r/receipt", private_link, "/r/t/not-a-real-token")
+
+    answers = {path: client.get(path) for path in paths}
+
+    assert answers[private_link].status_code == 200
+    assert {path: answer.headers["Referrer-Policy"] for path, answer in answers.items()} == dict.fromkeys(
+        paths, "no-referrer"
+    )
 
 
 def test_only_the_workflow_diagrams_may_use_inline_styles(login: Callable[[str], FlaskClient]) -> None:

@@ -18,6 +18,13 @@ pages read the one, the API the other), CSRF off so that forms reach the views:
   objects or not JSON; every API operation with a body (from its OpenAPI
   document) each hostile JSON value (``JSON_VALUES``) in each field.
 
+Two things are walked once instead of as every role, since nothing else could
+differ: a URL that routes nowhere (a hostile value its converter refuses) is
+sent as one role, in turn, and a role refused at a route before its view runs
+(a login page, 401, 403) is walked there only at the first route of the
+blueprint that refuses it so: the refusal comes before the view reads anything,
+from hooks and decorators the blueprint's routes share.
+
 Rate limits are lifted for the walk (counted in memory, each request from its
 own address): they are tested on their own, and a 429 here would hide the views.
 """
@@ -36,7 +43,7 @@ from urllib.parse import quote
 
 import pytest
 from databases import EMPTY, RunDatabase
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from passwords import quick_hashes
 from werkzeug.datastructures import ImmutableMultiDict
@@ -207,6 +214,19 @@ class Recording(ImmutableMultiDict):  # type: ignore[type-arg]
 
 
 READ: set[str] = set()
+ROUTED: list[str | None] = [None]  # the endpoint the last request was routed to (None: routed nowhere)
+
+
+def _note_route(_error: BaseException | None) -> None:
+    ROUTED[0] = request.url_rule.endpoint if request.url_rule is not None else None
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A route asked as one role with harmless values: what refused the role before the view, if anything."""
+
+    refusal: str | None
+    read: frozenset[str]
 
 
 @dataclass
@@ -219,6 +239,7 @@ class Walk:
     browsers: dict[str, FlaskClient] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     addresses: Iterator[int] = field(default_factory=lambda: count(int(IPv4Address("10.0.0.1"))))
+    turns: Iterator[int] = field(default_factory=count)
 
     def login(self, role: str) -> None:
         browser = self.app.test_client()
@@ -236,24 +257,46 @@ class Walk:
         if ROLES[role] is not None and self.browsers[role].get("/staff/queue").status_code != 200:
             self.login(role)
 
-    def call(self, role: str, method: str, url: str, body: str | None = None, json_body: bool = False) -> int:
+    def call(
+        self, role: str, method: str, url: str, body: str | None = None, json_body: bool = False
+    ) -> TestResponse | None:
         """Send one request; a server error (or an exception the test app lets through) is noted as a failure."""
         headers = {"Content-Type": "application/json" if json_body else "application/x-www-form-urlencoded"}
-        address = str(IPv4Address(next(self.addresses)))
         try:
             response: TestResponse = self.browsers[role].open(
                 url,
                 method=method,
                 data=body,
                 headers=headers if body is not None else {},
-                environ_overrides={"REMOTE_ADDR": address},
+                environ_overrides=self._address(),
             )
         except Exception as error:  # the test app re-raises what a server would answer 500
             self._fail(role, method, url, body, f"{type(error).__name__}: {str(error)[:200]}")
-            return 500
+            return None
         if response.status_code >= 500:
             self._fail(role, method, url, body, f"{response.status_code} {response.get_data(as_text=True)[:200]}")
-        return response.status_code
+        return response
+
+    def plain(self, role: str, method: str, url: str) -> Plain:
+        """Ask the route with no parameters (a form needs one value to be read): the refusal and the names read."""
+        READ.clear()
+        response = self.call(role, method, url, body="_walker=1" if method == "POST" else None)
+        status = response.status_code if response is not None else 500
+        refusal = str(status) if status in (401, 403) else None
+        if status == 302 and response is not None and (response.location or "").startswith("/login"):
+            refusal = "login"
+        return Plain(refusal, frozenset(READ - {"_walker"}))
+
+    def send_each_routed(self, roles: list[str], method: str, url: str) -> None:
+        """Send as one role in turn, and as the others only when the URL reached a route."""
+        turn = next(self.turns) % len(roles)
+        self.call(roles[turn], method, url)
+        if ROUTED[0] is not None:
+            for role in roles[:turn] + roles[turn + 1 :]:
+                self.call(role, method, url)
+
+    def _address(self) -> dict[str, str]:
+        return {"REMOTE_ADDR": str(IPv4Address(next(self.addresses)))}
 
     def _fail(self, role: str, method: str, url: str, body: str | None, what: str) -> None:
         sent = f" body {_short(body)}" if body is not None else ""
@@ -316,11 +359,15 @@ def _query(pairs: Iterable[tuple[str, str]]) -> str:
     return "&".join(f"{quote(name, safe='')}={value}" for name, value in pairs)
 
 
-def _reads(walk: Walk, role: str, method: str, url: str) -> set[str]:
-    """The query and form names a view asks for when called with none (a form needs one value to be read)."""
-    READ.clear()
-    walk.call(role, method, url, body="_walker=1" if method == "POST" else None)
-    return set(READ) - {"_walker"}
+def _walked(refused: set[tuple[str, str, str]], rule: Rule, role: str, plain: Plain) -> bool:
+    """Whether to walk the role at the route: wherever its view runs; where refused, once a blueprint and refusal."""
+    if plain.refusal is None:
+        return True
+    key = (rule.endpoint.partition(".")[0] if "." in rule.endpoint else "", role, plain.refusal)
+    if key in refused:
+        return False
+    refused.add(key)
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -345,6 +392,7 @@ def walk(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) ->
     app = create_app(settings, service, clock=lambda: NOW, testing=True)
     app.config.update(WTF_CSRF_ENABLED=False)
     app.request_class = type("RecordingRequest", (app.request_class,), {"parameter_storage_class": Recording})
+    app.teardown_request(_note_route)
     opened = service.open_ticket(
         category="property_repair",
         description="楼道灯坏了",
@@ -370,12 +418,16 @@ def walk(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def test_every_path_parameter_of_every_route(walk: Walk) -> None:
+    refused: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
+        if not rule.arguments:
+            continue
+        plain_url = next(_urls(walk, rule))
+        roles = [role for role in ROLES if _walked(refused, rule, role, walk.plain(role, method, plain_url))]
         for name in rule.arguments:
             for value in ENCODED:
                 for url in _urls(walk, rule, value, name):
-                    for role in ROLES:
-                        walk.call(role, method, url)
+                    walk.send_each_routed(roles, method, url)
         if method == "POST":
             for role in ROLES:
                 walk.still_logged_in(role)
@@ -384,15 +436,18 @@ def test_every_path_parameter_of_every_route(walk: Walk) -> None:
 
 def test_every_query_parameter_of_every_route(walk: Walk) -> None:
     walked: set[tuple[str, frozenset[str]]] = set()
+    refused: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
         for url in _urls(walk, rule):
             for role in ROLES:
-                read = _reads(walk, role, method, url)
+                plain = walk.plain(role, method, url)
+                if not _walked(refused, rule, role, plain):
+                    continue
                 for value in SAMPLE:
                     walk.call(role, method, f"{url}?{_query((name, value) for name in COMMON_QUERY)}")
-                if (url, frozenset(read)) not in walked:  # one role of those that read the same names
-                    walked.add((url, frozenset(read)))
-                    for name, value in ((name, value) for name in sorted(read) for value in SAMPLE):
+                if (url, plain.read) not in walked:  # one role of those that read the same names
+                    walked.add((url, plain.read))
+                    for name, value in ((name, value) for name in sorted(plain.read) for value in SAMPLE):
                         walk.call(role, method, f"{url}?{_query([(name, value)])}")
                 if method == "POST":
                     walk.still_logged_in(role)
@@ -401,22 +456,27 @@ def test_every_query_parameter_of_every_route(walk: Walk) -> None:
 
 def test_every_form_field_of_every_post_route(walk: Walk) -> None:
     walked: set[tuple[str, frozenset[str]]] = set()
+    refused: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
         if method != "POST":
             continue
         for url in _urls(walk, rule, every=True):  # every action of /staff/t/<number>/<action>: each has its form
             for role in ROLES:
+                plain = walk.plain(role, method, url)
+                if not _walked(refused, rule, role, plain):
+                    walk.still_logged_in(role)
+                    continue
                 for body in WHOLE_BODIES:
                     walk.call(role, method, url, body, json_body=True)
                 if rule.endpoint.startswith("api_v1."):
                     continue  # JSON only: test_every_api_body_field
-                read = _reads(walk, role, method, url)
+                read = sorted(plain.read)
                 for value in (*SAMPLE, quote(MEGABYTE)):
-                    walk.call(role, method, url, _query((name, value) for name in sorted(read) or ["x"]))
-                if (url, frozenset(read)) not in walked:
-                    walked.add((url, frozenset(read)))
+                    walk.call(role, method, url, _query((name, value) for name in read or ["x"]))
+                if (url, plain.read) not in walked:
+                    walked.add((url, plain.read))
                     harmless = {name: quote(walk.harmless(name)[0], safe="") for name in read}
-                    for name, value in ((name, value) for name in sorted(read) for value in SAMPLE):
+                    for name, value in ((name, value) for name in read for value in SAMPLE):
                         walk.call(role, method, url, _query({**harmless, name: value}.items()))
                 walk.still_logged_in(role)
     walk.report()
@@ -431,14 +491,17 @@ def test_every_api_body_field(walk: Walk) -> None:
         if "requestBody" in operation
     ]
     assert operations, "the API describes no operation with a body"
+    refused: set[tuple[str, str, str]] = set()
     for path, method, schema in operations:
         url = re.sub(r"\{(\w+)\}", lambda match: quote(walk.harmless(match[1])[0], safe=""), path)
+        rule = walk.app.url_map.bind("localhost").match(url, method=method, return_rule=True)[0]
+        roles = [role for role in ROLES if _walked(refused, rule, role, walk.plain(role, method, url))]
         if "$ref" in schema:  # a component of the generated document
             schema = described["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
         fields = schema.get("properties", {})
         for name, value in ((name, value) for name in fields for value in JSON_VALUES):
             body = json.dumps({**{key: _harmless_json(walk, key) for key in fields}, name: value})
-            for role in ROLES:
+            for role in roles:
                 walk.call(role, method, url, body, json_body=True)
     walk.report()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from flask import g, request
-from flask_limiter.util import get_remote_address
 
 from ticketing.read.source import current_organisation
 from ticketing.services.credentials import token_owner
@@ -13,7 +12,7 @@ from ticketing.web.api_errors import ApiError
 from ticketing.web.api_v1.blueprint import bp
 from ticketing.web.context import service
 from ticketing.web.extensions import limiter
-from ticketing.web.ratelimit import configured
+from ticketing.web.ratelimit import client_address, configured
 from ticketing.web.users import StaffUser
 
 
@@ -25,7 +24,7 @@ def _bearer() -> str | None:
 def _caller_key() -> str:
     """What the rate limit counts per: the token (as a digest), else the client address."""
     token = _bearer()
-    return f"token:{hashlib.sha256(token.encode()).hexdigest()}" if token else get_remote_address()
+    return f"token:{hashlib.sha256(token.encode()).hexdigest()}" if token else client_address()
 
 
 limiter.shared_limit(  # per token, all calls together

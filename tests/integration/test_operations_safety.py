@@ -341,12 +341,14 @@ def started(demo_database: Path, tmp_path: Path) -> Iterator[Callable[[str], tup
     shutil.copy(demo_database, data / "ticketing.sqlite3")
     env = {k: v for k, v in os.environ.items() if k not in ("TICKETING_DATABASE_URL", "TICKETING_SECRET_KEY")}
     env |= {"TICKETING_DATA_DIR": str(data), "TICKETING_SECURE_COOKIES": "0"}  # the database follows the data dir
+    env |= {"PYTHONFAULTHANDLER": "1"}  # SIGABRT prints every thread's stack (``_ended``)
     engine = make_engine(f"sqlite:///{data / 'ticketing.sqlite3'}")
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(command: str) -> tuple[subprocess.Popen[bytes], int]:
         args = [sys.executable, "-m", "ticketing.cli", command, "--port", str(_free_port())]
-        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with (tmp_path / f"{command}.stderr").open("wb") as stderr:
+            process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         processes.append(process)
 
         def beating() -> bool:
@@ -370,12 +372,22 @@ def started(demo_database: Path, tmp_path: Path) -> Iterator[Callable[[str], tup
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])  # stopped, Ctrl+C, killed outright
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_the_worker_ends_with_its_parent(
-    started: Callable[[str], tuple[subprocess.Popen[bytes], int]], command: str, how: signal.Signals
+    started: Callable[[str], tuple[subprocess.Popen[bytes], int]], command: str, how: signal.Signals, tmp_path: Path
 ) -> None:
     parent, worker = started(command)
     parent.send_signal(how)
-    parent.wait(timeout=BOUND)
+    _ended(parent, tmp_path / f"{command}.stderr")
     _wait_until(lambda: not _alive(worker), f"the worker of {command} after {how.name}")
+
+
+def _ended(process: subprocess.Popen[bytes], stderr: Path) -> None:
+    """Wait for the process to end; if it does not, fail with where each of its threads was (and what it said)."""
+    try:
+        process.wait(timeout=BOUND)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        process.wait(timeout=BOUND)
+        pytest.fail(f"{process.args} still ran {BOUND} s after the signal:\n{stderr.read_text(errors='replace')}")
 
 
 @pytest.mark.slow

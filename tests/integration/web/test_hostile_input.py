@@ -18,12 +18,14 @@ pages read the one, the API the other), CSRF off so that forms reach the views:
   objects or not JSON; every API operation with a body (from its OpenAPI
   document) each hostile JSON value (``JSON_VALUES``) in each field.
 
-Two things are walked once instead of as every role, since nothing else could
-differ: a URL that routes nowhere (a hostile value its converter refuses) is
-sent as one role, in turn, and a role refused at a route before its view runs
-(a login page, 401, 403) is walked there only at the first route of the
-blueprint that refuses it so: the refusal comes before the view reads anything,
-from hooks and decorators the blueprint's routes share.
+Some requests are sent as one role instead of each, since nothing else could
+differ. A request answered before any view is called (a URL that routes
+nowhere, a value a before-request hook refuses) is sent as one of the roles the
+route serves, in turn, and as the others only when it reached the view: routing
+and those hooks do not ask who is calling. A role refused at a route (a login
+page, 401, 403) is walked there only at the first route of the blueprint that
+refuses it so: the refusal comes before the view reads anything, from hooks and
+decorators the blueprint's routes share.
 
 Rate limits are lifted for the walk (counted in memory, each request from its
 own address): they are tested on their own, and a 429 here would hide the views.
@@ -36,6 +38,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import wraps
 from ipaddress import IPv4Address
 from itertools import count
 from typing import Any
@@ -43,7 +46,7 @@ from urllib.parse import quote
 
 import pytest
 from databases import EMPTY, RunDatabase
-from flask import Flask, request
+from flask import Flask
 from flask.testing import FlaskClient
 from passwords import quick_hashes
 from werkzeug.datastructures import ImmutableMultiDict
@@ -214,11 +217,16 @@ class Recording(ImmutableMultiDict):  # type: ignore[type-arg]
 
 
 READ: set[str] = set()
-ROUTED: list[str | None] = [None]  # the endpoint the last request was routed to (None: routed nowhere)
+REACHED = [False]  # whether the last request reached a view
 
 
-def _note_route(_error: BaseException | None) -> None:
-    ROUTED[0] = request.url_rule.endpoint if request.url_rule is not None else None
+def _noting_reach(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def reached(*args: Any, **kwargs: Any) -> Any:
+        REACHED[0] = True
+        return view(*args, **kwargs)
+
+    return reached
 
 
 @dataclass(frozen=True)
@@ -227,6 +235,19 @@ class Plain:
 
     refusal: str | None
     read: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom a route is walked as: the roles its view serves, and the roles refused there that are walked here."""
+
+    serving: tuple[str, ...]
+    refused: tuple[str, ...]
+    reads: Mapping[str, frozenset[str]]  # the names each of them had the view read
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.serving + self.refused
 
 
 @dataclass
@@ -262,6 +283,7 @@ class Walk:
     ) -> TestResponse | None:
         """Send one request; a server error (or an exception the test app lets through) is noted as a failure."""
         headers = {"Content-Type": "application/json" if json_body else "application/x-www-form-urlencoded"}
+        REACHED[0] = False
         try:
             response: TestResponse = self.browsers[role].open(
                 url,
@@ -287,13 +309,31 @@ class Walk:
             refusal = "login"
         return Plain(refusal, frozenset(READ - {"_walker"}))
 
-    def send_each_routed(self, roles: list[str], method: str, url: str) -> None:
-        """Send as one role in turn, and as the others only when the URL reached a route."""
-        turn = next(self.turns) % len(roles)
-        self.call(roles[turn], method, url)
-        if ROUTED[0] is not None:
-            for role in roles[:turn] + roles[turn + 1 :]:
-                self.call(role, method, url)
+    def audience(self, refusals: set[tuple[str, str, str]], rule: Rule, method: str, url: str) -> Audience:
+        """Ask the route as each role: those its view serves, and those refused, where walked (``_walked``)."""
+        plains = {role: self.plain(role, method, url) for role in ROLES}
+        serving = tuple(role for role, plain in plains.items() if plain.refusal is None)
+        refused = tuple(
+            role for role, plain in plains.items() if plain.refusal is not None and _walked(refusals, rule, role, plain)
+        )
+        return Audience(serving, refused, {role: plains[role].read for role in serving + refused})
+
+    def send(self, audience: Audience, method: str, url: str, body: str | None = None, json_body: bool = False) -> None:
+        """Send as each role; but as one serving role in turn (and no other) when it is answered before the view."""
+        for role in audience.refused:
+            self.call(role, method, url, body, json_body)
+        if not audience.serving:
+            return
+        first = audience.serving[next(self.turns) % len(audience.serving)]
+        self.call(first, method, url, body, json_body)
+        if REACHED[0]:
+            for role in audience.serving:
+                if role != first:
+                    self.call(role, method, url, body, json_body)
+
+    def still_logged_in_all(self) -> None:
+        for role in ROLES:
+            self.still_logged_in(role)
 
     def _address(self) -> dict[str, str]:
         return {"REMOTE_ADDR": str(IPv4Address(next(self.addresses)))}
@@ -392,7 +432,7 @@ def walk(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) ->
     app = create_app(settings, service, clock=lambda: NOW, testing=True)
     app.config.update(WTF_CSRF_ENABLED=False)
     app.request_class = type("RecordingRequest", (app.request_class,), {"parameter_storage_class": Recording})
-    app.teardown_request(_note_route)
+    app.view_functions.update({endpoint: _noting_reach(view) for endpoint, view in app.view_functions.items()})
     opened = service.open_ticket(
         category="property_repair",
         description="楼道灯坏了",
@@ -418,68 +458,67 @@ def walk(run_database: RunDatabase, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def test_every_path_parameter_of_every_route(walk: Walk) -> None:
-    refused: set[tuple[str, str, str]] = set()
+    refusals: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
         if not rule.arguments:
             continue
-        plain_url = next(_urls(walk, rule))
-        roles = [role for role in ROLES if _walked(refused, rule, role, walk.plain(role, method, plain_url))]
+        audience = walk.audience(refusals, rule, method, next(_urls(walk, rule)))
         for name in rule.arguments:
             for value in ENCODED:
                 for url in _urls(walk, rule, value, name):
-                    walk.send_each_routed(roles, method, url)
+                    walk.send(audience, method, url)
         if method == "POST":
-            for role in ROLES:
-                walk.still_logged_in(role)
+            walk.still_logged_in_all()
     walk.report()
 
 
 def test_every_query_parameter_of_every_route(walk: Walk) -> None:
     walked: set[tuple[str, frozenset[str]]] = set()
-    refused: set[tuple[str, str, str]] = set()
+    refusals: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
         for url in _urls(walk, rule):
-            for role in ROLES:
-                plain = walk.plain(role, method, url)
-                if not _walked(refused, rule, role, plain):
-                    continue
-                for value in SAMPLE:
-                    walk.call(role, method, f"{url}?{_query((name, value) for name in COMMON_QUERY)}")
-                if (url, plain.read) not in walked:  # one role of those that read the same names
-                    walked.add((url, plain.read))
-                    for name, value in ((name, value) for name in sorted(plain.read) for value in SAMPLE):
+            audience = walk.audience(refusals, rule, method, url)
+            for value in SAMPLE:
+                walk.send(audience, method, f"{url}?{_query((name, value) for name in COMMON_QUERY)}")
+            for role in audience.roles:
+                read = audience.reads[role]
+                if (url, read) not in walked:  # one role of those that read the same names
+                    walked.add((url, read))
+                    for name, value in ((name, value) for name in sorted(read) for value in SAMPLE):
                         walk.call(role, method, f"{url}?{_query([(name, value)])}")
-                if method == "POST":
-                    walk.still_logged_in(role)
+            if method == "POST":
+                walk.still_logged_in_all()
     walk.report()
 
 
 def test_every_form_field_of_every_post_route(walk: Walk) -> None:
     walked: set[tuple[str, frozenset[str]]] = set()
-    refused: set[tuple[str, str, str]] = set()
+    refusals: set[tuple[str, str, str]] = set()
     for rule, method in _routes(walk.app):
         if method != "POST":
             continue
         for url in _urls(walk, rule, every=True):  # every action of /staff/t/<number>/<action>: each has its form
-            for role in ROLES:
-                plain = walk.plain(role, method, url)
-                if not _walked(refused, rule, role, plain):
-                    walk.still_logged_in(role)
-                    continue
-                for body in WHOLE_BODIES:
-                    walk.call(role, method, url, body, json_body=True)
-                if rule.endpoint.startswith("api_v1."):
-                    continue  # JSON only: test_every_api_body_field
-                read = sorted(plain.read)
-                for value in (*SAMPLE, quote(MEGABYTE)):
-                    walk.call(role, method, url, _query((name, value) for name in read or ["x"]))
-                if (url, plain.read) not in walked:
-                    walked.add((url, plain.read))
-                    harmless = {name: quote(walk.harmless(name)[0], safe="") for name in read}
-                    for name, value in ((name, value) for name in read for value in SAMPLE):
-                        walk.call(role, method, url, _query({**harmless, name: value}.items()))
-                walk.still_logged_in(role)
+            audience = walk.audience(refusals, rule, method, url)
+            for body in WHOLE_BODIES:
+                walk.send(audience, method, url, body, json_body=True)
+            if not rule.endpoint.startswith("api_v1."):  # JSON only: test_every_api_body_field
+                _walk_form(walk, audience, method, url, walked)
+            walk.still_logged_in_all()
     walk.report()
+
+
+def _walk_form(walk: Walk, audience: Audience, method: str, url: str, walked: set[tuple[str, frozenset[str]]]) -> None:
+    """The sample in every field any role's view read, at once; then in each field alone, once per set of fields."""
+    every = sorted(set().union(*audience.reads.values()))
+    for value in (*SAMPLE, quote(MEGABYTE)):
+        walk.send(audience, method, url, _query((name, value) for name in every or ["x"]))
+    for role in audience.roles:
+        read = sorted(audience.reads[role])
+        if (url, audience.reads[role]) not in walked:
+            walked.add((url, audience.reads[role]))
+            harmless = {name: quote(walk.harmless(name)[0], safe="") for name in read}
+            for name, value in ((name, value) for name in read for value in SAMPLE):
+                walk.call(role, method, url, _query({**harmless, name: value}.items()))
 
 
 def test_every_api_body_field(walk: Walk) -> None:
@@ -491,18 +530,17 @@ def test_every_api_body_field(walk: Walk) -> None:
         if "requestBody" in operation
     ]
     assert operations, "the API describes no operation with a body"
-    refused: set[tuple[str, str, str]] = set()
+    refusals: set[tuple[str, str, str]] = set()
     for path, method, schema in operations:
         url = re.sub(r"\{(\w+)\}", lambda match: quote(walk.harmless(match[1])[0], safe=""), path)
         rule = walk.app.url_map.bind("localhost").match(url, method=method, return_rule=True)[0]
-        roles = [role for role in ROLES if _walked(refused, rule, role, walk.plain(role, method, url))]
+        audience = walk.audience(refusals, rule, method, url)
         if "$ref" in schema:  # a component of the generated document
             schema = described["components"]["schemas"][schema["$ref"].removeprefix("#/components/schemas/")]
         fields = schema.get("properties", {})
         for name, value in ((name, value) for name in fields for value in JSON_VALUES):
             body = json.dumps({**{key: _harmless_json(walk, key) for key in fields}, name: value})
-            for role in roles:
-                walk.call(role, method, url, body, json_body=True)
+            walk.send(audience, method, url, body, json_body=True)
     walk.report()
 
 

@@ -348,7 +348,9 @@ def started(demo_database: Path, tmp_path: Path) -> Iterator[Callable[[str], tup
     def start(command: str) -> tuple[subprocess.Popen[bytes], int]:
         args = [sys.executable, "-m", "ticketing.cli", command, "--port", str(_free_port())]
         with (tmp_path / f"{command}.stderr").open("wb") as stderr:
-            process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            process = subprocess.Popen(
+                args, env=env, stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=_as_in_a_terminal
+            )
         processes.append(process)
 
         def beating() -> bool:
@@ -378,6 +380,15 @@ def test_the_worker_ends_with_its_parent(
     parent.send_signal(how)
     _ended(parent, tmp_path / f"{command}.stderr")
     _wait_until(lambda: not _alive(worker), f"the worker of {command} after {how.name}")
+
+
+def _as_in_a_terminal() -> None:
+    """Let SIGINT stop the command as Ctrl+C in a terminal does, though this run may ignore it.
+
+    A shell starts a background job with SIGINT ignored, its children inherit that, and Python then
+    installs no KeyboardInterrupt handler: a suite started with ``&`` would see ``demo`` ignore Ctrl+C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _ended(process: subprocess.Popen[bytes], stderr: Path) -> None:

@@ -303,11 +303,12 @@ class Walk:
         """Ask the route with no parameters (a form needs one value to be read): the refusal and the names read."""
         READ.clear()
         response = self.call(role, method, url, body="_walker=1" if method == "POST" else None)
-        status = response.status_code if response is not None else 500
-        refusal = str(status) if status in (401, 403) else None
-        if status == 302 and response is not None and (response.location or "").startswith("/login"):
-            refusal = "login"
-        return Plain(refusal, frozenset(READ - {"_walker"}))
+        read = frozenset(READ - {"_walker"})
+        if response is None or response.status_code not in (302, 401, 403):
+            return Plain(None, read)
+        if response.status_code == 302:
+            return Plain("login" if (response.location or "").startswith("/login") else None, read)
+        return Plain(str(response.status_code), read)
 
     def audience(self, refusals: set[tuple[str, str, str]], rule: Rule, method: str, url: str) -> Audience:
         """Ask the route as each role: those its view serves, and those refused, where walked (``_walked``)."""
@@ -403,7 +404,7 @@ def _walked(refused: set[tuple[str, str, str]], rule: Rule, role: str, plain: Pl
     """Whether to walk the role at the route: wherever its view runs; where refused, once a blueprint and refusal."""
     if plain.refusal is None:
         return True
-    key = (rule.endpoint.partition(".")[0] if "." in rule.endpoint else "", role, plain.refusal)
+    key = (rule.endpoint.rpartition(".")[0], role, plain.refusal)  # the blueprint ("" for the app's own routes)
     if key in refused:
         return False
     refused.add(key)
@@ -513,11 +514,11 @@ def _walk_form(walk: Walk, audience: Audience, method: str, url: str, walked: se
     for value in (*SAMPLE, quote(MEGABYTE)):
         walk.send(audience, method, url, _query((name, value) for name in every or ["x"]))
     for role in audience.roles:
-        read = sorted(audience.reads[role])
-        if (url, audience.reads[role]) not in walked:
-            walked.add((url, audience.reads[role]))
-            harmless = {name: quote(walk.harmless(name)[0], safe="") for name in read}
-            for name, value in ((name, value) for name in read for value in SAMPLE):
+        read = audience.reads[role]
+        if (url, read) not in walked:
+            walked.add((url, read))
+            harmless = {name: quote(walk.harmless(name)[0], safe="") for name in sorted(read)}
+            for name, value in ((name, value) for name in sorted(read) for value in SAMPLE):
                 walk.call(role, method, url, _query({**harmless, name: value}.items()))
 
 

@@ -130,7 +130,7 @@ def test_a_building_leader_acknowledges_and_resolves(
     expect(state).to_have_text("办理中")
     page.fill("#resolve-resolution", "已更换窗户玻璃")
     page.locator("#act-resolve button[type=submit]").click()
-    expect(state).to_have_text("待回访")
+    expect(state).to_have_text("办理完毕，待回访")
     expect(page.locator("dl.staff-facts")).to_contain_text("已更换窗户玻璃")
     expect(page.locator("#act-callback")).to_be_visible()  # next: the telephone callback
     shoot(page, "staff-ticket")
@@ -177,7 +177,7 @@ def test_a_supervisor_sees_the_overdue_ticket_and_the_rates_change_after_a_callb
     page.goto("/supervise/board")
     row = page.locator(f"#t-{ticket.number}")
     expect(row).to_contain_text(COMMUNITY_NAME)
-    expect(row.locator(".sup-flag")).to_contain_text(["超期", "已升级"])
+    expect(row.locator(".sup-flag")).to_contain_text(["超期", "已上报"])
     shoot(page, "supervisor-board")
 
     page.goto("/supervise/rates")

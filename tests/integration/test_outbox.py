@@ -318,7 +318,7 @@ def test_a_resident_who_chose_email_gets_one_mail_at_their_address_and_staff_mai
     assert "阳光小区1号楼" in body and "办理结果：已更换楼道灯泡" in body and "电话回访" in body
     assert [m["Subject"] for m in inbox.to(STAFF_MAIL)] == [
         f"【工单派发】{ticket.number} 待您签收",
-        f"【工单办结】{ticket.number} 已办结，请电话回访",
+        f"【工单待回访】{ticket.number} 已办理完毕，请回访",
     ]
     assert len(inbox.mails) == 3  # nobody else was written to
     assert [phone for phone, _text, _key in sms.sent] == [STAFF_PHONE, STAFF_PHONE]  # no text to the resident
@@ -477,8 +477,8 @@ def test_every_event_renders_in_both_languages(event: Event, language: str) -> N
     ("state", "zh", "en"),
     [
         ("closed", "最终状态：已办结。", "Final state: Completed."),
-        ("closed_unreachable", "最终状态：无法联系办结。", "Final state: Closed, resident unreachable."),
-        ("returned", "最终状态：已退回。", "Final state: Returned to resident."),
+        ("closed_unreachable", "最终状态：无法联系，已办结。", "Final state: Closed, resident unreachable."),
+        ("returned", "最终状态：不予受理。", "Final state: Returned to resident."),
     ],
 )
 def test_the_closing_notice_names_the_final_state(state: str, zh: str, en: str) -> None:

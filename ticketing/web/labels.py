@@ -20,8 +20,8 @@ from ticketing.domain.ticket import RESIDENT, Channel, Event, HistoryAction, Res
 from ticketing.domain.workflow import Label
 
 POST_KINDS: dict[PostKind, LazyString] = {
-    PostKind.STREET_COMMITTEE: _l("Street party committee"),
-    PostKind.COMMUNITY_PARTY: _l("Community party organisation"),
+    PostKind.STREET_COMMITTEE: _l("Street committee supervisor"),
+    PostKind.COMMUNITY_PARTY: _l("Community party secretary"),
     PostKind.COMMUNITY_POLICE: _l("Community police"),
     PostKind.INTAKE: _l("Service centre intake"),
     PostKind.GRID_LEADER: _l("Grid leader"),

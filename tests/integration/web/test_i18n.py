@@ -77,7 +77,7 @@ def test_a_staff_queue_and_ticket_follow_the_language(service: Ticketing, login:
     _check(queue, ["我的待办", "待签收", "物业维修", "剩余工作时间", "1件工单"], ["My queue", "Awaiting", "Property"])
     ticket = _page(client, f"/staff/t/{number}")
     # domain terms from ticketing.web.labels: action, channel, history entry, post kind
-    _check(ticket, ["首问责任人", ">签收<", "网上", "已受理", "楼长 · "], ["Acknowledge", "Online", "Building leader"])
+    _check(ticket, ["首问负责人", ">签收<", "网上", "已受理", "楼长 · "], ["Acknowledge", "Online", "Building leader"])
 
     client.post("/language/en", data={"next": "/staff/queue"})
     queue = _page(client, "/staff/queue")

@@ -180,7 +180,7 @@ def test_the_form_asks_how_to_tell_the_resident_with_sms_chosen(client: FlaskCli
     assert "> SMS</label>" in page and "> E-mail</label>" in page
     assert "> No message, only the phone callback</label>" in page
     assert 'name="contact_email" type="email"' in page and "Your e-mail address (optional)" in page
-    assert "<legend>办结通知方式</legend>" in chinese and _checked(chinese) == ["sms"]
+    assert "<legend>办理结果通知方式</legend>" in chinese and _checked(chinese) == ["sms"]
     assert "> 短信</label>" in chinese and "> 电子邮件</label>" in chinese and "> 不通知，仅电话回访</label>" in chinese
     assert "电子邮箱（选填）" in chinese
 

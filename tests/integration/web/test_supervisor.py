@@ -135,7 +135,7 @@ def test_the_board_lists_overdue_escalated_and_review_tickets_of_the_supervisors
     assert f'href="/staff/t/{board.a}"' in text
     assert "Overdue for" in text and "Callback overdue since" in text
     assert "Public facilities" in text and "海曲社区第一网格" in text
-    assert "Community party organisation" in text and "Grid leader" in text
+    assert "Community party secretary" in text and "Grid leader" in text
 
 
 def test_a_street_supervisor_sees_every_community_of_the_street_and_admins_see_all(board: Board, login: Login) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, WorkingCalendar
 from ticketing.domain.errors import InvalidInput
+from ticketing.domain.holidays import Coverage, DaySource
 from ticketing.domain.workflow import Duration
 from ticketing.organisation.holidays import ChineseHolidays, load_overrides
 
@@ -131,3 +132,15 @@ def test_missing_override_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     with pytest.raises(InvalidInput, match=r"absent\.toml"):
         load_overrides(path)
+
+
+def test_the_libraries_carry_2026s_notice_and_only_2027s_statutory_holidays(china: ChineseHolidays) -> None:
+    assert china.coverage(2026) is Coverage.NOTICE
+    assert china.coverage(2027) is Coverage.STATUTORY
+    assert china.coverage(2040) is Coverage.NONE
+
+
+def test_a_day_from_the_overrides_file_says_so() -> None:
+    table = ChineseHolidays({date(2027, 2, 6): WORKDAY})
+    assert table.day_source(date(2027, 2, 6)) is DaySource.FILE
+    assert table.day_source(date(2027, 2, 7)) is DaySource.LIBRARY

@@ -11,6 +11,10 @@ Sources, first that covers the year wins, district overrides above them all:
    State Council publishes them (add them as overrides; logged once at INFO).
    Weekends touching a holiday count as holiday, as the notices count the break.
 3. Any other year: Monday to Friday workdays, with one warning per year.
+
+Each day says which source it came from and each year how much of it is known
+(``NationalHolidays``), for the admins' list of holidays and the warning when
+the coming weeks reach a year without its notice.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from holidays.countries.china import ChinaStaticHolidays
 
 from ticketing.domain.calendar import DayKind, WeekdayHolidays
 from ticketing.domain.errors import FileProblems, InvalidInput
+from ticketing.domain.holidays import Coverage, DaySource
 
 log = logging.getLogger("ticketing.holidays")
 
@@ -41,7 +46,7 @@ _KIND_NAMES = tuple(kind.value for kind in DayKind)
 
 
 class ChineseHolidays:
-    """``HolidayTable`` for mainland China, computed a year at a time and cached per date.
+    """``NationalHolidays`` for mainland China, computed a year at a time and cached per date.
 
     Share one instance: each instance logs its own notice per uncovered year.
     """
@@ -59,6 +64,17 @@ class ChineseHolidays:
                 if day not in self._kinds:
                     self._kinds.update(self._year(day.year))
             return self._kinds[day]
+
+    def day_source(self, day: date) -> DaySource:
+        return DaySource.FILE if day in self.overrides else DaySource.LIBRARY
+
+    def coverage(self, year: int) -> Coverage:
+        """Whether the libraries carry ``year``'s State Council notice, only its statutory holidays, or nothing."""
+        if _chinese_calendar_covers(year) or (_NOTICE_YEARS and _NOTICE_YEARS[0] <= year <= _NOTICE_YEARS[-1]):
+            return Coverage.NOTICE
+        if _NOTICE_YEARS and year == _NOTICE_YEARS[-1] + 1:
+            return Coverage.STATUTORY
+        return Coverage.NONE
 
     def _year(self, year: int) -> dict[date, DayKind]:
         if _chinese_calendar_covers(year):

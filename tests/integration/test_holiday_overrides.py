@@ -61,20 +61,20 @@ def test_an_override_moves_the_next_deadline_in_another_process_too(service: Tic
 
 
 def test_adding_and_removing_are_audited_with_who_and_why(service: Ticketing) -> None:
-    service.holidays.add(date(2027, 2, 6), "workday", " 国办发明电〔2026〕X号 ", MONDAY, "S0001")
-    service.holidays.remove(date(2027, 2, 6), MONDAY + MINUTES)
+    service.holidays.add(date(2027, 2, 20), "workday", " 国办发明电〔2026〕X号 ", MONDAY, "S0001")
+    service.holidays.remove(date(2027, 2, 20), MONDAY + MINUTES)
 
     detail = {"kind": "workday", "reason": "国办发明电〔2026〕X号"}
     assert audited(service.engine) == [
-        ("S0001", "holiday_overridden", "2027-02-06", detail),
-        (None, "holiday_override_removed", "2027-02-06", detail),
+        ("S0001", "holiday_overridden", "2027-02-20", detail),
+        (None, "holiday_override_removed", "2027-02-20", detail),
     ]
 
 
 def test_refused_changes_leave_nothing_behind(service: Ticketing) -> None:
-    service.holidays.add(date(2027, 2, 6), "workday", "国办发明电", MONDAY, "S0001")
+    service.holidays.add(date(2027, 2, 20), "workday", "国办发明电", MONDAY, "S0001")
     with pytest.raises(Conflict):
-        service.holidays.add(date(2027, 2, 6), "holiday", "again", MONDAY, "S0001")
+        service.holidays.add(date(2027, 2, 20), "holiday", "again", MONDAY, "S0001")
     with pytest.raises(InvalidInput):
         service.holidays.add(date(2030, 1, 1), "holiday", "too far", MONDAY, "S0001")
     with pytest.raises(InvalidInput):
@@ -83,7 +83,7 @@ def test_refused_changes_leave_nothing_behind(service: Ticketing) -> None:
         service.holidays.remove(date(2027, 2, 7), MONDAY, "S0001")
 
     with service.engine.connect() as conn:
-        assert [row.day for row in conn.execute(select(holiday_overrides))] == [date(2027, 2, 6)]
+        assert [row.day for row in conn.execute(select(holiday_overrides))] == [date(2027, 2, 20)]
     assert len(audited(service.engine)) == 1
 
 
@@ -104,20 +104,20 @@ def run(service: Ticketing, database_url: str) -> Run:
 
 def test_the_command_line_lists_adds_and_removes_overrides(service: Ticketing, run: Run) -> None:
     now = "--now", "2026-12-05T09:00"
-    added = run("holidays", "add", "2027-02-06", "workday", "--reason", "国办发明电〔2026〕X号", *now)
+    added = run("holidays", "add", "2027-02-20", "workday", "--reason", "国办发明电〔2026〕X号", *now)
     assert added.exit_code == 0, added.output
-    assert "override added: 2027-02-06 Sat workday (国办发明电〔2026〕X号)" in added.stdout
+    assert "override added: 2027-02-20 Sat workday (国办发明电〔2026〕X号)" in added.stdout
 
     listed = run("holidays", "list", *now)
     assert listed.exit_code == 0
     assert "2026: State Council notice loaded" in listed.stdout
     assert "  2026-10-10 Sat  make-up workday  library" in listed.stdout
-    assert "  2027-02-06 Sat  make-up workday  override: 国办发明电〔2026〕X号" in listed.stdout
+    assert "  2027-02-20 Sat  make-up workday  override: 国办发明电〔2026〕X号" in listed.stdout
     assert "warning: no State Council notice loaded for 2027" in listed.stderr
 
-    removed = run("holidays", "remove", "2027-02-06", *now)
+    removed = run("holidays", "remove", "2027-02-20", *now)
     assert removed.exit_code == 0
-    assert audited(service.engine)[-1][:3] == (None, "holiday_override_removed", "2027-02-06")
+    assert audited(service.engine)[-1][:3] == (None, "holiday_override_removed", "2027-02-20")
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_the_command_line_lists_adds_and_removes_overrides(service: Ticketing, r
     [
         (("add", "2027-02-30", "workday", "--reason", "x"), "'2027-02-30' is not a date; write it as YYYY-MM-DD"),
         (("add", "2029-02-06", "workday", "--reason", "x"), "overrides are for this year and the next"),
-        (("add", "2027-02-06", "workday", "--reason", ""), "give the reason"),
+        (("add", "2027-02-20", "workday", "--reason", ""), "give the reason"),
         (("remove", "2027-02-07"), "there is no override on 2027-02-07"),
     ],
 )

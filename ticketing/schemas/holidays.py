@@ -20,6 +20,10 @@ OverrideKind = Annotated[str, choice([kind.value for kind in OVERRIDE_KINDS])]
 Reason = Annotated[str, text(REASON)]
 
 
+class NoParameters(Request):
+    """The list takes no parameters: it is always this year and the next."""
+
+
 class NewOverride(Request):
     day: Day = Field(description="The date, YYYY-MM-DD, this year or next in the district's time zone.")
     kind: OverrideKind = Field(description="What the date becomes: `holiday`, or `workday` (a make-up workday).")

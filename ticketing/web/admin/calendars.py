@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -87,11 +86,8 @@ def holiday_notice_warning() -> str:
     years = missing_notice(service(), now())
     if not years:
         return ""
-    return ngettext(
-        "No State Council notice is loaded for %(years)s: its make-up workdays are unknown, so "
-        "deadlines in it count weekends as rest days. Add them as overrides once the notice is published.",
-        "No State Council notice is loaded for %(years)s: their make-up workdays are unknown, so "
-        "deadlines in them count weekends as rest days. Add them as overrides once the notice is published.",
-        len(years),
+    return _(
+        "No State Council notice is loaded for %(years)s: make-up workdays there are unknown, so deadlines count "
+        "weekends as rest days. Add them as overrides once the notice is published.",
         years=", ".join(str(year) for year in years),
     )

@@ -23,8 +23,8 @@ def _admin() -> str:
 
 
 @bp.get("/holidays")
-@api.validate(resp=answers(200, holidays.Holidays), tags=["holidays"], operation_id="listHolidays")
-def list_holidays() -> holidays.Holidays:
+@api.validate(resp=answers(200, holidays.Holidays, 422), tags=["holidays"], operation_id="listHolidays")
+def list_holidays(query: holidays.NoParameters) -> holidays.Holidays:
     """This year's and next year's holidays, make-up workdays and overrides, with their sources
 
     `missing_notice` names the years the next 60 days reach with no State Council notice loaded: their

@@ -4,6 +4,8 @@ Sources of a day's kind, the later winning:
 
 - ``library``: a holiday library, from the State Council notice it carries (or,
   for the year after its last notice, the statutory holidays alone);
+- ``notice``: a State Council notice shipped with this code, for a year no
+  library carries yet;
 - ``file``: the district's overrides file (``TICKETING_HOLIDAY_OVERRIDES``);
 - ``override``: an admin's override, kept in the database.
 
@@ -37,6 +39,7 @@ OVERRIDE_KINDS = (DayKind.HOLIDAY, DayKind.WORKDAY)
 
 class DaySource(StrEnum):
     LIBRARY = "library"
+    NOTICE = "notice"
     FILE = "file"
     OVERRIDE = "override"
 
@@ -114,7 +117,7 @@ def special_days(table: OverriddenHolidays, year: int) -> list[SpecialDay]:
     while day.year == year:
         kind, source = table.day_kind(day), table.day_source(day)
         usual = DayKind.RESTDAY if day.weekday() >= 5 else DayKind.WORKDAY
-        if kind is not usual or source is not DaySource.LIBRARY:
+        if kind is not usual or source in (DaySource.FILE, DaySource.OVERRIDE):
             override = table.overrides.get(day)
             found.append(SpecialDay(day, kind, source, override.reason if override else ""))
         day += timedelta(days=1)

@@ -34,7 +34,10 @@ class HolidayDay(Answer):
     day: date
     kind: DayKind
     make_up: bool = Field(description="A Saturday or Sunday worked to join a holiday break (调休上班).")
-    source: DaySource = Field(description="`library`, the district's overrides `file`, or an admin's `override`.")
+    source: DaySource = Field(
+        description="A holiday `library`, a State Council `notice` shipped with the service, the district's "
+        "overrides `file`, or an admin's `override`."
+    )
     reason: str = Field(description="The override's reason; empty for the other sources.")
 
     @classmethod

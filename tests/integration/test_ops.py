@@ -57,6 +57,10 @@ def test_ready_with_a_current_schema_and_a_recent_heartbeat(client: FlaskClient,
         "status": "ok",
         "checks": {"database": "ok", "migrations": "ok", "worker": "ok"},
         "failed": [],
+        "warnings": [
+            "holidays: no State Council notice loaded for 2027, which the next 60 days reach: its make-up "
+            "workdays are unknown; add them as holiday overrides once published"
+        ],
     }
 
 

@@ -14,7 +14,7 @@ COMMUNITY = "C0101"  # a request about the whole community starts at the top tie
 
 
 def _overdue_gauge(service: Ticketing, at: datetime) -> float | None:
-    return app_registry(service.engine, lambda: at).get_sample_value("ticketing_tickets_overdue")
+    return app_registry(service, lambda: at).get_sample_value("ticketing_tickets_overdue")
 
 
 def test_closing_an_overdue_ticket_lowers_the_overdue_gauge(service: Ticketing) -> None:

@@ -11,8 +11,10 @@ import pytest
 
 from ticketing.domain.calendar import STANDARD_HOURS, DayKind, WorkingCalendar
 from ticketing.domain.errors import InvalidInput
+from ticketing.domain.holidays import Coverage, DaySource
 from ticketing.domain.workflow import Duration
 from ticketing.organisation.holidays import ChineseHolidays, load_overrides
+from ticketing.organisation.notices import load_notices
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKDAY, RESTDAY, HOLIDAY = DayKind.WORKDAY, DayKind.RESTDAY, DayKind.HOLIDAY
@@ -131,3 +133,54 @@ def test_missing_override_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     with pytest.raises(InvalidInput, match=r"absent\.toml"):
         load_overrides(path)
+
+
+def test_the_libraries_carry_2026s_notice_and_only_2027s_statutory_holidays(china: ChineseHolidays) -> None:
+    assert china.coverage(2026) is Coverage.NOTICE
+    assert china.coverage(2027) is Coverage.STATUTORY
+    assert china.coverage(2040) is Coverage.NONE
+
+
+def test_a_day_from_the_overrides_file_says_so() -> None:
+    table = ChineseHolidays({date(2027, 2, 6): WORKDAY})
+    assert table.day_source(date(2027, 2, 6)) is DaySource.FILE
+    assert table.day_source(date(2027, 2, 7)) is DaySource.LIBRARY
+
+
+NOTICE_2027 = """notice = "国务院办公厅关于2027年部分节假日安排的通知"
+[days]
+"2027-02-06" = "holiday"
+"2027-02-07" = "holiday"
+"2027-02-20" = "workday"
+"""
+
+
+def test_a_shipped_notice_fills_the_year_no_library_carries(tmp_path: Path) -> None:
+    (tmp_path / "2027.toml").write_text(NOTICE_2027, encoding="utf-8")
+    (tmp_path / "2026.toml").write_text('[days]\n"2026-10-09" = "holiday"\n', encoding="utf-8")
+    table = ChineseHolidays(notices=load_notices(tmp_path))
+
+    assert table.coverage(2027) is Coverage.NOTICE
+    assert table.day_kind(date(2027, 2, 20)) is WORKDAY and table.day_source(date(2027, 2, 20)) is DaySource.NOTICE
+    assert table.day_kind(date(2027, 2, 6)) is HOLIDAY
+    assert table.day_kind(date(2027, 10, 1)) is WORKDAY  # not in the notice: the week decides
+    assert table.day_kind(date(2026, 10, 9)) is WORKDAY  # the library carries 2026: its notice wins
+    assert table.day_source(date(2026, 10, 9)) is DaySource.LIBRARY
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("next-year.toml", NOTICE_2027, "name a notice file after its year"),
+        ("2028.toml", NOTICE_2027, "lists days of another year: 2027-02-06, 2027-02-07, 2027-02-20"),
+        ("2027.toml", 'title = "x"\n[days]\n"2027-02-20" = "workday"\n', "only 'notice', 'days' is read"),
+    ],
+)
+def test_a_wrong_notice_file_is_named_with_what_is_wrong(tmp_path: Path, name: str, text: str, says: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput, match=says):
+        load_notices(tmp_path)
+
+
+def test_the_notices_shipped_with_the_code_load() -> None:
+    assert all(2000 < year < 2100 for year in load_notices())

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import absence, apikey, backup, notify, ops, org, staff, tickets, worker, workflows
+from ticketing.cli import absence, apikey, backup, holidays, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
 from ticketing.deploy.logs import configure_logging
 from ticketing.deploy.settings import InvalidSetting
@@ -58,6 +58,7 @@ for _command in (
     tickets.tickets,
     staff.staff,
     absence.absence,
+    holidays.holidays,
     apikey.apikey,
     notify.notify,
 ):

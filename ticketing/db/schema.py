@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -149,6 +150,17 @@ absences = Table(
     Column("handed_back", Boolean, nullable=False, server_default=text("false")),
     Column("cancelled_at", UtcDateTime),
     Index("ix_absences_pending_return", "handed_back", "ends_at"),
+)
+
+# An admin's word on one date (a holiday or a make-up workday), above the libraries and the overrides file.
+holiday_overrides = Table(
+    "holiday_overrides",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("created_by", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 tickets = Table(

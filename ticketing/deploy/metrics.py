@@ -3,7 +3,9 @@
 Counts of tickets, deadlines and outbox rows live in the database, so every web
 process answers ``/metrics`` with the same numbers, computed at scrape from a
 few aggregate queries (``app_registry``): nothing is counted in memory that a
-restart or a second process would get wrong.
+restart or a second process would get wrong. ``ticketing_holiday_years_without_notice``
+counts the years the next 60 days reach whose State Council notice (make-up
+workdays) no holiday library carries: alert when it is above 0.
 
 Sweeps run in the worker process, not in the web app. The worker times each
 sweep and calls ``observe_sweep(report, seconds, lateness_seconds)``;
@@ -24,6 +26,8 @@ from sqlalchemy import Connection, Engine
 from ticketing.db.queries.metrics import outbox_backlog, pending_by_kind
 from ticketing.db.tickets import count_by_state, count_open_overdue, count_pending_due
 from ticketing.domain.ticket import TimerKind
+from ticketing.read.holidays import missing_notice
+from ticketing.read.source import Source
 from ticketing.services import SweepReport
 
 WORKER_REGISTRY = CollectorRegistry()
@@ -67,21 +71,27 @@ def serve_worker_metrics(port: int, addr: str = "127.0.0.1") -> None:
     start_http_server(port, addr, registry=WORKER_REGISTRY)
 
 
-def app_registry(engine: Engine, now: Callable[[], datetime]) -> CollectorRegistry:
+def app_registry(source: Source, now: Callable[[], datetime]) -> CollectorRegistry:
     """A registry of its own for one web app, so apps (and tests) never share collectors."""
     registry = CollectorRegistry()
-    registry.register(DatabaseCollector(engine, now))
+    registry.register(DatabaseCollector(source, now))
     return registry
 
 
 class DatabaseCollector(Collector):
-    """Gauges computed from the database at every scrape."""
+    """Gauges computed from the database (and the holiday libraries) at every scrape."""
 
-    def __init__(self, engine: Engine, now: Callable[[], datetime]) -> None:
-        self.engine = engine
+    def __init__(self, source: Source, now: Callable[[], datetime]) -> None:
+        self.source = source
+        self.engine: Engine = source.engine
         self.now = now
 
     def collect(self) -> Iterator[Metric]:
+        yield _gauge(
+            "ticketing_holiday_years_without_notice",
+            "Years the next 60 days reach with no State Council notice (make-up workdays) loaded.",
+            len(missing_notice(self.source, self.now())),
+        )
         with self.engine.connect() as conn:
             yield _tickets_by_state(conn)
             yield _gauge("ticketing_tickets_overdue", "Open tickets flagged overdue.", count_open_overdue(conn))

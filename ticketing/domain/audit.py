@@ -1,8 +1,9 @@
 """Audit events (操作留痕): who changed who may act, and when.
 
 Ticket changes have their history; a change to a post's holders, the
-registry and its calendars, an account, an API key, a staff token or a retry of undelivered notices is an
-``AuditEvent``, recorded in the change's own transaction and shown to admins.
+registry and its calendars, an account, an API key, a staff token, a retry of
+undelivered notices or a holiday override is an ``AuditEvent``, recorded in
+the change's own transaction and shown to admins.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class AuditAction(StrEnum):
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
     NOTICES_RETRIED = "notices_retried"  # dead outbox notices put back in the queue
+    HOLIDAY_OVERRIDDEN = "holiday_overridden"  # a date made a holiday or a make-up workday
+    HOLIDAY_OVERRIDE_REMOVED = "holiday_override_removed"
 
 
 @dataclass(frozen=True, slots=True)

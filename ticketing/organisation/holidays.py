@@ -5,12 +5,19 @@ Sources, first that covers the year wins, district overrides above them all:
 1. ``chinese_calendar`` (package ``chinesecalendar``): the State Council notices
    day by day, whole holiday blocks included (a Sunday inside the Spring Festival
    week is a holiday, not a rest day).
-2. ``holidays.China`` for the notices it carries and for the year after the last
-   one: that year's statutory holidays are fixed by law, with weekend holidays made
-   up on the following workdays, but its make-up workdays are unknown until the
-   State Council publishes them (add them as overrides; logged once at INFO).
-   Weekends touching a holiday count as holiday, as the notices count the break.
-3. Any other year: Monday to Friday workdays, with one warning per year.
+2. ``holidays.China`` for the notices it carries.
+3. A State Council notice shipped with this code (``notices.py``), for a year
+   the libraries do not carry yet.
+4. ``holidays.China`` for the year after its last notice: that year's statutory
+   holidays are fixed by law, with weekend holidays made up on the following
+   workdays, but its make-up workdays are unknown until the State Council
+   publishes them (add them as overrides; logged once at INFO). Weekends
+   touching a holiday count as holiday, as the notices count the break.
+5. Any other year: Monday to Friday workdays, with one warning per year.
+
+Each day says which source it came from and each year how much of it is known
+(``NationalHolidays``), for the admins' list of holidays and the warning when
+the coming weeks reach a year without its notice.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from holidays.countries.china import ChinaStaticHolidays
 
 from ticketing.domain.calendar import DayKind, WeekdayHolidays
 from ticketing.domain.errors import FileProblems, InvalidInput
+from ticketing.domain.holidays import Coverage, DaySource
 
 log = logging.getLogger("ticketing.holidays")
 
@@ -41,13 +49,18 @@ _KIND_NAMES = tuple(kind.value for kind in DayKind)
 
 
 class ChineseHolidays:
-    """``HolidayTable`` for mainland China, computed a year at a time and cached per date.
+    """``NationalHolidays`` for mainland China, computed a year at a time and cached per date.
 
     Share one instance: each instance logs its own notice per uncovered year.
     """
 
-    def __init__(self, overrides: Mapping[date, DayKind] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[date, DayKind] | None = None,
+        notices: Mapping[int, Mapping[date, DayKind]] | None = None,
+    ) -> None:
         self.overrides = {day: DayKind(kind) for day, kind in (overrides or {}).items()}
+        self.notices = {year: dict(days) for year, days in (notices or {}).items() if not _libraries_carry(year)}
         self._kinds: dict[date, DayKind] = {}
         self._lock = threading.Lock()
 
@@ -60,9 +73,25 @@ class ChineseHolidays:
                     self._kinds.update(self._year(day.year))
             return self._kinds[day]
 
+    def day_source(self, day: date) -> DaySource:
+        if day in self.overrides:
+            return DaySource.FILE
+        return DaySource.NOTICE if day.year in self.notices else DaySource.LIBRARY
+
+    def coverage(self, year: int) -> Coverage:
+        """Whether ``year``'s State Council notice is loaded, only its statutory holidays, or nothing."""
+        if _libraries_carry(year) or year in self.notices:
+            return Coverage.NOTICE
+        if _NOTICE_YEARS and year == _NOTICE_YEARS[-1] + 1:
+            return Coverage.STATUTORY
+        return Coverage.NONE
+
     def _year(self, year: int) -> dict[date, DayKind]:
+        whole = _dates(date(year, 1, 1), date(year, 12, 31))
         if _chinese_calendar_covers(year):
-            kinds = {day: _chinese_calendar_kind(day) for day in _dates(date(year, 1, 1), date(year, 12, 31))}
+            kinds = {day: _chinese_calendar_kind(day) for day in whole}
+        elif year in self.notices:
+            kinds = {day: self.notices[year].get(day) or _WEEKDAYS.day_kind(day) for day in whole}
         elif _NOTICE_YEARS and _NOTICE_YEARS[0] <= year <= _NOTICE_YEARS[-1] + 1:
             kinds = _holidays_package_kinds(year)
         else:
@@ -73,13 +102,18 @@ class ChineseHolidays:
                 version("chinesecalendar"),
                 version("holidays"),
             )
-            kinds = {day: _WEEKDAYS.day_kind(day) for day in _dates(date(year, 1, 1), date(year, 12, 31))}
+            kinds = {day: _WEEKDAYS.day_kind(day) for day in whole}
         kinds.update({day: kind for day, kind in self.overrides.items() if day.year == year})
         return kinds
 
 
 def _dates(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _libraries_carry(year: int) -> bool:
+    """Whether a library carries ``year``'s State Council notice (make-up workdays included)."""
+    return _chinese_calendar_covers(year) or bool(_NOTICE_YEARS and _NOTICE_YEARS[0] <= year <= _NOTICE_YEARS[-1])
 
 
 def _chinese_calendar_covers(year: int) -> bool:
@@ -125,8 +159,11 @@ def _holidays_package_kinds(year: int) -> dict[date, DayKind]:
     return kinds
 
 
-def load_overrides(path: Path) -> dict[date, DayKind]:
-    """Read a district's own day kinds from TOML or YAML: ``[days]`` ``"2027-02-06" = "workday"``."""
+def load_overrides(path: Path, keys: tuple[str, ...] = ("days",)) -> dict[date, DayKind]:
+    """Read a district's own day kinds from TOML or YAML: ``[days]`` ``"2027-02-06" = "workday"``.
+
+    ``keys`` are the top-level keys the file may have (a shipped notice also names itself).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -143,7 +180,8 @@ def load_overrides(path: Path) -> dict[date, DayKind]:
     days = data.get("days", ()) if isinstance(data, dict) else ()
     if not isinstance(days, dict):
         raise InvalidInput(f'{path}: expected a \'days\' table of dates, e.g. "2027-02-06" = "workday"')
-    problems = [f"{path}: unknown key {key!r}; only 'days' is read" for key in data if key != "days"]
+    known = ", ".join(repr(key) for key in keys)
+    problems = [f"{path}: unknown key {key!r}; only {known} is read" for key in data if key not in keys]
     overrides: dict[date, DayKind] = {}
     for key, value in days.items():
         day = _parse_day(key)

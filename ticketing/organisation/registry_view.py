@@ -1,9 +1,11 @@
 """Build the rules' ``World`` from the database, re-reading only what changed.
 
-The registry, absences and calendars are read once and kept; every
-transaction checks two counters in ``meta`` (one small query) and reloads
-when an import or a new absence has bumped them.  Calendars keep their
-per-day caches across transactions.
+The registry, absences, calendars and holiday overrides are read once and
+kept; every transaction checks three counters in ``meta`` (one small query)
+and reloads when an import, a new absence or a holiday override has bumped
+them.  Calendars keep their per-day caches across transactions until the
+holiday overrides change, so an override counts for the next deadline in
+every process sharing the database.
 """
 
 from __future__ import annotations
@@ -15,23 +17,30 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from ticketing.db import absences as absence_store
+from ticketing.db import holiday_overrides as override_store
 from ticketing.db.meta import versions
 from ticketing.db.org_store import ORG_VERSION_KEY, load_org
-from ticketing.domain.calendar import STANDARD_HOURS, HolidayTable, WorkingCalendar, WorkingHours
+from ticketing.domain.calendar import STANDARD_HOURS, WorkingCalendar, WorkingHours
 from ticketing.domain.coverage import Absent
+from ticketing.domain.holidays import NationalHolidays, OverriddenHolidays
 from ticketing.domain.org import Absence, Organisation
 from ticketing.domain.rules import World
 from ticketing.workflow.files import Catalogue
 
-VERSION_KEYS = (ORG_VERSION_KEY, absence_store.ABSENCE_VERSION)
+VERSION_KEYS = (ORG_VERSION_KEY, absence_store.ABSENCE_VERSION, override_store.HOLIDAY_VERSION)
 
 
 class WorldSource:
-    """Hands out the current ``World``; safe to share between threads of one process."""
+    """Hands out the current ``World``; safe to share between threads of one process.
 
-    def __init__(self, catalogue: Catalogue, holidays: HolidayTable, tz: ZoneInfo) -> None:
+    ``national`` is the holiday table of the libraries and the overrides file; ``holidays`` is it with the
+    admins' overrides on top, as the last transaction found them.
+    """
+
+    def __init__(self, catalogue: Catalogue, national: NationalHolidays, tz: ZoneInfo) -> None:
         self.catalogue = catalogue
-        self.holidays = holidays
+        self.national = national
+        self.holidays = OverriddenHolidays(national)
         self.tz = tz
         self._lock = threading.Lock()
         self._version: tuple[int, ...] | None = None
@@ -42,9 +51,21 @@ class WorldSource:
         current = versions(conn, VERSION_KEYS)
         with self._lock:
             if current != self._version or self._world is None:
+                if self._version is None or current[-1] != self._version[-1]:
+                    self._reload_holidays(conn)
                 self._world = self._build(conn)
                 self._version = current
             return self._world
+
+    def holiday_table(self, conn: Connection) -> OverriddenHolidays:
+        """The holidays as this transaction sees them, admins' overrides included."""
+        self.world(conn)
+        return self.holidays
+
+    def _reload_holidays(self, conn: Connection) -> None:
+        """Read the overrides again; calendars cache each day's kind, so they start afresh."""
+        self.holidays = OverriddenHolidays(self.national, override_store.load_all(conn).values())
+        self._calendars = {}
 
     def uncached(self, conn: Connection) -> World:
         """The world as this transaction sees it, never kept: for changes not yet committed (a registry import)."""

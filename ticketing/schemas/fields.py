@@ -204,7 +204,10 @@ def _moment(value: object) -> datetime:
     return _in_years(found)
 
 
-MaybeDay = Annotated[date | None, Checked(PlainValidator(_day), WithJsonSchema({"type": "string", "format": "date"}))]
+_DAY_SCHEMA = WithJsonSchema({"type": "string", "format": "date"})
+Day = Annotated[date, Checked(PlainValidator(_day), _DAY_SCHEMA)]
+"""A date, ``YYYY-MM-DD``, in the years people give (``field_rules.YEARS``)."""
+MaybeDay = Annotated[date | None, Checked(PlainValidator(_day), _DAY_SCHEMA)]
 """A date, ``YYYY-MM-DD``, in the years people give (``field_rules.YEARS``); ``None`` only as a default."""
 Moment = Annotated[
     datetime, Checked(PlainValidator(_moment), WithJsonSchema({"type": "string", "format": "date-time"}))

@@ -26,6 +26,7 @@ from ticketing.domain.workflow import Duration
 from ticketing.organisation.registry_view import WorldSource
 from ticketing.services.absences import Absences
 from ticketing.services.changes import plan_timers, require_aware
+from ticketing.services.holidays import HolidayOverrides
 from ticketing.services.sweep import Sweep
 from ticketing.services.unit_of_work import unit_of_work
 
@@ -81,6 +82,7 @@ class Ticketing:
         self.engine = engine
         self.worlds = worlds
         self.absences = Absences(engine, worlds)
+        self.holidays = HolidayOverrides(engine, worlds)
         self.sweep = Sweep(engine, worlds)
 
     def open_ticket(

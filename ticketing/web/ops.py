@@ -4,6 +4,9 @@
 database answers, its schema is current and (unless
 ``TICKETING_REQUIRE_WORKER=0``, for a deployment without a worker) a worker
 has written its heartbeat recently — without one, deadlines would not fire.
+Its ``warnings`` name what works but needs an admin soon, without failing the
+probe: a year the next 60 days reach with no State Council notice loaded (its
+make-up workdays unknown).
 ``/metrics`` answers only a scraper that sends ``Authorization: Bearer
 <TICKETING_METRICS_TOKEN>`` or comes from an address in
 ``TICKETING_METRICS_ALLOW``: the counts describe the district's workload.
@@ -22,7 +25,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from sqlalchemy.exc import SQLAlchemyError
 
 from ticketing.deploy.metrics import app_registry
+from ticketing.domain.holidays import NOTICE_HORIZON_DAYS
 from ticketing.read import health
+from ticketing.read.holidays import missing_notice
 from ticketing.services import Ticketing
 from ticketing.web.context import now, service, settings
 
@@ -37,7 +42,7 @@ def _setup(state: Any) -> None:
     app: Flask = state.app
     app.config.setdefault("TICKETING_REQUIRE_WORKER", _flag(os.environ.get("TICKETING_REQUIRE_WORKER", "1")))
     ticketing: Ticketing = app.extensions["ticketing"]
-    app.extensions["ticketing_metrics"] = app_registry(ticketing.engine, app.extensions["ticketing_clock"])
+    app.extensions["ticketing_metrics"] = app_registry(ticketing, app.extensions["ticketing_clock"])
     app.extensions["ticketing_metrics_allow"] = _networks(app.extensions["ticketing_settings"].metrics_allow)
 
 
@@ -62,8 +67,16 @@ def healthz() -> Response:
 def readyz() -> tuple[Response, int]:
     checks = _checks()
     failed = [name for name, result in checks.items() if result not in (OK, "disabled", "not checked")]
-    body = {"status": "unavailable" if failed else OK, "checks": checks, "failed": failed}
+    body = {"status": "unavailable" if failed else OK, "checks": checks, "failed": failed, "warnings": _warnings()}
     return jsonify(body), 503 if failed else 200
+
+
+def _warnings() -> list[str]:
+    return [
+        f"holidays: no State Council notice loaded for {year}, which the next {NOTICE_HORIZON_DAYS} days reach: "
+        "its make-up workdays are unknown; add them as holiday overrides once published"
+        for year in missing_notice(service(), now())
+    ]
 
 
 def _checks() -> dict[str, str]:

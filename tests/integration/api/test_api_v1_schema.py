@@ -118,7 +118,8 @@ class Walk:
     def call(self, method: str, path: str, as_: str | None, status: int, **kwargs: Any) -> Any:
         """Call ``path`` (a described template) filled with ``kwargs['number']``; expect ``status``."""
         url = path.replace("{number}", kwargs.pop("number", "261123-999999"))
-        url = url.replace("{absence_id}", str(kwargs.pop("absence_id", 999999))) + kwargs.pop("query", "")
+        url = url.replace("{absence_id}", str(kwargs.pop("absence_id", 999999)))
+        url = url.replace("{day}", kwargs.pop("day", "2027-02-20")) + kwargs.pop("query", "")
         headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
         response = self.client.open(url, method=method, headers=headers, **kwargs)
         assert response.status_code == status, f"{method} {url}: {response.get_data(as_text=True)}"
@@ -232,6 +233,22 @@ def _absence_changes(walk: Walk, absence: dict[str, str]) -> None:
     walk.call("GET", "/api/v1/openapi.json", None, 200)
 
 
+def _holidays(walk: Walk) -> None:
+    """List the holidays; add and remove an override: done, refused by role or rule, duplicate, unknown."""
+    assert walk.call("GET", "/api/v1/holidays", "S0013", 200)["missing_notice"] == [2027]
+    add, remove = "/api/v1/holidays/overrides", "/api/v1/holidays/overrides/{day}/remove"
+    override = {"day": "2027-02-20", "kind": "workday", "reason": "国办发明电"}
+    walk.call("POST", add, "S0013", 403, json=override)
+    walk.call("POST", add, "S0001", 201, json=override)
+    walk.call("POST", add, "S0001", 409, json=override)
+    walk.call("POST", add, "S0001", 400, json={**override, "day": "2030-02-06"})
+    walk.call("POST", remove, "S0013", 403, day="2027-02-20")
+    walk.call("POST", remove, "S0001", 422, day="2027-02-20", json={"version": 1})
+    assert walk.call("POST", remove, "S0001", 200, day="2027-02-20")["reason"] == "国办发明电"
+    walk.call("POST", remove, "S0001", 404, day="2027-02-20")
+    walk.call("POST", remove, "S0001", 400, day="2027-02-30")
+
+
 def _new_tickets(walk: Walk) -> None:
     body = {"category": "sanitation", "description": "垃圾没人清运", "contact_phone": "13806331111"}
     walk.call("POST", "/api/v1/tickets", "S0013", 201, json={**body, "location_id": BUILDING})
@@ -248,6 +265,8 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
         "/api/v1/absences": {"starts_at": "2026-12-01T08:00:00Z", "ends_at": "2026-12-02T08:00:00Z", "reason": "x"},
         "/api/v1/absences/{absence_id}/end": {},
         "/api/v1/absences/{absence_id}/cancel": {},
+        "/api/v1/holidays/overrides": {"day": "2027-02-20", "kind": "workday", "reason": "x"},
+        "/api/v1/holidays/overrides/{day}/remove": {},
     }
     for method, path in sorted(described.operations()):
         body = bodies[path] if path in bodies else {"version": 1, **BODIES.get(path.removeprefix(ACTION), {})}
@@ -280,6 +299,7 @@ def test_every_described_response_happens_and_matches_its_description(
     _actions(walk, service)
     _reads(walk, service)
     _new_tickets(walk)
+    _holidays(walk)
     _every_operation_refuses(walk, described, service, app)
 
     missing = sorted(described.responses() - described.seen)

@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PASSWORD = "matrix-password"
 DAY = timedelta(days=1)
 BUILDING_POST = "B01010101.building_leader"  # A S0013, B S0014
+OVERRIDDEN = "2027-02-20"  # a make-up workday an admin entered
 
 # The audiences, in the order of the table's columns.
 ROLES: dict[str, str | None] = {
@@ -302,6 +303,30 @@ MATRIX: tuple[Case, ...] = (
     Case("admin.cancel_absence", "POST", "/admin/absences/{absence}/cancel", ADMIN, writes=True),
     Case("admin.end_absence", "POST", "/admin/absences/{absence}/end", (*ADMIN[:-1], REFUSED_409)),
     Case("admin.calendars", "GET", "/admin/calendars", ADMIN),
+    Case(
+        "admin.add_holiday_override",
+        "POST",
+        "/admin/calendars/holidays",
+        ADMIN,
+        lambda w: {"day": "2027-02-21", "kind": "workday", "reason": "国办发明电"},
+        writes=True,
+    ),
+    Case(
+        "admin.add_holiday_override",
+        "POST",
+        "/admin/calendars/holidays",
+        (*ADMIN[:-1], REFUSED_409),
+        lambda w: {"day": OVERRIDDEN, "kind": "holiday", "reason": "again"},
+        variant="date already overridden",
+    ),
+    Case("admin.remove_holiday_override", "POST", f"/admin/calendars/holidays/{OVERRIDDEN}/remove", ADMIN, writes=True),
+    Case(
+        "admin.remove_holiday_override",
+        "POST",
+        "/admin/calendars/holidays/2027-02-21/remove",
+        (*ADMIN[:-1], "refused 404"),
+        variant="no override",
+    ),
     Case("admin.outbox", "GET", "/admin/outbox", ADMIN),
     Case("admin.retry_notice", "POST", "/admin/outbox/{dead_notice}/retry", ADMIN, writes=True),
     Case(
@@ -408,6 +433,7 @@ def _populate(service: Ticketing) -> World:
     for staff_id in (*(s for s in ROLES.values() if s), "S0014", "S0015"):
         accounts.set_password(service.engine, staff_id, PASSWORD, start)
     accounts.deactivate(service.engine, "S0015", start)
+    service.holidays.add(date.fromisoformat(OVERRIDDEN), "workday", "国办发明电", start, "S0001")
     return World(
         number=number,
         token="token-of-the-ticket",

@@ -182,6 +182,8 @@ HARMLESS_TEXT = {
     "satisfaction": "satisfied",
     "reached": "y",
     "password": "walker-password-2",
+    "day": "2027-02-20",
+    "kind": "workday",
 }
 HARMLESS_JSON: dict[str, Any] = {
     "category": "property_repair",
@@ -196,6 +198,8 @@ HARMLESS_JSON: dict[str, Any] = {
     "reached": True,
     "satisfaction": "satisfied",
     "target_post": BUILDING_POST,
+    "day": "2027-02-20",
+    "kind": "workday",
 }
 PARAMETER = re.compile(r"<(?:[^<>:]+:)?(\w+)>")
 

@@ -24,6 +24,8 @@ AUDIT_ACTIONS = {
     AuditAction.API_KEY_REVOKED: _l("API key revoked"),
     AuditAction.TOKEN_ISSUED: _l("Staff token issued"),
     AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
+    AuditAction.HOLIDAY_OVERRIDDEN: _l("Holiday override added"),
+    AuditAction.HOLIDAY_OVERRIDE_REMOVED: _l("Holiday override removed"),
 }
 AUDIT_SUBJECTS = {"registry": _l("the registry"), "outbox": _l("undelivered notices")}  # else an id
 AUDIT_DETAILS = {
@@ -42,13 +44,15 @@ AUDIT_DETAILS = {
     "staff_updated": _l("staff changed"),
     "posts_created": _l("posts added"),
     "posts_updated": _l("posts changed"),
+    "kind": _l("kind of day"),
+    "reason": _l("reason"),
 }
 
 
 @bp.get("/audit")
 @requires("admin")
 def audit() -> str:
-    """Who changed holders, the registry, accounts, keys and tokens, or sent notices again, and when: newest first."""
+    """Who changed holders, the registry, holidays, accounts, keys and tokens, or sent notices again: newest first."""
     page = audit_page(service(), page_number())
     return render_template(
         "admin/audit.html", page=page, actions=AUDIT_ACTIONS, subjects=AUDIT_SUBJECTS, details=AUDIT_DETAILS

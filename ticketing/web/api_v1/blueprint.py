@@ -24,13 +24,15 @@ csrf.exempt(bp)
 
 TicketNumber = Annotated[str, Field(pattern=anchored(TICKET_NUMBER))]
 AbsenceId = Annotated[int, Field(ge=1, le=MAX_ID)]
+HolidayDay = Annotated[str, Field(pattern=anchored(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"))]
 ERRORS = {
     400: "Not JSON (`invalid_json`), a value no request may carry (a control character, text that is not UTF-8, "
     "JSON nested too deep: `invalid_input`), or refused by the rules (`invalid_input`, `invalid_cursor`).",
     401: "No bearer token, or an unknown or revoked one.",
     403: "Not for your role (`forbidden`), or not allowed by the rules (`not_allowed`).",
     404: "No such resource, or none you may see.",
-    409: "The ticket changed since the version you sent (reload it), or the absence is over.",
+    409: "The ticket changed since the version you sent (reload it), the absence is over, or the date already has "
+    "a holiday override.",
     413: "The JSON body is larger than 64 KiB (`payload_too_large`).",
     422: "Fields or parameters that do not fit this description; `details.fields` says which.",
     429: "Too many requests for this token: wait a little.",
@@ -75,7 +77,7 @@ api = apidoc.described(
         "engine messages follow `Accept-Language` (Chinese by default)."
     ),
     choices=choices,
-    path_types={"number": TicketNumber, "absence_id": AbsenceId},
+    path_types={"number": TicketNumber, "absence_id": AbsenceId, "day": HolidayDay},
     bearer=True,
     before=_checked,
     validation_error_model=Error,

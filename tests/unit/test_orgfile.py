@@ -393,6 +393,14 @@ def test_a_csv_roster_with_bom_and_chinese_headers_changes_holders_and_adds_staf
     assert data.calendars == base.calendars
 
 
+@pytest.mark.parametrize("name", ["社区党组织书记", "社区党组织"])
+def test_a_roster_names_the_secretary_s_post_as_the_glossary_does_or_as_older_rosters_did(
+    tmp_path: Path, base: OrgData, name: str
+) -> None:
+    path = _write_csv(tmp_path, f"岗位,单位编号,AB岗,工号\n{name},C1,A,S6\n")
+    assert read_roster(path, base).organisation.posts["C1.community_party"].holder_a == "S6"
+
+
 def test_english_headers_may_carry_a_hint_and_new_posts_need_both_holders(tmp_path: Path, base: OrgData) -> None:
     path = _write_csv(
         tmp_path,

@@ -28,8 +28,8 @@ DEMO_PASSWORD = "demo-2026"
 DEMO_LOGINS = (
     ("S0013", "building leader 楼长, 阳光小区1号楼 (A)"),
     ("S0010", "grid leader 网格长, 海曲社区第一网格 (A)"),
-    ("S0004", "supervisor: community party 社区党组织, 海曲社区 (A)"),
-    ("S0002", "supervisor: street committee 街道党工委, 秦楼街道 (A)"),
+    ("S0004", "supervisor: community party secretary 社区党组织书记, 海曲社区 (A)"),
+    ("S0002", "supervisor: street committee supervisor 街道党工委督办岗, 秦楼街道 (A)"),
     ("S0001", "admin"),
 )
 

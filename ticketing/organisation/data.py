@@ -38,8 +38,8 @@ POST_KEYS: dict[str, PostKind] = {
 }
 
 POST_LABELS_ZH: dict[PostKind, str] = {
-    PostKind.STREET_COMMITTEE: "街道党工委",
-    PostKind.COMMUNITY_PARTY: "社区党组织",
+    PostKind.STREET_COMMITTEE: "街道党工委督办岗",
+    PostKind.COMMUNITY_PARTY: "社区党组织书记",
     PostKind.COMMUNITY_POLICE: "社区民警",
     PostKind.INTAKE: "受理岗",
     PostKind.GRID_LEADER: "网格长",
@@ -48,14 +48,20 @@ POST_LABELS_ZH: dict[PostKind, str] = {
     PostKind.SHOP_LEADER: "店长",
 }
 
+# Names rosters made before the glossary (docs/glossary.md) may still use in their post column.
+FORMER_POST_LABELS_ZH: dict[PostKind, str] = {
+    PostKind.STREET_COMMITTEE: "街道党工委",
+    PostKind.COMMUNITY_PARTY: "社区党组织",
+}
+
 UNIT_LABELS_ZH: dict[UnitKind, str] = {
     UnitKind.DISTRICT: "区",
     UnitKind.STREET: "街道",
     UnitKind.COMMUNITY: "社区",
     UnitKind.GRID: "网格",
     UnitKind.BUILDING: "楼院",
-    UnitKind.SEGMENT: "街",
-    UnitKind.SHOP: "店",
+    UnitKind.SEGMENT: "街巷路段",
+    UnitKind.SHOP: "商户",
 }
 
 

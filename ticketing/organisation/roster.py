@@ -21,7 +21,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit
-from ticketing.organisation.data import MAX_LENGTH, POST_KEYS, POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData, post_id_for
+from ticketing.organisation.data import (
+    FORMER_POST_LABELS_ZH,
+    MAX_LENGTH,
+    POST_KEYS,
+    POST_LABELS_ZH,
+    UNIT_LABELS_ZH,
+    OrgData,
+    post_id_for,
+)
 
 # Accepted header spellings per column, compared after _header_key() normalisation.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -40,6 +48,7 @@ _POST_NAMES: dict[str, PostKind] = {
     **{kind.value: kind for kind in PostKind},
     **POST_KEYS,
     **{label: kind for kind, label in POST_LABELS_ZH.items()},
+    **{label: kind for kind, label in FORMER_POST_LABELS_ZH.items()},
 }
 _SLOTS = {"a": "a", "b": "b", "a岗": "a", "b岗": "b"}
 

@@ -135,7 +135,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     [entry] = covered.entries
     assert (entry.action, entry.holder_id) == ("handover", b(BUILDING_1))
     assert entry.reason == f"{a(BUILDING_1)} away (外出开会); {b(BUILDING_1)} covers"
-    assert covered.notices == [Notice(b(BUILDING_1), Event.HANDED_OVER)]
+    assert covered.notices == [Notice(b(BUILDING_1), Event.COVERING)]  # told why: A is away, not a missed deadline
     assert not covered.deadline_changed
 
     returned = rules.hand_back(d.world, ticket, a(BUILDING_1), cst(3, 4, 8))
@@ -144,7 +144,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     [entry] = returned.entries
     assert (entry.action, entry.holder_id) == ("handover", a(BUILDING_1))
     assert entry.reason == f"{a(BUILDING_1)} back from absence; takes over again"
-    assert returned.notices == [Notice(a(BUILDING_1), Event.HANDED_OVER)]
+    assert returned.notices == [Notice(a(BUILDING_1), Event.TAKEN_BACK)]
 
 
 def test_covering_with_both_holders_away_climbs_the_chain(d: District) -> None:

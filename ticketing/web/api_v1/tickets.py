@@ -76,8 +76,7 @@ def list_tickets(query: TicketQuery) -> tickets.TicketList:
     resp=answers(201, tickets.Ticket, 404, *BODY, done="Registered."), tags=["tickets"], operation_id="openTicket"
 )
 def open_ticket(json: NewTicket) -> tuple[tickets.Ticket, int, dict[str, str]]:
-    """Register a request (walk-in, phone, on a resident's behalf, or found on patrol); you become its first
-    responder"""
+    """Register a request (walk-in, phone, on a resident's behalf, patrol); you become its first responder"""
     channel = Channel(json.channel)
     phone, email = json.contact_phone or "", json.contact_email or ""
     opened = service().open_ticket(

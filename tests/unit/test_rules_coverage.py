@@ -210,3 +210,27 @@ def test_with_everyone_up_the_chain_away_the_ticket_waits_at_the_top_for_the_sup
     rules.hand_back(d.world, ticket, a(PARTY_1), cst(3, 3, 8, 30))
 
     assert ticket.holder_id == a(PARTY_1)
+
+
+def test_the_opening_entry_says_the_b_holder_has_it_because_the_a_holder_is_away(d: District) -> None:
+    d.away(a(BUILDING_1))
+
+    ticket, outcome = d.submit(d.intake("b1"))
+
+    assert ticket.holder_id == b(BUILDING_1)
+    assert outcome.entries[0].reason == (
+        f"channel web; A holder {a(BUILDING_1)} is away, so B holder {b(BUILDING_1)} takes it (AB岗)"
+    )
+
+
+def test_a_ticket_sent_up_to_a_post_whose_a_holder_is_away_says_the_b_holder_has_it(d: District) -> None:
+    d.away(b(BUILDING_1), a(GRID_1))  # nobody to hand over to at the building; the grid leader is on leave
+    ticket = d.open("b1")
+
+    outcome = d.expire(ticket)
+
+    assert (ticket.post_id, ticket.holder_id) == (GRID_1, b(GRID_1))
+    [escalated] = [entry for entry in outcome.entries if entry.action == "escalate"]
+    assert escalated.reason == (
+        f"up the chain to grid_leader; A holder {a(GRID_1)} is away, so B holder {b(GRID_1)} takes it (AB岗)"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from district import BUILDING_1, GRID_1, District, a, b
+from district import BUILDING_1, GRID_1, District, a
 
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.ticket import Channel, Event, Notice, ResidentChannel
@@ -68,14 +68,3 @@ def test_an_anonymous_request_is_opened_and_tells_nobody(d: District) -> None:
 def test_sms_without_a_phone_is_refused_with_what_to_give(d: District) -> None:
     with pytest.raises(InvalidInput, match=r"notify_by: SMS was chosen, so give a phone number \(contact_phone\)"):
         d.submit(replace(d.intake(contact_phone=""), notify_by=ResidentChannel.SMS))
-
-
-def test_the_opening_entry_says_the_b_holder_has_it_because_the_a_holder_is_away(d: District) -> None:
-    d.away(a(BUILDING_1))
-
-    ticket, outcome = d.submit(d.intake("b1"))
-
-    assert ticket.holder_id == b(BUILDING_1)
-    assert outcome.entries[0].reason == (
-        f"channel web; A holder {a(BUILDING_1)} is away, so B holder {b(BUILDING_1)} takes it (AB岗)"
-    )

@@ -24,7 +24,7 @@ Without it the resident is told by e-mail when ``email`` is given, else by
 SMS when ``phone`` is, else not at all; ``sms`` needs a ``phone``.
 
 Service definitions are also answered at the singular ``service/{code}.{fmt}``
-that some clients ask for (python-open311 among them), the same in both formats.
+that some clients ask for (a widely used Python client among them), the same in both formats.
 """
 
 from __future__ import annotations

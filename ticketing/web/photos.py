@@ -57,7 +57,9 @@ def read_photo(field: FileField) -> Photo | None:
 
 
 def uploads() -> Path:
-    return uploads_dir(settings())
+    """The folder of photos, made absolute: Flask would read a relative one (the default ``instance/``) from the
+    package's folder when sending a photo, not from where it was written."""
+    return uploads_dir(settings()).absolute()
 
 
 def store_photo(photo: Photo | None) -> NewAttachment | None:

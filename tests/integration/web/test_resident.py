@@ -12,13 +12,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from ticketing.db.schema import attachments
 from ticketing.deploy.datadir import uploads_dir
+from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import ResidentChannel
 from ticketing.services import Ticketing
+from ticketing.web import create_app
 
 PHONE = "13912345678"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -638,6 +641,24 @@ def test_a_photo_is_kept_and_shown_to_the_resident_only(
     assert (served.status_code, served.mimetype, served.data) == (200, content_type, content)
     assert client.get(f"/r/status/{number}/photos/{row.id}").data == content
     assert app.test_client().get(f"/r/status/{number}/photos/{row.id}").status_code == 404
+
+
+def test_a_photo_is_served_from_a_data_directory_given_relative_to_where_the_service_runs(
+    service: Ticketing, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default data directory is ``instance``, relative to the working directory
+    settings = Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, data_dir=Path("instance"))
+    app = create_app(settings, service, testing=True)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+
+    _number, link = _open(client, photo=(io.BytesIO(JPEG), "IMG_0001.jpg"))
+
+    photo_url = re.search(r'<img class="resident-photo" src="([^"]+)"', _page(client.get(link)))
+    assert photo_url, "no photo on the status page"
+    served = client.get(photo_url.group(1))
+    assert (served.status_code, served.data) == (200, JPEG)
+    assert [path.read_bytes() for path in (tmp_path / "instance" / "uploads").iterdir()] == [JPEG]
 
 
 @pytest.mark.parametrize(

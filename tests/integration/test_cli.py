@@ -155,6 +155,18 @@ def test_a_walk_in_request_through_to_callback(run: Run) -> None:
     assert history[0]["at"] == "2026-11-23T09:00:00+08:00"
 
 
+def test_a_patrol_report_and_an_anonymous_request_open_without_a_phone(run: Run) -> None:
+    where = ("--category", "sanitation", "--description", "楼道堆放杂物", "--location", "B01010103", "--now", MONDAY)
+
+    patrol = _json(run("tickets", "open", *where, "--channel", "patrol", "--as", "S0010", "--json"))
+    anonymous = _json(run("tickets", "open", *where, "--json"))
+    texted = run("tickets", "open", *where, "--notify-by", "sms")
+
+    assert (patrol["channel"], patrol["first_responder_id"], patrol["notify_by"]) == ("patrol", "S0010", "none")
+    assert (anonymous["channel"], anonymous["contact_phone"], anonymous["notify_by"]) == ("web", "", "none")
+    assert texted.exit_code == 1 and "SMS was chosen, so give a phone number" in texted.stderr
+
+
 def test_errors_go_to_stderr_with_exit_code_1(run: Run) -> None:
     missing = run("tickets", "show", "000000-000000")
     assert missing.exit_code == 1 and "no ticket" in missing.stderr and missing.stdout == ""

@@ -474,6 +474,23 @@ def test_every_event_renders_in_both_languages(event: Event, language: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("event", "zh", "en"),
+    [
+        (Event.HANDED_OVER, "未在时限内签收", "did not acknowledge this ticket in time"),
+        (Event.COVERING, "不在岗", "is away, so you cover this ticket"),
+        (Event.TAKEN_BACK, "您已返岗", "you are back from your absence"),
+        (Event.REASSIGNED, "岗位的人员已调整", "the holders of this ticket's post changed"),
+    ],
+)
+def test_the_a_b_hand_over_notice_says_its_cause(event: Event, zh: str, en: str) -> None:
+    chinese = Renderer("zh_Hans", SHANGHAI, CATALOGUE).render(_facts(event)).body
+    english = Renderer("en", SHANGHAI, CATALOGUE).render(_facts(event)).body
+
+    assert zh in chinese and en in english
+    assert ("未在时限内签收" in chinese) == (event is Event.HANDED_OVER)  # an absence is not a missed deadline
+
+
+@pytest.mark.parametrize(
     ("state", "zh", "en"),
     [
         ("closed", "最终状态：已办结。", "Final state: Completed."),

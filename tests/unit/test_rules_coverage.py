@@ -135,7 +135,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     [entry] = covered.entries
     assert (entry.action, entry.holder_id) == ("handover", b(BUILDING_1))
     assert entry.reason == f"{a(BUILDING_1)} away (外出开会); {b(BUILDING_1)} covers"
-    assert covered.notices == [Notice(b(BUILDING_1), Event.HANDED_OVER)]
+    assert covered.notices == [Notice(b(BUILDING_1), Event.COVERING)]  # told why: A is away, not a missed deadline
     assert not covered.deadline_changed
 
     returned = rules.hand_back(d.world, ticket, a(BUILDING_1), cst(3, 4, 8))
@@ -144,7 +144,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     [entry] = returned.entries
     assert (entry.action, entry.holder_id) == ("handover", a(BUILDING_1))
     assert entry.reason == f"{a(BUILDING_1)} back from absence; takes over again"
-    assert returned.notices == [Notice(a(BUILDING_1), Event.HANDED_OVER)]
+    assert returned.notices == [Notice(a(BUILDING_1), Event.TAKEN_BACK)]
 
 
 def test_covering_with_both_holders_away_climbs_the_chain(d: District) -> None:
@@ -210,3 +210,27 @@ def test_with_everyone_up_the_chain_away_the_ticket_waits_at_the_top_for_the_sup
     rules.hand_back(d.world, ticket, a(PARTY_1), cst(3, 3, 8, 30))
 
     assert ticket.holder_id == a(PARTY_1)
+
+
+def test_the_opening_entry_says_the_b_holder_has_it_because_the_a_holder_is_away(d: District) -> None:
+    d.away(a(BUILDING_1))
+
+    ticket, outcome = d.submit(d.intake("b1"))
+
+    assert ticket.holder_id == b(BUILDING_1)
+    assert outcome.entries[0].reason == (
+        f"channel web; A holder {a(BUILDING_1)} is away, so B holder {b(BUILDING_1)} takes it (AB岗)"
+    )
+
+
+def test_a_ticket_sent_up_to_a_post_whose_a_holder_is_away_says_the_b_holder_has_it(d: District) -> None:
+    d.away(b(BUILDING_1), a(GRID_1))  # nobody to hand over to at the building; the grid leader is on leave
+    ticket = d.open("b1")
+
+    outcome = d.expire(ticket)
+
+    assert (ticket.post_id, ticket.holder_id) == (GRID_1, b(GRID_1))
+    [escalated] = [entry for entry in outcome.entries if entry.action == "escalate"]
+    assert escalated.reason == (
+        f"up the chain to grid_leader; A holder {a(GRID_1)} is away, so B holder {b(GRID_1)} takes it (AB岗)"
+    )

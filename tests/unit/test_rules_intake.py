@@ -93,7 +93,7 @@ def test_bad_input_is_refused_naming_the_field(d: District, change: dict[str, ob
 
 def test_every_problem_of_a_request_is_named_at_once(d: District) -> None:
     with pytest.raises(InvalidInput) as refused:
-        d.submit(replace(d.intake(), description="", contact_phone="", lon=119.5))
+        d.submit(replace(d.intake(), description="", contact_phone="12", lon=119.5))
 
     assert [problem.split(":")[0] for problem in str(refused.value).split("; ")] == [
         "description",
@@ -127,11 +127,20 @@ def test_a_phone_request_registered_by_the_holder_of_the_receiving_post_keeps_th
 
 @pytest.mark.parametrize(
     ("channel", "registrar"),
-    [(Channel.WEB, a(INTAKE_1)), (Channel.API, a(INTAKE_1)), (Channel.WALK_IN, None), (Channel.PHONE, None)],
+    [
+        (Channel.WEB, a(INTAKE_1)),
+        (Channel.API, a(INTAKE_1)),
+        (Channel.WALK_IN, None),
+        (Channel.PHONE, None),
+        (Channel.PATROL, None),
+        (Channel.ON_BEHALF, None),
+    ],
 )
-def test_only_phone_and_walk_in_requests_have_a_registrar(d: District, channel: Channel, registrar: str | None) -> None:
-    with pytest.raises(InvalidInput, match="phone and walk-in requests are registered by a staff member"):
-        d.submit(d.intake(channel=channel), registrar=registrar)
+def test_only_staff_channels_have_a_registrar(d: District, channel: Channel, registrar: str | None) -> None:
+    request = replace(d.intake(channel=channel, contact_phone=""), contact_name="")  # a patrol has no resident
+
+    with pytest.raises(InvalidInput, match="patrol and on-behalf requests are registered by a staff member"):
+        d.submit(request, registrar=registrar)
 
 
 def test_an_unknown_registrar_is_not_found(d: District) -> None:

@@ -87,7 +87,7 @@ def test_the_new_a_holder_takes_the_old_as_ticket_and_may_act_on_it(d: District)
         f"holders of post {BUILDING_1} changed from A {a(BUILDING_1)}, B {b(BUILDING_1)} "
         f"to A new-a, B {b(BUILDING_1)}; {a(BUILDING_1)} hands over to new-a"
     )
-    assert outcome.notices == [Notice("new-a", Event.HANDED_OVER)]
+    assert outcome.notices == [Notice("new-a", Event.REASSIGNED)]
     assert not outcome.deadline_changed
     rules.resolve(d.world, ticket, "new-a", "已修好", LATER)
     assert ticket.state == "resolved"

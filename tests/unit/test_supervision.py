@@ -221,3 +221,23 @@ def test_a_missed_deadline_below_the_top_escalates_without_supervision(d: Distri
 
     assert not ticket.overdue and ticket.overdue_at is None
     assert [t.kind for t in supervision.plan(d.world, ticket, ticket.updated_at)][-1] is DEADLINE
+
+
+def test_reminder_texts_give_the_times_on_the_districts_clock_not_in_utc(d: District) -> None:
+    ticket = d.open("b1")  # acknowledge by Monday 11:00 China time (03:00 UTC)
+    [half, _, _] = supervision.plan(d.world, ticket, cst(3, 2, 9))
+    reminded = supervision.fire(d.world, ticket, half, half.at)
+    overdue = _overdue_at_the_top(d)
+    [urge] = supervision.plan(d.world, overdue, cst(3, 3, 17, 30))
+    urged = supervision.fire(d.world, overdue, urge, urge.at)
+    assert urged is not None
+    [warn] = supervision.plan(d.world, overdue, urge.at)
+    warned = supervision.fire(d.world, overdue, warn, warn.at)
+
+    assert (
+        reminded is not None and reminded.entries[0].reason == "50% of the acknowledge time used; due 2026-03-02 11:00"
+    )
+    assert urged.entries[0].reason == "still not acted on since the deadline passed at 2026-03-03 17:30"
+    assert (
+        warned is not None and warned.entries[0].reason == "still not acted on after the reminder of 2026-03-04 08:30"
+    )

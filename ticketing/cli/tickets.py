@@ -9,6 +9,7 @@ import click
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.render import api_json, detail, history_lines, summaries, ticket_line
 from ticketing.domain.guards import Satisfaction
+from ticketing.domain.rules import usual_notice
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.schemas.tickets import ActionResult
 from ticketing.services import ACTIONS
@@ -24,15 +25,14 @@ def tickets() -> None:
 @tickets.command("open")
 @click.option("--category", required=True, help="Category code, e.g. property_repair.")
 @click.option("--description", required=True)
-@click.option("--phone", "contact_phone", required=True, help="Resident's contact phone.")
+@click.option("--phone", "contact_phone", default="", help="Resident's contact phone (optional).")
 @click.option("--name", "contact_name", default="", help="Resident's name.")
 @click.option("--email", "contact_email", default="", help="Resident's e-mail address.")
 @click.option(
     "--notify-by",
     type=click.Choice([way.value for way in ResidentChannel]),
-    default=ResidentChannel.SMS.value,
-    show_default=True,
-    help="How the resident hears of the resolution and the closing.",
+    help="How the resident hears of the resolution and the closing "
+    "(default: sms with --phone, else email with --email, else none).",
 )
 @click.option("--location", "location_id", help="Building, shop or street segment id.")
 @click.option("--address", default="", help="Free-text address (matched against the registry).")
@@ -42,19 +42,29 @@ def tickets() -> None:
     "--channel",
     type=click.Choice([c.value for c in Channel]),
     default=None,
-    help="web/api for residents; phone/walk_in when staff register it (needs --as).",
+    help="web/api for residents; phone/walk_in/patrol/on_behalf when staff register it (needs --as).",
 )
 @click.option("--as", "actor", help="Staff id registering the request on the resident's behalf.")
 @click.option("--now", help=ISO)
 @click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def open_ticket(
-    obj: CliContext, actor: str | None, now: str | None, as_json: bool, channel: str | None, **fields: Any
+    obj: CliContext,
+    actor: str | None,
+    now: str | None,
+    as_json: bool,
+    channel: str | None,
+    notify_by: str | None,
+    **fields: Any,
 ) -> None:
-    """Open a request; it is routed to the first responsible post for its location."""
+    """Open a request; it is routed to the first responsible post for its location.
+
+    A patrol report (--channel patrol) has no resident: give no --phone, --name or --email.
+    """
     chosen = Channel(channel) if channel else (Channel.WALK_IN if actor else Channel.WEB)
+    way = notify_by or usual_notice(chosen, fields["contact_phone"], fields["contact_email"])
     at = obj.moment(now)
-    ticket = obj.ticketing.open_ticket(channel=chosen, registrar_id=actor, now=at, **fields)
+    ticket = obj.ticketing.open_ticket(channel=chosen, registrar_id=actor, now=at, notify_by=way, **fields)
     click.echo(api_json(detail(obj, ticket.number, actor, at)) if as_json else ticket_line(obj, ticket))
 
 

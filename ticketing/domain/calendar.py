@@ -181,6 +181,10 @@ class WorkingCalendar:
         self.tz = tz
         self._days: dict[int, tuple[DayKind, _Spans]] = {}
 
+    def local(self, moment: datetime) -> str:
+        """``moment`` as people of the district read it: ``2026-03-02 11:00`` in the calendar's time zone."""
+        return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
     def add(self, start: datetime, duration: Duration) -> datetime:
         """The deadline ``duration`` of working time after ``start``."""
         if duration.unit is DurationUnit.DAYS:

@@ -23,6 +23,13 @@ def on_duty_holder(post: Post, at: datetime, absent: Absent, prefer: str | None 
     return next((holder for holder in order if holder and not absent(holder, at)), None)
 
 
+def why_this_holder(post: Post, holder_id: str | None) -> str:
+    """Why the ticket went to the B holder, for its history: the A holder is away (else nothing to say)."""
+    if holder_id is not None and holder_id == post.holder_b != post.holder_a:
+        return f"A holder {post.holder_a} is away, so B holder {holder_id} takes it (AB岗)"
+    return ""
+
+
 def other_holder(post: Post, holder_id: str | None) -> str:
     return post.holder_b if holder_id == post.holder_a else post.holder_a
 

@@ -85,7 +85,7 @@ def fire(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcome |
             return None
         return deadline_passed(world, ticket, timer.clock, now)
     if timer.kind is TimerKind.REMINDER:
-        return _remind(ticket, timer, now)
+        return _remind(world, ticket, timer, now)
     if not _past_top_deadline(world, ticket):
         return None
     if timer.kind is TimerKind.URGE and ticket.urged_at is None:
@@ -95,13 +95,13 @@ def fire(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcome |
     return None
 
 
-def _remind(ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
+def _remind(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
     """Remind whoever must act; the ticket itself does not change (its version stays)."""
     if ticket.clock is not timer.clock or ticket.due_at is None or now >= ticket.due_at:
         return None
     outcome = Outcome()
     assert timer.clock is not None
-    due = ticket.due_at.isoformat()
+    due = world.calendar_for(calendar_post(ticket, timer.clock)).local(ticket.due_at)
     outcome.record(
         ticket,
         now,
@@ -117,7 +117,7 @@ def _remind(ticket: Ticket, timer: Timer, now: datetime) -> Outcome | None:
 
 def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
-    since = ticket.overdue_at.isoformat() if ticket.overdue_at else "?"
+    since = world.calendar_for(ticket.post_id).local(ticket.overdue_at) if ticket.overdue_at else "?"
     ticket.urged_at = now
     return _press(
         world, ticket, now, HistoryAction.URGE, f"still not acted on since the deadline passed at {since}", Event.URGED
@@ -126,7 +126,7 @@ def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
-    since = ticket.urged_at.isoformat() if ticket.urged_at else "?"
+    since = world.calendar_for(ticket.post_id).local(ticket.urged_at) if ticket.urged_at else "?"
     ticket.warned_at = now
     return _press(
         world, ticket, now, HistoryAction.WARN, f"still not acted on after the reminder of {since}", Event.WARNED

@@ -21,9 +21,12 @@ class Channel(StrEnum):
     PHONE = "phone"  # registered by staff on the resident's behalf
     WALK_IN = "walk_in"  # registered by staff at the service centre
     API = "api"
+    PATROL = "patrol"  # 巡查发现: found by staff on patrol; no resident behind it
+    ON_BEHALF = "on_behalf"  # 代办: filed by staff for a resident they met (a visit, a neighbour's word)
 
 
-STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN})
+STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN, Channel.PATROL, Channel.ON_BEHALF})
+"""Channels a staff member registers: they become the ticket's first responder (首问负责制)."""
 
 
 class ResidentChannel(StrEnum):
@@ -41,7 +44,10 @@ class Event(StrEnum):
     """What a notice tells its recipient."""
 
     ASSIGNED = "assigned"
-    HANDED_OVER = "handed_over"
+    HANDED_OVER = "handed_over"  # the holder did not acknowledge in time: the other holder of the post has it
+    COVERING = "covering"  # the holder is away: the other holder of the post covers (AB岗)
+    TAKEN_BACK = "taken_back"  # the A holder is back from an absence and takes their tickets back
+    REASSIGNED = "reassigned"  # the post's holders changed: the new holder takes the ticket
     ESCALATED = "escalated"
     OVERDUE = "overdue"
     RESOLVED = "resolved"

@@ -14,12 +14,15 @@ from functools import partial
 
 from ticketing.db import tickets as store
 from ticketing.db.queries import queues as queries
+from ticketing.db.queries.resident import photos as attached
+from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
 from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, Duration, WorkflowSpec, open_states
 from ticketing.read.paging import Page
+from ticketing.read.resident import Photo
 from ticketing.read.source import Source
 
 PAGE_SIZE = 25
@@ -75,6 +78,7 @@ class TicketView:
     targets: list[Post]
     extensions: list[Duration]
     world: World
+    photos: tuple[Photo, ...] = ()  # a resident's, or the one taken on patrol
 
     @property
     def org(self) -> Organisation:
@@ -93,6 +97,13 @@ class TicketView:
     def unit_name(self, unit_id: str | None) -> str:
         unit = self.org.units.get(unit_id) if unit_id else None
         return unit.name if unit else (unit_id or "")
+
+    def photo(self, photo_id: int) -> Photo:
+        """One of this ticket's photos; another ticket's is not found."""
+        found = next((photo for photo in self.photos if photo.id == photo_id), None)
+        if found is None:
+            raise NotFound("no photo %(photo)s on this request", photo=photo_id)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +203,7 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         world = source.worlds.world(conn)
         ticket = store.get(conn, key)
         history = store.history_of(conn, ticket.id)
+        photos = tuple(Photo(row.id, row.file_name, row.content_type, row.size) for row in attached(conn, ticket.id))
     return TicketView(
         ticket=ticket,
         history=history,
@@ -201,6 +213,7 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         targets=transfer_targets(world, ticket),
         extensions=extension_choices(world, ticket),
         world=world,
+        photos=photos,
     )
 
 

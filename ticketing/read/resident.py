@@ -143,8 +143,10 @@ class ResidentStatus:
 
 
 def masked_phone(phone: str) -> str:
-    """138****0000: enough for the resident to recognise their number, not enough to call it."""
+    """138****0000: enough for the resident to recognise their number, not enough to call it; empty if none."""
     digits = phone.strip()
+    if not digits:
+        return ""
     if len(digits) >= 8:
         return f"{digits[:3]}****{digits[-4:]}"
     return f"****{digits[-2:]}"

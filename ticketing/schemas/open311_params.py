@@ -86,6 +86,8 @@ BUILDING = ServiceAttribute(
     "楼院、店或街段编号（同 address_id）/ The building, shop or street segment, as address_id",
 )
 ATTRIBUTES = (URGENCY, BUILDING)
+NEEDS = {ResidentChannel.EMAIL: "email", ResidentChannel.SMS: "phone"}  # the parameter each way of telling reaches
+WHAT = {"email": "address", "phone": "number"}
 NUMBERS = rf"{TICKET_NUMBER}(?:,{TICKET_NUMBER})*"
 STATUSES = rf"(?:{OPEN}|{CLOSED})(?:,(?:{OPEN}|{CLOSED}))*"
 WHEN = "a W3C date-time with its time zone, such as 2026-11-23T09:00:00+08:00"
@@ -99,7 +101,7 @@ Place = Annotated[str | None, text(TextRule(64), required=False)]
 Address = Annotated[str | None, text(ADDRESS, required=False)]
 Email = Annotated[str | None, text(EMAIL, required=False)]
 HalfName = Annotated[str | None, text(TextRule(50), required=False)]
-Phone = Annotated[str, text(PHONE)]
+Phone = Annotated[str | None, text(PHONE, required=False)]
 Description = Annotated[str, text(DESCRIPTION)]
 MediaUrl = Annotated[str | None, text(TextRule(500, r"https?://[!-~]+", "an http or https URL"), required=False)]
 NotifyBy = Annotated[str | None, choice([way.value for way in ResidentChannel])]
@@ -155,6 +157,11 @@ When = Annotated[
 ]
 
 
+def _chosen(way: ResidentChannel) -> dict[str, Any]:
+    """The JSON Schema condition "notify_by is ``way``"."""
+    return {"properties": {"notify_by": {"const": way.value}}, "required": ["notify_by"]}
+
+
 class Params(BaseModel):
     """Parameters of an Open311 call: ones it does not declare are ignored."""
 
@@ -184,7 +191,8 @@ class RequestsParams(OneRequestParams):
 
 
 class NewRequest(Params):
-    """A new service request: a location, a phone and a description are required, unlike in the specification.
+    """A new service request: a location and a description are required; the phone and e-mail are optional, as in
+    the specification (an anonymous request is accepted).
 
     `notify_by` is this endpoint's extension: how the resident hears of the resolution and the closing.
     """
@@ -198,8 +206,7 @@ class NewRequest(Params):
                 {"required": [BUILDING.parameter]},
             ],
             "dependentRequired": {"lat": ["long"], "long": ["lat"]},
-            "if": {"properties": {"notify_by": {"const": ResidentChannel.EMAIL.value}}, "required": ["notify_by"]},
-            "then": {"required": ["email"]},
+            "allOf": [{"if": _chosen(way), "then": {"required": [field]}} for way, field in NEEDS.items()],
         }
     )
 
@@ -216,14 +223,16 @@ class NewRequest(Params):
     account_id: Line = None
     first_name: HalfName = None
     last_name: HalfName = None
-    phone: Phone
+    phone: Phone = Field(
+        None, description="The resident's phone: the staff call back on it; required when notify_by is sms."
+    )
     description: Description
     media_url: MediaUrl = None
     notify_by: NotifyBy = Field(
         None,
         description="Extension: how the resident hears that the request was resolved and closed "
-        "(default: email when an email is given, else sms to the phone; none: only the telephone callback). "
-        "email needs the email parameter.",
+        "(default: email when an email is given, else sms when a phone is given, else none). "
+        "email needs the email parameter, sms the phone parameter.",
     )
     urgency: Urgency = Field(None, alias=URGENCY.parameter, description="How urgent: normal or urgent.")
     building: Place = Field(
@@ -245,9 +254,10 @@ class NewRequest(Params):
         places = ("lat", "address_string", "address_id", BUILDING.parameter)
         if not any(place in data for place in places):
             mismatch(Mismatch.REQUIRED_WITH, "give lat and long, address_string or address_id", field="location")
-        if data.get("notify_by") == ResidentChannel.EMAIL.value and "email" not in data:
-            message = "email needs the resident's address in the email parameter"
-            mismatch(Mismatch.REQUIRED_WITH, message, field="notify_by")
+        for way, field in NEEDS.items():
+            if data.get("notify_by") == way.value and field not in data:
+                message = f"{way.value} needs the resident's {WHAT[field]} in the {field} parameter"
+                mismatch(Mismatch.REQUIRED_WITH, message, field="notify_by")
         return data
 
     @model_validator(mode="after")

@@ -28,11 +28,13 @@ CATEGORIES, STATES = "categories", "states"  # runtime choices: the loaded workf
 Category = Annotated[str, runtime_choice(CATEGORIES)]
 State = Annotated[str | None, runtime_choice(STATES)]
 Description = Annotated[str, text(DESCRIPTION)]
-Phone = Annotated[str, text(PHONE)]
 Name = Annotated[str | None, text(NAME, required=False)]
 Email = Annotated[str | None, text(EMAIL, required=False)]
-NotifyBy = Annotated[str, choice([way.value for way in ResidentChannel])]
-StaffChannel = Annotated[str, choice([Channel.WALK_IN.value, Channel.PHONE.value])]
+StaffChannel = Annotated[
+    str, choice([c.value for c in (Channel.WALK_IN, Channel.PHONE, Channel.PATROL, Channel.ON_BEHALF)])
+]
+MaybePhone = Annotated[str | None, text(PHONE, required=False)]
+MaybeNotifyBy = Annotated[str | None, choice([way.value for way in ResidentChannel])]
 Identifier = Annotated[str, text(IDENTIFIER)]
 MaybeIdentifier = Annotated[str | None, text(IDENTIFIER, required=False)]
 Address = Annotated[str | None, text(ADDRESS, required=False)]
@@ -48,46 +50,58 @@ MaybeFlag = Annotated[bool | None, boolean(query=True)]
 Limit = Annotated[int, integer(minimum=1, maximum=100, query=True)]
 PageNumber = Annotated[int, integer(minimum=1, maximum=MAX_PAGE, query=True)]
 Cursor = Annotated[str | None, text(TextRule(200), required=False)]
-EMAIL_CHOSEN: JsonDict = {
-    "properties": {"notify_by": {"const": ResidentChannel.EMAIL.value}},
-    "required": ["notify_by"],
-}
+
+
+def chosen(way: ResidentChannel) -> JsonDict:
+    """The JSON Schema condition "notify_by is ``way``"."""
+    return {"properties": {"notify_by": {"const": way.value}}, "required": ["notify_by"]}
+
+
+NEEDS = {ResidentChannel.EMAIL: "contact_email", ResidentChannel.SMS: "contact_phone"}  # what each way reaches
 
 
 class NewTicket(Request):
-    """A walk-in or phone request registered on a resident's behalf; give `location_id` or `address`."""
+    """A request a staff member registers: a resident's by phone, at the desk or on their behalf (代办), or one
+    found on patrol (巡查发现, no resident); give `location_id` or `address`."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "anyOf": [{"required": ["location_id"]}, {"required": ["address"]}],
-            "if": EMAIL_CHOSEN,
-            "then": {"required": ["contact_email"]},
+            "allOf": [{"if": chosen(way), "then": {"required": [field]}} for way, field in NEEDS.items()],
         }
     )
 
     category: Category = Field(description="The request's category.")
     description: Description = Field(description="What the problem is.")
-    contact_phone: Phone = Field(description="The resident's phone.")
+    contact_phone: MaybePhone = Field(
+        None, description="The resident's phone, if they gave one (required when notify_by is sms; none on patrol)."
+    )
     contact_name: Name = Field(None, description="The resident's name.")
     contact_email: Email = Field(None, description="The resident's e-mail address.")
-    notify_by: NotifyBy = Field(
-        ResidentChannel.SMS.value,
-        description="How the resident hears that the request was resolved and closed: SMS to contact_phone, "
-        "e-mail to contact_email (then required), or none (only the telephone callback).",
+    notify_by: MaybeNotifyBy = Field(
+        None,
+        description="How the resident hears that the request was resolved and closed: sms to contact_phone, "
+        "email to contact_email (each then required), or none. Default: sms when a phone is given, else email "
+        "when an address is given, else none; a patrol report has no resident to tell (none).",
     )
-    channel: StaffChannel = Field(Channel.WALK_IN.value, description="How the request came in.")
+    channel: StaffChannel = Field(
+        Channel.WALK_IN.value,
+        description="How the request came in: walk_in, phone, on_behalf (代办: filed for a resident, their contact "
+        "optional) or patrol (巡查发现: found on patrol; no resident, so no contact and notify_by none).",
+    )
     location_id: MaybeIdentifier = Field(None, description="A building, street segment or shop id; or give `address`.")
     address: Address = Field(None, description="The address, when the place has no id.")
 
     @model_validator(mode="before")
     @classmethod
     def _place_and_address(cls, data: Any) -> Any:
-        """The schema's ``anyOf`` and ``if``/``then``: a place, and an e-mail address when e-mail was chosen."""
+        """The schema's ``anyOf`` and ``if``/``then``: a place, and the phone or address the chosen way reaches."""
         if isinstance(data, dict):
             if "location_id" not in data and "address" not in data:
                 mismatch(Mismatch.REQUIRED_WITH, "give location_id or address", field="location_id")
-            if data.get("notify_by") == ResidentChannel.EMAIL.value and "contact_email" not in data:
-                mismatch(Mismatch.REQUIRED_WITH, "required when notify_by is email", field="contact_email")
+            for way, field in NEEDS.items():
+                if data.get("notify_by") == way.value and field not in data:
+                    mismatch(Mismatch.REQUIRED_WITH, f"required when notify_by is {way.value}", field=field)
         return data
 
 

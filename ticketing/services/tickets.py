@@ -90,8 +90,8 @@ class Ticketing:
         *,
         category: str,
         description: str,
-        contact_phone: str,
         now: datetime,
+        contact_phone: str = "",
         channel: Channel = Channel.WEB,
         location_id: str | None = None,
         address: str = "",
@@ -109,6 +109,7 @@ class Ticketing:
         ``access_token`` is the secret of the resident's private link; only its hash is kept.
         ``attachment`` (a photo) is recorded in the same transaction.
         ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
+        ``contact_phone`` may be empty: an e-mail only, an anonymous request, a patrol report.
         """
         require_aware(now)
         channel_choice = choices.resident_channel_of(notify_by)

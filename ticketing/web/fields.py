@@ -13,7 +13,7 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 
 from ticketing.domain.field_rules import YEARS, TextRule, is_email
-from ticketing.domain.ticket import ResidentChannel
+from ticketing.domain.ticket import Channel, ResidentChannel
 
 
 def stripped(value: str | None) -> str | None:
@@ -33,6 +33,14 @@ class Fits:
             raise ValidationError(str(self.message))
 
 
+def told_by(form: FlaskForm) -> ResidentChannel | None:
+    """How the form says the resident is told; None on a patrol report, which has no resident to tell."""
+    channel = getattr(form, "channel", None)
+    if channel is not None and channel.data == Channel.PATROL:
+        return None
+    return ResidentChannel(form.notify_by.data) if form.notify_by.data in set(ResidentChannel) else None
+
+
 class ResidentEmail:
     """The resident's e-mail address: optional, unless they chose to be told by e-mail (``missing`` says so)."""
 
@@ -42,7 +50,18 @@ class ResidentEmail:
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if field.data and not is_email(field.data):
             raise ValidationError(_("This is not an e-mail address."))
-        if not field.data and form.notify_by.data == ResidentChannel.EMAIL:
+        if not field.data and told_by(form) is ResidentChannel.EMAIL:
+            raise ValidationError(str(self.missing))
+
+
+class ResidentPhone:
+    """The resident's phone: optional, unless they chose to be told by SMS (``missing`` says so)."""
+
+    def __init__(self, missing: LazyString) -> None:
+        self.missing = missing
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not field.data and told_by(form) is ResidentChannel.SMS:
             raise ValidationError(str(self.missing))
 
 

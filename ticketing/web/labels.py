@@ -43,6 +43,8 @@ CHANNELS: dict[Channel, LazyString] = {
     Channel.PHONE: _l("Phone"),
     Channel.WALK_IN: _l("Walk-in"),
     Channel.API: _l("API"),
+    Channel.PATROL: _l("Found on patrol"),
+    Channel.ON_BEHALF: _l("On the resident's behalf"),
 }
 # How the resident chose to hear of the resolution and the closing (办结通知方式).
 RESIDENT_CHANNELS: dict[ResidentChannel, LazyString] = {
@@ -104,7 +106,10 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.ASSIGNED: _l("Assigned"),
-    Event.HANDED_OVER: HISTORY_ACTIONS[HistoryAction.HANDOVER],
+    Event.HANDED_OVER: _l("Not acknowledged: passed to the other holder"),
+    Event.COVERING: _l("Holder away: the other holder covers"),
+    Event.TAKEN_BACK: _l("Back from absence: taken back"),
+    Event.REASSIGNED: _l("Post holders changed: passed on"),
     Event.ESCALATED: FLAGS["escalated"],
     Event.OVERDUE: FLAGS["overdue"],
     Event.RESOLVED: _l("Resolved: call back"),

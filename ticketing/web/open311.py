@@ -14,10 +14,17 @@ in English.  Parameters are read with the models of
 ``ticketing.schemas.open311``; the JSON surface's description, ``openapi.json``,
 is generated from them (``ticketing.web.apidoc``).
 
+A POST needs no ``phone`` (the specification makes it optional): a request
+may carry only an ``email``, or no contact at all; its receipt is the
+``service_request_id`` (and the token) all the same.
+
 One extension parameter: a POST may give ``notify_by`` (``sms``, ``email`` or
 ``none``), how the resident hears that the request was resolved and closed.
 Without it the resident is told by e-mail when ``email`` is given, else by
-SMS to ``phone``; ``none`` leaves only the staff's telephone callback.
+SMS when ``phone`` is, else not at all; ``sms`` needs a ``phone``.
+
+Service definitions are also answered at the singular ``service/{code}.{fmt}``
+that some clients ask for (a widely used Python client among them), the same in both formats.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ticketing.domain.errors import NotFound, TicketingError
 from ticketing.domain.field_rules import TICKET_NUMBER
+from ticketing.domain.rules import usual_notice
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import open311 as read
 from ticketing.schemas import open311 as answers
@@ -67,7 +75,6 @@ MAX_IDS = 1000
 LISTS = frozenset({"service_request_id", "service_code", "status"})  # comma-separated, possibly given several times
 REQUIRED = {
     "service_code": "required; the services are listed in services.{fmt}",
-    "phone": "required; the staff call the resident back (电话回访) on this number",
     "description": "required; say what the problem is",
 }
 ERRORS = {
@@ -291,6 +298,17 @@ def services(fmt: str) -> Response:
 @_described(answers.ServiceDefinition, query=Params, operation_id="serviceDefinition")
 def service_definition(service_code: str, fmt: str) -> Response:
     """A service definition"""
+    return _definition(service_code)
+
+
+@bp.get(f"/service/<service_code>.{FMT}")
+@_described(answers.ServiceDefinition, query=Params, operation_id="serviceDefinitionSingular")
+def service_definition_singular(service_code: str, fmt: str) -> Response:
+    """A service definition, at the singular path some clients ask for (the same answer)"""
+    return _definition(service_code)
+
+
+def _definition(service_code: str) -> Response:
     _known_service(service_code)
     return _answer("service_definition", read.definition(service_code))
 
@@ -395,6 +413,13 @@ def _query(params: RequestsParams) -> read.RequestQuery:
     )
 
 
+def _usual_notice(params: NewRequest) -> ResidentChannel:
+    """Without ``notify_by``: by e-mail when an address is given (a web client's resident reads mail), else as usual."""
+    if params.email:
+        return ResidentChannel.EMAIL
+    return usual_notice(Channel.API, params.phone or "", "")
+
+
 def _intake(params: NewRequest) -> dict[str, Any]:
     """The engine's ``open_ticket`` arguments from a new request (an unknown service: 404)."""
     _known_service(params.service_code)
@@ -405,10 +430,10 @@ def _intake(params: NewRequest) -> dict[str, Any]:
     return {
         "category": params.service_code,
         "description": description + (f"\n{params.media_url}" if params.media_url else ""),
-        "contact_phone": params.phone,
+        "contact_phone": params.phone or "",
         "contact_name": last + first if chinese else f"{first} {last}".strip(),  # 张三, John Smith
         "contact_email": params.email or "",
-        "notify_by": way or (ResidentChannel.EMAIL if params.email else ResidentChannel.SMS),
+        "notify_by": way or _usual_notice(params),
         "location_id": params.address_id or params.building,
         "address": params.address_string or "",
         "lat": params.lat,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, send_from_directory, session, url_for
@@ -23,42 +22,28 @@ from wtforms import EmailField, IntegerField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
-from ticketing.deploy.datadir import uploads_dir
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, PHONE, TICKET_NUMBER
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
-from ticketing.services import NewAttachment
-from ticketing.web.context import now, service, settings
+from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
-from ticketing.web.fields import Fits, ResidentEmail, stripped
+from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, label_name, lazy_term
+from ticketing.web.photos import Photo, discard, read_photo, store_photo, uploads
 from ticketing.web.ratelimit import configured
 
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
-MAX_PHOTO = 5 * 1024 * 1024
 MAX_TRACKED = 20
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """The image type from a file's first bytes (content type, extension), whatever its name claims."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg", "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png", "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
 
 
 class RequestForm(FlaskForm):
     """A request: what, where, how to call back and to tell of the outcome, and an optional photo."""
 
-    photo_content: bytes | None = None
-    photo_kind: tuple[str, str] | None = None
+    taken: Photo | None = None
     _community_of: dict[str, str]
 
     category = SelectField(validators=[InputRequired(_l("Choose what your request is about."))])
@@ -78,7 +63,7 @@ class RequestForm(FlaskForm):
     contact_phone = TelField(
         filters=[stripped],
         validators=[
-            DataRequired(_l("Give a phone number we can call you back on.")),
+            ResidentPhone(_l("You chose a text message: give your phone number, or choose another way to be told.")),
             Fits(PHONE, _l("This is not a phone number.")),
         ],
     )
@@ -121,15 +106,7 @@ class RequestForm(FlaskForm):
             raise ValidationError(_("Say where: pick your building, a street or shop, or type the address."))
 
     def validate_photo(self, field: FileField) -> None:
-        if not field.data:
-            return
-        content = field.data.read(MAX_PHOTO + 1)
-        if len(content) > MAX_PHOTO:
-            raise ValidationError(_("The photo is larger than 5 MB."))
-        self.photo_kind = sniff(content[:12])
-        if self.photo_kind is None:
-            raise ValidationError(_("Send a photo as JPEG, PNG or WebP."))
-        self.photo_content = content
+        self.taken = read_photo(field)
 
     @property
     def location_id(self) -> str | None:
@@ -180,7 +157,7 @@ def new_request() -> str | Response:
     if not form.validate_on_submit():
         return render_template("resident/new.html", form=form, options=_options(areas, groups))
     token = secrets.token_urlsafe(24)
-    attachment = _store_photo(form)
+    attachment = store_photo(form.taken)
     try:
         ticket = service().open_ticket(
             category=form.category.data,
@@ -197,10 +174,9 @@ def new_request() -> str | Response:
             now=now(),
         )
     except Exception:
-        if attachment is not None:
-            (_uploads() / attachment.file_name).unlink(missing_ok=True)
+        discard(attachment)
         raise
-    session["receipt"] = {"number": ticket.number, "token": token}
+    session["receipt"] = {"number": ticket.number, "token": token, "phone": bool(ticket.contact_phone)}
     _remember(ticket.number)
     return redirect(url_for(".receipt"))
 
@@ -212,7 +188,7 @@ def receipt() -> str | Response:
     if not shown:
         return redirect(url_for(".new_request"))
     link = url_for(".link", token=shown["token"], _external=True)
-    return render_template("resident/receipt.html", number=shown["number"], link=link)
+    return render_template("resident/receipt.html", number=shown["number"], link=link, phone=shown.get("phone", True))
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -287,7 +263,7 @@ def _render_status(
 
 
 def _send(photo: read.Photo) -> Response:
-    return send_from_directory(_uploads(), photo.file_name, mimetype=photo.content_type)
+    return send_from_directory(uploads(), photo.file_name, mimetype=photo.content_type)
 
 
 Group = tuple[str, str, list[tuple[str, str]]]  # label, community id (for the filter script), options
@@ -309,22 +285,6 @@ def _options(areas: list[read.Area], groups: list[tuple[WorkflowSpec, list[Categ
             for a in areas
         ],
     }
-
-
-def _uploads() -> Path:
-    return uploads_dir(settings())
-
-
-def _store_photo(form: RequestForm) -> NewAttachment | None:
-    """Keep the photo under a random name in the data directory's ``uploads/``."""
-    if form.photo_content is None or form.photo_kind is None:
-        return None
-    content_type, extension = form.photo_kind
-    folder = _uploads()
-    folder.mkdir(parents=True, exist_ok=True)
-    file_name = f"{secrets.token_hex(16)}.{extension}"
-    (folder / file_name).write_bytes(form.photo_content)
-    return NewAttachment(file_name, content_type, len(form.photo_content))
 
 
 def _tracked() -> list[str]:

@@ -294,6 +294,47 @@ def test_a_wrong_way_to_tell_the_resident_is_refused_field_by_field(
     assert service.list_tickets() == []
 
 
+def test_a_patrol_report_is_registered_without_a_resident_and_its_registrar_is_first_responder(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    report = {"category": "sanitation", "description": "楼道堆放杂物", "channel": "patrol", "location_id": BUILDING}
+
+    response = as_staff("S0010")("POST", "/api/v1/tickets", json=report)
+
+    assert response.status_code == 201, response.get_json()
+    opened = response.get_json()
+    assert (opened["channel"], opened["first_responder"]["id"], opened["holder"]["id"]) == ("patrol", "S0010", "S0013")
+    assert (opened["contact_phone"], opened["notify_by"]) == ("", "none")
+    refused = as_staff("S0010")("POST", "/api/v1/tickets", json=report | {"contact_phone": PHONE})
+    assert "a patrol report has no resident" in _error(refused, 400, "invalid_input")["message"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "way"),
+    [({}, "none"), ({"contact_email": "wang@example.com"}, "email"), ({"contact_phone": PHONE}, "sms")],
+)
+def test_a_request_filed_on_a_residents_behalf_needs_no_phone_and_tells_them_by_what_they_gave(
+    service: Ticketing, as_staff: Callable[[str], Call], fields: dict[str, str], way: str
+) -> None:
+    body = {key: value for key, value in WALK_IN.items() if key != "contact_phone"} | {"channel": "on_behalf"}
+
+    response = as_staff("S0010")("POST", "/api/v1/tickets", json=body | fields)
+
+    assert response.status_code == 201, response.get_json()
+    assert (response.get_json()["channel"], response.get_json()["notify_by"]) == ("on_behalf", way)
+
+
+def test_a_text_message_without_a_phone_is_refused_naming_the_phone(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    body = {key: value for key, value in WALK_IN.items() if key != "contact_phone"} | {"notify_by": "sms"}
+
+    error = _error(as_staff("S0010")("POST", "/api/v1/tickets", json=body), 422, "invalid_request")
+
+    assert "required when notify_by is sms" in error["details"]["fields"]["contact_phone"]
+    assert service.list_tickets() == []
+
+
 # --- lists ------------------------------------------------------------------------------------------
 
 

@@ -115,7 +115,7 @@ def phone_schemas(client: FlaskClient) -> list[dict[str, Any]]:
 
 def _agree_on_phone(app: Flask, schemas: list[dict[str, Any]], value: str) -> None:
     intake = _intake_takes("contact_phone", value)
-    for schema in schemas:
+    for schema in schemas if value else ():  # no phone (taken) is the field left out, which the documents allow
         assert _fits(schema, value) == intake, f"{value!r}: the document says {not intake}, the intake {intake}"
     for form in (RegisterForm, RequestForm):
         taken, handed_on = _form_takes(app, form, value)

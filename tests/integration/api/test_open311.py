@@ -211,6 +211,43 @@ def test_an_unknown_service_is_not_found(client: FlaskClient, fmt: str) -> None:
     _error(client.get(f"{API}/services/potholes.{fmt}"), fmt, 404, "service_code 'potholes' not found")
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_singular_service_path_some_clients_ask_for_answers_the_same_definition(
+    client: FlaskClient, fmt: str
+) -> None:
+    plural = client.get(f"{API}/services/property_repair.{fmt}")
+    singular = client.get(f"{API}/service/property_repair.{fmt}")
+
+    assert (singular.status_code, singular.content_type) == (200, MEDIA_TYPES[fmt])
+    assert singular.get_data() == plural.get_data()
+    _error(client.get(f"{API}/service/potholes.{fmt}"), fmt, 404, "service_code 'potholes' not found")
+    _error(client.get(f"{API}/service/property_repair.{fmt}?jurisdiction_id=sfgov.org"), fmt, 404, "jurisdiction_id")
+    assert client.get(f"{API}/service/property_repair.csv").status_code == 404
+    assert client.post(f"{API}/service/property_repair.{fmt}").status_code == 405
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_request_without_a_phone_is_opened_with_its_tracking_number(
+    client: FlaskClient, service: Ticketing, key: str, fmt: str
+) -> None:
+    e_mail_only = _call(client, "POST", "requests", fmt, **_form(key, phone=None))
+    anonymous = _call(
+        client, "POST", "requests", fmt, **_form(key, phone=None, email=None, first_name=None, last_name=None)
+    )
+
+    for response in (e_mail_only, anonymous):
+        assert response.status_code == 200, response.get_data(as_text=True)
+    [by_mail], [nobody] = (_doc(response, fmt, "service_requests") for response in (e_mail_only, anonymous))
+    assert (
+        by_mail["service_notice"] == nobody["service_notice"] == "由楼长 · 阳光小区1号楼负责，签收时限 2026-11-23 11:00"
+    )
+    mailed, unnamed = (service.show(created["service_request_id"]).ticket for created in (by_mail, nobody))
+    assert (mailed.contact_phone, mailed.contact_email, mailed.notify_by) == ("", "resident@example.com", "email")
+    assert (unnamed.contact_phone, unnamed.contact_name, unnamed.notify_by) == ("", "", ResidentChannel.NONE)
+    [shown] = _ok(client, f"requests/{unnamed.number}", fmt)
+    assert shown["service_request_id"] == unnamed.number and shown["status"] == "open"
+
+
 def test_json_codes_and_ids_are_strings_and_flags_booleans(client: FlaskClient, service: Ticketing, key: str) -> None:
     _post(client, key)
     services = client.get(f"{API}/services.json").get_json()
@@ -274,6 +311,8 @@ def test_the_location_routes_the_request(
         ({"notify_by": "sms"}, ResidentChannel.SMS, "resident@example.com"),
         ({"notify_by": "none"}, ResidentChannel.NONE, "resident@example.com"),
         ({"email": None, "notify_by": "none"}, ResidentChannel.NONE, ""),
+        ({"phone": None}, ResidentChannel.EMAIL, "resident@example.com"),
+        ({"phone": None, "email": None}, ResidentChannel.NONE, ""),
     ],
 )
 def test_the_resident_is_told_by_e_mail_when_an_address_comes_else_by_sms_unless_notify_by_says_otherwise(
@@ -318,7 +357,6 @@ def test_attributes_and_the_media_url_reach_the_staff_in_the_description(
         ({"lat": "35.38"}, 400, "lat and long: give both"),
         ({"lat": "135", "long": "119"}, 400, "lat: a WGS84 coordinate"),
         ({"long": "east", "lat": "35"}, 400, "long: a WGS84 coordinate"),
-        ({"phone": None}, 400, "phone: required"),
         ({"phone": "call me"}, 400, "not a phone number"),
         ({"description": None}, 400, "description: required"),
         ({"description": "x" * 4001}, 400, "description: at most 4,000 characters"),
@@ -332,6 +370,7 @@ def test_attributes_and_the_media_url_reach_the_staff_in_the_description(
         ({"email": f"resident@{'x' * 250}.cn"}, 400, "email: at most 254 characters"),
         ({"notify_by": "fax"}, 400, "notify_by: 'fax' is not one of sms, email, none"),
         ({"notify_by": "email", "email": None}, 400, "notify_by: email needs the resident's address"),
+        ({"notify_by": "sms", "phone": None}, 400, "notify_by: sms needs the resident's number in the phone parameter"),
     ],
 )
 def test_a_post_that_cannot_be_taken_says_why(
@@ -699,8 +738,8 @@ def fresh_limits(app: Flask) -> Iterator[None]:
 
 
 def _post_status(client: FlaskClient, api_key: str, fmt: str = "json") -> int:
-    """Post an invalid request (no phone): it counts against the limits as much as a valid one."""
-    return _call(client, "POST", "requests", fmt, **_form(api_key, phone=None)).status_code
+    """Post an invalid request (a wrong phone): it counts against the limits as much as a valid one."""
+    return _call(client, "POST", "requests", fmt, **_form(api_key, phone="call me")).status_code
 
 
 @pytest.mark.usefixtures("fresh_limits")
@@ -741,6 +780,7 @@ def test_the_openapi_description_is_served(client: FlaskClient, service: Ticketi
             "discovery",
             "services",
             "services/{service_code}",
+            "service/{service_code}",
             "requests",
             "requests/{service_request_id}",
             "tokens/{token}",

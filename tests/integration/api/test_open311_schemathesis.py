@@ -40,6 +40,7 @@ OPERATIONS = [
     ("GET", f"{API}/discovery.json"),
     ("GET", f"{API}/services.json"),
     ("GET", f"{API}/services/{{service_code}}.json"),
+    ("GET", f"{API}/service/{{service_code}}.json"),
     ("GET", f"{API}/requests.json"),
     ("POST", f"{API}/requests.json"),
     ("GET", f"{API}/requests/{{service_request_id}}.json"),

@@ -159,6 +159,7 @@ MATRIX: tuple[Case, ...] = (
     Case("open311.discovery", "GET", "/open311/v2/discovery.xml", EVERYONE),
     Case("open311.services", "GET", "/open311/v2/services.json", EVERYONE),
     Case("open311.service_definition", "GET", "/open311/v2/services/property_repair.xml", EVERYONE),
+    Case("open311.service_definition_singular", "GET", "/open311/v2/service/property_repair.json", EVERYONE),
     Case("open311.list_requests", "GET", "/open311/v2/requests.json", EVERYONE),
     Case("open311.show_request", "GET", "/open311/v2/requests/{number}.xml", EVERYONE),
     Case("open311.token_lookup", "GET", "/open311/v2/tokens/{token}.json", EVERYONE),
@@ -210,6 +211,14 @@ MATRIX: tuple[Case, ...] = (
     Case("staff.end_absence", "POST", "/staff/absence/{absence}/end", OWN_OR_ADMIN_NOT_YET),
     Case("staff.ticket", "GET", "/staff/t/{number}", (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
     Case("staff.ticket", "GET", "/staff/t/000000-999999", NOTHING_THERE, variant="unknown"),
+    Case("staff.photo", "GET", "/staff/t/{number}/photos/{photo}", (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case(
+        "staff.photo",
+        "GET",
+        "/staff/t/{number}/photos/{other_photo}",
+        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        variant="another ticket's photo",
+    ),
     Case(
         "staff.act",
         "POST",

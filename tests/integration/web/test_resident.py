@@ -12,13 +12,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from ticketing.db.schema import attachments
 from ticketing.deploy.datadir import uploads_dir
+from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import ResidentChannel
 from ticketing.services import Ticketing
+from ticketing.web import create_app
 
 PHONE = "13912345678"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -142,7 +145,7 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
         ({"category": "fishing"}, "category", "Not a valid choice."),
         ({"description": "灯" * 4001}, "description", "At most 4000 characters."),
         ({"description": "  \n "}, "description", "Say what the problem is."),
-        ({"contact_phone": ""}, "contact_phone", "Give a phone number we can call you back on."),
+        ({"contact_phone": ""}, "contact_phone", "You chose a text message: give your phone number, or choose"),
         ({"contact_phone": "12-34"}, "contact_phone", "This is not a phone number."),
         ({"contact_phone": "1380000000012345"}, "contact_phone", "This is not a phone number."),
         ({"building": ""}, "address", "Say where: pick your building, a street or shop, or type the address."),
@@ -245,6 +248,60 @@ def test_the_receipt_shows_the_number_and_private_link_again_on_reload(client: F
     second, second_link = _open(client, description="垃圾没人清运")
     assert second != number and second_link != link  # each request has its own link
     assert second in _page(client.get("/r/receipt")) and link not in _page(client.get("/r/receipt"))
+
+
+# --- without a phone -------------------------------------------------------------------
+
+
+def test_a_resident_who_leaves_only_an_e_mail_address_gets_the_receipt_and_is_told_by_e_mail(
+    client: FlaskClient, service: Ticketing
+) -> None:
+    number, link = _open(client, contact_phone="", notify_by="email", contact_email="zhang@example.com")
+
+    ticket = service.show(number).ticket
+    assert (ticket.contact_phone, ticket.contact_email, ticket.notify_by) == ("", "zhang@example.com", "email")
+    receipt = _page(client.get("/r/receipt"))
+    assert "You gave no phone number, so this link is how you follow the request" in receipt
+    assert "last four digits of your phone" not in receipt
+    status = _page(client.get(link))
+    assert "<dt>How we tell you</dt><dd>E-mail</dd>" in status and "Your phone" not in status
+
+
+def test_an_anonymous_request_is_opened_with_its_receipt_and_tells_nobody(
+    client: FlaskClient, service: Ticketing
+) -> None:
+    number, link = _open(client, contact_phone="", contact_name="", notify_by="none")
+
+    ticket = service.show(number).ticket
+    assert (ticket.contact_phone, ticket.contact_name, ticket.notify_by) == ("", "", ResidentChannel.NONE)
+    assert f"Request {number}" in _page(client.get(link))
+
+
+def test_a_text_message_without_a_phone_is_refused_with_what_to_give_and_opens_nothing(
+    client: FlaskClient, service: Ticketing
+) -> None:
+    response = client.post("/r/new", data=_request(contact_phone="", notify_by="sms"))
+
+    page = _page(response)
+    assert response.status_code == 200
+    assert "You chose a text message: give your phone number, or choose another way to be told." in page
+    assert _checked(page) == ["sms"]
+    assert service.state_counts() == {"overdue": 0}
+
+
+def test_a_request_without_a_phone_cannot_be_tracked_by_a_phone_ending_and_the_page_says_what_to_use(
+    app: Flask, client: FlaskClient
+) -> None:
+    number, _link = _open(client, contact_phone="", notify_by="none")
+    resident = app.test_client()
+
+    response = resident.post(
+        "/r/track", data={"number": number, "phone_ending": "0000"}, headers={"Accept-Language": "en"}
+    )
+
+    page = _page(response)
+    assert "No request matches this tracking number and phone ending." in page
+    assert "Gave no phone number? Open the private link on your receipt instead." in page
 
 
 def test_the_receipt_without_a_request_sends_to_the_form(client: FlaskClient) -> None:
@@ -584,6 +641,24 @@ def test_a_photo_is_kept_and_shown_to_the_resident_only(
     assert (served.status_code, served.mimetype, served.data) == (200, content_type, content)
     assert client.get(f"/r/status/{number}/photos/{row.id}").data == content
     assert app.test_client().get(f"/r/status/{number}/photos/{row.id}").status_code == 404
+
+
+def test_a_photo_is_served_from_a_data_directory_given_relative_to_where_the_service_runs(
+    service: Ticketing, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default data directory is ``instance``, relative to the working directory
+    settings = Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, data_dir=Path("instance"))
+    app = create_app(settings, service, testing=True)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+
+    _number, link = _open(client, photo=(io.BytesIO(JPEG), "IMG_0001.jpg"))
+
+    photo_url = re.search(r'<img class="resident-photo" src="([^"]+)"', _page(client.get(link)))
+    assert photo_url, "no photo on the status page"
+    served = client.get(photo_url.group(1))
+    assert (served.status_code, served.data) == (200, JPEG)
+    assert [path.read_bytes() for path in (tmp_path / "instance" / "uploads").iterdir()] == [JPEG]
 
 
 @pytest.mark.parametrize(

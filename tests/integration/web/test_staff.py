@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from ticketing.deploy.datadir import uploads_dir
 from ticketing.domain.ticket import Channel, ResidentChannel, Ticket
 from ticketing.services import Ticketing
 
@@ -499,3 +501,90 @@ def test_registering_with_a_wrong_way_to_tell_the_resident_says_why_and_opens_no
     assert message in page
     assert 'value="王阿姨"' in page  # what was typed stays
     assert service.list_tickets() == []
+
+
+# --- patrol reports and requests filed on a resident's behalf ------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _patrol(**fields: object) -> dict[str, object]:
+    return {
+        "channel": "patrol",
+        "category": "sanitation",
+        "description": "楼道堆放杂物，堵塞消防通道",
+        "location_id": BUILDING,
+        "contact_phone": "",
+        "contact_name": "",
+    } | fields
+
+
+def test_the_registration_form_offers_patrol_and_on_behalf_and_opens_the_phone_camera(login: Login) -> None:
+    page = _text(login("S0010").get("/staff/register"))
+
+    assert '<option value="patrol">Found on patrol</option>' in page
+    assert """<option value="on_behalf">On the resident's behalf</option>""" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert re.search(r'<input accept="image/\*" capture="environment" id="photo" name="photo" type="file">', page)
+
+
+def test_a_patrol_report_with_a_camera_photo_makes_the_grid_worker_first_responder(
+    app: Flask, service: Ticketing, login: Login
+) -> None:
+    grid_worker = login("S0010")  # the grid leader of the building's grid, on patrol
+
+    response = grid_worker.post(
+        "/staff/register", data=_patrol(photo=(io.BytesIO(JPEG), "camera.jpg")), content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 302, _text(response)
+    ticket = service.show(response.headers["Location"].rsplit("/", 1)[1]).ticket
+    assert (ticket.channel, ticket.first_responder_id, ticket.holder_id) == (Channel.PATROL, "S0010", "S0013")
+    assert (ticket.contact_phone, ticket.notify_by) == ("", ResidentChannel.NONE)  # nobody to tell, whatever checked
+    page = _text(grid_worker.get(response.headers["Location"]))
+    assert "<dt>Channel</dt><dd>Found on patrol</dd>" in page and "no contact given" in page
+    photo_url = re.search(r'<img class="resident-photo" src="(/staff/t/[0-9-]+/photos/[0-9]+)"', page)
+    assert photo_url, page
+    served = grid_worker.get(photo_url.group(1))
+    assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", JPEG)
+    assert login("S0013").get(photo_url.group(1)).data == JPEG  # the holder sees it too
+    assert login("S0031").get(photo_url.group(1)).status_code == 404  # staff out of scope do not
+    assert [p.read_bytes() for p in uploads_dir(app.extensions["ticketing_settings"]).iterdir()] == [JPEG]
+
+
+def test_a_patrol_report_with_a_residents_contact_is_refused_and_keeps_nothing(
+    app: Flask, service: Ticketing, login: Login
+) -> None:
+    response = login("S0010").post(
+        "/staff/register",
+        data=_patrol(contact_phone=PHONE, photo=(io.BytesIO(JPEG), "camera.jpg")),
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert "A patrol report has no resident: leave the resident&#39;s phone, name and e-mail empty" in _text(response)
+    assert service.list_tickets() == []
+    uploads = uploads_dir(app.extensions["ticketing_settings"])
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+
+
+def test_a_request_filed_on_a_residents_behalf_needs_no_phone_unless_a_text_message_is_chosen(
+    service: Ticketing, login: Login
+) -> None:
+    client = login("S0010")
+    refused = client.post("/staff/register", data=_patrol(channel="on_behalf", notify_by="sms"))
+    opened = client.post("/staff/register", data=_patrol(channel="on_behalf", contact_name="李大爷", notify_by="none"))
+
+    assert refused.status_code == 400
+    assert "Give the resident&#39;s phone number, or choose another way to tell them." in _text(refused)
+    assert opened.status_code == 302, _text(opened)
+    ticket = service.show(opened.headers["Location"].rsplit("/", 1)[1]).ticket
+    assert (ticket.channel, ticket.contact_name, ticket.contact_phone) == (Channel.ON_BEHALF, "李大爷", "")
+    assert ticket.first_responder_id == "S0010"
+
+
+def test_the_registration_form_speaks_of_patrol_and_on_behalf_in_chinese(app: Flask, login: Login) -> None:
+    client = login("S0010")
+    page = _text(client.get("/staff/register", headers={"Accept-Language": "zh-CN"}))
+
+    assert ">巡查发现</option>" in page and ">代办</option>" in page and "首问负责人" in page

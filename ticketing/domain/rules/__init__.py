@@ -42,7 +42,7 @@ from ticketing.domain.rules.callback import callback, resident_feedback
 from ticketing.domain.rules.clock import calendar_post
 from ticketing.domain.rules.escalation import deadline_passed, supervisors
 from ticketing.domain.rules.holders import rehome
-from ticketing.domain.rules.intake import Intake, open_ticket
+from ticketing.domain.rules.intake import Intake, open_ticket, usual_notice
 from ticketing.domain.rules.offers import extension_choices, transfer_targets
 from ticketing.domain.rules.world import World, refuse_control
 
@@ -72,4 +72,5 @@ __all__ = [
     "supervisors",
     "transfer",
     "transfer_targets",
+    "usual_notice",
 ]

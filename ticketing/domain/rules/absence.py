@@ -27,7 +27,7 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
         outcome.record(
             ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{absent_id} away ({reason}); {other} covers"
         )
-        outcome.notify(other, Event.HANDED_OVER)
+        outcome.notify(other, Event.COVERING)
         return outcome
     ticket.holder_id = None
     return nobody_on_duty(world, ticket, now, outcome, f"both holders of {holders_text(post)} are away")
@@ -46,5 +46,5 @@ def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) ->
     outcome.record(
         ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{returning_id} back from absence; takes over again"
     )
-    outcome.notify(returning_id, Event.HANDED_OVER)
+    outcome.notify(returning_id, Event.TAKEN_BACK)
     return outcome

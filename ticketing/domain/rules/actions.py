@@ -167,7 +167,7 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
             "an extension must be asked for before the deadline",
             clock=ticket.clock.value,
             number=ticket.number,
-            due=ticket.due_at.isoformat(),
+            due=world.calendar_for(calendar_post(ticket, ticket.clock)).local(ticket.due_at),
         )
     calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
     limit = extension_limit(world, ticket)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ticketing.domain.coverage import next_placement, on_duty_holder, other_holder
+from ticketing.domain.coverage import next_placement, on_duty_holder, other_holder, why_this_holder
 from ticketing.domain.guards import ActionContext
 from ticketing.domain.org import Post, PostKind
 from ticketing.domain.rules.acting import can, fire
@@ -83,7 +83,10 @@ def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> boo
     ticket.post_id = placement.post.id
     ticket.holder_id = on_duty_holder(placement.post, now, world.absent)
     ticket.updated_at = now
-    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, f"up the chain to {placement.post.kind.value}")
+    reason = f"up the chain to {placement.post.kind.value}"
+    if cover := why_this_holder(placement.post, ticket.holder_id):
+        reason += f"; {cover}"
+    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, reason)
     outcome.notify(ticket.first_responder_id, Event.ESCALATED)
     return True
 

@@ -38,6 +38,6 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
         outcome.record(
             ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{change}; {previous} hands over to {holder}"
         )
-        outcome.notify(holder, Event.HANDED_OVER)
+        outcome.notify(holder, Event.REASSIGNED)
         return outcome
     return nobody_on_duty(world, ticket, now, outcome, f"{change}; both new holders are away")

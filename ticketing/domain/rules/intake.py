@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ticketing.domain.coverage import on_duty_holder, placements
+from ticketing.domain.coverage import on_duty_holder, placements, why_this_holder
 from ticketing.domain.errors import InvalidInput, NotFound
 from ticketing.domain.field_rules import (
     ADDRESS,
@@ -27,13 +27,19 @@ from ticketing.domain.workflow import WorkflowSpec
 
 @dataclass(frozen=True, slots=True)
 class Intake:
-    """A request as the resident (or staff on their behalf) gives it."""
+    """A request as the resident (or staff on their behalf) gives it.
+
+    The phone is optional: a resident may leave only an e-mail address, or
+    nothing (GeoReport v2 makes the phone optional; anonymous requests exist),
+    and a patrol report (巡查发现) has no resident at all.  What the resident
+    chose to be told by must reach them: SMS needs a phone, e-mail an address.
+    """
 
     workflow: str
     category: str
     description: str
     channel: Channel
-    contact_phone: str
+    contact_phone: str = ""
     location_id: str | None = None
     address: str = ""
     lat: float | None = None
@@ -53,7 +59,7 @@ class Intake:
             ("contact_name", self.contact_name, NAME),
             ("address", self.address, ADDRESS),
         ):
-            if (problem := rule.problem(text)) is not None:
+            if (text or rule is not PHONE) and (problem := rule.problem(text)) is not None:
                 found.append(f"{name}: {problem}")
         if (self.lat is None) != (self.lon is None):
             found.append("lat/lon: give both coordinates or neither")
@@ -63,11 +69,38 @@ class Intake:
             found.append(f"contact_email: {problem}")
         if self.notify_by is ResidentChannel.EMAIL and not self.contact_email:
             found.append("notify_by: e-mail was chosen, so give an e-mail address (contact_email)")
+        if self.notify_by is ResidentChannel.SMS and not self.contact_phone:
+            found.append("notify_by: SMS was chosen, so give a phone number (contact_phone)")
+        if self.channel is Channel.PATROL:
+            found.extend(self._patrol_problems())
+        return found
+
+    def _patrol_problems(self) -> list[str]:
+        """A patrol report has no resident: nobody to contact or to tell (a resident met on the way is 代办)."""
+        given = [name for name in ("contact_phone", "contact_name", "contact_email") if getattr(self, name)]
+        found = [
+            f"{name}: a patrol report has no resident; register it as on_behalf to keep a resident's contact"
+            for name in given
+        ]
+        if self.notify_by is not ResidentChannel.NONE:
+            found.append("notify_by: a patrol report has no resident to tell; choose none")
         return found
 
     @staticmethod
     def _on_earth(lat: float, lon: float) -> bool:
         return is_coordinate(lat, LATITUDE) and is_coordinate(lon, LONGITUDE)
+
+
+def usual_notice(channel: Channel, phone: str, email: str) -> ResidentChannel:
+    """How the resident is told when they did not say: by SMS if they gave a phone, else by e-mail, else not.
+
+    A patrol report has no resident to tell.
+    """
+    if channel is Channel.PATROL:
+        return ResidentChannel.NONE
+    if phone:
+        return ResidentChannel.SMS
+    return ResidentChannel.EMAIL if email else ResidentChannel.NONE
 
 
 def open_ticket(
@@ -78,7 +111,9 @@ def open_ticket(
         listed = "; ".join(problems)  # English only: the web forms check the same fields before they get here
         raise InvalidInput(listed)
     if (intake.channel in STAFF_CHANNELS) != (registrar_id is not None):
-        raise InvalidInput("phone and walk-in requests are registered by a staff member; web and API ones are not")
+        raise InvalidInput(
+            "phone, walk-in, patrol and on-behalf requests are registered by a staff member; web and API ones are not"
+        )
     if registrar_id is not None:
         staff(world, registrar_id)
     spec = world.workflows.get(intake.workflow)
@@ -129,6 +164,8 @@ def open_ticket(
         become_first_responder(world, ticket, registrar_id)
     reason = f"channel {intake.channel.value}" + (f", registered by {registrar_id}" if registrar_id else "")
     ticket.holder_id = on_duty_holder(place.post, now, world.absent)
+    if cover := why_this_holder(place.post, ticket.holder_id):
+        reason += f"; {cover}"
     outcome.record(ticket, now, registrar_id, HistoryAction.OPEN, None, reason)
     place_holder(world, ticket, now, outcome, prefer=None)
     return ticket, outcome

@@ -9,6 +9,7 @@ import re
 
 from ticketing.domain.errors import NotFound
 from ticketing.domain.field_rules import TICKET_NUMBER
+from ticketing.domain.rules import usual_notice
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import queues
 from ticketing.read.api import Cursor, TicketFilter, Visibility, ticket_slice
@@ -75,17 +76,19 @@ def list_tickets(query: TicketQuery) -> tickets.TicketList:
     resp=answers(201, tickets.Ticket, 404, *BODY, done="Registered."), tags=["tickets"], operation_id="openTicket"
 )
 def open_ticket(json: NewTicket) -> tuple[tickets.Ticket, int, dict[str, str]]:
-    """Register a walk-in or phone request on a resident's behalf; you become its first responder"""
+    """Register a request (walk-in, phone, on a resident's behalf, patrol); you become its first responder"""
+    channel = Channel(json.channel)
+    phone, email = json.contact_phone or "", json.contact_email or ""
     opened = service().open_ticket(
         category=json.category,
         description=json.description,
-        contact_phone=json.contact_phone,
+        contact_phone=phone,
         contact_name=json.contact_name or "",
-        contact_email=json.contact_email or "",
-        notify_by=ResidentChannel(json.notify_by),
+        contact_email=email,
+        notify_by=ResidentChannel(json.notify_by) if json.notify_by else usual_notice(channel, phone, email),
         location_id=json.location_id or None,
         address=json.address or "",
-        channel=Channel(json.channel),
+        channel=channel,
         registrar_id=user().id,
         now=now(),
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
@@ -20,6 +21,7 @@ from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import ACTION_TITLES, POST_KINDS, term
 from ticketing.web.nav import requires
+from ticketing.web.photos import uploads
 from ticketing.web.staff.action_forms import ACTION_FORMS, ActionForm, ExtendForm, TransferForm
 from ticketing.web.staff.blueprint import bp
 
@@ -79,6 +81,14 @@ def _ticket_page(
 def ticket(number: str) -> tuple[str, int]:
     """Details, history, deadlines and the actions I may take now."""
     return _ticket_page(_view(number, 404))
+
+
+@bp.get("/t/<ticket:number>/photos/<int:photo_id>")
+@requires("staff")
+def photo(number: str, photo_id: int) -> Response:
+    """A photo sent with the request (or taken on patrol), to whoever may see the ticket."""
+    shown = _view(number, 404).photo(photo_id)
+    return send_from_directory(uploads(), shown.file_name, mimetype=shown.content_type)
 
 
 @bp.post("/t/<ticket:number>/<action>")

@@ -7,13 +7,14 @@ plus its count.  Time left is working time on the calendar the deadline runs on.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
 from ticketing.db import tickets as store
 from ticketing.db.queries import queues as queries
+from ticketing.domain import choices
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
@@ -45,7 +46,8 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """A row of a staff list: the ticket, its deadline, where it is and who holds it."""
+    """A row of a staff list: the ticket, its deadline, where it is and who holds it; ``joined`` when the
+    reader's post works on it beside the post holding it (协同)."""
 
     ticket: Ticket
     deadline: Deadline
@@ -54,6 +56,7 @@ class Item:
     place: str
     holder: str
     phone: str
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class TicketView:
     targets: list[Post]
     extensions: list[Duration]
     world: World
+    invitable: list[Post] = field(default_factory=list)  # the posts that may be invited to join (协同)
 
     @property
     def org(self) -> Organisation:
@@ -127,15 +131,25 @@ def _callback_states(world: World) -> list[str]:
 
 
 def _page(
-    world: World, total: int, read: Callable[[int, int], list[Ticket]], now: datetime, number: int, size: int
+    world: World,
+    total: int,
+    read: Callable[[int, int], list[Ticket]],
+    now: datetime,
+    number: int,
+    size: int,
+    joined: Mapping[int, Sequence[str]] | None = None,
 ) -> WorkList:
-    """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them."""
+    """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them;
+    ``joined`` (ticket id → the reader's posts that joined it) marks the tickets they work on beside the holder."""
     number = min(max(number, 1), max(math.ceil(total / size), 1))
     found = read(size, (number - 1) * size)
-    return WorkList([_item(world, ticket, now) for ticket in found], number, size, total, world)
+    marks = joined or {}
+    return WorkList(
+        [_item(world, ticket, now, bool(marks.get(ticket.id))) for ticket in found], number, size, total, world
+    )
 
 
-def _item(world: World, ticket: Ticket, now: datetime) -> Item:
+def _item(world: World, ticket: Ticket, now: datetime, joined: bool = False) -> Item:
     org = world.org
     post = org.posts.get(ticket.post_id)
     unit = org.units.get(ticket.location_id) if ticket.location_id else None
@@ -148,17 +162,21 @@ def _item(world: World, ticket: Ticket, now: datetime) -> Item:
         place=unit.name if unit else ticket.address,
         holder=f"{holder.name} ({holder.id})" if holder else "",
         phone=mask_phone(ticket.contact_phone),
+        joined=joined,
     )
 
 
 def my_queue(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
-    """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
+    """Open tickets I hold, those of my posts that nobody holds, and those my posts were invited to join (协同);
+    overdue and most urgent first."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         states = open_states(world.workflows.values())
         posts = sorted(post.id for post in world.org.holds(staff_id))
         total = queries.count_my_queue(conn, staff_id, states, posts)
-        return _page(world, total, partial(queries.my_queue, conn, staff_id, states, posts), now, number, size)
+        joined = queries.joined_by(conn, posts)
+        read = partial(queries.my_queue, conn, staff_id, states, posts)
+        return _page(world, total, read, now, number, size, joined)
 
 
 def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
@@ -201,6 +219,7 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         targets=transfer_targets(world, ticket),
         extensions=extension_choices(world, ticket),
         world=world,
+        invitable=choices.invite_targets(world.org, ticket),
     )
 
 

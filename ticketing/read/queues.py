@@ -196,7 +196,7 @@ def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1,
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         held = world.org.holds(staff_id)
-        callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
+        callers = sorted({staff_id} | {holder for post in held for holder in post.holders})
         states = _callback_states(world)
         posts = sorted(post.id for post in held)
         total = queries.count_callbacks_due(conn, staff_id, callers, states, posts)

@@ -135,8 +135,12 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
     post = world.post(ticket.post_id)
     if clock is Clock.ACKNOWLEDGE and ticket.acknowledged_at is None:
         ticket.ack_late = True  # the response (响应) missed its deadline: it counts against the response rate
-    turn = next_in_turn(post, ticket.holder_id, ticket.ack_passes, now, world.absent)
-    if clock is Clock.ACKNOWLEDGE and turn is not None:
+    turn = (
+        next_in_turn(post, ticket.holder_id, ticket.ack_passes, now, world.absent)
+        if clock is Clock.ACKNOWLEDGE
+        else None
+    )
+    if turn is not None:
         previous_holder, (ticket.holder_id, step) = ticket.holder_id, turn
         ticket.ack_passes += step
         start_clock(world, ticket, now)

@@ -279,8 +279,14 @@ class TicketList(Answer):
     next_cursor: str | None
 
 
+class QueueItem(TicketSummary):
+    """A ticket in one of your work lists."""
+
+    joined: bool = Field(description="Your post works on it beside the post holding it (协同), invited to join.")
+
+
 class QueuePage(Answer):
-    items: list[TicketSummary]
+    items: list[QueueItem]
     page: Annotated[int, Field(ge=1)]
     per_page: Count
     total: Count

@@ -48,7 +48,7 @@ def test_the_grid_leader_invites_the_police_and_the_auxiliary_records_the_mediat
     assert [joined["post"]["id"] for joined in invited["ticket"]["joined"]] == [POLICE]
     assert invited["ticket"]["joined"][0]["invited_by"]["id"] == GRID_LEADER
     mine = auxiliary("GET", "/api/v1/queues/mine").get_json()
-    assert number in [item["number"] for item in mine["items"]]
+    assert [item["joined"] for item in mine["items"] if item["number"] == number] == [True]
     listed = auxiliary("GET", "/api/v1/tickets?open=true").get_json()
     assert number in [item["number"] for item in listed["items"]]
 

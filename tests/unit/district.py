@@ -5,7 +5,8 @@ with party, police and intake posts; a grid per community with a grid
 leader; a building per grid with a building leader; in grid g1 a street
 segment with a street leader and a shop on it with a shop leader.  Every
 post has distinct A and B holders, named ``<post>/A`` and ``<post>/B``; the
-street committee's A holder is the one supervisor.
+police posts have a third holder after B, ``<post>/C`` (an officer and two
+auxiliaries); the street committee's A holder is the one supervisor.
 
 Calendars: grid leaders work staggered evening hours (14:00–21:00 on
 workdays, 09:00–12:00 at weekends); everyone else keeps the standard office
@@ -60,6 +61,11 @@ def a(post_id: str) -> str:
 def b(post_id: str) -> str:
     """The B (backup) holder of a post."""
     return f"{post_id}/B"
+
+
+def c(post_id: str) -> str:
+    """The third holder of a post that has one (the police posts' second auxiliary)."""
+    return f"{post_id}/C"
 
 
 def cst(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -120,13 +126,14 @@ def build_org() -> Organisation:
             a(post_id),
             b(post_id),
             GRID_HOURS.id if kind is PostKind.GRID_LEADER else None,
+            (c(post_id),) if kind is PostKind.COMMUNITY_POLICE else (),
         )
         for post_id, kind in kinds.items()
     ]
     staff = [
         Staff(holder, holder, "13800000000", Role.SUPERVISOR if holder == SUPERVISOR else Role.STAFF)
         for post in posts
-        for holder in (post.holder_a, post.holder_b)
+        for holder in post.holders
     ]
     staff.append(Staff("volunteer", "没有岗位的志愿者"))
     return Organisation(

@@ -257,6 +257,26 @@ ORG_FILE_ERRORS = [
         id="a-equals-b",
     ),
     pytest.param(
+        _set(f"{COMMUNITY}.police", {"a": "S3", "b": "S4", "more": "S5"}),
+        f"{COMMUNITY}.police.more: expected a list of staff ids after A and B, got text",
+        id="more-not-a-list",
+    ),
+    pytest.param(
+        _set(f"{COMMUNITY}.police", {"a": "S3", "b": "S4", "more": ["S5", "S9"]}),
+        f"{COMMUNITY}.police.more[1]: unknown staff 'S9'",
+        id="unknown-further-holder",
+    ),
+    pytest.param(
+        _set(f"{COMMUNITY}.police", {"a": "S3", "b": "S4", "more": ["S4"]}),
+        f"{COMMUNITY}.police.more[0]: 'S4' already holds this post; each holder once",
+        id="further-holder-twice",
+    ),
+    pytest.param(
+        _set(f"{COMMUNITY}.police", {"a": "S3", "b": "S4", "more": [None]}),
+        f"{COMMUNITY}.police.more[0]: expected a staff id, got nothing",
+        id="empty-further-holder",
+    ),
+    pytest.param(
         _set(f"{GRID}.buildings[1].id", "G1"),
         f"{GRID}.buildings[1].id: duplicate unit id 'G1' (also at {GRID})",
         id="duplicate-unit",
@@ -413,6 +433,27 @@ def test_english_headers_may_carry_a_hint_and_new_posts_need_both_holders(tmp_pa
     assert data.organisation.staff["S5"].role is Role.SUPERVISOR
 
 
+def test_the_police_post_has_an_officer_and_two_auxiliaries_in_order(tmp_path: Path) -> None:
+    doc = _org()
+    doc["district"]["streets"][0]["communities"][0]["police"] = {"a": "S3", "b": "S4", "more": ["S5", "S6"]}
+
+    police = read_org_file(_write_yaml(tmp_path, doc)).organisation.posts["C1.community_police"]
+
+    assert (police.holder_a, police.holder_b, police.more_holders) == ("S3", "S4", ("S5", "S6"))
+    assert police.holders == ("S3", "S4", "S5", "S6")
+
+
+def test_a_roster_adds_and_changes_further_holders_after_a_and_b(tmp_path: Path, base: OrgData) -> None:
+    path = _write_csv(
+        tmp_path,
+        "岗位,单位编号,AB岗,工号,姓名,电话\n社区民警,C1,C,S5,,\n社区民警,C1,4,S6,,\n社区民警,C1,B,S7,,\n",
+    )
+
+    police = read_roster(path, base).organisation.posts["C1.community_police"]
+
+    assert police.holders == ("S3", "S7", "S5", "S6")
+
+
 def test_an_xlsx_roster_reads_its_first_sheet_with_numbers_as_text(tmp_path: Path, base: OrgData) -> None:
     workbook = Workbook()
     sheet = workbook.active
@@ -431,13 +472,14 @@ def test_an_xlsx_roster_reads_its_first_sheet_with_numbers_as_text(tmp_path: Pat
 ROSTER_ERRORS = [
     pytest.param("楼长,B9,A,S1,,", "row 2, column 单位编号: unknown unit 'B9'", id="unknown-unit"),
     pytest.param("院长,B1,A,S1,,", "row 2, column 岗位: unknown post kind '院长'", id="unknown-kind"),
-    pytest.param("楼长,B1,C,S1,,", "row 2, column AB岗: 'C' is not A or B", id="bad-slot"),
+    pytest.param("楼长,B1,X,S1,,", "row 2, column AB岗: 'X' is not A, B or a further holder", id="bad-slot"),
+    pytest.param("楼长,B1,D,S1,,", "row 2, column AB岗: B1.building_leader has 2 holders; give a row for C", id="gap"),
     pytest.param(
         "网格长,B1,A,S1,,", "row 2, column 岗位: B1 is a building (楼院); a grid_leader post", id="wrong-unit"
     ),
     pytest.param("街长,R1,A,S40,,", "row 2, column 工号: new staff 'S40' needs a name", id="nameless-new-staff"),
-    pytest.param("楼长,B1,B,S7,,", "row 2: S7 would hold both A and B of B1.building_leader", id="a-equals-b"),
-    pytest.param("楼长,B1,,S1,,", "row 2, column AB岗: '' is not A or B", id="empty-slot"),
+    pytest.param("楼长,B1,B,S7,,", "row 2: S7 would hold B1.building_leader twice", id="a-equals-b"),
+    pytest.param("楼长,B1,,S1,,", "row 2, column AB岗: '' is not A, B or a further holder", id="empty-slot"),
     pytest.param("楼长,B1,A,,,", "row 2, column 工号: expected a staff id of 1 to 64 characters", id="no-staff"),
     pytest.param(f"楼长,B1,A,S1,,{'1' * 40}", "row 2, column 电话: longer than 32 characters", id="long-phone"),
 ]

@@ -22,10 +22,11 @@ from district import (
     District,
     a,
     b,
+    c,
     cst,
 )
 
-from ticketing.domain import rules
+from ticketing.domain import choices, rules
 from ticketing.domain.errors import NotAllowed, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.permissions import ORDER, available_actions
@@ -58,7 +59,17 @@ ATTEMPTS: dict[str, list[Try]] = {
     "return_to_resident": [lambda w, t, who, now: rules.return_to_resident(w, t, who, "重复提交", now)],
     "extend": [lambda w, t, who, now: rules.extend(w, t, who, Duration.parse("4h"), "需协调物业", now)],
     "close": [lambda w, t, who, now: rules.close(w, t, who, now)],
+    "invite": [lambda w, t, who, now: rules.invite(w, t, who, _invitable(w, t), "需民警到场调解", now)],
+    "release": [lambda w, t, who, now: rules.release(w, t, who, t.joined[0].post_id if t.joined else POLICE_1, now)],
+    "mediate": [lambda w, t, who, now: rules.mediate(w, t, who, "failed", "", now)],
 }
+
+
+def _invitable(world: World, ticket: Ticket) -> str:
+    """A post the ticket may be joined by (the police post first), so a refusal names who acts or when."""
+    targets = choices.invite_targets(world.org, ticket)
+    return targets[0].id if targets else POLICE_1
+
 
 ACTORS = (
     a(BUILDING_1),
@@ -71,6 +82,8 @@ ACTORS = (
     b(INTAKE_1),
     a(BUILDING_2),
     a(SHOP_LEADER),
+    a(POLICE_1),
+    c(POLICE_1),
     SUPERVISOR,
     "volunteer",
     "nobody",
@@ -180,6 +193,14 @@ def _shop_in_progress(d: District) -> tuple[Ticket, datetime]:
     return ticket, cst(3, 2, 10)
 
 
+def _dispute_with_the_police(d: District) -> tuple[Ticket, datetime]:
+    """A neighbour dispute the grid leader signed for and invited the community police to mediate (协同)."""
+    ticket = d.open("b1", category="neighbour_dispute")
+    rules.acknowledge(d.world, ticket, a(GRID_1), MONDAY)
+    rules.invite(d.world, ticket, a(GRID_1), POLICE_1, "双方情绪激动，请民警协助调解", cst(3, 2, 10))
+    return ticket, cst(3, 2, 11)
+
+
 SCENARIOS = {
     "new": _new,
     "walk_in": _walk_in,
@@ -196,6 +217,7 @@ SCENARIOS = {
     "deadline_passed_unswept": _deadline_passed_unswept,
     "transferred_outside": _transferred_outside,
     "shop_in_progress": _shop_in_progress,
+    "dispute_with_the_police": _dispute_with_the_police,
 }
 
 
@@ -217,22 +239,29 @@ def _offered(d: District, scenario: str, actor: str) -> list[str]:
 @pytest.mark.parametrize(
     ("scenario", "actor", "expected"),
     [
-        ("new", a(BUILDING_1), ["acknowledge", "note", "transfer", "return_to_resident"]),
-        ("new", SUPERVISOR, ["note", "transfer", "extend"]),
+        ("new", a(BUILDING_1), ["acknowledge", "note", "invite", "transfer", "return_to_resident"]),
+        ("new", SUPERVISOR, ["note", "invite", "transfer", "extend"]),
         ("new", a(BUILDING_2), []),
-        ("walk_in", a(INTAKE_1), ["note", "transfer"]),  # the first responder may not send the resident away
-        ("in_progress", b(BUILDING_1), ["note", "transfer", "pause", "resolve", "refer"]),
-        ("waiting_resident", a(BUILDING_1), ["note", "resume"]),
-        ("resolved", a(BUILDING_1), ["note", "callback"]),
-        ("resolved", b(BUILDING_1), ["note", "callback"]),  # the other holder of the first responder's post
+        ("walk_in", a(INTAKE_1), ["note", "invite", "transfer"]),  # the first responder may not send the resident away
+        ("in_progress", b(BUILDING_1), ["note", "invite", "transfer", "pause", "resolve", "refer"]),
+        ("waiting_resident", a(BUILDING_1), ["note", "invite", "resume"]),
+        ("resolved", a(BUILDING_1), ["note", "invite", "callback"]),
+        ("resolved", b(BUILDING_1), ["note", "invite", "callback"]),  # the other holder of the first responder's post
         ("resolved", a(GRID_1), []),
-        ("callback_overdue", SUPERVISOR, ["note"]),  # no running deadline left to extend
+        ("callback_overdue", SUPERVISOR, ["note", "invite"]),  # no running deadline left to extend
         ("closed", a(BUILDING_1), ["note"]),
-        ("escalated", a(GRID_1), ["acknowledge", "note", "transfer", "return_to_resident"]),
+        ("escalated", a(GRID_1), ["acknowledge", "note", "invite", "transfer", "return_to_resident"]),
         ("escalated", a(BUILDING_1), []),  # never signed for it: not its first responder
-        ("deadline_passed_unswept", SUPERVISOR, ["note", "transfer"]),  # too late to extend
-        ("transferred_outside", a(BUILDING_1), ["note", "transfer"]),
+        ("deadline_passed_unswept", SUPERVISOR, ["note", "invite", "transfer"]),  # too late to extend
+        ("transferred_outside", a(BUILDING_1), ["note", "invite", "transfer"]),
         ("new", "nobody", []),
+        (
+            "dispute_with_the_police",
+            a(GRID_1),
+            ["note", "invite", "release", "transfer", "pause", "mediate", "resolve", "refer"],
+        ),
+        ("dispute_with_the_police", c(POLICE_1), ["note", "pause", "mediate", "resolve"]),  # joined: 协同
+        ("closed", a(POLICE_1), []),
     ],
 )
 def test_what_each_person_is_offered(d: District, scenario: str, actor: str, expected: list[str]) -> None:

@@ -60,11 +60,11 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
     assert ticket.due_at == cst(3, 2, 11)
 
     handover = d.expire(ticket)
-    assert (ticket.state, ticket.post_id, ticket.holder_id, ticket.other_holder_tried) == (
+    assert (ticket.state, ticket.post_id, ticket.holder_id, ticket.ack_passes) == (
         "new",
         BUILDING_1,
         b(BUILDING_1),
-        True,
+        1,
     )
     assert ticket.due_at == cst(3, 2, 14, 30)  # 2h more: 11:00–12:00 and 13:30–14:30
     [entry] = handover.entries
@@ -74,7 +74,7 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
 
     escalation = d.expire(ticket)
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.holder_id) == ("new", 1, GRID_1, a(GRID_1))
-    assert not ticket.other_holder_tried
+    assert not ticket.ack_passes
     assert (ticket.clock, ticket.due_at) == (Clock.ACKNOWLEDGE, cst(3, 2, 18, 30))  # 4h of grid hours
     assert actions(escalation.entries) == ["escalate"]
     assert escalation.notices == [Notice(a(GRID_1), Event.ASSIGNED)]

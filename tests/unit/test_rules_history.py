@@ -263,9 +263,8 @@ class Walk:
             assert t.clock is state.clock and t.due_at is not None
 
 
-def _holders(d: District, post_id: str) -> tuple[str, str]:
-    post = d.org.posts[post_id]
-    return post.holder_a, post.holder_b
+def _holders(d: District, post_id: str) -> tuple[str, ...]:
+    return d.org.posts[post_id].holders
 
 
 @pytest.mark.parametrize("seed", range(50))

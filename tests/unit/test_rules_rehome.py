@@ -147,3 +147,34 @@ def test_a_closed_ticket_a_ticket_of_another_post_and_a_staying_holder_are_left_
         held = ticket.holder_id
         assert rules.rehome(d.world, ticket, before, LATER).entries == []
         assert ticket.holder_id == held
+
+
+THREE = Post("police", PostKind.COMMUNITY_POLICE, "c1", "officer", "aux-1", more_holders=("aux-2",))
+
+
+@pytest.mark.parametrize(
+    ("after", "holder", "away", "expected"),
+    [
+        (("officer", "aux-1", "new-aux"), "aux-2", (), "new-aux"),  # the third's tickets go to the new third
+        (("officer", "aux-1", "new-aux"), "aux-1", (), "aux-1"),  # a holder who stays keeps what they hold
+        (("officer", "aux-1", "new-aux"), "aux-2", ("new-aux",), "officer"),  # the new third is away: A covers
+        (("officer", "new-aux", "aux-2"), "aux-2", ("officer", "aux-1"), "new-aux"),  # the third covered for two
+        (("officer", "aux-1"), "aux-2", (), "officer"),  # the third place is gone: the ticket goes to A
+        (("officer", "aux-1", "aux-2", "aux-3"), "aux-2", (), "aux-2"),  # a holder added after: nobody moves
+    ],
+)
+def test_a_ticket_follows_its_holders_place_among_more_than_two_holders(
+    after: tuple[str, ...], holder: str, away: tuple[str, ...], expected: str
+) -> None:
+    new = replace(THREE, holder_a=after[0], holder_b=after[1], more_holders=after[2:])
+
+    assert successor(THREE, new, holder, MONDAY, _away(*away)) == expected
+
+
+def test_adding_or_reordering_a_further_holder_is_a_change_of_holders() -> None:
+    added = replace(THREE, more_holders=("aux-2", "aux-3"))
+    reordered = replace(THREE, holder_b="aux-2", more_holders=("aux-1",))
+
+    assert holders_changed({"p": THREE}, {"p": added}) == {"p": THREE}
+    assert holders_changed({"p": THREE}, {"p": reordered}) == {"p": THREE}
+    assert holders_changed({"p": THREE}, {"p": replace(THREE)}) == {}

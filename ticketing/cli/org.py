@@ -21,7 +21,7 @@ from ticketing.services import organisation
 
 @click.group()
 def org() -> None:
-    """The organisation registry (组织架构): units, posts, A/B holders."""
+    """The organisation registry (组织架构): units, posts, A/B holders (and any after B)."""
 
 
 @org.command("import")
@@ -42,6 +42,29 @@ def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> N
         click.echo(f"{len(error.problems)} problem(s); nothing was imported", err=True)
         raise SystemExit(1) from None
     click.echo(summary_text(summary))
+
+
+@org.command("holders")
+@click.argument("post_id")
+@click.option("--a", "holder_a", required=True, help="Staff id of the A (primary) holder.")
+@click.option("--b", "holder_b", required=True, help="Staff id of the B (backup) holder.")
+@click.option("--more", "more_holders", multiple=True, help="A holder after B, in order; repeat for each.")
+@click.option("--now", help="When the hand-overs happen: ISO 8601, without an offset local time (default: now).")
+@click.pass_obj
+def holders(
+    obj: CliContext, post_id: str, holder_a: str, holder_b: str, more_holders: tuple[str, ...], now: str | None
+) -> None:
+    """Give POST_ID new holders (A, B and, in order, those after B); its open tickets follow them."""
+    try:
+        summary = organisation.change_holders(
+            obj.ticketing, post_id, holder_a, holder_b, obj.moment(now), more_holders=more_holders
+        )
+    except organisation.HolderProblems as problems:
+        for name, problem in problems.fields.items():
+            click.echo(f"{name}: {problem}", err=True)
+        raise SystemExit(1) from None
+    order = " / ".join((holder_a, holder_b, *more_holders))
+    click.echo(f"{post_id}: {order}; {summary.rehomed} open ticket(s) passed to new holders")
 
 
 @org.command("show")
@@ -102,6 +125,7 @@ class _Tree:
     def holders(self, unit: Unit) -> str:
         return " · ".join(
             f"{POST_LABELS_ZH[post.kind]} A {self.name(post.holder_a)} / B {self.name(post.holder_b)}"
+            + "".join(f" / {self.name(more)}" for more in post.more_holders)
             for post in self.posts[unit.id]
         )
 

@@ -8,6 +8,7 @@ import click
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.render import api_json, detail, history_lines, summaries, ticket_line
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import usual_notice
 from ticketing.domain.ticket import Channel, ResidentChannel
@@ -110,7 +111,7 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 @click.argument("action", type=click.Choice(list(ACTIONS)))
 @click.option("--as", "actor", required=True, help="Staff id of the person acting.")
 @click.option("--text", help="note: the note.")
-@click.option("--reason", help="transfer, pause, refer, extend, return_to_resident: why.")
+@click.option("--reason", help="transfer, pause, refer, extend, return_to_resident, invite: why.")
 @click.option("--to", "target_post", help="transfer: the post id to pass the ticket to.")
 @click.option("--resolution", help="resolve: what was done.")
 @click.option("--body", help="refer: the competent body the resident should turn to.")
@@ -118,6 +119,13 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 @click.option("--satisfaction", type=click.Choice([verdict.value for verdict in Satisfaction]))
 @click.option("--comment", help="callback: what the resident said.")
 @click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")
+@click.option("--post", help="invite: the post of the community to join (协同); release: the joined post to release.")
+@click.option(
+    "--outcome",
+    type=click.Choice([outcome.value for outcome in MediationOutcome]),
+    help="mediate: how the mediation ended.",
+)
+@click.option("--agreement", help="mediate: the agreement reached (required for success and partial).")
 @click.option("--version", "expected_version", type=int, help="Fail if the ticket is no longer at this version.")
 @click.option("--now", help=ISO)
 @click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")

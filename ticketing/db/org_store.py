@@ -153,9 +153,16 @@ def _calendar_rows(data: OrgData) -> list[Row]:
 def _row(record: Unit | Staff | Post) -> Row:
     """A record's columns (they share the field names), enums as plain strings.
 
-    Plain ``str`` matters: psycopg would store an enum member by its name.
+    Plain ``str`` matters: psycopg would store an enum member by its name; a tuple (further holders) is
+    stored as a JSON list, and read back as one, so an unchanged post compares equal.
     """
-    return {key: value.value if isinstance(value, Enum) else value for key, value in asdict(record).items()}
+    return {key: _plain(value) for key, value in asdict(record).items()}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Enum):
+        return value.value
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _unit(row: RowMapping) -> Unit:
@@ -167,4 +174,4 @@ def _staff(row: RowMapping) -> Staff:
 
 
 def _post(row: RowMapping) -> Post:
-    return Post(**{**row, "kind": PostKind(row["kind"])})
+    return Post(**{**row, "kind": PostKind(row["kind"]), "more_holders": tuple(row["more_holders"] or ())})

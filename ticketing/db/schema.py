@@ -136,6 +136,8 @@ posts = Table(
     Column("holder_a", String(64), ForeignKey("staff.id"), nullable=False, index=True),
     Column("holder_b", String(64), ForeignKey("staff.id"), nullable=False, index=True),
     Column("calendar_id", String(64), ForeignKey("calendars.id")),
+    # The holders after B, in order (the police post's two auxiliaries): staff ids, checked when they are set.
+    Column("more_holders", JSON, nullable=False, server_default=text("'[]'")),
 )
 
 absences = Table(
@@ -185,7 +187,7 @@ tickets = Table(
     Column("tier", Integer, nullable=False),
     Column("post_id", String(100), nullable=False),
     Column("holder_id", String(64)),
-    Column("other_holder_tried", Boolean, nullable=False),
+    Column("ack_passes", Integer, nullable=False, server_default=text("0")),
     Column("first_responder_id", String(64)),
     Column("first_responder_post_id", String(100)),
     Column("clock", String(16)),
@@ -213,6 +215,9 @@ tickets = Table(
     Column("overdue_at", UtcDateTime),
     Column("urged_at", UtcDateTime),
     Column("warned_at", UtcDateTime),
+    Column("mediation", String(16)),
+    Column("mediation_agreement", Text),
+    Column("mediated_at", UtcDateTime),
     Index("ix_tickets_post_state", "post_id", "state"),
     Index("ix_tickets_holder_state", "holder_id", "state"),
     Index("ix_tickets_first_responder", "first_responder_id", "state"),
@@ -236,6 +241,21 @@ history = Table(
     Column("holder_id", String(64)),
     Column("reason", Text, nullable=False, server_default=""),
     Index("ix_history_ticket", "ticket_id", "id"),
+)
+
+ticket_joins = Table(
+    "ticket_joins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False, index=True),
+    Column("post_id", String(100), nullable=False),
+    Column("invited_by", String(64), nullable=False),
+    Column("invited_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+    # Set when the invitation ends; a released row stays for the record (the history says it too).
+    Column("released_by", String(64)),
+    Column("released_at", UtcDateTime),
+    Index("ix_ticket_joins_post_open", "post_id", "released_at"),
 )
 
 deadlines = Table(

@@ -36,7 +36,8 @@ from sqlalchemy import (
 )
 
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import attachments, counters, deadlines, history, notifications, tickets
+from ticketing.db.schema import attachments, counters, deadlines, history, notifications, ticket_joins, tickets
+from ticketing.domain.cooperation import Joined
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ID
 from ticketing.domain.ticket import (
@@ -53,7 +54,7 @@ from ticketing.domain.ticket import (
 from ticketing.domain.workflow import Clock
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
-TICKET_FIELDS = tuple(f.name for f in fields(Ticket))
+TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name != "joined")  # the joined posts have their own table
 UPDATABLE_FIELDS = tuple(name for name in TICKET_FIELDS if name != "id")
 _READ_FIELDS = attrgetter(*TICKET_FIELDS)  # one C-level call for every field: the sweep reads each ticket twice
 _ID = re.compile(r"[0-9]{1,10}")
@@ -101,7 +102,28 @@ def get(conn: Connection, key: str | int, for_update: bool = False) -> Ticket:
         row = conn.execute(query.with_for_update() if for_update else query).first()
     if row is None:
         raise NotFound("no ticket %(key)r: give a tracking number such as 261127-000001", key=key)
-    return to_ticket(row)
+    ticket = to_ticket(row)
+    ticket.joined = joins_of(conn, [ticket.id]).get(ticket.id, ())
+    return ticket
+
+
+def joins_of(conn: Connection, ticket_ids: Sequence[int]) -> dict[int, tuple[Joined, ...]]:
+    """The posts working on each of these tickets (协同) and not yet released, in the order they were invited."""
+    if not ticket_ids:
+        return {}
+    c = ticket_joins.c
+    query = (
+        select(c.ticket_id, c.post_id, c.invited_by, c.invited_at, c.reason)
+        .where(_among(conn, c.ticket_id, ticket_ids), c.released_at.is_(None))
+        .order_by(c.id)
+    )
+    found: dict[int, tuple[Joined, ...]] = {}
+    for row in conn.execute(query):
+        found[row.ticket_id] = (
+            *found.get(row.ticket_id, ()),
+            Joined(row.post_id, row.invited_by, row.invited_at, row.reason),
+        )
+    return found
 
 
 def _key_condition(key: str | int) -> ColumnElement[bool] | None:
@@ -273,6 +295,22 @@ def _write_effects(conn: Connection, changed: Iterable[tuple[Ticket, Outcome]], 
         ]
     for table, rows in ((history, entries), (deadlines, due), (notifications, notices)):
         _insert_rows(conn, table, rows)
+    for ticket, outcome in changed:
+        _write_joins(conn, ticket.id, outcome)
+
+
+def _write_joins(conn: Connection, ticket_id: int, outcome: Outcome) -> None:
+    """Posts that joined the ticket (协同) get a row; a released one's row is closed, kept for the record."""
+    c = ticket_joins.c
+    for joined in outcome.invited:
+        values = {"post_id": joined.post_id, "invited_by": joined.invited_by, "reason": joined.reason}
+        conn.execute(insert(ticket_joins).values(ticket_id=ticket_id, invited_at=joined.invited_at, **values))
+    for ended in outcome.released:
+        conn.execute(
+            update(ticket_joins)
+            .where(c.ticket_id == ticket_id, c.post_id == ended.post_id, c.released_at.is_(None))
+            .values(released_by=ended.released_by, released_at=ended.released_at)
+        )
 
 
 def _insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -13,6 +13,9 @@ Id scheme (two digits per level, so an id spells its place in the tree):
 
 Every A holder's backup is a colleague of the same level nearby: the next
 building's leader, the other street leader of the grid, the deputy secretary.
+The community police post (社区警务室) has an officer (A) and two auxiliaries
+(B, then ``more``); the second auxiliaries are hired after everyone else, so
+the other staff keep their numbers.
 """
 
 from __future__ import annotations
@@ -150,12 +153,16 @@ class _Builder:
 
     def district(self) -> dict[str, Any]:
         self.people.hire("admin")
+        streets = [self.street(s) for s in range(len(STREETS))]
+        for street in streets:
+            for community in street["communities"]:
+                community["police"]["more"] = _FlowList([self.people.hire()])  # the second auxiliary (辅警)
         return {
             "id": "D01",
             "name": "东港区",
             "address": "山东省日照市东港区",
             **_place(*CENTRE),
-            "streets": [self.street(s) for s in range(len(STREETS))],
+            "streets": streets,
         }
 
     def street(self, s: int) -> dict[str, Any]:

@@ -37,6 +37,23 @@ def transfer_targets(org: Organisation, chain: Iterable[PostKind], ticket: Ticke
     return list(unique.values())
 
 
+def invite_targets(org: Organisation, ticket: Ticket) -> list[Post]:
+    """The posts that may be invited to join a ticket (协同): its community's posts, the police post first,
+    then the community's own posts and those of its grids; not the post holding it, nor one already joined."""
+    joined = {entry.post_id for entry in ticket.joined}
+    return sorted(
+        (
+            post
+            for post in org.posts.values()
+            if ticket.community_id
+            and community_of(org, post) == ticket.community_id
+            and post.id != ticket.post_id
+            and post.id not in joined
+        ),
+        key=lambda post: (post.kind is not PostKind.COMMUNITY_POLICE, post.unit_id != ticket.community_id, post.id),
+    )
+
+
 def community_of(org: Organisation, post: Post) -> str | None:
     community = org.ancestor(post.unit_id, UnitKind.COMMUNITY)
     return community.id if community else None

@@ -2,7 +2,9 @@
 
 The district is a tree of units (district → street → community → grid →
 building / street segment → shop).  Posts hang on units; every post has an A
-and a B holder (AB岗), and a person may hold several posts.
+and a B holder (AB岗), some have further holders after B in a declared order
+(the community police post: an officer and two auxiliaries), and a person may
+hold several posts.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class PostKind(StrEnum):
     SHOP_LEADER = "shop_leader"  # 店长
     STREET_LEADER = "street_leader"  # 街长
     GRID_LEADER = "grid_leader"  # 网格长
-    COMMUNITY_POLICE = "community_police"  # 社区民警
+    COMMUNITY_POLICE = "community_police"  # 社区警务室 (民警 + 辅警)
     COMMUNITY_PARTY = "community_party"  # 社区党组织
     INTAKE = "intake"  # 社区服务中心受理岗
     STREET_COMMITTEE = "street_committee"  # 街道党工委 (supervision)
@@ -90,7 +92,7 @@ class Staff:
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """A responsible post with its A (primary) and B (backup) holder."""
+    """A responsible post with its A (primary) and B (backup) holder, and any further holders after B, in order."""
 
     id: str
     kind: PostKind
@@ -98,6 +100,12 @@ class Post:
     holder_a: str
     holder_b: str
     calendar_id: str | None = None
+    more_holders: tuple[str, ...] = ()
+
+    @property
+    def holders(self) -> tuple[str, ...]:
+        """Every holder in the declared order: A, B, then the further ones."""
+        return (self.holder_a, self.holder_b, *self.more_holders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +161,7 @@ class Organisation:
         return unit.calendar_id if unit else None
 
     def holds(self, staff_id: str) -> list[Post]:
-        return [p for p in self.posts.values() if staff_id in (p.holder_a, p.holder_b)]
+        return [p for p in self.posts.values() if staff_id in p.holders]
 
     def intake_post(self, location_id: str | None) -> Post | None:
         """The community service centre's intake post for a location (or the default)."""

@@ -11,18 +11,23 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor
+from ticketing.domain import choices
+from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor, joined_posts_held
 from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
-from ticketing.domain.rules import World
+from ticketing.domain.rules import World, is_dispute, may_mediate
+from ticketing.domain.rules.actions import JOINED_MAY
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import Action
 
 ORDER = (
     "acknowledge",
     "note",
+    "invite",
+    "release",
     "transfer",
     "pause",
     "resume",
+    "mediate",
     "resolve",
     "refer",
     "callback",
@@ -52,10 +57,19 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
     found: set[str] = set()
     if holds_post(org, ticket, actor_id):
         found |= {action.value for action in HOLDER_ACTIONS if _fires(world, ticket, action, acting)}
+    if joined_posts_held(org, ticket, actor_id):
+        found |= {"note", *(action.value for action in JOINED_MAY if _fires(world, ticket, action, acting))}
+    is_open = not world.spec(ticket).state(ticket.state).final
     if is_involved(org, ticket, actor_id):
         found.add("note")
         if _fires(world, ticket, Action.TRANSFER, acting):
             found.add("transfer")
+        if is_open and choices.invite_targets(org, ticket):
+            found.add("invite")
+        if is_open and ticket.joined:
+            found.add("release")
+    if is_open and is_dispute(world, ticket) and may_mediate(world, ticket, actor_id):
+        found.add("mediate")
     calls = _callback_attempts(ticket, actor_id)
     if actor_id in callers(org, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
         found.add("callback")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from ticketing.domain.cooperation import Joined, Release
 from ticketing.domain.workflow import Clock
 
 
@@ -59,6 +60,7 @@ class Event(StrEnum):
     WARNED = "warned"
     REQUEST_RESOLVED = "request_resolved"  # to the resident
     REQUEST_CLOSED = "request_closed"  # to the resident
+    INVITED = "invited"  # to a post invited to join a ticket (协同)
 
 
 class TimerKind(StrEnum):
@@ -107,7 +109,7 @@ class Ticket:
     community_id: str | None = None
     grid_id: str | None = None
     holder_id: str | None = None
-    other_holder_tried: bool = False
+    ack_passes: int = 0  # places a missed acknowledgement has passed the ticket along its post's holders
     first_responder_id: str | None = None
     first_responder_post_id: str | None = None
     clock: Clock | None = None
@@ -130,6 +132,10 @@ class Ticket:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     version: int = 1
+    mediation: str | None = None  # how a mediation ended (``MediationOutcome``), on dispute tickets
+    mediation_agreement: str | None = None  # the agreement reached (调解协议); never shown to the resident
+    mediated_at: datetime | None = None
+    joined: tuple[Joined, ...] = ()  # posts invited to work on the ticket (协同), not yet released
 
 
 class HistoryAction(StrEnum):
@@ -155,6 +161,9 @@ class HistoryAction(StrEnum):
     REMIND = "remind"
     URGE = "urge"  # 催办
     WARN = "warn"  # 通报
+    INVITE = "invite"  # another post joins the ticket (协同)
+    RELEASE = "release"  # the invitation ended
+    MEDIATE = "mediate"  # the outcome of a mediation (调解) was recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,13 +200,16 @@ class Outcome:
     """What an action did, for the persistence adapter to write in one transaction.
 
     When ``deadline_changed``, the ticket's pending timer is cancelled; ``timers``
-    (from ``supervision.next_timer``) are written as pending.
+    (from ``supervision.next_timer``) are written as pending; ``invited`` and
+    ``released`` are posts that joined the ticket (协同) or left it.
     """
 
     entries: list[HistoryEntry] = field(default_factory=list)
     deadline_changed: bool = False
     notices: list[Notice] = field(default_factory=list)
     timers: list[Timer] = field(default_factory=list)
+    invited: list[Joined] = field(default_factory=list)
+    released: list[Release] = field(default_factory=list)
 
     def record(
         self,

@@ -215,18 +215,20 @@ class _OrgFileReader:
         return self.optional_text(node, key, path) or ""
 
     def optional_text(self, node: dict[str, Any], key: str, path: str) -> str | None:
-        value = node.get(key)
+        return self.text_value(node.get(key), _join(path, key), MAX_LENGTH.get(key, MAX_LENGTH["id"]))
+
+    def text_value(self, value: Any, where: str, limit: int = MAX_LENGTH["id"]) -> str | None:
+        """``value`` stripped if it is text within ``limit``; None (with a problem unless it is missing) otherwise."""
         if value is None:
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            self.problem(_join(path, key), f"expected text, got the number {value!r}; put it in quotes")
+            self.problem(where, f"expected text, got the number {value!r}; put it in quotes")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.problem(_join(path, key), f"expected text, got {_describe(value)}")
+            self.problem(where, f"expected text, got {_describe(value)}")
             return None
-        limit = MAX_LENGTH.get(key, MAX_LENGTH["id"])
         if len(value.strip()) > limit:
-            self.problem(_join(path, key), f"longer than {limit} characters")
+            self.problem(where, f"longer than {limit} characters")
             return None
         return value.strip()
 
@@ -354,17 +356,40 @@ class _OrgFileReader:
         if not isinstance(node, dict):
             self.problem(path, f"expected {{a: STAFF_ID, b: STAFF_ID}}, got {_describe(node)}")
             return
-        self.unknown_keys(node, path, ("a", "b", "calendar"))
+        self.unknown_keys(node, path, ("a", "b", "more", "calendar"))
         holder_a = self.holder(node, "a", path)
         holder_b = self.holder(node, "b", path)
         if holder_a and holder_a == holder_b:
             self.problem(path, f"A and B holder are both {holder_a!r}; the backup (B) must be another person")
+        more = self.more_holders(node, path, (holder_a, holder_b))
         calendar_id = self.optional_text(node, "calendar", path)
         if calendar_id:
             self.calendar_refs.append((f"{path}.calendar", calendar_id))
         if unit.id:
-            post = Post(post_id_for(kind, unit.id), kind, unit.id, holder_a, holder_b, calendar_id)
+            post = Post(post_id_for(kind, unit.id), kind, unit.id, holder_a, holder_b, calendar_id, more)
             self.posts[post.id] = post
+
+    def more_holders(self, node: dict[str, Any], path: str, earlier: tuple[str, str]) -> tuple[str, ...]:
+        """The holders after B, in order (``more: [S3, S4]``): each a known staff member, none twice on the post."""
+        value = node.get("more")
+        if value is None:
+            return ()
+        where = _join(path, "more")
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list of staff ids after A and B, got {_describe(value)}")
+            return ()
+        found: list[str] = []
+        for index, entry in enumerate(value):
+            item = f"{where}[{index}]"
+            staff_id = self.text_value(entry, item)
+            if entry is None:
+                self.problem(item, "expected a staff id, got nothing")
+            elif staff_id in (*earlier, *found):
+                self.problem(item, f"{staff_id!r} already holds this post; each holder once")
+            elif staff_id:
+                self.holder_refs.append((item, staff_id))
+                found.append(staff_id)
+        return tuple(found)
 
     def holder(self, node: dict[str, Any], slot: str, path: str) -> str:
         staff_id = self.optional_text(node, slot, path)

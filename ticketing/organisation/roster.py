@@ -50,7 +50,22 @@ _POST_NAMES: dict[str, PostKind] = {
     **{label: kind for kind, label in POST_LABELS_ZH.items()},
     **{label: kind for kind, label in FORMER_POST_LABELS_ZH.items()},
 }
-_SLOTS = {"a": "a", "b": "b", "a岗": "a", "b岗": "b"}
+# A slot is a place in the post's order: A (0), B (1), then further holders C, D, … or 3, 4, … (2, 3, …).
+_SLOTS = {
+    "a": 0,
+    "b": 1,
+    "a岗": 0,
+    "b岗": 1,
+    "1": 0,
+    "2": 1,
+    **{letter: index for index, letter in enumerate("cdefghi", start=2)},
+    **{str(index + 1): index for index in range(2, 9)},
+}
+
+
+def slot_name(slot: int) -> str:
+    """``A``, ``B``, then ``C`` … for the holders after B."""
+    return "ABCDEFGHI"[slot]
 
 
 def _header_key(header: str) -> str:
@@ -152,7 +167,7 @@ class _RosterReader:
         self.staff = dict(base.organisation.staff)
         self.named_at: dict[str, tuple[int, str]] = {}
         self.first_row: dict[str, int] = {}
-        self.slots: dict[tuple[PostKind, str], dict[str, tuple[str, int]]] = {}
+        self.slots: dict[tuple[PostKind, str], dict[int, tuple[str, int]]] = {}
 
     def problem(self, row: int, column: str | None, message: str) -> None:
         where = f"row {row}, column {self.headers[column]}" if column else f"row {row}"
@@ -195,7 +210,7 @@ class _RosterReader:
                 f"{unit.id} is a {unit.kind.value} ({UNIT_LABELS_ZH[unit.kind]}); a {kind.value} post "
                 f"({POST_LABELS_ZH[kind]}) belongs to a {POST_UNIT[kind].value}",
             )
-        elif kind and unit and slot and staff_id:
+        elif kind and unit and slot is not None and staff_id:
             self.assign(row.number, (kind, unit.id), slot, staff_id)
 
     def post_kind(self, row: _Row) -> PostKind | None:
@@ -213,11 +228,11 @@ class _RosterReader:
             self.problem(row.number, "unit_id", f"unknown unit {unit_id!r}" if unit_id else "missing unit id")
         return unit
 
-    def slot(self, row: _Row) -> str | None:
+    def slot(self, row: _Row) -> int | None:
         text = row.cells["slot"]
         slot = _SLOTS.get(text.lower())
         if slot is None:
-            self.problem(row.number, "slot", f"{text!r} is not A or B")
+            self.problem(row.number, "slot", f"{text!r} is not A, B or a further holder C, D, … (or 3, 4, …)")
         return slot
 
     def update_staff(self, row: _Row, staff_id: str) -> None:
@@ -250,12 +265,14 @@ class _RosterReader:
             self.problem(row.number, "role", f"{text!r} is not a role; use {', '.join(r.value for r in Role)}")
             return current
 
-    def assign(self, row: int, key: tuple[PostKind, str], slot: str, staff_id: str) -> None:
+    def assign(self, row: int, key: tuple[PostKind, str], slot: int, staff_id: str) -> None:
         holders = self.slots.setdefault(key, {})
         earlier = holders.get(slot)
         if earlier and earlier[0] != staff_id:
             self.problem(
-                row, "staff_id", f"{slot.upper()} of {post_id_for(*key)} is already {earlier[0]} (row {earlier[1]})"
+                row,
+                "staff_id",
+                f"{slot_name(slot)} of {post_id_for(*key)} is already {earlier[0]} (row {earlier[1]})",
             )
             return
         holders[slot] = (staff_id, row)
@@ -265,13 +282,32 @@ class _RosterReader:
         for (kind, unit_id), holders in self.slots.items():
             current = self.base.organisation.post_for(kind, unit_id)
             post = current or Post(post_id_for(kind, unit_id), kind, unit_id, "", "")
-            holder_a = holders["a"][0] if "a" in holders else post.holder_a
-            holder_b = holders["b"][0] if "b" in holders else post.holder_b
             row = min(number for _, number in holders.values())
-            for slot, holder in (("a", holder_a), ("b", holder_b)):
+            order = self.new_order(post, holders, row)
+            for slot, holder in enumerate(order[:2]):
                 if not holder:
-                    self.problem(row, None, f"new post {post.id} has no {slot.upper()} holder: give rows for A and B")
-            if holder_a and holder_a == holder_b:
-                self.problem(row, None, f"{holder_a} would hold both A and B of {post.id}; B must be another person")
-            posts[post.id] = Post(post.id, kind, unit_id, holder_a, holder_b, post.calendar_id)
+                    self.problem(
+                        row, None, f"new post {post.id} has no {slot_name(slot)} holder: give rows for A and B"
+                    )
+            twice = sorted({holder for holder in order if holder and order.count(holder) > 1})
+            if twice:
+                self.problem(row, None, f"{', '.join(twice)} would hold {post.id} twice; each holder once")
+            posts[post.id] = Post(post.id, kind, unit_id, order[0], order[1], post.calendar_id, tuple(order[2:]))
         return posts
+
+    def new_order(self, post: Post, holders: dict[int, tuple[str, int]], row: int) -> list[str]:
+        """The post's holders with the roster's rows laid on their places; a further place needs the one before."""
+        order = list(post.holders)
+        for slot in sorted(holders):
+            if slot > len(order):
+                self.problem(
+                    holders[slot][1],
+                    "slot",
+                    f"{post.id} has {len(order)} holders; give a row for {slot_name(len(order))} before "
+                    f"{slot_name(slot)}",
+                )
+                continue
+            if slot == len(order):
+                order.append("")
+            order[slot] = holders[slot][0]
+        return order

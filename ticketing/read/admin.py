@@ -38,13 +38,14 @@ class Holder:
 
 @dataclass(frozen=True, slots=True)
 class PostView:
-    """A post with its holders and the calendar that governs it (own, inherited or the default)."""
+    """A post with its holders (A, B and any after B, in order) and the calendar that governs it."""
 
     post: Post
     a: Holder
     b: Holder
     calendar_id: str
     calendar_name: str
+    more: tuple[Holder, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,7 @@ class _Registry:
             self.holder(post.holder_b),
             calendar_id,
             self.data.calendar_names.get(calendar_id) or calendar_id,
+            tuple(self.holder(staff_id) for staff_id in post.more_holders),
         )
 
     def holder(self, staff_id: str) -> Holder:

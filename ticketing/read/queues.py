@@ -7,14 +7,15 @@ plus its count.  Time left is working time on the calendar the deadline runs on.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
 from ticketing.db import tickets as store
 from ticketing.db.queries import queues as queries
 from ticketing.db.queries.resident import photos as attached
+from ticketing.domain import choices
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
@@ -48,7 +49,8 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """A row of a staff list: the ticket, its deadline, where it is and who holds it."""
+    """A row of a staff list: the ticket, its deadline, where it is and who holds it; ``joined`` when the
+    reader's post works on it beside the post holding it (协同)."""
 
     ticket: Ticket
     deadline: Deadline
@@ -57,6 +59,7 @@ class Item:
     place: str
     holder: str
     phone: str
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,7 @@ class TicketView:
     extensions: list[Duration]
     world: World
     photos: tuple[Photo, ...] = ()  # a resident's, or the one taken on patrol
+    invitable: list[Post] = field(default_factory=list)  # the posts that may be invited to join (协同)
 
     @property
     def org(self) -> Organisation:
@@ -138,15 +142,25 @@ def _callback_states(world: World) -> list[str]:
 
 
 def _page(
-    world: World, total: int, read: Callable[[int, int], list[Ticket]], now: datetime, number: int, size: int
+    world: World,
+    total: int,
+    read: Callable[[int, int], list[Ticket]],
+    now: datetime,
+    number: int,
+    size: int,
+    joined: Mapping[int, Sequence[str]] | None = None,
 ) -> WorkList:
-    """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them."""
+    """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them;
+    ``joined`` (ticket id → the reader's posts that joined it) marks the tickets they work on beside the holder."""
     number = min(max(number, 1), max(math.ceil(total / size), 1))
     found = read(size, (number - 1) * size)
-    return WorkList([_item(world, ticket, now) for ticket in found], number, size, total, world)
+    marks = joined or {}
+    return WorkList(
+        [_item(world, ticket, now, bool(marks.get(ticket.id))) for ticket in found], number, size, total, world
+    )
 
 
-def _item(world: World, ticket: Ticket, now: datetime) -> Item:
+def _item(world: World, ticket: Ticket, now: datetime, joined: bool = False) -> Item:
     org = world.org
     post = org.posts.get(ticket.post_id)
     unit = org.units.get(ticket.location_id) if ticket.location_id else None
@@ -159,17 +173,21 @@ def _item(world: World, ticket: Ticket, now: datetime) -> Item:
         place=unit.name if unit else ticket.address,
         holder=f"{holder.name} ({holder.id})" if holder else "",
         phone=mask_phone(ticket.contact_phone),
+        joined=joined,
     )
 
 
 def my_queue(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
-    """Open tickets I hold, and those of my posts that nobody holds; overdue and most urgent first."""
+    """Open tickets I hold, those of my posts that nobody holds, and those my posts were invited to join (协同);
+    overdue and most urgent first."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         states = open_states(world.workflows.values())
         posts = sorted(post.id for post in world.org.holds(staff_id))
         total = queries.count_my_queue(conn, staff_id, states, posts)
-        return _page(world, total, partial(queries.my_queue, conn, staff_id, states, posts), now, number, size)
+        joined = queries.joined_by(conn, posts)
+        read = partial(queries.my_queue, conn, staff_id, states, posts)
+        return _page(world, total, read, now, number, size, joined)
 
 
 def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
@@ -189,7 +207,7 @@ def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1,
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         held = world.org.holds(staff_id)
-        callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
+        callers = sorted({staff_id} | {holder for post in held for holder in post.holders})
         states = _callback_states(world)
         posts = sorted(post.id for post in held)
         total = queries.count_callbacks_due(conn, staff_id, callers, states, posts)
@@ -214,6 +232,7 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         extensions=extension_choices(world, ticket),
         world=world,
         photos=photos,
+        invitable=choices.invite_targets(world.org, ticket),
     )
 
 

@@ -8,13 +8,14 @@ unit in scope gets a row, with tickets or not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from ticketing.db.queries import rates as queries
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rates import RateCounts, Rates, RateWeights, rates, total_of
 from ticketing.read.board import Overseer, Scope
@@ -78,6 +79,7 @@ class RateReport:
     overall: RateRow
     weeks: list[tuple[Period, RateRow]]
     org: Organisation
+    mediations: dict[MediationOutcome, int] = field(default_factory=dict)  # disputes mediated in the period
 
 
 def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
@@ -106,4 +108,6 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
         levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]
     overall = total_of([r.counts for r in levels[UnitKind.STREET]])
     weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(conn, period, scope)]
-    return RateReport(period, levels, row(None, overall), weeks, org)
+    recorded = queries.mediation_counts(conn, period.start, period.end, scope.communities)
+    mediations = {outcome: recorded.get(outcome.value, 0) for outcome in MediationOutcome}
+    return RateReport(period, levels, row(None, overall), weeks, org, mediations)

@@ -31,6 +31,7 @@ class OrganisationPost(Answer):
     unit_id: str
     holder_a: Holder
     holder_b: Holder
+    more_holders: list[Holder] = Field(description="The holders after B, in order (the police post's auxiliaries).")
     calendar_id: str
 
     @classmethod
@@ -45,6 +46,7 @@ class OrganisationPost(Answer):
             unit_id=post.unit_id,
             holder_a=holder(view.a),
             holder_b=holder(view.b),
+            more_holders=[holder(more) for more in view.more],
             calendar_id=view.calendar_id,
         )
 

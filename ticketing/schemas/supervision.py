@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, WithJsonSchema
 
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.field_rules import MAX_PAGE
 from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateWeights
@@ -130,6 +132,9 @@ class RateReport(Answer):
     rows: list[RateRow]
     overall: RateCells
     weeks: list[RateWeek]
+    mediations: dict[MediationOutcome, int] = Field(
+        description="Disputes whose mediation (调解) was recorded in the period, per outcome."
+    )
 
     @classmethod
     def of(
@@ -140,6 +145,7 @@ class RateReport(Answer):
         rows: list[tuple[rates.RateRow, str]],
         overall: rates.RateRow,
         weeks: list[tuple[Period, rates.RateRow]],
+        mediations: Mapping[MediationOutcome, int],
     ) -> RateReport:
         """The report of ``period`` at ``level``: each row with its unit's name."""
         return cls.model_validate(
@@ -158,5 +164,6 @@ class RateReport(Answer):
                 "weeks": [
                     RateWeek.model_validate({"from": week.first, "to": week.last, **_cells(row)}) for week, row in weeks
                 ],
+                "mediations": dict(mediations),
             }
         )

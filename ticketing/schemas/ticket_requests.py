@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.field_rules import (
     ADDRESS,
     BODY,
@@ -42,6 +43,7 @@ Text = Annotated[str, text(TEXT)]
 MaybeText = Annotated[str | None, text(TEXT, required=False)]
 Body = Annotated[str, text(BODY)]
 Verdict = Annotated[str | None, choice([s.value for s in Satisfaction], nullable=True)]
+Mediated = Annotated[str, choice([outcome.value for outcome in MediationOutcome])]
 WorkingTime = Annotated[str, text(TextRule(5, WORKING_TIME, "working time such as 30m, 4h or 2d"))]
 Version = Annotated[int, integer(minimum=1)]
 Reached = Annotated[bool, boolean()]
@@ -159,6 +161,23 @@ class ReturnAction(Action):
     reason: Text = Field(description="Why the request goes back to the resident.")
 
 
+class InviteAction(Action):
+    post: Identifier = Field(description="The post of the ticket's community to invite (see invite_targets).")
+    reason: Text = Field(description="Why it should join.")
+
+
+class ReleaseAction(Action):
+    post: Identifier = Field(description="The joined post whose invitation ends.")
+
+
+class MediateAction(Action):
+    outcome: Mediated = Field(description="How the mediation ended: success (调解成功), partial (部分达成), failed.")
+    agreement: MaybeText = Field(
+        None,
+        description="The agreement reached (调解协议); required for success and partial, never shown to residents.",
+    )
+
+
 ACTIONS: dict[str, tuple[type[Action], str]] = {
     "acknowledge": (
         AcknowledgeAction,
@@ -178,6 +197,15 @@ ACTIONS: dict[str, tuple[type[Action], str]] = {
     "return_to_resident": (
         ReturnAction,
         "Return (退回) the request to the resident (a holder who is not the first responder)",
+    ),
+    "invite": (
+        InviteAction,
+        "Invite another post of the community to join (协同); the holder and first responder stay accountable",
+    ),
+    "release": (ReleaseAction, "End a joined post's invitation (whoever may invite)"),
+    "mediate": (
+        MediateAction,
+        "Record how a dispute's mediation ended (the handler or a joined community police holder)",
     ),
 }
 """Each action's body and summary."""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, WithJsonSchema
 
 from ticketing.domain import ticket as domain
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, PostKind
 from ticketing.domain.org import Post as DomainPost
@@ -64,6 +65,7 @@ class Post(Answer):
     unit_name: str
     holder_a: str
     holder_b: str
+    more_holders: list[str] = Field(description="The holders after B, in order (the police post's auxiliaries).")
 
     @classmethod
     def of(cls, org: Organisation, post: DomainPost | None) -> Post | None:
@@ -77,7 +79,25 @@ class Post(Answer):
             unit_name=unit.name if unit else post.unit_id,
             holder_a=post.holder_a,
             holder_b=post.holder_b,
+            more_holders=list(post.more_holders),
         )
+
+
+class JoinedPost(Answer):
+    """A post invited to work on the ticket (协同) beside the post holding it."""
+
+    post: Post
+    invited_by: Person
+    invited_at: Time
+    reason: str
+
+
+class Mediation(Answer):
+    """How a dispute's mediation ended; the agreement is for staff only."""
+
+    outcome: MediationOutcome
+    agreement: str | None
+    recorded_at: Time | None
 
 
 class HistoryEntry(Answer):
@@ -163,6 +183,9 @@ class Ticket(TicketSummary):
     history: list[HistoryEntry]
     actions: list[ActionName] = Field(description="What you may do to the ticket now.")
     transfer_targets: list[Post]
+    joined: list[JoinedPost] = Field(description="Posts invited to work on the ticket (协同), not yet released.")
+    invite_targets: list[Post] = Field(description="Posts that may be invited to join the ticket.")
+    mediation: Mediation | None = Field(description="How the mediation of a dispute ended, once recorded.")
 
     @classmethod
     def of_view(cls, world: World, view: queues.TicketView, tz: ZoneInfo) -> Ticket:
@@ -194,8 +217,30 @@ class Ticket(TicketSummary):
                 "history": [HistoryEntry.of(entry, tz) for entry in view.history],
                 "actions": view.actions,
                 "transfer_targets": [Post.of(org, post) for post in view.targets],
+                "joined": [
+                    {
+                        "post": Post.of(org, org.posts[joined.post_id]),
+                        "invited_by": Person.of(org, joined.invited_by),
+                        "invited_at": local_time(joined.invited_at, tz),
+                        "reason": joined.reason,
+                    }
+                    for joined in ticket.joined
+                    if joined.post_id in org.posts  # posts are never removed from the registry
+                ],
+                "invite_targets": [Post.of(org, post) for post in view.invitable],
+                "mediation": _mediation(ticket, tz),
             }
         )
+
+
+def _mediation(ticket: domain.Ticket, tz: ZoneInfo) -> dict[str, Any] | None:
+    if ticket.mediation is None:
+        return None
+    return {
+        "outcome": ticket.mediation,
+        "agreement": ticket.mediation_agreement,
+        "recorded_at": local_time(ticket.mediated_at, tz),
+    }
 
 
 def summary_fields(world: World, ticket: domain.Ticket, deadline: queues.Deadline, tz: ZoneInfo) -> dict[str, Any]:
@@ -234,8 +279,14 @@ class TicketList(Answer):
     next_cursor: str | None
 
 
+class QueueItem(TicketSummary):
+    """A ticket in one of your work lists."""
+
+    joined: bool = Field(description="Your post works on it beside the post holding it (协同), invited to join.")
+
+
 class QueuePage(Answer):
-    items: list[TicketSummary]
+    items: list[QueueItem]
     page: Annotated[int, Field(ge=1)]
     per_page: Count
     total: Count

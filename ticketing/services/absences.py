@@ -90,7 +90,7 @@ def hand_over_due(conn: Connection, world: World, now: datetime) -> int:
 
 
 def _hand_back(conn: Connection, world: World, staff_id: str, now: datetime) -> int:
-    posts = [p.id for p in world.org.holds(staff_id) if p.holder_a == staff_id]
+    posts = [p.id for p in world.org.holds(staff_id) if p.holders[-1] != staff_id]
     if not posts:
         return 0
     found = store.open_tickets_locked(conn, post_ids=posts)

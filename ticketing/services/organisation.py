@@ -9,7 +9,7 @@ same transaction, with an audit event saying who changed what.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -33,7 +33,8 @@ UPLOAD_CHUNK = 64 * 1024
 
 
 class HolderProblems(InvalidInput):
-    """What is wrong with proposed holders, per form field: ``"unknown"`` staff or the ``"same"`` person twice."""
+    """What is wrong with proposed holders, per form field: ``"unknown"`` staff, the ``"same"`` person as A and B,
+    or someone holding the post ``"twice"``."""
 
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
@@ -71,31 +72,50 @@ def import_uploads(
 
 
 def change_holders(
-    ticketing: Ticketing, post_id: str, holder_a: str, holder_b: str, now: datetime, actor_id: str | None = None
+    ticketing: Ticketing,
+    post_id: str,
+    holder_a: str,
+    holder_b: str,
+    now: datetime,
+    actor_id: str | None = None,
+    more_holders: Sequence[str] | None = None,
 ) -> ImportSummary:
-    """Give a post new A and B holders, as a one-post import; its open tickets follow them."""
+    """Give a post new holders — A, B and (unless None, which keeps them) those after B, in order — as a
+    one-post import; its open tickets follow them."""
     with unit_of_work(ticketing.engine) as work:
         data = load_org(work.conn)
         post = data.organisation.posts.get(post_id)
         if post is None:
             raise NotFound("unknown post %(post)r", post=post_id)
-        known = data.organisation.staff
-        problems = {
-            name: "unknown" for name, sid in (("holder_a", holder_a), ("holder_b", holder_b)) if sid not in known
-        }
-        if holder_a == holder_b and "holder_b" not in problems:
-            problems["holder_b"] = "same"
-        if problems:
+        more = tuple(more_holders) if more_holders is not None else post.more_holders
+        if problems := _holder_problems(data.organisation.staff.keys(), holder_a, holder_b, more):
             raise HolderProblems(problems)
-        data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b)
+        data.organisation.posts[post_id] = replace(post, holder_a=holder_a, holder_b=holder_b, more_holders=more)
         summary = _save_registry(ticketing, work.conn, data, now)
         detail: Detail = {
             "holder_a": f"{post.holder_a} → {holder_a}",
             "holder_b": f"{post.holder_b} → {holder_b}",
-            "rehomed": summary.rehomed,
         }
+        if more or post.more_holders:
+            detail["more_holders"] = f"{', '.join(post.more_holders) or '—'} → {', '.join(more) or '—'}"
+        detail["rehomed"] = summary.rehomed
         work.audit(AuditEvent(now, actor_id, AuditAction.HOLDERS_CHANGED, post_id, detail))
         return summary
+
+
+def _holder_problems(known: Collection[str], holder_a: str, holder_b: str, more: Sequence[str]) -> dict[str, str]:
+    """Per form field: ``"unknown"`` staff, ``"same"`` A and B, or someone holding the post ``"twice"``."""
+    problems = {
+        name: "unknown"
+        for name, ids in (("holder_a", [holder_a]), ("holder_b", [holder_b]), ("more_holders", more))
+        if any(sid not in known for sid in ids)
+    }
+    if holder_a == holder_b and "holder_b" not in problems:
+        problems["holder_b"] = "same"
+    order = [holder_a, holder_b, *more]
+    if len(set(order)) < len(order) and "more_holders" not in problems and holder_a != holder_b:
+        problems["more_holders"] = "twice"
+    return problems
 
 
 def _save_registry(ticketing: Ticketing, conn: Connection, data: OrgData, now: datetime) -> ImportSummary:

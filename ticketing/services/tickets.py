@@ -72,6 +72,9 @@ ACTIONS: dict[str, Act] = {
     "extend": lambda w, t, a, now, p: rules.extend(w, t, a, _duration(p), _text(p, "reason"), now),
     "return_to_resident": lambda w, t, a, now, p: rules.return_to_resident(w, t, a, _text(p, "reason"), now),
     "close": lambda w, t, a, now, p: rules.close(w, t, a, now),
+    "invite": lambda w, t, a, now, p: rules.invite(w, t, a, p.get("post"), _text(p, "reason"), now),
+    "release": lambda w, t, a, now, p: rules.release(w, t, a, p.get("post"), now),
+    "mediate": lambda w, t, a, now, p: rules.mediate(w, t, a, p.get("outcome"), _text(p, "agreement"), now),
 }
 
 

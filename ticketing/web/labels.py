@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.ticket import RESIDENT, Channel, Event, HistoryAction, ResidentChannel
@@ -78,6 +79,15 @@ ACTION_TITLES: dict[str, LazyString] = {
     "callback": _l("Record the callback"),
     "return_to_resident": _l("Return to the resident"),
     "extend": _l("Extend the deadline"),
+    "invite": _l("Invite a post to join (协同)"),
+    "release": _l("Release a joined post"),
+    "mediate": _l("Record the mediation outcome"),
+}
+# How a mediation (调解) ended.
+MEDIATION: dict[MediationOutcome, LazyString] = {
+    MediationOutcome.SUCCESS: _l("Mediation succeeded"),
+    MediationOutcome.PARTIAL: _l("Partly agreed"),
+    MediationOutcome.FAILED: _l("Mediation failed"),
 }
 # What happened to a ticket, as its history names it.  "Opened", "Acknowledged" and "Resolved" head the
 # ticket's times in the catalogues, so the history says "Accepted", "Taken up" and "Marked resolved".
@@ -102,6 +112,9 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
     HistoryAction.REMIND: _l("Deadline reminder"),
     HistoryAction.URGE: _l("Supervisor reminder"),
     HistoryAction.WARN: FLAGS["warned"],
+    HistoryAction.INVITE: _l("Post invited to join"),
+    HistoryAction.RELEASE: _l("Joined post released"),
+    HistoryAction.MEDIATE: _l("Mediation recorded"),
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
@@ -121,6 +134,7 @@ NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.WARNED: FLAGS["warned"],
     Event.REQUEST_RESOLVED: _l("Resident told: resolved"),
     Event.REQUEST_CLOSED: _l("Resident told: closed"),
+    Event.INVITED: _l("Invited to join"),
 }
 RESIDENT_RECIPIENT: LazyString = _l("Resident")
 # The three rates (三率) and the weighted total, in report order.
@@ -170,4 +184,5 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "action_titles": ACTION_TITLES,
     "history_actions": HISTORY_ACTIONS,
     "rate_labels": RATES,
+    "mediation_labels": MEDIATION,
 }

@@ -62,7 +62,10 @@ class StaffUser(UserMixin):
         return self.role is Role.ADMIN
 
     def can_see(self, ticket: Ticket) -> bool:
-        """Staff see their posts' and accountable tickets; supervisors their area; admins everything."""
+        """Staff see their posts' and accountable tickets and those their posts joined (协同); supervisors their
+        area; admins everything."""
         if self.is_admin or ticket.post_id in self.post_ids or ticket.first_responder_id == self.id:
+            return True
+        if any(joined.post_id in self.post_ids for joined in ticket.joined):
             return True
         return self.is_supervisor and (ticket.community_id in self.communities or ticket.street_id in self.streets)

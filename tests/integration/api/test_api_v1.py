@@ -88,7 +88,7 @@ def test_the_supervisor_of_the_community_notes_and_extends(service: Ticketing, a
     supervisor = as_staff("S0004")
     url = f"/api/v1/tickets/{ticket.number}"
     shown = supervisor("GET", url).get_json()
-    assert shown["actions"] == ["note", "transfer", "extend"]
+    assert shown["actions"] == ["note", "invite", "transfer", "extend"]
 
     noted = supervisor("POST", f"{url}/actions/note", json={"version": 1, "text": "请尽快处理"})
     assert noted.status_code == 200, noted.get_json()

@@ -32,6 +32,7 @@ from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock
 BUILDING = "B01010101"  # C0101: building leader A S0013 / B S0014, grid leader A S0010, party A S0004 (supervisor)
+POLICE, AUXILIARY = "C0101.community_police", "S0308"  # its second auxiliary (辅警), the third holder
 METHODS = ("get", "post", "put", "patch", "delete")
 DOCUMENT = "urn:ticketing:api-v1"
 Operation = tuple[str, str]  # (method, path template), e.g. ("POST", "/api/v1/tickets/{number}/actions/note")
@@ -112,7 +113,7 @@ class Walk:
         self.client, self.described = client, described
         self.tokens = {
             staff_id: issue_staff_token(service.engine, staff_id, NOW)[1]
-            for staff_id in ("S0013", "S0014", "S0004", "S0001", "S0075")
+            for staff_id in ("S0013", "S0014", "S0004", "S0001", "S0075", "S0010", AUXILIARY)
         }
 
     def call(self, method: str, path: str, as_: str | None, status: int, **kwargs: Any) -> Any:
@@ -127,9 +128,9 @@ class Walk:
         return response.get_json()
 
 
-def _ticket(service: Ticketing, location: str = BUILDING) -> str:
+def _ticket(service: Ticketing, location: str = BUILDING, category: str = "property_repair") -> str:
     return service.open_ticket(
-        category="property_repair", description="楼道灯坏了", contact_phone="13806330000", location_id=location, now=NOW
+        category=category, description="楼道灯坏了", contact_phone="13806330000", location_id=location, now=NOW
     ).number
 
 
@@ -145,12 +146,16 @@ BODIES: dict[str, dict[str, Any]] = {
     "callback": {"reached": True, "satisfaction": "satisfied", "comment": "满意"},
     "extend": {"by": "1d", "reason": "等配件"},
     "return_to_resident": {"reason": "重复提交"},
+    "invite": {"post": POLICE, "reason": "请民警协助调解"},
+    "release": {"post": POLICE},
+    "mediate": {"outcome": "success", "agreement": "双方同意各退一步"},
 }
 
 
 def _actions(walk: Walk, service: Ticketing) -> None:
     """Each action done, refused by the rules, out of sight, stale, not JSON, not fitting."""
     a, b, c, d = (_ticket(service) for _ in range(4))
+    dispute = _ticket(service, category="neighbour_dispute")
     steps = [
         (a, "acknowledge", "S0013", 1),
         (a, "note", "S0013", 2),
@@ -163,6 +168,10 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         (c, "acknowledge", "S0013", 1),
         (c, "refer", "S0013", 2),
         (d, "return_to_resident", "S0013", 1),
+        (dispute, "invite", "S0010", 1),
+        (dispute, "mediate", AUXILIARY, 2),
+        (dispute, "release", "S0010", 3),
+        (dispute, "invite", "S0010", 4),
     ]
     for number, action, actor, version in steps:
         walk.call("POST", ACTION + action, actor, 200, number=number, json={"version": version, **BODIES[action]})
@@ -178,6 +187,9 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         "callback": (open_, "S0013"),
         "extend": (open_, "S0013"),
         "return_to_resident": (open_, "S0004"),
+        "invite": (dispute, AUXILIARY),  # joined: sees the ticket, but may not invite others
+        "release": (dispute, AUXILIARY),
+        "mediate": (dispute, "S0004"),  # a supervisor oversees the mediation, the handler or the police record it
     }
     for action, (number, actor) in refusals.items():
         version = service.show(number).ticket.version

@@ -257,6 +257,31 @@ MATRIX: tuple[Case, ...] = (
     Case(
         "staff.act",
         "POST",
+        "/staff/t/{number}/invite",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),  # the holders, the first responder and supervisors (协同)
+        lambda w: {"invite-version": w.version, "invite-post": "C0101.community_police", "invite-reason": "请民警协助"},
+        writes=True,
+        variant="invite",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/release",
+        (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # nobody joined it
+        lambda w: {"release-version": w.version, "release-post": "C0101.community_police"},
+        variant="release",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{number}/mediate",
+        (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # not a dispute
+        lambda w: {"mediate-version": w.version, "mediate-outcome": "failed"},
+        variant="mediate",
+    ),
+    Case(
+        "staff.act",
+        "POST",
         "/staff/t/{number}/delete",
         NOTHING_THERE,
         lambda w: {"delete-version": w.version},

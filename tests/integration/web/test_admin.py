@@ -150,7 +150,7 @@ def test_a_roster_upload_changes_a_holder(service: Ticketing, login: Login) -> N
 def test_a_broken_upload_names_the_file_and_writes_nothing(service: Ticketing, login: Login) -> None:
     admin = login(ADMIN)
     good = ROSTER_HEADER + "楼长,B01010101,A,S0015\n楼长,B01010101,B,S0013\n"
-    bad_roster = ROSTER_HEADER + "楼长,B01010101,C,S0015\n"
+    bad_roster = ROSTER_HEADER + "楼长,B01010101,X,S0015\n"
     response = admin.post(
         "/admin/import",
         data=_upload(("good.csv", good), ("roster.csv", bad_roster), ("org.yaml", "district: [\n")),
@@ -159,7 +159,7 @@ def test_a_broken_upload_names_the_file_and_writes_nothing(service: Ticketing, l
     assert response.status_code == 400
     page = _text(response)
     assert "2 problems; nothing was imported." in page
-    assert "roster.csv: row 2, column AB岗: &#39;C&#39; is not A or B" in page
+    assert "roster.csv: row 2, column AB岗: &#39;X&#39; is not A, B or a further holder" in page
     assert "<code>org.yaml: " in page and "ticketing-import-" not in page
     assert _post(service).holder_a == "S0013"
 

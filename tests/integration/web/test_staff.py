@@ -118,10 +118,11 @@ def test_holders_are_offered_the_holders_actions_and_supervisors_the_extension(
     assert _forms(_text(login("S0013").get(f"/staff/t/{number}"))) == [
         "acknowledge",
         "note",
+        "invite",
         "transfer",
         "return_to_resident",
     ]
-    assert _forms(_text(login("S0004").get(f"/staff/t/{number}"))) == ["note", "transfer", "extend"]
+    assert _forms(_text(login("S0004").get(f"/staff/t/{number}"))) == ["note", "invite", "transfer", "extend"]
 
 
 def test_the_right_supervisor_extends_a_running_deadline(service: Ticketing, login: Login) -> None:
@@ -303,10 +304,17 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
     first = _act(client, number, "acknowledge", 1)
     assert first.status_code == 302 and first.headers["Location"].endswith(f"/staff/t/{number}")
     after = _text(client.get(first.headers["Location"]))
-    assert "Done: Acknowledge." in after and _forms(after) == ["note", "transfer", "pause", "resolve", "refer"]
+    assert "Done: Acknowledge." in after and _forms(after) == [
+        "note",
+        "invite",
+        "transfer",
+        "pause",
+        "resolve",
+        "refer",
+    ]
 
     assert _act(client, number, "resolve", 2, resolution="已更换楼道灯").status_code == 302
-    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "callback"]
+    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "invite", "callback"]
     assert (
         _act(client, number, "callback", 3, reached="yes", satisfaction="satisfied", comment="很满意").status_code
         == 302

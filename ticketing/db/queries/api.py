@@ -8,14 +8,15 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, and_, or_, select, true
 
-from ticketing.db.schema import tickets
+from ticketing.db.schema import ticket_joins, tickets
 from ticketing.db.tickets import to_ticket
 from ticketing.domain.ticket import Ticket
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """The tickets a reader sees: those they are first responder for, and of their posts, communities and streets."""
+    """The tickets a reader sees: those they are first responder for, of their posts, communities and streets,
+    and those their posts joined (协同)."""
 
     staff_id: str
     post_ids: Collection[str]
@@ -32,6 +33,12 @@ class Reach:
         ):
             if values:
                 arms.append(column.in_(sorted(values)))
+        if self.post_ids:
+            joins = ticket_joins.c
+            joined = select(joins.ticket_id).where(
+                joins.post_id.in_(sorted(self.post_ids)), joins.released_at.is_(None)
+            )
+            arms.append(c.id.in_(joined))
         return or_(*arms)
 
 

@@ -1,10 +1,10 @@
 """The staff work lists' queries (``ticketing.read.queues``): each list a count and a slice, and my absences.
 
-The queue is an OR of two arms, each on an index of (column, state) with the
-open states: tickets I hold (``ix_tickets_holder_state``) and tickets of my
-posts nobody holds (``ix_tickets_post_state``, or the holder index's empty
-holders); the accountable list and the callbacks read
-``ix_tickets_first_responder``.
+The queue is an OR of three arms, each on an index with the open states:
+tickets I hold (``ix_tickets_holder_state``), tickets of my posts nobody
+holds (``ix_tickets_post_state``, or the holder index's empty holders), and
+tickets my posts were invited to join (``ix_ticket_joins_post_open``); the
+accountable list and the callbacks read ``ix_tickets_first_responder``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from ticketing.db.absences import to_absence
-from ticketing.db.schema import absences, tickets
+from ticketing.db.schema import absences, ticket_joins, tickets
 from ticketing.db.tickets import to_ticket
 from ticketing.domain.org import Absence
 from ticketing.domain.ticket import Ticket
@@ -29,7 +29,8 @@ def count_my_queue(conn: Connection, staff_id: str, open_states: Sequence[str], 
 def my_queue(
     conn: Connection, staff_id: str, open_states: Sequence[str], post_ids: Sequence[str], limit: int, offset: int
 ) -> list[Ticket]:
-    """Tickets in ``open_states`` that I hold or that nobody holds on ``post_ids``; overdue and most urgent first."""
+    """Tickets in ``open_states`` that I hold, that nobody holds on ``post_ids``, or that ``post_ids`` joined (协同);
+    overdue and most urgent first."""
     where = _my_queue(staff_id, open_states, post_ids)
     return _slice(conn, where, _most_urgent_first(tickets.c.overdue), limit, offset)
 
@@ -37,9 +38,28 @@ def my_queue(
 def _my_queue(staff_id: str, open_states: Sequence[str], post_ids: Sequence[str]) -> ColumnElement[bool]:
     open_state = tickets.c.state.in_(open_states)
     where = and_(tickets.c.holder_id == staff_id, open_state)
-    if post_ids:  # each arm of the OR on its own index, so the database combines two index scans
-        where = or_(where, and_(tickets.c.post_id.in_(post_ids), open_state, tickets.c.holder_id.is_(None)))
+    if post_ids:  # each arm of the OR on its own index, so the database combines the index scans
+        joined = select(ticket_joins.c.ticket_id).where(
+            ticket_joins.c.post_id.in_(post_ids), ticket_joins.c.released_at.is_(None)
+        )
+        where = or_(
+            where,
+            and_(tickets.c.post_id.in_(post_ids), open_state, tickets.c.holder_id.is_(None)),
+            and_(tickets.c.id.in_(joined), open_state),
+        )
     return where
+
+
+def joined_by(conn: Connection, post_ids: Sequence[str]) -> dict[int, list[str]]:
+    """The open invitations (协同) of these posts: ticket id → the posts among them that joined it."""
+    if not post_ids:
+        return {}
+    c = ticket_joins.c
+    found: dict[int, list[str]] = {}
+    query = select(c.ticket_id, c.post_id).where(c.post_id.in_(post_ids), c.released_at.is_(None))
+    for ticket_id, post_id in conn.execute(query):
+        found.setdefault(ticket_id, []).append(post_id)
+    return found
 
 
 def count_accountable(conn: Connection, staff_id: str) -> int:

@@ -78,3 +78,17 @@ def weekly_counts(
     )
     query = select(inner.c.week, *_counts(inner.c)).group_by(inner.c.week)
     return {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}
+
+
+def mediation_counts(
+    conn: Connection, start: datetime, end: datetime, communities: Collection[str] | None
+) -> dict[str, int]:
+    """How many mediations (调解) ended each way, by when they were recorded in ``start``–``end`` (the latest
+    record of each ticket)."""
+    c = tickets.c
+    query = (
+        select(c.mediation, func.count())
+        .where(c.mediated_at >= start, c.mediated_at < end, c.mediation.is_not(None), in_communities(communities))
+        .group_by(c.mediation)
+    )
+    return {outcome: int(count) for outcome, count in conn.execute(query)}

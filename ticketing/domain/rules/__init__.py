@@ -15,11 +15,14 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
   resident confirming the result online counts as a reached callback;
 - every choice a form offers (transfer targets, extensions, text lengths) is
   checked here against the list ``choices`` computes for the form too;
-- when a post's holders change, its open tickets follow (``rehome``).
+- when a post's holders change, its open tickets follow (``rehome``);
+- another post of the community may be invited to join a ticket (协同) and
+  released again, and a dispute's mediation outcome is recorded
+  (``cooperation``); neither moves the ticket nor its deadlines.
 
 The rules are one vocabulary, so callers use this package (``rules.acknowledge``);
 its modules split them by concern: ``world``, ``acting``, ``clock``, ``offers``,
-``escalation``, ``intake``, ``actions``, ``callback``, ``absence``, ``holders``.
+``escalation``, ``intake``, ``actions``, ``callback``, ``absence``, ``holders``, ``cooperation``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from ticketing.domain.rules.actions import (
 )
 from ticketing.domain.rules.callback import callback, resident_feedback
 from ticketing.domain.rules.clock import calendar_post
+from ticketing.domain.rules.cooperation import invite, is_dispute, may_mediate, mediate, release
 from ticketing.domain.rules.escalation import deadline_passed, supervisors
 from ticketing.domain.rules.holders import rehome
 from ticketing.domain.rules.intake import Intake, open_ticket, usual_notice
@@ -59,12 +63,17 @@ __all__ = [
     "extend",
     "extension_choices",
     "hand_back",
+    "invite",
+    "is_dispute",
+    "may_mediate",
+    "mediate",
     "note",
     "open_ticket",
     "pause",
     "refer",
     "refuse_control",
     "rehome",
+    "release",
     "resident_feedback",
     "resolve",
     "resume",

@@ -1,4 +1,4 @@
-"""A holder goes away or comes back: the other holder covers their open tickets, and A takes them back.
+"""A holder goes away or comes back: the next present holder covers their open tickets, and they take them back.
 
 The absence periods themselves (bounds, ending early) are ``ticketing.domain.absences``;
 this module only moves tickets when one starts or ends.
@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ticketing.domain.coverage import other_holder
-from ticketing.domain.rules.escalation import holders_text, nobody_on_duty
+from ticketing.domain.coverage import cover_for
+from ticketing.domain.rules.escalation import all_away, nobody_on_duty
 from ticketing.domain.rules.world import World
 from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket
 
 
 def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now: datetime) -> Outcome:
-    """The holder leaves: the other holder takes the ticket (or it climbs if both are away)."""
+    """The holder leaves: the first present holder in order takes the ticket (or it climbs if all are away)."""
     outcome = Outcome()
     if ticket.holder_id != absent_id or world.spec(ticket).state(ticket.state).final:
         return outcome
     post = world.post(ticket.post_id)
-    other = other_holder(post, absent_id)
+    other = cover_for(post, absent_id, now, world.absent)
     ticket.updated_at = now
-    if not world.absent(other, now):
+    if other is not None:
         ticket.holder_id = other
         outcome.record(
             ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{absent_id} away ({reason}); {other} covers"
@@ -30,14 +30,18 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
         outcome.notify(other, Event.COVERING)
         return outcome
     ticket.holder_id = None
-    return nobody_on_duty(world, ticket, now, outcome, f"both holders of {holders_text(post)} are away")
+    return nobody_on_duty(world, ticket, now, outcome, all_away(post))
 
 
 def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) -> Outcome:
-    """The A holder is back: they take their post's tickets back from B, with a hand-over entry."""
+    """A holder is back: they take back their post's tickets from whoever holds them later in the order
+    (A from B, B from a third holder), with a hand-over entry."""
     outcome = Outcome()
-    post = world.post(ticket.post_id)
-    if post.holder_a != returning_id or ticket.holder_id == returning_id:
+    order = world.post(ticket.post_id).holders
+    holder = ticket.holder_id
+    if returning_id not in order or holder == returning_id:
+        return outcome
+    if holder in order and order.index(holder) < order.index(returning_id):
         return outcome
     if world.spec(ticket).state(ticket.state).final:
         return outcome

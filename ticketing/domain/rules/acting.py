@@ -17,9 +17,12 @@ def staff(world: World, actor_id: str | None) -> str:
     return actor_id
 
 
-def require_holder(world: World, ticket: Ticket, actor_id: str | None, action: str) -> Post:
+def require_holder(world: World, ticket: Ticket, actor_id: str | None, action: str, joined_may: bool = False) -> Post:
+    """The ticket's post, if ``actor_id`` holds it (or, with ``joined_may``, a post invited to join the ticket)."""
     actor = staff(world, actor_id)
     post = world.post(ticket.post_id)
+    if joined_may and actors.joined_posts_held(world.org, ticket, actor):
+        return post
     if not actors.holds_post(world.org, ticket, actor):
         raise NotAllowed(
             "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s); "
@@ -34,11 +37,14 @@ def require_holder(world: World, ticket: Ticket, actor_id: str | None, action: s
     return post
 
 
-def require_involved(world: World, ticket: Ticket, actor_id: str | None, action: str) -> str:
-    """Holders of the current post, the first responder and supervisors may note and transfer."""
+def require_involved(world: World, ticket: Ticket, actor_id: str | None, action: str, joined_may: bool = False) -> str:
+    """Holders of the current post, the first responder and supervisors may note, transfer and invite;
+    with ``joined_may``, so may the holders of a post invited to join the ticket."""
     actor = staff(world, actor_id)
     post = world.post(ticket.post_id)
-    if actors.is_involved(world.org, ticket, actor):
+    if actors.is_involved(world.org, ticket, actor) or (
+        joined_may and actors.joined_posts_held(world.org, ticket, actor)
+    ):
         return actor
     raise NotAllowed(
         "%(action)s on ticket %(number)s is for the holders of post %(post)s (A %(holder_a)s, B %(holder_b)s), "

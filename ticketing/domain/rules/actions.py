@@ -33,7 +33,7 @@ def acknowledge(world: World, ticket: Ticket, actor_id: str | None, now: datetim
 
 
 def note(world: World, ticket: Ticket, actor_id: str | None, text: str, now: datetime) -> Outcome:
-    actor = require_involved(world, ticket, actor_id, "note")
+    actor = require_involved(world, ticket, actor_id, "note", joined_may=True)
     if not text.strip():
         raise InvalidInput("note: write something")
     outcome = Outcome()
@@ -129,8 +129,13 @@ def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reaso
     return outcome
 
 
+# What the holders of a post invited to join a ticket (协同) may do besides noting it; signing for it,
+# referring it and sending the resident away stay with the holders of its post.
+JOINED_MAY = frozenset({Action.PAUSE, Action.RESUME, Action.RESOLVE})
+
+
 def _simple(world: World, ticket: Ticket, actor_id: str | None, action: Action, now: datetime, reason: str) -> Outcome:
-    require_holder(world, ticket, actor_id, action.value)
+    require_holder(world, ticket, actor_id, action.value, joined_may=action in JOINED_MAY)
     outcome = Outcome()
     previous = fire(world, ticket, action, ActionContext(actor_id))
     after_transition(world, ticket, now, outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ticketing.domain.coverage import next_placement, on_duty_holder, other_holder, why_this_holder
+from ticketing.domain.coverage import next_in_turn, next_placement, on_duty_holder, why_this_holder
 from ticketing.domain.guards import ActionContext
 from ticketing.domain.org import Post, PostKind
 from ticketing.domain.rules.acting import can, fire
@@ -20,7 +20,15 @@ from ticketing.domain.workflow import Action, Clock
 
 
 def holders_text(post: Post) -> str:
-    return f"post {post.id} (A {post.holder_a}, B {post.holder_b})"
+    more = "".join(f", then {holder}" for holder in post.more_holders)
+    return f"post {post.id} (A {post.holder_a}, B {post.holder_b}{more})"
+
+
+def all_away(post: Post) -> str:
+    """The history's reason when nobody of the post is on duty."""
+    if post.more_holders:
+        return f"every holder of {holders_text(post)} is away"
+    return f"both holders of {holders_text(post)} are away"
 
 
 def supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
@@ -39,7 +47,7 @@ def place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, 
     while True:
         post = world.post(ticket.post_id)
         ticket.holder_id = on_duty_holder(post, now, world.absent, prefer)
-        ticket.other_holder_tried = False
+        ticket.ack_passes = 0
         if ticket.holder_id is not None:
             start_clock(world, ticket, now)
             outcome.notify(ticket.holder_id, Event.ASSIGNED)
@@ -50,7 +58,7 @@ def place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, 
             None,
             HistoryAction.BOTH_ABSENT,
             ticket.state,
-            f"both holders of {holders_text(post)} are away",
+            all_away(post),
         )
         if not _climb(world, ticket, now, outcome):
             _unstaffed(world, ticket, now, outcome)
@@ -111,7 +119,11 @@ def _unstaffed(world: World, ticket: Ticket, now: datetime, outcome: Outcome) ->
 
 
 def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -> Outcome:
-    """Apply a deadline that passed: hand over to the other holder once, escalate, or flag."""
+    """Apply a deadline that passed: pass to the next holder in turn, escalate, or flag.
+
+    A missed acknowledgement passes through every present holder of the post
+    in order (A → B → further holders, wrapping round to A) before it climbs.
+    """
     outcome = Outcome(deadline_changed=True)
     ticket.updated_at = now
     if clock is Clock.CALLBACK:
@@ -126,23 +138,25 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
     post = world.post(ticket.post_id)
     if clock is Clock.ACKNOWLEDGE and ticket.acknowledged_at is None:
         ticket.ack_late = True  # the response (响应) missed its deadline: it counts against the response rate
-    if clock is Clock.ACKNOWLEDGE and not ticket.other_holder_tried:
-        other = other_holder(post, ticket.holder_id)
-        if other != ticket.holder_id and not world.absent(other, now):
-            previous_holder = ticket.holder_id
-            ticket.holder_id = other
-            ticket.other_holder_tried = True
-            start_clock(world, ticket, now)
-            outcome.record(
-                ticket,
-                now,
-                None,
-                HistoryAction.HANDOVER,
-                ticket.state,
-                f"{previous_holder} did not acknowledge in time; passed to {other}",
-            )
-            outcome.notify(other, Event.HANDED_OVER)
-            return outcome
+    turn = (
+        next_in_turn(post, ticket.holder_id, ticket.ack_passes, now, world.absent)
+        if clock is Clock.ACKNOWLEDGE
+        else None
+    )
+    if turn is not None:
+        previous_holder, (ticket.holder_id, step) = ticket.holder_id, turn
+        ticket.ack_passes += step
+        start_clock(world, ticket, now)
+        outcome.record(
+            ticket,
+            now,
+            None,
+            HistoryAction.HANDOVER,
+            ticket.state,
+            f"{previous_holder} did not acknowledge in time; passed to {ticket.holder_id}",
+        )
+        outcome.notify(ticket.holder_id, Event.HANDED_OVER)
+        return outcome
     if _climb(world, ticket, now, outcome):
         place_holder(world, ticket, now, outcome, prefer=None)
     else:

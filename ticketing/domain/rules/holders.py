@@ -16,7 +16,7 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
 
     The ticket goes to whoever ``coverage.successor`` says should hold it now,
     with a hand-over entry naming the old and the new holder; with nobody of
-    the post on duty it climbs the chain as when both holders leave.  The
+    the post on duty it climbs the chain as when every holder leaves.  The
     first responder stays who they were (首问负责制), even one who left the
     post; the running deadline is the post's and keeps running.
     """
@@ -27,10 +27,7 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
     holder = successor(before, post, ticket.holder_id, now, world.absent)
     if holder == ticket.holder_id:
         return outcome
-    change = (
-        f"holders of post {post.id} changed from A {before.holder_a}, B {before.holder_b} "
-        f"to A {post.holder_a}, B {post.holder_b}"
-    )
+    change = f"holders of post {post.id} changed from {_order(before)} to {_order(post)}"
     previous = ticket.holder_id or "nobody"
     ticket.holder_id = holder
     ticket.updated_at = now
@@ -40,4 +37,9 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
         )
         outcome.notify(holder, Event.REASSIGNED)
         return outcome
-    return nobody_on_duty(world, ticket, now, outcome, f"{change}; both new holders are away")
+    return nobody_on_duty(world, ticket, now, outcome, f"{change}; every new holder is away")
+
+
+def _order(post: Post) -> str:
+    """``A S1, B S2`` and any further holders: ``A S1, B S2, then S3``."""
+    return "".join((f"A {post.holder_a}, B {post.holder_b}", *(f", then {holder}" for holder in post.more_holders)))

@@ -31,6 +31,7 @@ AUDIT_SUBJECTS = {"registry": _l("the registry"), "outbox": _l("undelivered noti
 AUDIT_DETAILS = {
     "holder_a": _l("A holder"),
     "holder_b": _l("B holder"),
+    "more_holders": _l("Holders after B"),
     "rehomed": _l("open tickets passed on"),
     "files": _l("files"),
     "notices": _l("notices"),

@@ -10,6 +10,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 HOLDER_MESSAGES = {
     "unknown": _l("No staff member has this number."),
     "same": _l("A and B must be two different people."),
+    "twice": _l("Each holder once: nobody may hold the post twice."),
 }
 
 

@@ -14,7 +14,12 @@ from ticketing.web.context import now, service
 def _queue_page(page: WorkList) -> tickets.QueuePage:
     tz = service().worlds.tz
     return tickets.QueuePage(
-        items=[tickets.TicketSummary.of(page.world, item.ticket, item.deadline, tz) for item in page.items],
+        items=[
+            tickets.QueueItem.model_validate(
+                {**tickets.summary_fields(page.world, item.ticket, item.deadline, tz), "joined": item.joined}
+            )
+            for item in page.items
+        ],
         page=page.number,
         per_page=page.per_page,
         total=page.total,
@@ -25,7 +30,7 @@ def _queue_page(page: WorkList) -> tickets.QueuePage:
 @bp.get("/queues/mine")
 @api.validate(resp=answers(200, tickets.QueuePage, 422), tags=["queues"], operation_id="myQueue")
 def my_queue(query: PageQuery) -> tickets.QueuePage:
-    """Open tickets you hold and those of your posts nobody holds, most urgent first"""
+    """Open tickets you hold, those of your posts nobody holds and those your posts joined (协同), most urgent first"""
     return _queue_page(queues.my_queue(service(), user().id, now(), query.page))
 
 

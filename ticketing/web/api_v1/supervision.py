@@ -69,4 +69,4 @@ def rates(query: supervision.RateQuery) -> supervision.RateReport:
         return unit.name if unit else ""
 
     rows = [(row, name(row.unit_id)) for row in report.levels[level]]
-    return supervision.RateReport.of(period, level, weights, rows, report.overall, report.weeks)
+    return supervision.RateReport.of(period, level, weights, rows, report.overall, report.weeks, report.mediations)

@@ -10,8 +10,9 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
-from ticketing.web.labels import SATISFACTION, lazy_term
+from ticketing.web.labels import MEDIATION, SATISFACTION, lazy_term
 
 
 class ActionForm(FlaskForm):
@@ -83,6 +84,30 @@ class ExtendForm(ActionForm):
     reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Give the reason for the extension."))])
 
 
+class InviteForm(ActionForm):
+    """The posts offered are the community's posts that may join (the police post first); the rules refuse others."""
+
+    post = SelectField(
+        _l("Post to invite"), validators=[DataRequired(_l("Choose the post to invite."))], validate_choice=False
+    )
+    reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Say why they should join."))])
+
+
+class ReleaseForm(ActionForm):
+    post = SelectField(
+        _l("Joined post"), validators=[DataRequired(_l("Choose the post to release."))], validate_choice=False
+    )
+
+
+class MediateForm(ActionForm):
+    outcome = RadioField(
+        _l("How did the mediation end?"),
+        choices=[SelectChoice(item.value, lazy_term(MEDIATION, item)) for item in MediationOutcome],
+        validators=[InputRequired(_l("Choose how it ended."))],
+    )
+    agreement = TextAreaField(_l("Agreement reached (required unless it failed)"))
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "acknowledge": ActionForm,
     "note": NoteForm,
@@ -94,4 +119,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "callback": CallbackForm,
     "return_to_resident": ReturnForm,
     "extend": ExtendForm,
+    "invite": InviteForm,
+    "release": ReleaseForm,
+    "mediate": MediateForm,
 }

@@ -22,7 +22,7 @@ from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import ACTION_TITLES, POST_KINDS, term
 from ticketing.web.nav import requires
 from ticketing.web.photos import uploads
-from ticketing.web.staff.action_forms import ACTION_FORMS, ActionForm, ExtendForm, TransferForm
+from ticketing.web.staff.action_forms import ACTION_FORMS, ActionForm, ExtendForm, InviteForm, ReleaseForm, TransferForm
 from ticketing.web.staff.blueprint import bp
 
 
@@ -45,7 +45,7 @@ def _view(number: str, refused: int) -> TicketView:
 
 
 def _post_choice(view: TicketView, post: Post) -> SelectChoice:
-    holders = " / ".join(view.person(holder) for holder in (post.holder_a, post.holder_b))
+    holders = " / ".join(view.person(holder) for holder in post.holders)
     return SelectChoice(post.id, f"{term(POST_KINDS, post.kind)} · {view.unit_name(post.unit_id)} — {holders}")
 
 
@@ -58,6 +58,11 @@ def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | 
             SelectChoice("", _("— choose a post —")),
             *(_post_choice(view, p) for p in view.targets),
         ]
+    if isinstance(form, InviteForm):
+        form.post.choices = [SelectChoice("", _("— choose a post —")), *(_post_choice(view, p) for p in view.invitable)]
+    if isinstance(form, ReleaseForm):
+        joined = [post for entry in view.ticket.joined if (post := view.post(entry.post_id)) is not None]
+        form.post.choices = [SelectChoice("", _("— choose a post —")), *(_post_choice(view, p) for p in joined)]
     if isinstance(form, ExtendForm):
         form.by.choices = [SelectChoice(str(d), working_time(d)) for d in view.extensions]
         if formdata is None and view.extensions:

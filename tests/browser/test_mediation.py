@@ -1,0 +1,69 @@
+"""Dispute mediation on a 360 px phone: the grid leader invites the police (协同), an auxiliary records the
+outcome; each page fits the screen and its forms work (CSRF on)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from screens import shoot
+
+from ticketing.demo.tickets import DEMO_PASSWORD
+from ticketing.services import Ticketing
+from ticketing.services.accounts import set_password
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+SMALL_PHONE = {"width": 360, "height": 740, "mobile": True}
+POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
+GRID_LEADER, AUXILIARY = "S0010", "S0308"
+
+
+def _log_in(page: Page, staff_id: str) -> None:
+    page.goto("/login")
+    page.fill("#staff_id", staff_id)
+    page.fill("#password", DEMO_PASSWORD)
+    page.locator("form:has(#password) button[type=submit]").click()
+    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
+
+
+def _fits(page: Page) -> bool:
+    """Nothing wider than the screen: the page never scrolls sideways."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_records_the_mediation(
+    page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
+) -> None:
+    set_password(demo_service.engine, AUXILIARY, DEMO_PASSWORD, clock[0])
+    number = demo_service.open_ticket(
+        category="neighbour_dispute",
+        description="楼上装修噪音扰民，双方多次争吵",
+        contact_phone="13906335678",
+        location_id="B01010101",
+        now=clock[0],
+    ).number
+    leader = page_factory(**SMALL_PHONE)
+    _log_in(leader, GRID_LEADER)
+    leader.goto(f"/staff/t/{number}")
+    leader.select_option("#invite-post", POLICE)
+    leader.fill("#invite-reason", "双方情绪激动，请民警协助调解")
+    leader.locator("#act-invite button[type=submit]").click()
+    leader.wait_for_selector(".flash")
+    assert _fits(leader)
+
+    auxiliary = page_factory(**SMALL_PHONE)
+    _log_in(auxiliary, AUXILIARY)
+    auxiliary.goto("/staff/queue")
+    auxiliary.get_by_role("link", name=number).click()
+    auxiliary.locator("#act-mediate input[value=success]").check()
+    auxiliary.fill("#mediate-agreement", "双方同意晚八点后停止施工")
+    auxiliary.locator("#act-mediate button[type=submit]").click()
+    auxiliary.wait_for_selector(".flash")
+    shoot(auxiliary, "staff-mediation")
+
+    assert "双方同意晚八点后停止施工" in auxiliary.locator("dl.staff-facts").inner_text()
+    assert _fits(auxiliary)
+    assert demo_service.show(number).ticket.mediation == "success"

@@ -149,11 +149,11 @@ class DemoLoad:
     resident_ticket: str | None = None
 
 
-def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
-    """Load the demo district and its sample tickets once (again: nothing is opened)."""
+def load_demo(service: Ticketing, now: datetime | None = None, district: str = "small") -> DemoLoad:
+    """Load a demo district (``small`` or ``full``) and its sample tickets once (again: nothing is opened)."""
     now = now or datetime.now(UTC)
     with service.engine.begin() as conn:
-        summary = load_demo_org(conn)
+        summary = load_demo_org(conn, district)
         loaded = get_int(conn, DEMO_MARKER)
         if not loaded:
             bump(conn, DEMO_MARKER)

@@ -6,7 +6,9 @@ clock's deadline; a reminder to whoever must act at each of the workflow's
 while a ticket sits past a deadline missed at the top of the chain (no clock
 running, not paused, not final), the supervisor reminder (催办) at the
 opening of the ``urge_after``-th working day, then the written-warning flag
-(通报) ``warn_after`` working days after the 催办.
+(通报) ``warn_after`` working days after the 催办.  A 通报 binds community
+staff: volunteers (楼长, 街长, 店长) are never its subject, their grid leader
+is told instead.
 
 Only the earliest is kept as a pending row (``next_timer``); when a reminder
 comes — in time or, after an outage, too late to matter — the sweep writes
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ticketing.domain.rules import World, calendar_post, deadline_passed, supervisors
+from ticketing.domain.org import held_by_volunteers
+from ticketing.domain.rules import World, calendar_post, deadline_passed, grid_leader, supervisors
 from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
 
@@ -125,19 +128,54 @@ def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
 
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
-    """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
+    """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good.
+
+    A written warning binds community staff only: a volunteer holding the
+    ticket or first asked is not its subject; their grid leader hears instead.
+    """
     since = ticket.urged_at.isoformat() if ticket.urged_at else "?"
     ticket.warned_at = now
-    return _press(
-        world, ticket, now, HistoryAction.WARN, f"still not acted on after the reminder of {since}", Event.WARNED
+    responsible = [
+        (ticket.holder_id, ticket.post_id),
+        (ticket.first_responder_id, ticket.first_responder_post_id),
+    ]
+    subjects = [person for person, post_id in responsible if not _volunteer_post(world, post_id)]
+    outcome = _press(
+        world,
+        ticket,
+        now,
+        HistoryAction.WARN,
+        f"still not acted on after the reminder of {since}",
+        Event.WARNED,
+        subjects,
     )
+    if any(person and _volunteer_post(world, post_id) for person, post_id in responsible):
+        leader = grid_leader(world, ticket, now)
+        if leader not in subjects:
+            outcome.notify(leader, Event.VOLUNTEER_MISSED)
+    return outcome
 
 
-def _press(world: World, ticket: Ticket, now: datetime, action: HistoryAction, reason: str, event: Event) -> Outcome:
-    """Record a supervision step and tell everyone responsible; the next step is planned from the new state."""
+def _volunteer_post(world: World, post_id: str | None) -> bool:
+    post = world.org.posts.get(post_id) if post_id else None
+    return post is not None and held_by_volunteers(post.kind)
+
+
+def _press(
+    world: World,
+    ticket: Ticket,
+    now: datetime,
+    action: HistoryAction,
+    reason: str,
+    event: Event,
+    responsible: list[str | None] | None = None,
+) -> Outcome:
+    """Record a supervision step and tell the responsible (holder and first responder) and the supervisors."""
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
     outcome.record(ticket, now, None, action, ticket.state, reason)
-    for recipient in (ticket.holder_id, ticket.first_responder_id, *supervisors(world, ticket, now)):
+    if responsible is None:
+        responsible = [ticket.holder_id, ticket.first_responder_id]
+    for recipient in (*responsible, *supervisors(world, ticket, now)):
         outcome.notify(recipient, event)
     return outcome

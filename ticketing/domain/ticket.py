@@ -51,6 +51,7 @@ class Event(StrEnum):
     REMINDER = "reminder"
     URGED = "urged"
     WARNED = "warned"
+    VOLUNTEER_MISSED = "volunteer_missed"  # to the grid leader: a volunteer post let a deadline pass
     REQUEST_RESOLVED = "request_resolved"  # to the resident
     REQUEST_CLOSED = "request_closed"  # to the resident
 

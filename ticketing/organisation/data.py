@@ -22,6 +22,7 @@ CHILD_KEYS: dict[str, UnitKind] = {
     "grids": UnitKind.GRID,
     "buildings": UnitKind.BUILDING,
     "segments": UnitKind.SEGMENT,
+    "properties": UnitKind.PROPERTY,
     "shops": UnitKind.SHOP,
 }
 
@@ -55,6 +56,7 @@ UNIT_LABELS_ZH: dict[UnitKind, str] = {
     UnitKind.GRID: "网格",
     UnitKind.BUILDING: "楼院",
     UnitKind.SEGMENT: "街",
+    UnitKind.PROPERTY: "物业服务单位",
     UnitKind.SHOP: "店",
 }
 
@@ -92,6 +94,7 @@ class OrgData:
             posts={**mine.posts, **theirs.posts},
             staff={**mine.staff, **theirs.staff},
             default_intake_community=theirs.default_intake_community or mine.default_intake_community,
+            volunteer_calendar=theirs.volunteer_calendar or mine.volunteer_calendar,
         )
         return OrgData(
             organisation,

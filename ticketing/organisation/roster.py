@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ticketing.domain.errors import OrgFileError
-from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit
+from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
 from ticketing.organisation.data import MAX_LENGTH, POST_KEYS, POST_LABELS_ZH, UNIT_LABELS_ZH, OrgData, post_id_for
 
 # Accepted header spellings per column, compared after _header_key() normalisation.
@@ -41,6 +41,11 @@ _POST_NAMES: dict[str, PostKind] = {
     **POST_KEYS,
     **{label: kind for kind, label in POST_LABELS_ZH.items()},
 }
+SHOP_WITH_LEADER_ROSTER = (
+    "a shop has no 店长 (shop_leader) any more: 店长 are the property service units (物业服务单位), and a "
+    "request about a shop goes to the street leader of its segment. Declare the property service unit under "
+    "properties: in the organisation file and give its 店长 rows with that unit's id"
+)
 _SLOTS = {"a": "a", "b": "b", "a岗": "a", "b岗": "b"}
 
 
@@ -159,7 +164,9 @@ class _RosterReader:
         if self.problems:
             raise OrgFileError(self.problems)
         old = self.base.organisation
-        organisation = Organisation(dict(old.units), posts, self.staff, old.default_intake_community)
+        organisation = Organisation(
+            dict(old.units), posts, self.staff, old.default_intake_community, old.volunteer_calendar
+        )
         return OrgData(
             organisation, dict(self.base.calendars), dict(self.base.calendar_names), self.base.default_calendar
         )
@@ -179,7 +186,9 @@ class _RosterReader:
             staff_id = ""
         else:
             self.update_staff(row, staff_id)
-        if kind and unit and POST_UNIT[kind] is not unit.kind:
+        if kind is PostKind.SHOP_LEADER and unit and unit.kind is UnitKind.SHOP:
+            self.problem(row.number, "post_kind", f"{unit.id}: {SHOP_WITH_LEADER_ROSTER}")
+        elif kind and unit and POST_UNIT[kind] is not unit.kind:
             self.problem(
                 row.number,
                 "post_kind",

@@ -14,7 +14,7 @@ from functools import partial
 
 from ticketing.db import tickets as store
 from ticketing.db.queries import queues as queries
-from ticketing.domain.org import Absence, Organisation, Post, UnitKind
+from ticketing.domain.org import PLACE_KINDS, Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
 from ticketing.domain.ticket import HistoryEntry, Ticket
@@ -23,7 +23,6 @@ from ticketing.read.paging import Page
 from ticketing.read.source import Source
 
 PAGE_SIZE = 25
-PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,8 @@ def test_show_prints_the_tree_with_holder_names(run: Run) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "registry version 1: 261 units, 216 posts, 251 staff"
-    assert any(line.startswith("      海曲社区第一网格 G010101 · 10 楼院, 2 街, 1 物业服务单位, 4 店 · 网格长 A ") for line in lines)
+    grid = "      海曲社区第一网格 G010101 · 10 楼院, 2 街, 1 物业服务单位, 4 店 · 网格长 A "
+    assert any(line.startswith(grid) for line in lines)
     assert any("社区党组织 A " in line and "受理岗 A " in line for line in lines)
 
 

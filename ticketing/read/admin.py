@@ -16,7 +16,7 @@ from ticketing.db.queries import admin as queries
 from ticketing.db.rows import AnyRow
 from ticketing.domain.calendar import BUILT_IN_HOURS, STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import NotFound
-from ticketing.domain.org import Post, Unit, UnitKind
+from ticketing.domain.org import HELD_BY, Holding, Post, Unit, UnitKind
 from ticketing.organisation.data import OrgData
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
@@ -45,6 +45,11 @@ class PostView:
     b: Holder
     calendar_id: str
     calendar_name: str
+
+    @property
+    def held_by(self) -> Holding:
+        """Community staff or volunteers (楼长, 街长, 店长), by the post's kind."""
+        return HELD_BY[self.post.kind]
 
 
 @dataclass(frozen=True, slots=True)

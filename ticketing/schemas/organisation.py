@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ticketing.domain.org import PostKind, Unit, UnitKind
+from ticketing.domain.org import Holding, PostKind, Unit, UnitKind
 from ticketing.read import admin
 from ticketing.schemas.base import Answer, Request
 from ticketing.schemas.fields import IDENTIFIER, text
@@ -32,6 +32,7 @@ class OrganisationPost(Answer):
     holder_a: Holder
     holder_b: Holder
     calendar_id: str
+    held_by: Holding = Field(description="staff: community staff; volunteer: 楼长, 街长, 店长 (day-time hours).")
 
     @classmethod
     def of(cls, view: admin.PostView) -> OrganisationPost:
@@ -46,6 +47,7 @@ class OrganisationPost(Answer):
             holder_a=holder(view.a),
             holder_b=holder(view.b),
             calendar_id=view.calendar_id,
+            held_by=view.held_by,
         )
 
 

@@ -392,6 +392,19 @@ def test_the_organisation_shows_posts_with_their_a_and_b_holders(as_staff: Calla
     building = posts["B01010101.building_leader"]
     assert (building["holder_a"]["id"], building["holder_b"]["id"]) == ("S0013", "S0014")
     assert posts["C0101.community_party"]["holder_a"]["id"] == "S0004"
+    assert (building["held_by"], building["calendar_id"]) == ("volunteer", "volunteer")  # not the staggered hours
+    assert (posts["G010101.grid_leader"]["held_by"], posts["G010101.grid_leader"]["calendar_id"]) == (
+        "staff",
+        "staggered",
+    )
+    units = {unit["id"]: unit for unit in found["units"]}
+    market = units["P01010101"]  # a property service unit with its 店长; the shops it manages have no post
+    assert (market["kind"], [post["kind"] for post in market["posts"]]) == ("property", ["shop_leader"])
+    assert (units["P01010104"]["kind"], units["P01010104"]["parent_id"], units["P01010104"]["posts"]) == (
+        "shop",
+        "P01010101",
+        [],
+    )
     assert {street["id"] for street in found["streets"]} >= {"ST01"}
     _error(as_staff("S0013")("GET", "/api/v1/organisation?community=C9999"), 404, "not_found")
 

@@ -63,6 +63,8 @@ def test_every_admin_page_renders_for_the_admin(login: Login) -> None:
     assert "Building leader" in page and "错时工作制" in page and "07:30-13:00, 13:30-19:00" in page
     assert "/admin/organisation?community=C0102" in page and "秦楼街道" in page and "蔡红霞" in page
     assert "/admin/posts/B01010101.building_leader/holders" in page
+    assert 'Building leader <span class="muted">volunteer</span>' in page and "Property service unit" in page
+    assert "no post: requests about a shop go to its street leader" in page
     other = _text(admin.get("/admin/organisation?community=C0102"))
     assert "C0102" in other and "B01010101" not in other
 

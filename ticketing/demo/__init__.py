@@ -7,7 +7,6 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from ticketing.db.org_store import save_org
-from ticketing.demo.district import demo_document
 from ticketing.organisation.data import ImportSummary, OrgData
 from ticketing.organisation.files import read_org_document, read_org_file
 
@@ -16,6 +15,8 @@ DEMO_ORG_FILE = Path(__file__).with_name("district.yaml")
 
 def demo_org(district: str = "small") -> OrgData:
     """The demo registry: the shipped small file, or the full district generated in memory (no YAML round trip)."""
+    from ticketing.demo.district import demo_document  # here: `python -m ticketing.demo.district` runs it as main
+
     if district == "small":
         return read_org_file(DEMO_ORG_FILE)
     return read_org_document(demo_document(district), f"demo district {district}")

@@ -206,13 +206,13 @@ class _People:
         return _post(self.hire(role), self.hire(role))
 
 
+_ALL_GIVEN = (*GIVEN_NAMES, *MORE_GIVEN_NAMES)
 SINGLE_NAMES = len(SURNAMES) * len(GIVEN_NAMES)
-ALL_NAMES = len(SURNAMES) * (len(GIVEN_NAMES) + len(MORE_GIVEN_NAMES))
+ALL_NAMES = len(SURNAMES) * len(_ALL_GIVEN)
 
 
 def _name(index: int) -> str:
-    given = (*GIVEN_NAMES, *MORE_GIVEN_NAMES)
-    return SURNAMES[index % len(SURNAMES)] + given[index // len(SURNAMES)]
+    return SURNAMES[index % len(SURNAMES)] + _ALL_GIVEN[index // len(SURNAMES)]
 
 
 def _phone(number: int) -> str:

@@ -137,6 +137,9 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
         )
         for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
+        caller = world.org.posts.get(ticket.first_responder_post_id or "")
+        if caller is not None and held_by_volunteers(caller.kind):  # the volunteer first asked missed it
+            outcome.notify(grid_leader(world, ticket, now), Event.VOLUNTEER_MISSED)
         return outcome
     post = world.post(ticket.post_id)
     _missed(world, ticket, post, clock, now, outcome)

@@ -24,6 +24,7 @@ after the ticket moved on: ``fire`` then returns None and nothing happens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from ticketing.domain.org import held_by_volunteers
@@ -122,8 +123,9 @@ def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
     since = ticket.overdue_at.isoformat() if ticket.overdue_at else "?"
     ticket.urged_at = now
+    reason = f"still not acted on since the deadline passed at {since}"
     return _press(
-        world, ticket, now, HistoryAction.URGE, f"still not acted on since the deadline passed at {since}", Event.URGED
+        world, ticket, now, HistoryAction.URGE, reason, Event.URGED, (ticket.holder_id, ticket.first_responder_id)
     )
 
 
@@ -135,24 +137,14 @@ def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """
     since = ticket.urged_at.isoformat() if ticket.urged_at else "?"
     ticket.warned_at = now
-    responsible = [
-        (ticket.holder_id, ticket.post_id),
-        (ticket.first_responder_id, ticket.first_responder_post_id),
-    ]
-    subjects = [person for person, post_id in responsible if not _volunteer_post(world, post_id)]
-    outcome = _press(
-        world,
-        ticket,
-        now,
-        HistoryAction.WARN,
-        f"still not acted on after the reminder of {since}",
-        Event.WARNED,
-        subjects,
-    )
-    if any(person and _volunteer_post(world, post_id) for person, post_id in responsible):
-        leader = grid_leader(world, ticket, now)
-        if leader not in subjects:
-            outcome.notify(leader, Event.VOLUNTEER_MISSED)
+    responsible = ((ticket.holder_id, ticket.post_id), (ticket.first_responder_id, ticket.first_responder_post_id))
+    volunteers = {person for person, post_id in responsible if person and _volunteer_post(world, post_id)}
+    subjects = [person for person, _ in responsible if person not in volunteers]
+    reason = f"still not acted on after the reminder of {since}"
+    outcome = _press(world, ticket, now, HistoryAction.WARN, reason, Event.WARNED, subjects)
+    leader = grid_leader(world, ticket, now)
+    if volunteers and leader not in subjects:
+        outcome.notify(leader, Event.VOLUNTEER_MISSED)
     return outcome
 
 
@@ -168,14 +160,12 @@ def _press(
     action: HistoryAction,
     reason: str,
     event: Event,
-    responsible: list[str | None] | None = None,
+    responsible: Sequence[str | None],
 ) -> Outcome:
-    """Record a supervision step and tell the responsible (holder and first responder) and the supervisors."""
+    """Record a supervision step and tell the ``responsible`` and the supervisors."""
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
     outcome.record(ticket, now, None, action, ticket.state, reason)
-    if responsible is None:
-        responsible = [ticket.holder_id, ticket.first_responder_id]
     for recipient in (*responsible, *supervisors(world, ticket, now)):
         outcome.notify(recipient, event)
     return outcome

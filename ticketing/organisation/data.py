@@ -80,7 +80,10 @@ class OrgData:
     default_calendar: str | None = None
 
     def calendar_for_post(self, post_id: str) -> str | None:
-        """The calendar governing a post: its own, its unit's or an ancestor's, else the default."""
+        """The calendar governing a post: its own, its unit's or an ancestor's, else the default.
+
+        A volunteer post's is its own, else the volunteers' calendar (``Organisation.calendar_id_for``).
+        """
         post = self.organisation.posts.get(post_id)
         if post is None:
             raise NotFound("unknown post %(post)r", post=post_id)

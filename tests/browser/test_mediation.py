@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 SMALL_PHONE = {"width": 360, "height": 740, "mobile": True}
-POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
-GRID_LEADER, AUXILIARY = "S0010", "S0308"
+POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
+GRID_LEADER, AUXILIARY = "S0010", "S0252"
 
 
 def _log_in(page: Page, staff_id: str) -> None:

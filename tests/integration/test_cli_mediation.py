@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 from ticketing.cli import cli
 
 MONDAY = "2026-11-23T09:00"
-POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
-GRID_LEADER, AUXILIARY = "S0010", "S0308"
+POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
+GRID_LEADER, AUXILIARY = "S0010", "S0252"
 
 Run = Callable[..., Result]
 

@@ -34,7 +34,7 @@ def test_import_prints_counts_and_a_second_import_changes_nothing(run: Run, engi
     assert "registry version 1" in first.stdout
     second = run("import", str(DEMO_ORG_FILE))
     assert second.exit_code == 0, second.output
-    assert "posts      0 created, 0 updated, 272 unchanged, 0 not in file" in second.stdout
+    assert "posts      0 created, 0 updated, 216 unchanged, 0 not in file" in second.stdout
     assert second.stdout.rstrip().endswith("nothing changed")
     with engine.connect() as conn:
         assert org_version(conn) == 1
@@ -70,8 +70,8 @@ def test_show_prints_the_tree_with_holder_names(run: Run) -> None:
     result = run("show")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "registry version 1: 261 units, 272 posts, 313 staff"
-    grid = "      海曲社区第一网格 G010101 · 10 楼院, 2 街巷路段, 5 商户 · 网格长 A "
+    assert lines[0] == "registry version 1: 261 units, 216 posts, 257 staff"
+    grid = "      海曲社区第一网格 G010101 · 10 楼院, 2 街巷路段, 1 物业服务单位, 4 商户 · 网格长 A "
     assert any(line.startswith(grid) for line in lines)
     assert any("社区党组织书记 A " in line and "受理岗 A " in line for line in lines)
 
@@ -81,7 +81,7 @@ def test_show_json_is_the_whole_registry(run: Run) -> None:
     result = run("show", "--json")
     assert result.exit_code == 0, result.output
     registry = json.loads(result.stdout)
-    assert (len(registry["units"]), len(registry["posts"]), len(registry["staff"])) == (261, 272, 313)
+    assert (len(registry["units"]), len(registry["posts"]), len(registry["staff"])) == (261, 216, 257)
     assert registry["default_intake_community"] == "C0101"
     intake = next(post for post in registry["posts"] if post["id"] == "C0101.intake")
     assert intake["calendar"] == "staggered"

@@ -59,11 +59,13 @@ def _buildings(service: Ticketing) -> list[str]:
     return sorted(u.id for u in org.units.values() if u.kind is UnitKind.BUILDING)
 
 
-def _open(service: Ticketing, count: int, now: datetime, buildings: list[str] | None = None) -> list[int]:
+def _open(
+    service: Ticketing, count: int, now: datetime, buildings: list[str] | None = None, category: str = "property_repair"
+) -> list[int]:
     where = buildings or _buildings(service)
     return [
         service.open_ticket(
-            category="property_repair",
+            category=category,
             description="楼道灯不亮",
             contact_phone="13806330000",
             location_id=where[i % len(where)],
@@ -120,7 +122,10 @@ def _done(engine: Engine) -> int:
 
 
 def _assert_each_fired_once(engine: Engine, count: int) -> None:
-    """Every clone's deadline fired at ``SWEEP_AT``; one handover entry, one notice and one new timer each."""
+    """Every clone's deadline fired at ``SWEEP_AT``; one handover entry, two notices and one new timer each.
+
+    The notices: the other holder's, and the grid leader's (a volunteer, the building leader, missed it).
+    """
     with engine.connect() as conn:
 
         def per_ticket(table: Table, *where: Any) -> tuple[int, int]:
@@ -133,7 +138,7 @@ def _assert_each_fired_once(engine: Engine, count: int) -> None:
         assert entries == (count, count), "handover entries (rows, tickets)"
         assert per_ticket(history, history.c.at == SWEEP_AT) == (count, count), "history entries at the sweep"
         notices = per_ticket(notifications, notifications.c.created_at == SWEEP_AT)
-        assert notices == (count, count), "notices (rows, tickets)"
+        assert notices == (2 * count, count), "notices (rows, tickets)"
         pending = per_ticket(deadlines, deadlines.c.status == "pending", deadlines.c.due_at > SWEEP_AT)
         assert pending == (count, count), "the other holder's first timer (rows, tickets)"
         assert conn.execute(select(func.count()).select_from(deadlines)).scalar_one() == 2 * count
@@ -217,12 +222,12 @@ def test_deadlines_due_during_downtime_fire_at_the_next_start_in_due_order(servi
 
 
 def test_a_deadline_across_the_spring_festival_fires_at_the_right_working_minute(service: Ticketing) -> None:
-    # Saturday 14 February 2026 is a make-up workday; 15–23 February the Spring Festival break. The building
-    # leader's 2 working hours on the standard calendar (08:30–12:00, 13:30–17:30): one hour on the Saturday,
-    # one on Tuesday 24 February.
-    opened = datetime(2026, 2, 14, 16, 30, tzinfo=SHANGHAI)
-    [ticket_id] = _open(service, 1, opened, buildings=["B01020101"])
-    expected = datetime(2026, 2, 24, 9, 30, tzinfo=SHANGHAI)
+    # Saturday 14 February 2026 is a make-up workday; 15–23 February the Spring Festival break. A dispute
+    # starts at the grid leader (community staff, on the standard calendar 08:30–12:00, 13:30–17:30), who has
+    # 1 working hour: half an hour on the Saturday, half an hour on Tuesday 24 February.
+    opened = datetime(2026, 2, 14, 17, 0, tzinfo=SHANGHAI)
+    [ticket_id] = _open(service, 1, opened, buildings=["B01020101"], category="neighbour_dispute")
+    expected = datetime(2026, 2, 24, 9, 0, tzinfo=SHANGHAI)
     with service.engine.connect() as conn:
         assert conn.execute(select(tickets.c.due_at).where(tickets.c.id == ticket_id)).scalar_one() == expected
 

@@ -124,17 +124,17 @@ def test_the_holders_and_the_hand_overs_are_one_transaction(
 
 
 def test_a_new_second_auxiliary_takes_the_tickets_of_the_one_replaced(service: Ticketing) -> None:
-    police = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
+    police = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
     dispute = service.open_ticket(
         category="neighbour_dispute", description="邻里纠纷", contact_phone="13806330000", location_id=BUILDING, now=NOW
     )
     service.act(dispute.number, "transfer", "S0010", NOW, target_post=police, reason="需民警调解")
-    taken = service.act(dispute.number, "acknowledge", "S0308", NOW)
-    assert taken.holder_id == "S0308"
+    taken = service.act(dispute.number, "acknowledge", "S0252", NOW)
+    assert taken.holder_id == "S0252"
 
-    summary = change_holders(service, police, "S0006", "S0007", LATER, more_holders=["S0075"])
+    summary = change_holders(service, police, "S0006", "S0007", LATER, more_holders=["S0063"])
 
     assert summary.rehomed == 1
     moved = service.show(dispute.number)
-    assert moved.ticket.holder_id == "S0075"
-    assert moved.history[-1].reason.endswith("to A S0006, B S0007, then S0075; S0308 hands over to S0075")
+    assert moved.ticket.holder_id == "S0063"
+    assert moved.history[-1].reason.endswith("to A S0006, B S0007, then S0063; S0252 hands over to S0063")

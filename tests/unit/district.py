@@ -3,14 +3,20 @@
 One street (st1) with a street committee post; two communities (c1, c2) each
 with party, police and intake posts; a grid per community with a grid
 leader; a building per grid with a building leader; in grid g1 a street
-segment with a street leader and a shop on it with a shop leader.  Every
-post has distinct A and B holders, named ``<post>/A`` and ``<post>/B``; the
-police posts have a third holder after B, ``<post>/C`` (an officer and two
-auxiliaries); the street committee's A holder is the one supervisor.
+segment with a street leader, a plain shop on it (shop1, no post) and a
+property service unit (prop1, a market's office) with a shop leader, which
+manages a stall (stall1); in grid g2 a property service unit (prop2)
+directly in the grid, on no segment.  Every post has distinct A and B
+holders, named ``<post>/A`` and ``<post>/B``; the police posts have a third
+holder after B, ``<post>/C`` (an officer and two auxiliaries); the street
+committee's A holder is the one supervisor.
 
 Calendars: grid leaders work staggered evening hours (14:00–21:00 on
-workdays, 09:00–12:00 at weekends); everyone else keeps the standard office
-hours (08:30–12:00, 13:30–17:30).  The holiday table is Monday to Friday
+workdays, 09:00–12:00 at weekends); the building leaders name the standard
+office hours (08:30–12:00, 13:30–17:30) as their posts' own calendar, as a
+volunteer post may, so the deadline tests count office hours; the street
+and shop leaders keep the volunteers' day time (08:00–20:00 every day);
+everyone else keeps the standard office hours.  The holiday table is Monday to Friday
 except the Qingming break, 4–6 April 2026.  Absences are a plain dict the
 tests fill.  Time is always given: 2026-03-02 is a Monday.
 """
@@ -27,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from ticketing.domain.calendar import (
     STANDARD_HOURS,
+    VOLUNTEER_HOURS,
     DayKind,
     WeekdayHolidays,
     WorkingCalendar,
@@ -46,10 +53,12 @@ PARTY_2, POLICE_2, INTAKE_2 = "c2:community_party", "c2:community_police", "c2:i
 GRID_1, GRID_2 = "g1:grid_leader", "g2:grid_leader"
 BUILDING_1, BUILDING_2 = "b1:building_leader", "b2:building_leader"
 STREET_LEADER = "seg1:street_leader"
-SHOP_LEADER = "shop1:shop_leader"
+SHOP_LEADER = "prop1:shop_leader"
+SHOP_LEADER_2 = "prop2:shop_leader"
 SUPERVISOR = f"{STREET_COMMITTEE}/A"
 
 GRID_HOURS = WorkingHours.parse("grid_evening", {"workday": ["14:00-21:00"], "restday": ["09:00-12:00"]})
+OWN_CALENDARS = {PostKind.GRID_LEADER: GRID_HOURS.id, PostKind.BUILDING_LEADER: STANDARD_HOURS.id}
 QINGMING_2026 = frozenset({date(2026, 4, 4), date(2026, 4, 5), date(2026, 4, 6)})
 
 
@@ -102,6 +111,9 @@ def build_org() -> Organisation:
         Unit("b2", UnitKind.BUILDING, "北京路小区2号楼", "g2"),
         Unit("seg1", UnitKind.SEGMENT, "海曲中路", "g1"),
         Unit("shop1", UnitKind.SHOP, "海曲中路便民超市", "seg1"),
+        Unit("prop1", UnitKind.PROPERTY, "海曲中路农贸市场服务中心", "seg1"),
+        Unit("stall1", UnitKind.SHOP, "海曲中路农贸市场水果摊", "prop1"),
+        Unit("prop2", UnitKind.PROPERTY, "北京路小区物业服务中心", "g2"),
     ]
     kinds = {
         STREET_COMMITTEE: PostKind.STREET_COMMITTEE,
@@ -117,6 +129,7 @@ def build_org() -> Organisation:
         BUILDING_2: PostKind.BUILDING_LEADER,
         STREET_LEADER: PostKind.STREET_LEADER,
         SHOP_LEADER: PostKind.SHOP_LEADER,
+        SHOP_LEADER_2: PostKind.SHOP_LEADER,
     }
     posts = [
         Post(
@@ -125,7 +138,7 @@ def build_org() -> Organisation:
             post_id.split(":")[0],
             a(post_id),
             b(post_id),
-            GRID_HOURS.id if kind is PostKind.GRID_LEADER else None,
+            OWN_CALENDARS.get(kind),
             (c(post_id),) if kind is PostKind.COMMUNITY_POLICE else (),
         )
         for post_id, kind in kinds.items()
@@ -155,7 +168,9 @@ class District:
 
     def __post_init__(self) -> None:
         holidays = Holidays()
-        calendars = {hours.id: WorkingCalendar(hours, holidays, TZ) for hours in (STANDARD_HOURS, GRID_HOURS)}
+        calendars = {
+            hours.id: WorkingCalendar(hours, holidays, TZ) for hours in (STANDARD_HOURS, GRID_HOURS, VOLUNTEER_HOURS)
+        }
 
         def calendar_for(post_id: str) -> WorkingCalendar:
             return calendars[self.org.calendar_id_for(self.org.posts[post_id]) or STANDARD_HOURS.id]

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
-from ticketing.demo import DEMO_ORG_FILE
-from ticketing.demo.district import render_demo
+from ticketing.demo import DEMO_ORG_FILE, demo_org
+from ticketing.demo.district import demo_document, render_demo
 from ticketing.domain.errors import NotFound, OrgFileError
 from ticketing.domain.org import PostKind, Role, UnitKind
 from ticketing.organisation.data import OrgData
@@ -29,7 +29,11 @@ def _pair(a: str, b: str) -> dict[str, str]:
 
 
 def _org() -> dict[str, Any]:
-    """A small valid organisation: one of each unit kind, one late-hours calendar."""
+    """A small valid organisation: one of each unit kind, one late-hours calendar.
+
+    Outside the compound: a plain shop (P2, no post) on the segment, and a
+    property service unit (P1, a market's office) with its 店长 managing a stall (P3).
+    """
     return {
         "default_intake_community": "C1",
         "default_calendar": "standard",
@@ -68,11 +72,13 @@ def _org() -> dict[str, Any]:
                                             "id": "R1",
                                             "name": "海曲东路东段",
                                             "street_leader": _pair("S5", "S6"),
-                                            "shops": [
+                                            "shops": [{"id": "P2", "name": "便民超市"}],
+                                            "properties": [
                                                 {
                                                     "id": "P1",
-                                                    "name": "便民超市",
+                                                    "name": "海曲农贸市场物业服务中心",
                                                     "shop_leader": {"a": "S7", "b": "S8", "calendar": "standard"},
+                                                    "shops": [{"id": "P3", "name": "农贸市场水果摊"}],
                                                 }
                                             ],
                                         }
@@ -113,26 +119,29 @@ def test_a_yaml_file_becomes_units_posts_staff_and_calendars(tmp_path: Path) -> 
         UnitKind.GRID: 1,
         UnitKind.BUILDING: 2,
         UnitKind.SEGMENT: 1,
-        UnitKind.SHOP: 1,
+        UnitKind.PROPERTY: 1,
+        UnitKind.SHOP: 2,
     }
-    assert org.units["P1"].parent_id == "R1"
+    assert (org.units["P1"].parent_id, org.units["P2"].parent_id, org.units["P3"].parent_id) == ("R1", "R1", "P1")
+    assert not [post for post in org.posts.values() if post.unit_id in ("P2", "P3")]  # a shop has no post
     post = org.posts["B2.building_leader"]
     assert (post.kind, post.unit_id, post.holder_a, post.holder_b) == (PostKind.BUILDING_LEADER, "B2", "S8", "S7")
     assert org.staff["S3"].phone == "13806330003"
     assert org.default_intake_community == "C1"
-    assert data.calendar_names == {"late": "错时"}
-    assert set(data.calendars) == {"late", "standard"}  # "standard" is built in once named
+    assert data.calendar_names == {"late": "错时", "volunteer": "志愿者日间服务时间"}
+    assert set(data.calendars) == {"late", "standard", "volunteer"}  # built in: named, or for volunteer posts
 
 
 def test_the_calendar_of_a_post_is_its_own_else_its_units_nearest_else_the_default(tmp_path: Path) -> None:
     doc = _org()
     doc["district"]["streets"][0]["communities"][0].pop("calendar")
     doc["district"]["streets"][0]["communities"][0]["grids"][0]["calendar"] = "late"
+    doc["district"]["streets"][0]["communities"][0]["grids"][0]["buildings"][0]["calendar"] = "late"
     data = read_org_file(_write_yaml(tmp_path, doc))
-    assert data.calendar_for_post("B1.building_leader") == "late"  # from the grid
-    assert data.calendar_for_post("G1.grid_leader") == "late"
+    assert data.calendar_for_post("G1.grid_leader") == "late"  # from the grid
     assert data.calendar_for_post("P1.shop_leader") == "standard"  # its own
     assert data.calendar_for_post("C1.intake") == "standard"  # the default
+    assert data.calendar_for_post("B1.building_leader") == "volunteer"  # volunteers never inherit staff hours
     with pytest.raises(NotFound, match=r"unknown post 'X\.intake'"):
         data.calendar_for_post("X.intake")
 
@@ -209,7 +218,13 @@ buildings = [
 id = "R1"
 name = "海曲东路东段"
 street_leader = { a = "S5", b = "S6" }
-shops = [{ id = "P1", name = "便民超市", shop_leader = { a = "S7", b = "S8", calendar = "standard" } }]
+shops = [{ id = "P2", name = "便民超市" }]
+
+[[district.streets.communities.grids.segments.properties]]
+id = "P1"
+name = "海曲农贸市场物业服务中心"
+shop_leader = { a = "S7", b = "S8", calendar = "standard" }
+shops = [{ id = "P3", name = "农贸市场水果摊" }]
 """
 
 
@@ -297,9 +312,26 @@ ORG_FILE_ERRORS = [
         id="community-without-party",
     ),
     pytest.param(
-        _set(f"{BUILDING}.shops", [{"id": "P9", "name": "店", "shop_leader": _pair("S7", "S8")}]),
+        _set(f"{BUILDING}.shops", [{"id": "P9", "name": "店"}]),
         f"{BUILDING}.shops: a shop cannot be inside a building",
         id="parent-kind",
+    ),
+    pytest.param(
+        _set(f"{GRID}.segments[0].shops[0].shop_leader", _pair("S7", "S8")),
+        f"{GRID}.segments[0].shops[0].shop_leader: a shop has no shop_leader (店长) any more: 店长 are the "
+        "property service units (物业服务单位), and a request about a shop goes to the street leader of its "
+        "segment. If this unit is a property service unit, list it under properties: instead of shops:",
+        id="old-file-shop-leader-on-a-shop",
+    ),
+    pytest.param(
+        _set(f"{GRID}.segments[0].properties[0].properties", [{"id": "P9", "name": "市场"}]),
+        f"{GRID}.segments[0].properties[0].properties: a property cannot be inside a property",
+        id="property-in-property",
+    ),
+    pytest.param(
+        _set("volunteer_calendar", "daytime"),
+        "volunteer_calendar: unknown calendar 'daytime'; define it under calendars",
+        id="unknown-volunteer-calendar",
     ),
     pytest.param(
         _set(f"{GRID}.party", _pair("S1", "S2")),
@@ -471,6 +503,16 @@ def test_an_xlsx_roster_reads_its_first_sheet_with_numbers_as_text(tmp_path: Pat
 
 ROSTER_ERRORS = [
     pytest.param("楼长,B9,A,S1,,", "row 2, column 单位编号: unknown unit 'B9'", id="unknown-unit"),
+    pytest.param(
+        "店长,P2,A,S1,,",
+        "row 2, column 岗位: P2: a shop has no 店长 (shop_leader) any more: 店长 are the property service units",
+        id="shop-leader-on-a-shop",
+    ),
+    pytest.param(
+        "街长,P1,A,S1,,",
+        "row 2, column 岗位: P1 is a property (物业服务单位); a street_leader post (街长) belongs to a segment",
+        id="street-leader-on-a-property",
+    ),
     pytest.param("院长,B1,A,S1,,", "row 2, column 岗位: unknown post kind '院长'", id="unknown-kind"),
     pytest.param("楼长,B1,X,S1,,", "row 2, column AB岗: 'X' is not A, B or a further holder", id="bad-slot"),
     pytest.param("楼长,B1,D,S1,,", "row 2, column AB岗: B1.building_leader has 2 holders; give a row for C", id="gap"),
@@ -539,22 +581,54 @@ def test_the_shipped_demo_file_is_what_the_generator_makes() -> None:
     )
 
 
-def test_the_demo_district_is_shaped_like_the_seed(demo: OrgData) -> None:
+def test_the_small_demo_is_small_and_keeps_the_seeds_rules(demo: OrgData) -> None:
     org = demo.organisation
     kinds = Counter(unit.kind for unit in org.units.values())
-    assert kinds[UnitKind.STREET] == 2
-    assert kinds[UnitKind.COMMUNITY] >= 4
-    assert kinds[UnitKind.GRID] >= 12
-    assert kinds[UnitKind.BUILDING] >= 120
-    assert kinds[UnitKind.SEGMENT] and kinds[UnitKind.SHOP]
+    assert (kinds[UnitKind.STREET], kinds[UnitKind.COMMUNITY], kinds[UnitKind.GRID]) == (2, 6, 14)
+    assert kinds[UnitKind.PROPERTY] == kinds[UnitKind.GRID]  # about one property service unit per grid
+    _assert_seed_rules(demo)
+
+
+@pytest.fixture(scope="module")
+def full() -> OrgData:
+    return demo_org("full")
+
+
+def test_the_full_demo_district_has_the_seeds_counts(full: OrgData) -> None:
+    org = full.organisation
+    kinds = Counter(unit.kind for unit in org.units.values())
+    assert (kinds[UnitKind.STREET], kinds[UnitKind.COMMUNITY], kinds[UnitKind.GRID]) == (4, 42, 127)
+    posts = Counter(post.kind for post in org.posts.values())
+    assert posts[PostKind.BUILDING_LEADER] == kinds[UnitKind.BUILDING] == 2062
+    assert posts[PostKind.STREET_LEADER] == kinds[UnitKind.SEGMENT] == 433
+    assert posts[PostKind.SHOP_LEADER] == kinds[UnitKind.PROPERTY] == 128
+    for kind in (PostKind.COMMUNITY_PARTY, PostKind.COMMUNITY_POLICE, PostKind.INTAKE):
+        assert posts[kind] == 42
+    _assert_seed_rules(full)
+
+
+def test_the_full_demo_district_is_the_same_every_time(full: OrgData) -> None:
+    assert demo_document("full") == demo_document("full")
+    first_grid = [u for u in full.organisation.units.values() if u.parent_id == "C0101"]
+    assert len(first_grid) == 3  # as in the small demo: the demo logins name the same posts
+    assert full.organisation.posts["B01010101.building_leader"].holder_a == "S0013"
+
+
+def _assert_seed_rules(data: OrgData) -> None:
+    """Every unit but the district and the shops has its posts; shops have none; names unique; places in Rizhao."""
+    org = data.organisation
     posts = Counter(post.unit_id for post in org.posts.values())
-    assert all(posts[unit.id] for unit in org.units.values() if unit.kind is not UnitKind.DISTRICT)
+    for unit in org.units.values():
+        assert bool(posts[unit.id]) is (unit.kind not in (UnitKind.DISTRICT, UnitKind.SHOP)), unit
+        assert 35.0 < (unit.lat or 0) < 35.8 and 119.2 < (unit.lon or 0) < 119.8, unit
     assert all(post.holder_a != post.holder_b for post in org.posts.values())
     assert len({member.name for member in org.staff.values()}) == len(org.staff)
-    staggered = {unit.id for unit in org.units.values() if unit.calendar_id == "staggered"}
-    assert 0 < len(staggered) < kinds[UnitKind.COMMUNITY]
-    for unit in org.units.values():
-        assert 35.0 < (unit.lat or 0) < 35.8 and 119.2 < (unit.lon or 0) < 119.8, unit
+    communities = [unit for unit in org.units.values() if unit.kind is UnitKind.COMMUNITY]
+    staggered = [unit for unit in communities if unit.calendar_id == "staggered"]
+    assert 0 < len(staggered) < len(communities)
+    managed = [unit for unit in org.units.values() if unit.kind is UnitKind.SHOP and unit.parent_id in org.units]
+    assert {org.units[unit.parent_id or ""].kind for unit in managed} == {UnitKind.SEGMENT, UnitKind.PROPERTY}
+    assert org.volunteer_calendar == "volunteer"
 
 
 def test_demo_supervisors_are_the_committee_and_party_holders_and_there_is_one_admin(demo: OrgData) -> None:
@@ -572,17 +646,19 @@ def test_demo_supervisors_are_the_committee_and_party_holders_and_there_is_one_a
 
 def test_demo_routing_inside_and_outside_compounds(demo: OrgData) -> None:
     org = demo.organisation
-    building, shop, property_office = "B01010103", "P01010104", "P01010101"
+    building, shop, stall, market = "B01010103", "P01010102", "P01010104", "P01010101"
     assert org.post_for(PostKind.BUILDING_LEADER, building).id == "B01010103.building_leader"
     assert org.post_for(PostKind.GRID_LEADER, building).id == "G010101.grid_leader"
     assert org.post_for(PostKind.COMMUNITY_PARTY, building).id == "C0101.community_party"
     assert org.post_for(PostKind.STREET_COMMITTEE, building).id == "ST01.street_committee"
-    assert org.post_for(PostKind.SHOP_LEADER, shop).id == "P01010104.shop_leader"
-    assert org.post_for(PostKind.STREET_LEADER, shop).id == "R01010102.street_leader"
-    assert org.post_for(PostKind.STREET_LEADER, property_office) is None  # inside the compound
-    assert org.post_for(PostKind.GRID_LEADER, property_office).id == "G010101.grid_leader"
+    assert org.post_for(PostKind.SHOP_LEADER, shop) is None  # a plain shop: its street leader answers
+    assert org.post_for(PostKind.STREET_LEADER, shop).id == "R01010101.street_leader"
+    assert org.post_for(PostKind.SHOP_LEADER, stall).id == "P01010101.shop_leader"  # the market's 店长
+    assert org.post_for(PostKind.STREET_LEADER, market).id == "R01010102.street_leader"
+    assert org.post_for(PostKind.GRID_LEADER, market).id == "G010101.grid_leader"
     assert org.intake_post("G020302").id == "C0203.intake"
     assert org.intake_post(None).id == "C0101.intake"
     assert org.default_intake_community == "C0101"
-    assert demo.calendar_for_post("B01010103.building_leader") == "staggered"
-    assert demo.calendar_for_post("B01020101.building_leader") == "standard"
+    assert demo.calendar_for_post("G010101.grid_leader") == "staggered"
+    assert demo.calendar_for_post("G010201.grid_leader") == "standard"
+    assert demo.calendar_for_post("B01010103.building_leader") == "volunteer"  # not the community's staff hours

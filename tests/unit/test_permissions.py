@@ -188,7 +188,7 @@ def _transferred_outside(d: District) -> tuple[Ticket, datetime]:
 
 
 def _shop_in_progress(d: District) -> tuple[Ticket, datetime]:
-    ticket = d.open("shop1", category="shop_complaint")
+    ticket = d.open("stall1", category="shop_complaint")
     rules.acknowledge(d.world, ticket, b(SHOP_LEADER), MONDAY)
     return ticket, cst(3, 2, 10)
 

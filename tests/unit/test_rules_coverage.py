@@ -70,7 +70,7 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
     [entry] = handover.entries
     assert (entry.action, entry.actor_id, entry.holder_id) == ("handover", None, b(BUILDING_1))
     assert entry.reason == f"{a(BUILDING_1)} did not acknowledge in time; passed to {b(BUILDING_1)}"
-    assert handover.notices == [Notice(b(BUILDING_1), Event.HANDED_OVER)]
+    assert handover.notices == [Notice(b(BUILDING_1), Event.HANDED_OVER), Notice(a(GRID_1), Event.VOLUNTEER_MISSED)]
 
     escalation = d.expire(ticket)
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.holder_id) == ("new", 1, GRID_1, a(GRID_1))

@@ -28,9 +28,10 @@ from ticketing.domain.workflow import Clock
     ("location", "category", "workflow", "post", "tier", "due"),
     [
         pytest.param("b1", "property_repair", "general", BUILDING_1, 0, cst(3, 2, 11), id="building-leader"),
-        pytest.param("shop1", "shop_complaint", "outside", SHOP_LEADER, 0, cst(3, 2, 11), id="shop-leader"),
-        # A segment has no shop leader: the outside chain starts at its street leader (4h: 09–12, 13:30–14:30).
-        pytest.param("seg1", "street_order", "outside", STREET_LEADER, 1, cst(3, 2, 14, 30), id="street-leader"),
+        # A stall in a market's managed area goes to the market's shop leader (a volunteer: 08:00–20:00).
+        pytest.param("stall1", "shop_complaint", "outside", SHOP_LEADER, 0, cst(3, 2, 11), id="shop-leader"),
+        # A segment has no shop leader: the outside chain starts at its street leader (4h of day time).
+        pytest.param("seg1", "street_order", "outside", STREET_LEADER, 1, cst(3, 2, 13), id="street-leader"),
         # Disputes go to the grid leader, who works 14:00–21:00: 1h after Monday 09:00 is 15:00.
         pytest.param("b1", "neighbour_dispute", "dispute", GRID_1, 0, cst(3, 2, 15), id="dispute-grid-leader"),
     ],

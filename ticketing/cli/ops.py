@@ -15,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.cli.org import summary_text
+from ticketing.demo.district import DISTRICTS
 from ticketing.deploy.datadir import UnsafeSecretKey, secret_key
 from ticketing.deploy.migrate import upgrade
 from ticketing.services import SweepReport
@@ -150,11 +151,18 @@ def _serve_demo(obj: CliContext, host: str, port: int) -> None:
 
 @click.command()
 @click.option("--load-only", is_flag=True, help="Load the demo district and tickets, then exit.")
+@click.option(
+    "--district",
+    type=click.Choice(DISTRICTS),
+    default="small",
+    show_default=True,
+    help="small: 2 streets, 6 communities; full: the seed's 4 streets, 42 communities, 127 grids.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @pass_context
-def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
-    """Load the demo district and sample tickets (idempotent), then serve on plain HTTP for this machine.
+def demo(obj: CliContext, load_only: bool, district: str, host: str, port: int) -> None:
+    """Load a demo district and sample tickets (idempotent), then serve on plain HTTP for this machine.
 
     A deadline worker runs beside the web process, so the demo's tickets escalate in real time.
     """
@@ -163,7 +171,7 @@ def demo(obj: CliContext, load_only: bool, host: str, port: int) -> None:
     if not load_only:
         _check_secret_key(obj)  # before loading, not after
     upgrade(obj.engine)
-    loaded = load_demo(obj.ticketing)
+    loaded = load_demo(obj.ticketing, district=district)
     click.echo(summary_text(loaded.org))
     if loaded.tickets_opened:
         opened, fired = loaded.tickets_opened, loaded.deadlines_fired

@@ -24,6 +24,7 @@ from ticketing.organisation.data import ImportSummary, OrgData, TableCounts
 ORG_VERSION_KEY = "org_version"
 DEFAULT_INTAKE_KEY = "default_intake_community"
 DEFAULT_CALENDAR_KEY = "default_calendar"
+VOLUNTEER_CALENDAR_KEY = "volunteer_calendar"
 
 Row = dict[str, Any]
 
@@ -40,7 +41,8 @@ def save_org(conn: Connection, data: OrgData) -> ImportSummary:
     }
     intake_changed = _set_meta(conn, DEFAULT_INTAKE_KEY, org.default_intake_community)
     calendar_changed = _set_meta(conn, DEFAULT_CALENDAR_KEY, data.default_calendar)
-    defaults_changed = intake_changed or calendar_changed
+    volunteer_changed = _set_meta(conn, VOLUNTEER_CALENDAR_KEY, org.volunteer_calendar)
+    defaults_changed = intake_changed or calendar_changed or volunteer_changed
     if defaults_changed or any(table.changed for table in counts.values()):
         version += 1
         conn.execute(update(meta).where(meta.c.key == ORG_VERSION_KEY).values(value=str(version)))
@@ -67,6 +69,7 @@ def load_org(conn: Connection) -> OrgData:
         posts={r.id: _post(r._mapping) for r in conn.execute(select(posts).order_by(posts.c.id))},
         staff={r.id: _staff(r._mapping) for r in conn.execute(select(staff).order_by(staff.c.id))},
         default_intake_community=settings.get(DEFAULT_INTAKE_KEY),
+        volunteer_calendar=settings.get(VOLUNTEER_CALENDAR_KEY),
     )
     rows = conn.execute(select(calendars).order_by(calendars.c.id)).all()
     return OrgData(
@@ -94,7 +97,7 @@ def _lock_version(conn: Connection) -> int:
 
 
 def _meta_values(conn: Connection) -> dict[str, str]:
-    keys = (DEFAULT_INTAKE_KEY, DEFAULT_CALENDAR_KEY)
+    keys = (DEFAULT_INTAKE_KEY, DEFAULT_CALENDAR_KEY, VOLUNTEER_CALENDAR_KEY)
     return {r.key: r.value for r in conn.execute(select(meta).where(meta.c.key.in_(keys)))}
 
 

@@ -1,18 +1,32 @@
-"""The demo district: a small, deterministic 东港区-like registry shaped like the seed report.
+"""The demo districts: deterministic 东港区-like registries, small (shipped) and at the seed's full size.
+
+``small`` (the default) is quick to load and read: 2 streets, 6 communities.
+``full`` has the seed report's shape: 4 streets, 42 communities, 127 grids,
+2,062 building leaders, 433 street leaders and 128 property service units
+(店长), every post with its holders.  Both are made here the same way from a
+``Shape``; where the full district spreads counts unevenly over its grids, a
+seeded random generator decides, so it is the same every time.
 
 Run ``python -m ticketing.demo.district > ticketing/demo/district.yaml`` to
-regenerate the shipped file; a test keeps file and generator equal.
+regenerate the shipped small file (a test keeps file and generator equal);
+the full district is built in memory (``demo_document("full")``), never shipped.
+
+Outside compounds: each grid's street segments carry plain shops (no post:
+requests about them go to the street leader) and, on its last segments, the
+grid's property service units (物业服务单位, a market's office) with their
+店长 and the stalls they manage.
 
 Id scheme (two digits per level, so an id spells its place in the tree):
 
 - district ``D01``; street ``ST01``; community ``C0101`` (street 01, community 01);
 - grid ``G010101`` (street, community, grid);
-- building ``B01010101``, segment ``R01010101``, shop ``P01010101`` (grid code
-  plus a running number within the grid);
+- building ``B01010101``, segment ``R01010101`` (grid code plus a running
+  number within the grid); property service units and shops ``P01010101``
+  (grid code plus a running number: the property service units first);
 - staff ``S0001`` upwards; post ids are ``<unit id>.<post kind>`` (``C0101.intake``).
 
 Every A holder's backup is a colleague of the same level nearby: the next
-building's leader, the other street leader of the grid, the deputy secretary.
+building's leader, the next street leader of the grid, the deputy secretary.
 The community police post (社区警务室) has an officer (A) and two auxiliaries
 (B, then ``more``); the second auxiliaries are hired after everyone else, so
 the other staff keep their numbers.
@@ -21,6 +35,7 @@ the other staff keep their numbers.
 from __future__ import annotations
 
 import hashlib
+import random
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,14 +50,16 @@ HEADER = (
 
 CENTRE = (35.416, 119.527)  # Rizhao, Donggang District
 
-STREETS = ("秦楼街道", "石臼街道")
-COMMUNITIES = (("海曲社区", "阳光社区", "兴海社区"), ("望海社区", "金海岸社区", "港湾社区"))
-GRIDS_PER_COMMUNITY = ((3, 2, 2), (2, 3, 2))
-STAGGERED_COMMUNITIES = frozenset({"C0101", "C0201", "C0203"})
-BUILDINGS_PER_GRID = 10
-SEGMENTS_PER_GRID = 2
-SHOPS_PER_SEGMENT = 2
+# Donggang's four urban streets; the small demo has the first two.
+STREETS = ("秦楼街道", "石臼街道", "日照街道", "北京路街道")
+COMMUNITY_STEMS = (
+    "海曲", "阳光", "兴海", "望海", "金海岸", "港湾", "新市", "东港", "西港", "海滨", "银海",
+    "碧海", "海韵", "海宁", "海天", "明珠", "黄海", "青岛路", "烟台路", "北京路", "济南路",
+    "威海路", "山东路", "昭阳", "石臼", "港口", "秦楼", "香河", "泰安", "海景", "春晖",
+    "丽城", "和谐", "安居", "书香", "玉泉", "金桥", "海洋", "万平口", "汇丰", "桃花岛", "兴业",
+)  # fmt: skip
 NUMERALS = "一二三四五六七八九十"
+SHOPS_PER_SEGMENT = 2  # plain shops on a segment, and stalls a property service unit manages
 
 COMPOUNDS = (
     "阳光小区", "海景花园", "金海岸小区", "望海苑", "兴海家园", "碧海新村", "港湾小区",
@@ -54,7 +71,8 @@ ROADS = (
     "海曲东路", "青岛路", "烟台路", "北京路", "上海路", "济南路", "威海路",
     "山东路", "黄海一路", "石臼路", "港口路", "昭阳路", "兴海路", "望海路",
 )  # fmt: skip
-SEGMENT_SIDES = ("东段", "西段")
+SEGMENT_SIDES = ("东段", "西段", "南段", "北段")
+MARKETS = ("农贸市场", "商业街", "便民市场", "美食街", "建材市场", "小商品市场")
 SHOP_KINDS = (
     "便民超市", "大药房", "水饺馆", "五金店", "理发店", "早餐店", "水果店",
     "快递驿站", "洗衣店", "烟酒店", "面包房", "家电维修部", "花店", "眼镜店",
@@ -73,6 +91,8 @@ GIVEN_NAMES = (
     "新民", "庆林", "美玲", "书勤", "成龙", "晓燕", "瑞峰", "玉梅", "家豪", "雅婷", "长江",
     "守信",
 )  # fmt: skip
+# Two-character given names, used once the single list runs out (the full district has 3,000+ people).
+MORE_GIVEN_NAMES = tuple(first + second for first in "子思雨欣嘉俊宏晨立志" for second in "轩涵怡航宁博源昊琳萱")
 PHONE_PREFIXES = ("138", "139", "150", "152", "158", "186", "187", "135", "136", "137", "155", "133")
 
 STANDARD = {"name": "标准办公时间", "workday": ["08:30-12:00", "13:30-17:30"], "restday": [], "holiday": []}
@@ -82,6 +102,67 @@ STAGGERED = {
     "restday": ["08:30-16:30"],
     "holiday": ["08:30-16:30"],
 }
+VOLUNTEER = {
+    "name": "志愿者日间服务时间",
+    "workday": ["08:00-20:00"],
+    "restday": ["08:00-20:00"],
+    "holiday": ["08:00-20:00"],
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many of each unit a district has, laid out street by street and grid by grid."""
+
+    communities: tuple[int, ...]  # per street
+    grids: tuple[int, ...]  # per community, in order
+    buildings: tuple[int, ...]  # per grid, in order
+    segments: tuple[int, ...]  # per grid
+    properties: tuple[int, ...]  # property service units per grid (on its last segments)
+    staggered: frozenset[str]  # communities keeping staggered hours (错时工作法)
+
+
+SMALL = Shape(
+    communities=(3, 3),
+    grids=(3, 2, 2, 2, 3, 2),
+    buildings=(10,) * 14,
+    segments=(2,) * 14,
+    properties=(1,) * 14,
+    staggered=frozenset({"C0101", "C0201", "C0203"}),
+)
+
+
+def _spread(total: int, parts: int, rng: random.Random, keep_first: bool = False) -> tuple[int, ...]:
+    """``total`` split over ``parts`` as evenly as can be; the seeded ``rng`` picks which get one more."""
+    base, extra = divmod(total, parts)
+    candidates = list(range(1 if keep_first else 0, parts))
+    more = set(rng.sample(candidates, extra))
+    return tuple(base + (index in more) for index in range(parts))
+
+
+def full_shape(seed: int = 2019) -> Shape:
+    """The seed report's district: 4 streets, 42 communities, 127 grids, 2,062 buildings, 433 segments, 128 units.
+
+    The first community keeps three grids, as in the small demo, so the demo
+    logins (``S0013`` the first building leader …) name the same posts.
+    """
+    rng = random.Random(seed)
+    communities = (11, 11, 10, 10)
+    grids = _spread(127, sum(communities), rng, keep_first=True)
+    count = sum(grids)
+    codes = [f"C{s + 1:02d}{c + 1:02d}" for s, n in enumerate(communities) for c in range(n)]
+    return Shape(
+        communities=communities,
+        grids=grids,
+        buildings=_spread(2062, count, rng),
+        segments=_spread(433, count, rng),
+        properties=_spread(128, count, rng),
+        staggered=frozenset(rng.sample(codes, len(codes) // 3)) | {"C0101"},
+    )
+
+
+DISTRICTS = ("small", "full")
+"""The districts ``demo_document`` builds."""
 
 
 class _Flow(dict[str, Any]):
@@ -94,8 +175,14 @@ class _FlowList(list[str]):
 
 @dataclass
 class _People:
-    """Hands out staff ids, deterministic distinct names and phone numbers in order of appointment."""
+    """Hands out staff ids, deterministic distinct names and phone numbers in order of appointment.
 
+    ``pool`` is how many names may be drawn: the single given names alone for
+    the small demo (so its names never change), the two-character ones too
+    for the full district.
+    """
+
+    pool: int
     entries: list[dict[str, Any]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
 
@@ -108,11 +195,10 @@ class _People:
 
     def new_name(self, number: int) -> str:
         """A surname and given name picked by a hash of the number (well mixed, yet fixed), never reused."""
-        combos = len(SURNAMES) * len(GIVEN_NAMES)
-        index = int.from_bytes(hashlib.sha256(f"staff {number}".encode()).digest()[:8], "big") % combos
+        index = int.from_bytes(hashlib.sha256(f"staff {number}".encode()).digest()[:8], "big") % self.pool
         name = _name(index)
         while name in self.names:
-            index = (index + 1) % combos
+            index = (index + 1) % self.pool
             name = _name(index)
         self.names.add(name)
         return name
@@ -122,8 +208,13 @@ class _People:
         return _post(self.hire(role), self.hire(role))
 
 
+_ALL_GIVEN = (*GIVEN_NAMES, *MORE_GIVEN_NAMES)
+SINGLE_NAMES = len(SURNAMES) * len(GIVEN_NAMES)
+ALL_NAMES = len(SURNAMES) * len(_ALL_GIVEN)
+
+
 def _name(index: int) -> str:
-    return SURNAMES[index % len(SURNAMES)] + GIVEN_NAMES[index // len(SURNAMES)]
+    return SURNAMES[index % len(SURNAMES)] + _ALL_GIVEN[index // len(SURNAMES)]
 
 
 def _phone(number: int) -> str:
@@ -148,12 +239,14 @@ def _place(lat: float, lon: float) -> dict[str, float]:
 class _Builder:
     """Walks the district top-down, numbering units and appointing holders as it goes."""
 
-    people: _People = field(default_factory=_People)
+    shape: Shape
+    people: _People
+    community_count: int = 0
     grid_count: int = 0
 
     def district(self) -> dict[str, Any]:
         self.people.hire("admin")
-        streets = [self.street(s) for s in range(len(STREETS))]
+        streets = [self.street(s) for s in range(len(self.shape.communities))]
         for street in streets:
             for community in street["communities"]:
                 community["police"]["more"] = _FlowList([self.people.hire()])  # the second auxiliary (辅警)
@@ -174,27 +267,28 @@ class _Builder:
             "address": f"日照市东港区{STREETS[s]}办事处",
             **_place(lat, lon),
             "committee": self.people.pair("supervisor"),
-            "communities": [self.community(s, c, lat, lon) for c in range(len(COMMUNITIES[s]))],
+            "communities": [self.community(s, c, lat, lon) for c in range(self.shape.communities[s])],
         }
 
     def community(self, s: int, c: int, lat: float, lon: float) -> dict[str, Any]:
         community_id = f"C{s + 1:02d}{c + 1:02d}"
-        name = COMMUNITIES[s][c]
-        lat, lon = lat + 0.012 * (c - 1), lon + 0.008 * (c - 1)
+        index = self.community_count
+        self.community_count += 1
+        name = f"{COMMUNITY_STEMS[index]}社区"
+        lat, lon = lat + 0.012 * (c % 4 - 1), lon + 0.008 * (c % 4 - 1) + 0.03 * (c // 4)
         unit: dict[str, Any] = {
             "id": community_id,
             "name": name,
             "address": f"日照市东港区{name}党群服务中心",
             **_place(lat, lon),
         }
-        if community_id in STAGGERED_COMMUNITIES:
+        if community_id in self.shape.staggered:
             unit["calendar"] = "staggered"
         unit["party"] = self.people.pair("supervisor")
-        unit["police"] = self.people.pair()
+        unit["police"] = self.people.pair()  # the officer (A) and one auxiliary (B)
         unit["intake"] = self.people.pair()
-        count = GRIDS_PER_COMMUNITY[s][c]
-        workers = [self.people.hire() for _ in range(count)]
-        leaders = _rotating(workers)
+        count = self.shape.grids[index]
+        leaders = _rotating([self.people.hire() for _ in range(count)])
         unit["grids"] = [self.grid(community_id, name, g, leaders[g], lat, lon) for g in range(count)]
         return unit
 
@@ -202,7 +296,7 @@ class _Builder:
         grid_id = f"G{community_id[1:]}{g + 1:02d}"
         index = self.grid_count
         self.grid_count += 1
-        lat, lon = lat + 0.004 * (g - 1), lon - 0.003 * (g - 1)
+        lat, lon = lat + 0.004 * (g % 4 - 1), lon - 0.003 * (g % 4 - 1)
         road = ROADS[index % len(ROADS)]
         compounds = (COMPOUNDS[2 * index % len(COMPOUNDS)], COMPOUNDS[(2 * index + 1) % len(COMPOUNDS)])
         code = grid_id[1:]
@@ -211,16 +305,17 @@ class _Builder:
             "name": f"{community}第{NUMERALS[g]}网格",
             **_place(lat, lon),
             "grid_leader": leader,
-            "buildings": self.buildings(code, road, compounds, lat, lon),
-            "segments": self.segments(code, road, lat, lon),
-            "shops": [self.property_office(code, road, compounds[0], lat, lon)],
+            "buildings": self.buildings(code, road, compounds, self.shape.buildings[index], lat, lon),
+            "segments": self.segments(code, road, index, lat, lon),
         }
 
-    def buildings(self, code: str, road: str, compounds: tuple[str, str], lat: float, lon: float) -> list[_Flow]:
-        leaders = _rotating([self.people.hire() for _ in range(BUILDINGS_PER_GRID)])
-        half = BUILDINGS_PER_GRID // 2
+    def buildings(
+        self, code: str, road: str, compounds: tuple[str, str], count: int, lat: float, lon: float
+    ) -> list[_Flow]:
+        leaders = _rotating([self.people.hire() for _ in range(count)])
+        half = (count + 1) // 2
         result = []
-        for b in range(BUILDINGS_PER_GRID):
+        for b in range(count):
             compound = compounds[b // half]
             house = 10 + 20 * (b // half)
             name = f"{compound}{b % half + 1}号楼"
@@ -235,62 +330,80 @@ class _Builder:
             )
         return result
 
-    def segments(self, code: str, road: str, lat: float, lon: float) -> list[dict[str, Any]]:
-        leaders = _rotating([self.people.hire() for _ in range(SEGMENTS_PER_GRID)])
+    def segments(self, code: str, road: str, index: int, lat: float, lon: float) -> list[dict[str, Any]]:
+        """The grid's segments: plain shops on the first, property service units with their stalls on the last."""
+        count, properties = self.shape.segments[index], self.shape.properties[index]
+        leaders = _rotating([self.people.hire() for _ in range(count)])
+        hosts: dict[int, list[int]] = {}  # segment → the numbers of the property service units on it
+        for k in range(properties):
+            hosts.setdefault(count - 1 - k % count, []).append(k + 1)
+        number = properties + 1  # shop numbers follow the property service units'
         result = []
-        for r in range(SEGMENTS_PER_GRID):
-            seg_lat, seg_lon = lat - 0.001, lon + 0.0015 * (r - 0.5)
-            shop_leaders = _rotating([self.people.hire() for _ in range(SHOPS_PER_SEGMENT)])
-            shops = [
-                self.shop(code, road, r * SHOPS_PER_SEGMENT + k + 2, shop_leaders[k], seg_lat, seg_lon)
-                for k in range(SHOPS_PER_SEGMENT)
-            ]
+        for r in range(count):
+            seg_lat, seg_lon = lat - 0.001 - 0.0004 * (r // 2), lon + 0.0015 * (r % 2 - 0.5)
             first_house = 100 + 10 * r + 1
-            result.append(
-                {
-                    "id": f"R{code}{r + 1:02d}",
-                    "name": f"{road}{SEGMENT_SIDES[r % len(SEGMENT_SIDES)]}",
-                    "address": f"{road}{first_house}-{first_house + 9}号",
-                    **_place(seg_lat, seg_lon),
-                    "street_leader": leaders[r],
-                    "shops": shops,
-                }
-            )
+            segment: dict[str, Any] = {
+                "id": f"R{code}{r + 1:02d}",
+                "name": f"{road}{SEGMENT_SIDES[r % len(SEGMENT_SIDES)]}",
+                "address": f"{road}{first_house}-{first_house + 9}号",
+                **_place(seg_lat, seg_lon),
+                "street_leader": leaders[r],
+            }
+            if r in hosts:
+                units = []
+                for unit_number in hosts[r]:
+                    units.append(self.property_unit(code, road, unit_number, number, first_house, seg_lat, seg_lon))
+                    number += SHOPS_PER_SEGMENT
+                segment["properties"] = units
+            else:
+                shops = [self.shop(code, road, number + k, seg_lat, seg_lon) for k in range(SHOPS_PER_SEGMENT)]
+                segment["shops"] = shops
+                number += SHOPS_PER_SEGMENT
+            result.append(segment)
         return result
 
-    def shop(self, code: str, road: str, number: int, leader: _Flow, lat: float, lon: float) -> _Flow:
+    def shop(self, code: str, road: str, number: int, lat: float, lon: float, market: str = "") -> _Flow:
+        """A shop: a place only; requests about it go to its street leader or its managing unit's 店长."""
         kind = SHOP_KINDS[(int(code) + number) % len(SHOP_KINDS)]
         return _Flow(
             id=f"P{code}{number:02d}",
-            name=f"{road}{kind}",
+            name=f"{road}{market}{kind}",
             address=f"{road}{100 + 10 * ((number - 2) // SHOPS_PER_SEGMENT) + 2 * number}号",
             **_place(lat, lon + 0.0002 * number),
-            shop_leader=leader,
         )
 
-    def property_office(self, code: str, road: str, compound: str, lat: float, lon: float) -> _Flow:
-        """The compound's property service unit (物业服务单位): a shop directly in the grid."""
-        return _Flow(
-            id=f"P{code}01",
-            name=f"{compound}物业服务中心",
-            address=f"{road}10号{compound}物业楼",
-            **_place(lat + 0.0003, lon - 0.0004),
-            shop_leader=self.people.pair(),
-        )
+    def property_unit(
+        self, code: str, road: str, unit_number: int, first_shop: int, house: int, lat: float, lon: float
+    ) -> dict[str, Any]:
+        """A property service unit (物业服务单位) managing a market: its 店长 and its stalls."""
+        market = MARKETS[(int(code) + unit_number) % len(MARKETS)]
+        return {
+            "id": f"P{code}{unit_number:02d}",
+            "name": f"{road}{market}物业服务中心",
+            "address": f"{road}{house + unit_number - 1}号{market}",
+            **_place(lat + 0.0003, lon - 0.0004 * unit_number),
+            "shop_leader": self.people.pair(),
+            "shops": [self.shop(code, road, first_shop + k, lat, lon, market) for k in range(SHOPS_PER_SEGMENT)],
+        }
 
 
-def demo_document() -> dict[str, Any]:
-    """The demo district as an organisation-file document."""
-    builder = _Builder()
-    district = builder.district()
+def demo_document(district: str = "small") -> dict[str, Any]:
+    """A demo district (``small`` or ``full``) as an organisation-file document."""
+    if district not in DISTRICTS:
+        raise ValueError(f"no demo district {district!r}: choose {' or '.join(DISTRICTS)}")
+    shape = SMALL if district == "small" else full_shape()
+    builder = _Builder(shape, _People(SINGLE_NAMES if shape is SMALL else ALL_NAMES))
+    tree = builder.district()
     return {
         "default_intake_community": "C0101",
         "default_calendar": "standard",
+        "volunteer_calendar": "volunteer",
         "calendars": {
             "standard": _calendar(STANDARD),
             "staggered": _calendar(STAGGERED),
+            "volunteer": _calendar(VOLUNTEER),
         },
-        "district": district,
+        "district": tree,
         "staff": builder.people.entries,
     }
 

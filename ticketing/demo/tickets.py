@@ -122,6 +122,14 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
 ]
 
 
+# Outside compounds: a plain shop (its street leader answers), a market's stall (the market's 店长), a segment.
+_OUTSIDE_STORIES: list[tuple[str, str, str, timedelta, list[tuple[timedelta, str, dict[str, object]]]]] = [
+    ("shop", "shop_complaint", "烧烤店油烟太大，楼上住户开不了窗", 3 * HOUR, []),
+    ("stall", "shop_complaint", "市场摊位缺斤少两", 20 * HOUR, [(HOUR, "acknowledge", {})]),
+    ("segment", "street_order", "人行道被电动车占满，老人推车过不去", 2 * DAY, []),
+]
+
+
 def _scenarios(org: Organisation, now: datetime) -> list[_Scenario]:
     buildings = sorted(u.id for u in org.units.values() if u.kind is UnitKind.BUILDING)
     step = max(len(buildings) // (3 * len(_STORIES)), 1)
@@ -131,6 +139,22 @@ def _scenarios(org: Organisation, now: datetime) -> list[_Scenario]:
             building = buildings[(round_ * len(_STORIES) + index) * step % len(buildings)]
             opened = ago + round_ * 7 * timedelta(minutes=1)
             found.append(_Scenario(building, category, text, opened, steps))
+    places = _outside_places(org)
+    for place, category, text, ago, steps in _OUTSIDE_STORIES:
+        if place in places:
+            found.append(_Scenario(places[place], category, text, ago, steps))
+    return found
+
+
+def _outside_places(org: Organisation) -> dict[str, str]:
+    """The first plain shop, the first shop a property service unit manages, and the first street segment."""
+    found: dict[str, str] = {}
+    for unit in sorted(org.units.values(), key=lambda u: u.id):
+        parent = org.units.get(unit.parent_id or "")
+        if unit.kind is UnitKind.SEGMENT:
+            found.setdefault("segment", unit.id)
+        elif unit.kind is UnitKind.SHOP and parent is not None:
+            found.setdefault("stall" if parent.kind is UnitKind.PROPERTY else "shop", unit.id)
     return found
 
 
@@ -149,11 +173,11 @@ class DemoLoad:
     resident_ticket: str | None = None
 
 
-def load_demo(service: Ticketing, now: datetime | None = None) -> DemoLoad:
-    """Load the demo district and its sample tickets once (again: nothing is opened)."""
+def load_demo(service: Ticketing, now: datetime | None = None, district: str = "small") -> DemoLoad:
+    """Load a demo district (``small`` or ``full``) and its sample tickets once (again: nothing is opened)."""
     now = now or datetime.now(UTC)
     with service.engine.begin() as conn:
-        summary = load_demo_org(conn)
+        summary = load_demo_org(conn, district)
         loaded = get_int(conn, DEMO_MARKER)
         if not loaded:
             bump(conn, DEMO_MARKER)

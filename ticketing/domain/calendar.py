@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
 
+from ticketing.domain.org import VOLUNTEER_HOURS_ID
 from ticketing.domain.workflow import Duration, DurationUnit
 
 _GIVE_UP_DAYS = 3 * 366
@@ -164,6 +165,13 @@ STANDARD_HOURS = WorkingHours(
     "standard",
     workday=(Segment(time(8, 30), time(12, 0)), Segment(time(13, 30), time(17, 30))),
 )
+
+_DAYTIME = (Segment(time(8, 0), time(20, 0)),)
+VOLUNTEER_HOURS = WorkingHours(VOLUNTEER_HOURS_ID, workday=_DAYTIME, restday=_DAYTIME, holiday=_DAYTIME)
+"""Volunteers (楼长, 街长, 店长) answer in the day time, holidays included, not in office hours."""
+
+BUILT_IN_HOURS = {hours.id: hours for hours in (STANDARD_HOURS, VOLUNTEER_HOURS)}
+"""Calendars an organisation may name without defining them."""
 
 _Spans = tuple[tuple[float, float], ...]
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 
 from ticketing.domain.errors import InvalidInput, NotFound
-from ticketing.domain.org import Organisation, UnitKind
+from ticketing.domain.org import PLACE_KINDS, Organisation, UnitKind
 
 MAX_DISTANCE_M = 300.0
-PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SHOP, UnitKind.SEGMENT)
 ROUTABLE_KINDS = (*PLACE_KINDS, UnitKind.GRID, UnitKind.COMMUNITY)
 EARTH_RADIUS_M = 6_371_000.0
 

@@ -1,10 +1,20 @@
 """The organisation registry: units, posts with A/B holders, staff and absences.
 
 The district is a tree of units (district → street → community → grid →
-building / street segment → shop).  Posts hang on units; every post has an A
-and a B holder (AB岗), some have further holders after B in a declared order
-(the community police post: an officer and two auxiliaries), and a person may
-hold several posts.
+building / street segment → property service unit → shop).  Posts hang on
+units; every post has an A and a B holder (AB岗), some have further holders
+after B in a declared order (the community police post: an officer and two
+auxiliaries), and a person may hold several posts.
+
+Outside compounds a shop is only a place: it has no post, and a request about
+it goes to the street leader of its segment.  The shop leaders (店长) are the
+designated property service units (物业服务单位); the shops below one are its
+managed area, where requests go to its 店长 first.
+
+Who holds a post decides which rules bind them: community staff keep the
+community's working hours and answer for missed deadlines (通报); the
+volunteers (楼长, 街长, 店长: 自愿、推荐、任命) keep a day-time calendar of their
+own and are never its subject: their misses are told to the grid leader.
 """
 
 from __future__ import annotations
@@ -12,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+VOLUNTEER_HOURS_ID = "volunteer"
+"""The built-in calendar of volunteer posts (``ticketing.domain.calendar.VOLUNTEER_HOURS``)."""
 
 
 class UnitKind(StrEnum):
@@ -22,8 +35,9 @@ class UnitKind(StrEnum):
     COMMUNITY = "community"  # 社区
     GRID = "grid"  # 网格
     BUILDING = "building"  # 楼院
-    SEGMENT = "segment"  # 街 (street segment outside compounds)
-    SHOP = "shop"  # 店 / 物业服务单位
+    SEGMENT = "segment"  # 街巷（路段） (street segment outside compounds)
+    PROPERTY = "property"  # 物业服务单位: its subtree is its managed area
+    SHOP = "shop"  # 商铺: a place, never a post
 
 
 class PostKind(StrEnum):
@@ -41,7 +55,7 @@ class PostKind(StrEnum):
 
 POST_UNIT: dict[PostKind, UnitKind] = {
     PostKind.BUILDING_LEADER: UnitKind.BUILDING,
-    PostKind.SHOP_LEADER: UnitKind.SHOP,
+    PostKind.SHOP_LEADER: UnitKind.PROPERTY,
     PostKind.STREET_LEADER: UnitKind.SEGMENT,
     PostKind.GRID_LEADER: UnitKind.GRID,
     PostKind.COMMUNITY_POLICE: UnitKind.COMMUNITY,
@@ -58,8 +72,35 @@ PARENT_KINDS: dict[UnitKind, frozenset[UnitKind]] = {
     UnitKind.GRID: frozenset({UnitKind.COMMUNITY}),
     UnitKind.BUILDING: frozenset({UnitKind.GRID}),
     UnitKind.SEGMENT: frozenset({UnitKind.GRID}),
-    UnitKind.SHOP: frozenset({UnitKind.SEGMENT, UnitKind.GRID}),
+    UnitKind.PROPERTY: frozenset({UnitKind.SEGMENT, UnitKind.GRID}),
+    UnitKind.SHOP: frozenset({UnitKind.SEGMENT, UnitKind.GRID, UnitKind.PROPERTY}),
 }
+
+# The units a request can be about: where a resident or a shop is.
+PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SHOP, UnitKind.PROPERTY, UnitKind.SEGMENT)
+
+
+class Holding(StrEnum):
+    """Who holds the posts of a kind, which decides the rules that bind them."""
+
+    STAFF = "staff"  # 社区工作人员: the district's rules for community staff apply
+    VOLUNTEER = "volunteer"  # 志愿者 (自愿、推荐、任命): day-time hours, no 通报
+
+
+HELD_BY: dict[PostKind, Holding] = {
+    PostKind.BUILDING_LEADER: Holding.VOLUNTEER,
+    PostKind.SHOP_LEADER: Holding.VOLUNTEER,
+    PostKind.STREET_LEADER: Holding.VOLUNTEER,
+    PostKind.GRID_LEADER: Holding.STAFF,
+    PostKind.COMMUNITY_POLICE: Holding.STAFF,
+    PostKind.COMMUNITY_PARTY: Holding.STAFF,
+    PostKind.INTAKE: Holding.STAFF,
+    PostKind.STREET_COMMITTEE: Holding.STAFF,
+}
+
+
+def held_by_volunteers(kind: PostKind) -> bool:
+    return HELD_BY[kind] is Holding.VOLUNTEER
 
 
 class Role(StrEnum):
@@ -131,6 +172,7 @@ class Organisation:
     posts: dict[str, Post] = field(default_factory=dict)
     staff: dict[str, Staff] = field(default_factory=dict)
     default_intake_community: str | None = None
+    volunteer_calendar: str | None = None
     _post_index: dict[tuple[PostKind, str], Post] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -152,9 +194,15 @@ class Organisation:
         return self._post_index.get((kind, unit.id)) if unit else None
 
     def calendar_id_for(self, post: Post) -> str | None:
-        """The calendar governing a post: its own, else its unit's or the nearest ancestor's."""
+        """The calendar governing a post: its own, else its unit's or the nearest ancestor's.
+
+        A volunteer post never inherits the community's staff hours: without
+        its own it keeps the volunteers' calendar (by default every day, 08:00–20:00).
+        """
         if post.calendar_id:
             return post.calendar_id
+        if held_by_volunteers(post.kind):
+            return self.volunteer_calendar or VOLUNTEER_HOURS_ID
         unit = self.units.get(post.unit_id)
         while unit is not None and not unit.calendar_id:
             unit = self.units.get(unit.parent_id) if unit.parent_id else None

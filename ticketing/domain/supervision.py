@@ -6,7 +6,9 @@ clock's deadline; a reminder to whoever must act at each of the workflow's
 while a ticket sits past a deadline missed at the top of the chain (no clock
 running, not paused, not final), the supervisor reminder (催办) at the
 opening of the ``urge_after``-th working day, then the written-warning flag
-(通报) ``warn_after`` working days after the 催办.
+(通报) ``warn_after`` working days after the 催办.  A 通报 binds community
+staff: volunteers (楼长, 街长, 店长) are never its subject, their grid leader
+is told instead.
 
 Only the earliest is kept as a pending row (``next_timer``); when a reminder
 comes — in time or, after an outage, too late to matter — the sweep writes
@@ -22,9 +24,11 @@ after the ticket moved on: ``fire`` then returns None and nothing happens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from ticketing.domain.rules import World, calendar_post, deadline_passed, supervisors
+from ticketing.domain.org import held_by_volunteers
+from ticketing.domain.rules import World, calendar_post, deadline_passed, grid_leader, supervisors
 from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket, Timer, TimerKind
 from ticketing.domain.workflow import Clock
 
@@ -119,25 +123,49 @@ def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
     since = world.calendar_for(ticket.post_id).local(ticket.overdue_at) if ticket.overdue_at else "?"
     ticket.urged_at = now
+    reason = f"still not acted on since the deadline passed at {since}"
     return _press(
-        world, ticket, now, HistoryAction.URGE, f"still not acted on since the deadline passed at {since}", Event.URGED
+        world, ticket, now, HistoryAction.URGE, reason, Event.URGED, (ticket.holder_id, ticket.first_responder_id)
     )
 
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
-    """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good."""
+    """通报: still not acted on after the 催办: the ticket is flagged for a written warning, for good.
+
+    A written warning binds community staff only: a volunteer holding the
+    ticket or first asked is not its subject; their grid leader hears instead.
+    """
     since = world.calendar_for(ticket.post_id).local(ticket.urged_at) if ticket.urged_at else "?"
     ticket.warned_at = now
-    return _press(
-        world, ticket, now, HistoryAction.WARN, f"still not acted on after the reminder of {since}", Event.WARNED
-    )
+    responsible = ((ticket.holder_id, ticket.post_id), (ticket.first_responder_id, ticket.first_responder_post_id))
+    volunteers = {person for person, post_id in responsible if person and _volunteer_post(world, post_id)}
+    subjects = [person for person, _ in responsible if person not in volunteers]
+    reason = f"still not acted on after the reminder of {since}"
+    outcome = _press(world, ticket, now, HistoryAction.WARN, reason, Event.WARNED, subjects)
+    leader = grid_leader(world, ticket, now)
+    if volunteers and leader not in subjects:
+        outcome.notify(leader, Event.VOLUNTEER_MISSED)
+    return outcome
 
 
-def _press(world: World, ticket: Ticket, now: datetime, action: HistoryAction, reason: str, event: Event) -> Outcome:
-    """Record a supervision step and tell everyone responsible; the next step is planned from the new state."""
+def _volunteer_post(world: World, post_id: str | None) -> bool:
+    post = world.org.posts.get(post_id) if post_id else None
+    return post is not None and held_by_volunteers(post.kind)
+
+
+def _press(
+    world: World,
+    ticket: Ticket,
+    now: datetime,
+    action: HistoryAction,
+    reason: str,
+    event: Event,
+    responsible: Sequence[str | None],
+) -> Outcome:
+    """Record a supervision step and tell the ``responsible`` and the supervisors."""
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
     outcome.record(ticket, now, None, action, ticket.state, reason)
-    for recipient in (ticket.holder_id, ticket.first_responder_id, *supervisors(world, ticket, now)):
+    for recipient in (*responsible, *supervisors(world, ticket, now)):
         outcome.notify(recipient, event)
     return outcome

@@ -58,6 +58,7 @@ class Event(StrEnum):
     REMINDER = "reminder"
     URGED = "urged"
     WARNED = "warned"
+    VOLUNTEER_MISSED = "volunteer_missed"  # to the grid leader: a volunteer post let a deadline pass
     REQUEST_RESOLVED = "request_resolved"  # to the resident
     REQUEST_CLOSED = "request_closed"  # to the resident
     INVITED = "invited"  # to a post invited to join a ticket (协同)

@@ -22,6 +22,7 @@ CHILD_KEYS: dict[str, UnitKind] = {
     "grids": UnitKind.GRID,
     "buildings": UnitKind.BUILDING,
     "segments": UnitKind.SEGMENT,
+    "properties": UnitKind.PROPERTY,
     "shops": UnitKind.SHOP,
 }
 
@@ -61,6 +62,7 @@ UNIT_LABELS_ZH: dict[UnitKind, str] = {
     UnitKind.GRID: "网格",
     UnitKind.BUILDING: "楼院",
     UnitKind.SEGMENT: "街巷路段",
+    UnitKind.PROPERTY: "物业服务单位",
     UnitKind.SHOP: "商户",
 }
 
@@ -84,7 +86,10 @@ class OrgData:
     default_calendar: str | None = None
 
     def calendar_for_post(self, post_id: str) -> str | None:
-        """The calendar governing a post: its own, its unit's or an ancestor's, else the default."""
+        """The calendar governing a post: its own, its unit's or an ancestor's, else the default.
+
+        A volunteer post's is its own, else the volunteers' calendar (``Organisation.calendar_id_for``).
+        """
         post = self.organisation.posts.get(post_id)
         if post is None:
             raise NotFound("unknown post %(post)r", post=post_id)
@@ -98,6 +103,7 @@ class OrgData:
             posts={**mine.posts, **theirs.posts},
             staff={**mine.staff, **theirs.staff},
             default_intake_community=theirs.default_intake_community or mine.default_intake_community,
+            volunteer_calendar=theirs.volunteer_calendar or mine.volunteer_calendar,
         )
         return OrgData(
             organisation,

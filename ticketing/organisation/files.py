@@ -2,8 +2,8 @@
 
 An organisation file, described in ``docs/organisation.md``, gives the nested
 unit tree district → streets → communities → grids → buildings / segments
-(→ shops) with each unit's posts, the staff list and the working-hours
-calendars.  ``read_sources`` reads organisation files and rosters
+(→ property service units → shops) with each unit's posts, the staff list and
+the working-hours calendars.  ``read_sources`` reads organisation files and rosters
 (``ticketing.organisation.roster``) in order.
 
 Reading never stops at the first problem: every problem is collected, each
@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ticketing.domain.calendar import STANDARD_HOURS, WorkingHours
+from ticketing.domain.calendar import BUILT_IN_HOURS, VOLUNTEER_HOURS, WorkingHours
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import (
     PARENT_KINDS,
@@ -33,6 +33,7 @@ from ticketing.domain.org import (
     Staff,
     Unit,
     UnitKind,
+    held_by_volunteers,
 )
 from ticketing.organisation.data import (
     CHILD_KEYS,
@@ -50,8 +51,17 @@ from ticketing.organisation.roster import read_roster
 # Posts a community must have: requests are received at intake and end at the party organisation.
 COMMUNITY_POSTS = (PostKind.INTAKE, PostKind.COMMUNITY_PARTY)
 
+VOLUNTEER_HOURS_NAME = "志愿者日间服务时间"
+
+SHOP_WITH_LEADER = (
+    "a shop has no shop_leader (店长) any more: 店长 are the property service units (物业服务单位), and a "
+    "request about a shop goes to the street leader of its segment. If this unit is a property service unit, "
+    "list it under properties: instead of shops: (same id, name and shop_leader) and put the shops it manages "
+    "under its own shops:; if it is a plain shop, remove its shop_leader"
+)
+
 _UNIT_FIELDS = ("id", "name", "address", "lat", "lon", "calendar")
-_TOP_KEYS = ("district", "staff", "calendars", "default_calendar", "default_intake_community")
+_TOP_KEYS = ("district", "staff", "calendars", "default_calendar", "default_intake_community", "volunteer_calendar")
 
 
 def is_roster(path: Path) -> bool:
@@ -86,7 +96,12 @@ def read_sources(paths: Iterable[Path], base: OrgData) -> OrgData:
 
 def read_org_file(path: Path) -> OrgData:
     """Read and fully check a YAML or TOML organisation file."""
-    return _OrgFileReader(str(path)).read(_load_document(path))
+    return read_org_document(_load_document(path), str(path))
+
+
+def read_org_document(doc: Any, source: str) -> OrgData:
+    """Check an organisation document already in memory (as a file parses to); ``source`` names it in problems."""
+    return _OrgFileReader(source).read(doc)
 
 
 def _load_document(path: Path) -> Any:
@@ -183,13 +198,18 @@ class _OrgFileReader:
             self.problem("district", "missing: the file describes one district and its streets")
         default_calendar = self.optional_text(doc, "default_calendar", "")
         default_intake = self.optional_text(doc, "default_intake_community", "")
-        if default_calendar:
-            self.calendar_refs.append(("default_calendar", default_calendar))
+        volunteer_calendar = self.optional_text(doc, "volunteer_calendar", "")
+        for key, calendar_id in (("default_calendar", default_calendar), ("volunteer_calendar", volunteer_calendar)):
+            if calendar_id:
+                self.calendar_refs.append((key, calendar_id))
         self.check_references(default_intake)
+        if not volunteer_calendar and any(held_by_volunteers(post.kind) for post in self.posts.values()):
+            self.calendars.setdefault(VOLUNTEER_HOURS.id, VOLUNTEER_HOURS)
+            self.calendar_names.setdefault(VOLUNTEER_HOURS.id, VOLUNTEER_HOURS_NAME)
         if self.problems:
             raise OrgFileError(self.problems)
         return OrgData(
-            Organisation(self.units, self.posts, self.staff, default_intake),
+            Organisation(self.units, self.posts, self.staff, default_intake, volunteer_calendar),
             self.calendars,
             self.calendar_names,
             default_calendar,
@@ -350,6 +370,9 @@ class _OrgFileReader:
             self.read_unit(child, f"{path}[{index}]", kind, parent)
 
     def read_post(self, node: Any, path: str, kind: PostKind, unit: Unit) -> None:
+        if kind is PostKind.SHOP_LEADER and unit.kind is UnitKind.SHOP:
+            self.problem(path, SHOP_WITH_LEADER)
+            return
         if POST_UNIT[kind] is not unit.kind:
             self.problem(path, f"{kind.value} is a post of a {POST_UNIT[kind].value}, not of a {unit.kind.value}")
             return
@@ -404,8 +427,8 @@ class _OrgFileReader:
             if staff_id not in self.staff:
                 self.problem(path, f"unknown staff {staff_id!r}")
         for path, calendar_id in self.calendar_refs:
-            if calendar_id == STANDARD_HOURS.id and calendar_id not in self.calendars:
-                self.calendars[calendar_id] = STANDARD_HOURS
+            if calendar_id in BUILT_IN_HOURS and calendar_id not in self.calendars:
+                self.calendars[calendar_id] = BUILT_IN_HOURS[calendar_id]
             elif calendar_id not in self.calendars:
                 self.problem(path, f"unknown calendar {calendar_id!r}; define it under calendars")
         self.check_communities()

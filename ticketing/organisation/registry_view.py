@@ -20,7 +20,7 @@ from ticketing.db import absences as absence_store
 from ticketing.db import holiday_overrides as override_store
 from ticketing.db.meta import versions
 from ticketing.db.org_store import ORG_VERSION_KEY, load_org
-from ticketing.domain.calendar import STANDARD_HOURS, WorkingCalendar, WorkingHours
+from ticketing.domain.calendar import BUILT_IN_HOURS, STANDARD_HOURS, WorkingCalendar, WorkingHours
 from ticketing.domain.coverage import Absent
 from ticketing.domain.holidays import NationalHolidays, OverriddenHolidays
 from ticketing.domain.org import Absence, Organisation
@@ -74,7 +74,7 @@ class WorldSource:
     def _build(self, conn: Connection) -> World:
         data = load_org(conn)
         org = data.organisation
-        hours = {STANDARD_HOURS.id: STANDARD_HOURS} | data.calendars
+        hours = BUILT_IN_HOURS | data.calendars
         away = absence_store.load_all(conn)
         post_calendar = {
             post.id: self._calendar(hours.get(data.calendar_for_post(post.id) or "", STANDARD_HOURS))

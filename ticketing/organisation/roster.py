@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ticketing.domain.errors import OrgFileError
-from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit
+from ticketing.domain.org import POST_UNIT, Organisation, Post, PostKind, Role, Staff, Unit, UnitKind
 from ticketing.organisation.data import (
     FORMER_POST_LABELS_ZH,
     MAX_LENGTH,
@@ -50,6 +50,11 @@ _POST_NAMES: dict[str, PostKind] = {
     **{label: kind for kind, label in POST_LABELS_ZH.items()},
     **{label: kind for kind, label in FORMER_POST_LABELS_ZH.items()},
 }
+SHOP_WITH_LEADER_ROSTER = (
+    "a shop has no 店长 (shop_leader) any more: 店长 are the property service units (物业服务单位), and a "
+    "request about a shop goes to the street leader of its segment. Declare the property service unit under "
+    "properties: in the organisation file and give its 店长 rows with that unit's id"
+)
 # A slot is a place in the post's order: A (0), B (1), then further holders C, D, … or 3, 4, … (2, 3, …).
 _SLOTS = {
     "a": 0,
@@ -183,7 +188,9 @@ class _RosterReader:
         if self.problems:
             raise OrgFileError(self.problems)
         old = self.base.organisation
-        organisation = Organisation(dict(old.units), posts, self.staff, old.default_intake_community)
+        organisation = Organisation(
+            dict(old.units), posts, self.staff, old.default_intake_community, old.volunteer_calendar
+        )
         return OrgData(
             organisation, dict(self.base.calendars), dict(self.base.calendar_names), self.base.default_calendar
         )
@@ -203,7 +210,9 @@ class _RosterReader:
             staff_id = ""
         else:
             self.update_staff(row, staff_id)
-        if kind and unit and POST_UNIT[kind] is not unit.kind:
+        if kind is PostKind.SHOP_LEADER and unit and unit.kind is UnitKind.SHOP:
+            self.problem(row.number, "post_kind", f"{unit.id}: {SHOP_WITH_LEADER_ROSTER}")
+        elif kind and unit and POST_UNIT[kind] is not unit.kind:
             self.problem(
                 row.number,
                 "post_kind",

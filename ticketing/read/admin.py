@@ -14,15 +14,15 @@ from sqlalchemy import Connection
 from ticketing.db.org_store import load_org
 from ticketing.db.queries import admin as queries
 from ticketing.db.rows import AnyRow
-from ticketing.domain.calendar import STANDARD_HOURS, DayKind, Segment, WorkingHours
+from ticketing.domain.calendar import BUILT_IN_HOURS, STANDARD_HOURS, DayKind, Segment, WorkingHours
 from ticketing.domain.errors import NotFound
-from ticketing.domain.org import Post, Unit, UnitKind
+from ticketing.domain.org import HELD_BY, Holding, Post, Unit, UnitKind
 from ticketing.organisation.data import OrgData
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
 
-# Children of a grid in the order the organisation page lists them (a segment's shops follow it).
-_CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.SHOP: 3}
+# Children of a grid in the order the organisation page lists them (a unit's own shops follow it).
+_CHILD_ORDER = {UnitKind.GRID: 0, UnitKind.BUILDING: 1, UnitKind.SEGMENT: 2, UnitKind.PROPERTY: 3, UnitKind.SHOP: 4}
 _DAY_SECONDS = 24 * 3600
 
 
@@ -46,6 +46,11 @@ class PostView:
     calendar_id: str
     calendar_name: str
     more: tuple[Holder, ...] = ()
+
+    @property
+    def held_by(self) -> Holding:
+        """Community staff or volunteers (楼长, 街长, 店长), by the post's kind."""
+        return HELD_BY[self.post.kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +214,7 @@ class _Registry:
 
     def calendars(self) -> list[CalendarInfo]:
         """Every calendar (the built-in standard hours too, when posts fall back to them)."""
-        hours = {STANDARD_HOURS.id: STANDARD_HOURS} | self.data.calendars
+        hours = BUILT_IN_HOURS | self.data.calendars
         governed: dict[str, int] = defaultdict(int)
         for post in self.org.posts.values():
             governed[self.data.calendar_for_post(post.id) or STANDARD_HOURS.id] += 1

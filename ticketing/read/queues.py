@@ -17,7 +17,7 @@ from ticketing.db.queries import queues as queries
 from ticketing.db.queries.resident import photos as attached
 from ticketing.domain import choices
 from ticketing.domain.errors import NotFound
-from ticketing.domain.org import Absence, Organisation, Post, UnitKind
+from ticketing.domain.org import PLACE_KINDS, Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
 from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
 from ticketing.domain.ticket import HistoryEntry, Ticket
@@ -27,7 +27,6 @@ from ticketing.read.resident import Photo
 from ticketing.read.source import Source
 
 PAGE_SIZE = 25
-PLACE_KINDS = (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from ticketing.db import tickets as store
 from ticketing.db.queries import resident as queries
 from ticketing.domain.errors import NotFound
-from ticketing.domain.org import Organisation, PostKind, Unit, UnitKind
+from ticketing.domain.org import PLACE_KINDS, Organisation, PostKind, Unit, UnitKind
 from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket, TicketDetail
 from ticketing.domain.workflow import Action, Category, State, WorkflowSpec
 from ticketing.read.source import Source, current_organisation
@@ -51,7 +51,7 @@ class Area:
 
     community: Unit
     buildings: list[Unit]
-    places: list[Unit]  # street segments and shops, outside compounds
+    places: list[Unit]  # street segments, property service units and shops, outside compounds
 
 
 def areas(source: Source) -> list[Area]:
@@ -60,7 +60,7 @@ def areas(source: Source) -> list[Area]:
     buildings: dict[str, list[Unit]] = {}
     places: dict[str, list[Unit]] = {}
     for unit in sorted(org.units.values(), key=lambda u: u.id):
-        if unit.kind not in (UnitKind.BUILDING, UnitKind.SEGMENT, UnitKind.SHOP):
+        if unit.kind not in PLACE_KINDS:
             continue
         community = org.ancestor(unit.id, UnitKind.COMMUNITY)
         if community is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ticketing.domain.org import PostKind, Unit, UnitKind
+from ticketing.domain.org import Holding, PostKind, Unit, UnitKind
 from ticketing.read import admin
 from ticketing.schemas.base import Answer, Request
 from ticketing.schemas.fields import IDENTIFIER, text
@@ -33,6 +33,7 @@ class OrganisationPost(Answer):
     holder_b: Holder
     more_holders: list[Holder] = Field(description="The holders after B, in order (the police post's auxiliaries).")
     calendar_id: str
+    held_by: Holding = Field(description="staff: community staff; volunteer: 楼长, 街长, 店长 (day-time hours).")
 
     @classmethod
     def of(cls, view: admin.PostView) -> OrganisationPost:
@@ -48,6 +49,7 @@ class OrganisationPost(Answer):
             holder_b=holder(view.b),
             more_holders=[holder(more) for more in view.more],
             calendar_id=view.calendar_id,
+            held_by=view.held_by,
         )
 
 

@@ -37,6 +37,7 @@ UNIT_KINDS: dict[UnitKind, LazyString] = {
     UnitKind.GRID: _l("Grid"),
     UnitKind.BUILDING: _l("Building"),
     UnitKind.SEGMENT: _l("Street segment"),
+    UnitKind.PROPERTY: _l("Property service unit"),
     UnitKind.SHOP: _l("Shop"),
 }
 CHANNELS: dict[Channel, LazyString] = {
@@ -132,6 +133,7 @@ NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.REMINDER: HISTORY_ACTIONS[HistoryAction.REMIND],
     Event.URGED: HISTORY_ACTIONS[HistoryAction.URGE],
     Event.WARNED: FLAGS["warned"],
+    Event.VOLUNTEER_MISSED: _l("Volunteer post missed a deadline"),
     Event.REQUEST_RESOLVED: _l("Resident told: resolved"),
     Event.REQUEST_CLOSED: _l("Resident told: closed"),
     Event.INVITED: _l("Invited to join"),

@@ -21,7 +21,7 @@ from ticketing.web.users import StaffUser
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock: Monday 09:00 in Shanghai
 BUILDING = "B01010101"  # community C0101: building leader A S0013, B S0014
-OTHER_COMMUNITY_BUILDING = "B01020101"  # community C0102: building leader A S0075
+OTHER_COMMUNITY_BUILDING = "B01020101"  # community C0102: building leader A S0063
 PHONE = "13806330000"
 
 Call = Callable[..., TestResponse]  # the ``as_staff`` fixture's call (tests/integration/api/conftest.py)
@@ -71,7 +71,7 @@ def test_another_communitys_ticket_is_not_found_on_show_and_on_actions(
     service: Ticketing, as_staff: Callable[[str], Call]
 ) -> None:
     ticket = _open(service)
-    stranger, other_supervisor = as_staff("S0075"), as_staff("S0067")
+    stranger, other_supervisor = as_staff("S0063"), as_staff("S0055")
     unknown = _error(stranger("GET", "/api/v1/tickets/261123-999999"), 404, "not_found")
 
     for call in (stranger, other_supervisor):
@@ -339,7 +339,7 @@ def test_a_text_message_without_a_phone_is_refused_naming_the_phone(
 
 
 @pytest.mark.usefixtures("demo_tickets")
-@pytest.mark.parametrize("staff_id", ["S0013", "S0010", "S0004", "S0002", "S0067", "S0075", "S0001"])
+@pytest.mark.parametrize("staff_id", ["S0013", "S0010", "S0004", "S0002", "S0055", "S0063", "S0001"])
 def test_the_list_is_what_the_staff_pages_let_each_one_see_page_by_page(
     service: Ticketing, as_staff: Callable[[str], Call], staff_id: str
 ) -> None:
@@ -433,6 +433,19 @@ def test_the_organisation_shows_posts_with_their_a_and_b_holders(as_staff: Calla
     building = posts["B01010101.building_leader"]
     assert (building["holder_a"]["id"], building["holder_b"]["id"]) == ("S0013", "S0014")
     assert posts["C0101.community_party"]["holder_a"]["id"] == "S0004"
+    assert (building["held_by"], building["calendar_id"]) == ("volunteer", "volunteer")  # not the staggered hours
+    assert (posts["G010101.grid_leader"]["held_by"], posts["G010101.grid_leader"]["calendar_id"]) == (
+        "staff",
+        "staggered",
+    )
+    units = {unit["id"]: unit for unit in found["units"]}
+    market = units["P01010101"]  # a property service unit with its 店长; the shops it manages have no post
+    assert (market["kind"], [post["kind"] for post in market["posts"]]) == ("property", ["shop_leader"])
+    assert (units["P01010104"]["kind"], units["P01010104"]["parent_id"], units["P01010104"]["posts"]) == (
+        "shop",
+        "P01010101",
+        [],
+    )
     assert {street["id"] for street in found["streets"]} >= {"ST01"}
     _error(as_staff("S0013")("GET", "/api/v1/organisation?community=C9999"), 404, "not_found")
 

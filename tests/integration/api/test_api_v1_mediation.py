@@ -13,8 +13,8 @@ from ticketing.services import Ticketing
 Call = Callable[..., TestResponse]  # the ``as_staff`` fixture's call (tests/integration/api/conftest.py)
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
-POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
-GRID_LEADER, AUXILIARY, SUPERVISOR = "S0010", "S0308", "S0004"
+POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
+GRID_LEADER, AUXILIARY, SUPERVISOR = "S0010", "S0252", "S0004"
 AGREEMENT = "双方同意各退一步，夜间十点后不再装修"
 
 

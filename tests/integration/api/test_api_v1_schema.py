@@ -32,7 +32,7 @@ from ticketing.services.credentials import issue_staff_token
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # the app's clock
 BUILDING = "B01010101"  # C0101: building leader A S0013 / B S0014, grid leader A S0010, party A S0004 (supervisor)
-POLICE, AUXILIARY = "C0101.community_police", "S0308"  # its second auxiliary (辅警), the third holder
+POLICE, AUXILIARY = "C0101.community_police", "S0252"  # its second auxiliary (辅警), the third holder
 METHODS = ("get", "post", "put", "patch", "delete")
 DOCUMENT = "urn:ticketing:api-v1"
 Operation = tuple[str, str]  # (method, path template), e.g. ("POST", "/api/v1/tickets/{number}/actions/note")
@@ -113,7 +113,7 @@ class Walk:
         self.client, self.described = client, described
         self.tokens = {
             staff_id: issue_staff_token(service.engine, staff_id, NOW)[1]
-            for staff_id in ("S0013", "S0014", "S0004", "S0001", "S0075", "S0010", AUXILIARY)
+            for staff_id in ("S0013", "S0014", "S0004", "S0001", "S0063", "S0010", AUXILIARY)
         }
 
     def call(self, method: str, path: str, as_: str | None, status: int, **kwargs: Any) -> Any:
@@ -196,7 +196,7 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         walk.call("POST", ACTION + action, actor, 403, number=number, json={"version": version, **BODIES[action]})
     for action, body in BODIES.items():
         path = ACTION + action
-        walk.call("POST", path, "S0075", 404, number=open_, json={"version": 1, **body})
+        walk.call("POST", path, "S0063", 404, number=open_, json={"version": 1, **body})
         walk.call("POST", path, "S0013", 409, number=closed.number, json={"version": 1, **body})
         walk.call("POST", path, "S0013", 400, number=open_, data="{", content_type="application/json")
         walk.call("POST", path, "S0013", 422, number=open_, json={"version": "one", **body})
@@ -210,7 +210,7 @@ def _reads(walk: Walk, service: Ticketing) -> None:
     walk.call("GET", "/api/v1/tickets", "S0001", 400, query="?cursor=AAAA")
     number = page["items"][0]["number"]
     walk.call("GET", "/api/v1/tickets/{number}", "S0001", 200, number=number)
-    walk.call("GET", "/api/v1/tickets/{number}", "S0075", 404, number=_ticket(service))
+    walk.call("GET", "/api/v1/tickets/{number}", "S0063", 404, number=_ticket(service))
     for queue in ("mine", "accountable", "callbacks"):
         assert walk.call("GET", f"/api/v1/queues/{queue}", "S0013", 200)["items"]
     for path in ("/api/v1/board", "/api/v1/rates"):

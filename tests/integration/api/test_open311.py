@@ -288,8 +288,9 @@ def test_a_post_opens_a_ticket_through_the_engine_as_the_web_form_does(
 @pytest.mark.parametrize(
     ("where", "post"),
     [
-        ({"address_id": None, "lat": "35.384", "long": "119.51165"}, "P01010102.shop_leader"),
-        ({"address_id": None, "address_string": "日照市海曲东路118号"}, "P01010104.shop_leader"),
+        # A plain shop: its street leader; a stall in a market: the market's property service unit (店长).
+        ({"address_id": None, "lat": "35.384", "long": "119.51165"}, "R01010101.street_leader"),
+        ({"address_id": None, "address_string": "日照市海曲东路118号"}, "P01010101.shop_leader"),
         ({"address_id": None, "attribute[building]": "B01010102"}, "B01010102.building_leader"),
         ({"address_id": None, "address_string": "不知道哪里"}, "C0101.intake"),
     ],

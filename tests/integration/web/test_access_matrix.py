@@ -49,9 +49,9 @@ OVERRIDDEN = "2027-02-20"  # a make-up workday an admin entered
 # The audiences, in the order of the table's columns.
 ROLES: dict[str, str | None] = {
     "anonymous": None,
-    "unrelated_staff": "S0075",  # building leader A of B01020101, in another community (C0102)
+    "unrelated_staff": "S0063",  # building leader A of B01020101, in another community (C0102)
     "staff": "S0013",  # building leader A of B01010101: holds the ticket
-    "other_supervisor": "S0067",  # community party A of C0102
+    "other_supervisor": "S0055",  # community party A of C0102
     "supervisor": "S0004",  # community party A of C0101, the ticket's community
     "street_supervisor": "S0002",  # street committee A of ST01, the ticket's street
     "admin": "S0001",

@@ -63,6 +63,8 @@ def test_every_admin_page_renders_for_the_admin(login: Login) -> None:
     assert "Building leader" in page and "错时工作制" in page and "07:30-13:00, 13:30-19:00" in page
     assert "/admin/organisation?community=C0102" in page and "秦楼街道" in page and "蔡红霞" in page
     assert "/admin/posts/B01010101.building_leader/holders" in page
+    assert 'Building leader <span class="muted">volunteer</span>' in page and "Property service unit" in page
+    assert "no post: requests about a shop go to its street leader" in page
     other = _text(admin.get("/admin/organisation?community=C0102"))
     assert "C0102" in other and "B01010101" not in other
 
@@ -72,10 +74,11 @@ def test_every_admin_page_renders_for_the_admin(login: Login) -> None:
     assert 'type="datetime-local"' in _text(admin.get("/admin/absences"))
     calendars = _text(admin.get("/admin/calendars"))
     assert "错时工作制" in calendars and "标准办公时间" in calendars and "C0101" in calendars
-    assert "Governs 135 posts." in calendars and "closed" in calendars
+    assert "Governs 18 posts." in calendars and "closed" in calendars  # the standard hours: staff only
+    assert "志愿者日间服务时间" in calendars and "Governs 182 posts." in calendars  # every volunteer post
 
     accounts = _text(admin.get("/admin/accounts"))
-    assert "Page 1 of 7" in accounts and "S0050" in accounts and "S0051" not in accounts
+    assert "Page 1 of 6" in accounts and "S0050" in accounts and "S0051" not in accounts
     assert "S0051" in _text(admin.get("/admin/accounts?page=2"))
     with_login = _text(admin.get("/admin/accounts?login=yes"))
     assert "S0001" in with_login and "S0002" not in with_login
@@ -140,7 +143,7 @@ def test_a_roster_upload_changes_a_holder(service: Ticketing, login: Login) -> N
     assert response.status_code == 200
     page = _text(response)
     assert "Imported: the registry is now at version" in page
-    assert re.search(r"Posts</th>\s*<td>0</td><td>1</td><td>271</td><td>0</td>", page)  # created, updated, unchanged
+    assert re.search(r"Posts</th>\s*<td>0</td><td>1</td><td>215</td><td>0</td>", page)  # created, updated, unchanged
     assert _post(service).holder_a == "S0015"
     assert _open(service).holder_id == "S0015"
     again = _text(admin.post("/admin/import", data=_upload(("花名册.csv", roster)), content_type="multipart/form-data"))
@@ -294,10 +297,10 @@ def test_anonymous_visitors_are_sent_to_log_in(client: FlaskClient, service: Tic
     "staff_id",
     [
         "S0013",  # the building's own leader
-        "S0031",  # a building leader elsewhere
+        "S0027",  # a building leader elsewhere
         "S0004",  # the community's supervisor (party organisation)
         "S0002",  # the street's supervisor (party working committee)
-        "S0155",  # another street's supervisor
+        "S0127",  # another street's supervisor
     ],
 )
 def test_staff_and_supervisors_are_refused_everything(staff_id: str, login: Login, service: Ticketing) -> None:

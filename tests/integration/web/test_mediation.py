@@ -16,8 +16,8 @@ from ticketing.services import Ticketing
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai, the app's clock
 BUILDING = "B01010101"  # grid G010101 (grid leader A S0010), community C0101 (party A S0004, a supervisor)
-POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0308
-GRID_LEADER, AUXILIARY, SUPERVISOR = "S0010", "S0308", "S0004"
+POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
+GRID_LEADER, AUXILIARY, SUPERVISOR = "S0010", "S0252", "S0004"
 AGREEMENT = "双方同意共同出资维修漏水管道，楼上住户承担七成"
 
 Login = Callable[[str], FlaskClient]
@@ -148,17 +148,17 @@ def test_an_admin_gives_the_police_post_a_third_holder_audited(app: Flask, servi
         data={
             "csrf_token": token.group(1) if token else "",
             "holder_a": "S0006",
-            "holder_b": "S0308",
-            "more_holders": "S0007, S0075",
+            "holder_b": "S0252",
+            "more_holders": "S0007, S0063",
         },
     )
 
     assert response.status_code == 302
     with service.engine.connect() as conn:
         post = service.worlds.organisation(conn).posts[POLICE]
-    assert post.holders == ("S0006", "S0308", "S0007", "S0075")
+    assert post.holders == ("S0006", "S0252", "S0007", "S0063")
     audit = _text(admin.get("/admin/audit"))
-    assert "S0308 → S0007, S0075" in audit
+    assert "S0252 → S0007, S0063" in audit
 
 
 def test_a_holder_named_twice_is_refused_on_the_holders_page(service: Ticketing, login: Login) -> None:

@@ -28,7 +28,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 STAFF_PHONES = ("13903139173", "15834250284", "13911287321")  # S0013, S0004, S0001
-LOGINS = [None, "S0023", "S0013", "S0067", "S0004", "S0001"]  # unrelated staff, right staff, other/right supervisor
+LOGINS = [None, "S0023", "S0013", "S0055", "S0004", "S0001"]  # unrelated staff, right staff, other/right supervisor
 
 
 @pytest.fixture
@@ -96,7 +96,8 @@ def test_the_form_speaks_chinese_by_default(app: Flask) -> None:
     ("where", "location", "post"),
     [
         ({"building": "B01010101"}, "B01010101", "B01010101.building_leader"),
-        ({"building": "", "place": "P01010102"}, "P01010102", "P01010102.shop_leader"),
+        ({"building": "", "place": "P01010102"}, "P01010102", "R01010101.street_leader"),  # never the shop
+        ({"building": "", "place": "P01010104"}, "P01010104", "P01010101.shop_leader"),  # the market's 店长
         ({"building": "", "place": "R01010101"}, "R01010101", "R01010101.street_leader"),
         ({"building": "", "community": "C0102"}, "C0102", "C0102.community_party"),
         ({"building": "", "address": "海曲东路10号阳光小区1号楼 3单元502"}, "B01010101", "B01010101.building_leader"),

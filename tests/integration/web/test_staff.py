@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai, the app
 HOUR = timedelta(hours=1)
 PHONE = "13806330000"
 BUILDING = "B01010101"  # building leader A S0013, B S0014; grid G010101 (A S0010); community C0101
-OTHER_BUILDING = "B01010201"  # another grid of the same community: building leader A S0031
+OTHER_BUILDING = "B01010201"  # another grid of the same community: building leader A S0027
 GRID_POST = "G010101.grid_leader"
 PAGES = ("/staff/queue", "/staff/accountable", "/staff/callbacks", "/staff/register", "/staff/absence")
 
@@ -74,7 +74,7 @@ def test_anonymous_visitors_are_sent_to_log_in(service: Ticketing, client: Flask
     assert service.show(number).ticket.state == "new"
 
 
-@pytest.mark.parametrize("staff_id", ["S0013", "S0031", "S0067", "S0004", "S0001"])
+@pytest.mark.parametrize("staff_id", ["S0013", "S0027", "S0055", "S0004", "S0001"])
 def test_every_account_opens_its_own_lists(login: Login, staff_id: str) -> None:
     client = login(staff_id)
 
@@ -85,8 +85,8 @@ def test_every_account_opens_its_own_lists(login: Login, staff_id: str) -> None:
 @pytest.mark.parametrize(
     ("staff_id", "page", "note"),
     [
-        ("S0031", 404, 404),  # a building leader of another grid
-        ("S0067", 404, 404),  # the supervisor of another community
+        ("S0027", 404, 404),  # a building leader of another grid
+        ("S0055", 404, 404),  # the supervisor of another community
         ("S0013", 200, 302),  # the building leader (A) of the ticket's post
         ("S0014", 200, 302),  # its B holder
         ("S0004", 200, 302),  # the supervisor of the ticket's community
@@ -178,29 +178,30 @@ def test_the_queue_lists_my_open_tickets_overdue_and_most_urgent_first(
 ) -> None:
     soon = _open(service, shanghai(9), description="声控灯不亮")  # acknowledge within 2 working hours: 11:00
     later = _open(service, shanghai(9, 30), description="门禁坏了")  # 11:30
-    late = _open(service, shanghai(6), description="水管漏水")  # the day starts 07:30: due 09:30
+    late = _open(service, shanghai(6), description="水管漏水")  # a volunteer's day starts 08:00: due 10:00
     _open(service, location=OTHER_BUILDING, description="别的楼")
     returned = _open(service, shanghai(9, 10), description="重复提交")
     service.act(returned.number, "return_to_resident", "S0014", shanghai(9, 20), reason="重复")
-    clock[0] = shanghai(10)
+    clock[0] = shanghai(10, 30)
 
     page = _text(login("S0013").get("/staff/queue"))
 
     assert _numbers(page) == [late.number, soon.number, later.number]
     assert "overdue by 30 min working time" in page
-    assert "1 h 0 min working time left" in page and "1 h 30 min working time left" in page
+    assert "30 min working time left" in page and "1 h 0 min working time left" in page
     assert "138****0000" in page and PHONE not in page
 
 
 def test_time_left_counts_working_time_on_the_posts_calendar(
     service: Ticketing, login: Login, clock: list[datetime]
 ) -> None:
-    number = _open(service, shanghai(12)).number  # the community's staggered hours break 13:00–13:30: due 14:30
+    # A building leader is a volunteer: the day time 08:00–20:00, not the community's staggered staff hours.
+    number = _open(service, shanghai(19)).number  # 1 h this evening, 1 h from 08:00 tomorrow: due 09:00
     client = login("S0013")
 
-    clock[0] = shanghai(12, 30)
+    clock[0] = shanghai(19, 30)
     assert "1 h 30 min working time left" in _text(client.get(f"/staff/t/{number}"))
-    clock[0] = shanghai(15)
+    clock[0] = shanghai(9, 30) + timedelta(days=1)
     page = _text(client.get(f"/staff/t/{number}"))
     assert "overdue by 30 min working time" in page
 

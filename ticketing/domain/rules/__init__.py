@@ -8,6 +8,8 @@ moves the deadline clock and returns an ``Outcome``.  The rules enforced:
   is told of every escalation and overdue, owns the callback, and may not
   return the ticket to the resident;
 - A/B posts (AB岗): see ``coverage``;
+- volunteer posts (楼长, 街长, 店长) keep their own day-time calendar, and a
+  deadline they miss is told to the grid leader (``escalation``);
 - deadlines in working time on the post's calendar; pausing states stop the
   clock and resuming restores the time left;
 - a ticket closes only through a recorded callback (电话回访) — or, outside
@@ -44,7 +46,7 @@ from ticketing.domain.rules.actions import (
 from ticketing.domain.rules.callback import callback, resident_feedback
 from ticketing.domain.rules.clock import calendar_post
 from ticketing.domain.rules.cooperation import invite, is_dispute, may_mediate, mediate, release
-from ticketing.domain.rules.escalation import deadline_passed, supervisors
+from ticketing.domain.rules.escalation import deadline_passed, grid_leader, supervisors
 from ticketing.domain.rules.holders import rehome
 from ticketing.domain.rules.intake import Intake, open_ticket, usual_notice
 from ticketing.domain.rules.offers import extension_choices, transfer_targets
@@ -62,6 +64,7 @@ __all__ = [
     "deadline_passed",
     "extend",
     "extension_choices",
+    "grid_leader",
     "hand_back",
     "invite",
     "is_dispute",

@@ -3,6 +3,10 @@
 Every path that leaves a post without an on-duty holder (intake, transfer, an
 absence, a holder change, a missed deadline) ends here, so "the post is never
 empty" (缺岗不缺位) is decided in one place.
+
+A deadline missed at a volunteer post (楼长, 街长, 店长) is told to the grid
+leader over the ticket's place: volunteers answer to the community staff
+member of their grid, not to the supervisors' 通报.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from datetime import datetime
 
 from ticketing.domain.coverage import next_in_turn, next_placement, on_duty_holder, why_this_holder
 from ticketing.domain.guards import ActionContext
-from ticketing.domain.org import Post, PostKind
+from ticketing.domain.org import Post, PostKind, held_by_volunteers
 from ticketing.domain.rules.acting import can, fire
 from ticketing.domain.rules.clock import start_clock
 from ticketing.domain.rules.world import World
@@ -40,6 +44,20 @@ def supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
         if post is not None:
             found.append(on_duty_holder(post, now, world.absent) or post.holder_a)
     return found
+
+
+def grid_leader(world: World, ticket: Ticket, now: datetime) -> str | None:
+    """The on-duty holder of the grid leader post over the ticket's place, if it has one."""
+    area = ticket.location_id or ticket.grid_id
+    post = world.org.post_for(PostKind.GRID_LEADER, area) if area else None
+    return (on_duty_holder(post, now, world.absent) or post.holder_a) if post else None
+
+
+def _tell_grid_leader(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """A volunteer missed a deadline: the grid leader hears of it, unless the ticket is now theirs anyway."""
+    leader = grid_leader(world, ticket, now)
+    if leader is not None and leader != ticket.holder_id:
+        outcome.notify(leader, Event.VOLUNTEER_MISSED)
 
 
 def place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, prefer: str | None) -> None:
@@ -123,6 +141,7 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
 
     A missed acknowledgement passes through every present holder of the post
     in order (A → B → further holders, wrapping round to A) before it climbs.
+    A miss at a volunteer post is told to the grid leader too.
     """
     outcome = Outcome(deadline_changed=True)
     ticket.updated_at = now
@@ -134,8 +153,19 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
         )
         for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
+        caller = world.org.posts.get(ticket.first_responder_post_id or "")
+        if caller is not None and held_by_volunteers(caller.kind):  # the volunteer first asked missed it
+            outcome.notify(grid_leader(world, ticket, now), Event.VOLUNTEER_MISSED)
         return outcome
     post = world.post(ticket.post_id)
+    _missed(world, ticket, post, clock, now, outcome)
+    if held_by_volunteers(post.kind):
+        _tell_grid_leader(world, ticket, now, outcome)
+    return outcome
+
+
+def _missed(world: World, ticket: Ticket, post: Post, clock: Clock, now: datetime, outcome: Outcome) -> None:
+    """A handling deadline passed at ``post``: the next holder in turn (acknowledging), else up the chain."""
     if clock is Clock.ACKNOWLEDGE and ticket.acknowledged_at is None:
         ticket.ack_late = True  # the response (响应) missed its deadline: it counts against the response rate
     turn = (
@@ -156,9 +186,8 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
             f"{previous_holder} did not acknowledge in time; passed to {ticket.holder_id}",
         )
         outcome.notify(ticket.holder_id, Event.HANDED_OVER)
-        return outcome
+        return
     if _climb(world, ticket, now, outcome):
         place_holder(world, ticket, now, outcome, prefer=None)
     else:
         _mark_overdue(world, ticket, now, outcome)
-    return outcome

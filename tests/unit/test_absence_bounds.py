@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,6 +17,7 @@ NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
 DAY = timedelta(days=1)
 FAR_FUTURE = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
 FAR_PAST = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _absence(start: datetime = NOW - DAY, end: datetime = NOW + DAY) -> Absence:
@@ -23,8 +25,8 @@ def _absence(start: datetime = NOW - DAY, end: datetime = NOW + DAY) -> Absence:
 
 
 def test_a_sensible_period_passes() -> None:
-    absences.check_period(NOW - MAX_DAYS_BACK * DAY, NOW + DAY, NOW)
-    absences.check_period(NOW + MAX_DAYS_AHEAD * DAY, NOW + (MAX_DAYS_AHEAD + MAX_LENGTH_DAYS) * DAY, NOW)
+    absences.check_period(NOW - MAX_DAYS_BACK * DAY, NOW + DAY, NOW, TZ)
+    absences.check_period(NOW + MAX_DAYS_AHEAD * DAY, NOW + (MAX_DAYS_AHEAD + MAX_LENGTH_DAYS) * DAY, NOW, TZ)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,7 @@ def test_a_sensible_period_passes() -> None:
 )
 def test_a_period_out_of_bounds_is_refused_saying_what_is_allowed(start: datetime, end: datetime, says: str) -> None:
     with pytest.raises(InvalidInput, match=says):
-        absences.check_period(start, end, NOW)
+        absences.check_period(start, end, NOW, TZ)
 
 
 def test_the_reason_is_stripped_and_refused_blank_too_long_or_with_control_characters() -> None:
@@ -56,27 +58,38 @@ def test_the_reason_is_stripped_and_refused_blank_too_long_or_with_control_chara
 
 
 def test_ending_early_ends_now() -> None:
-    assert absences.end_early(_absence(), NOW).ends_at == NOW
+    assert absences.end_early(_absence(), NOW, TZ).ends_at == NOW
 
 
 def test_an_absence_that_has_not_started_is_cancelled_not_ended() -> None:
     with pytest.raises(Conflict, match=r"has not started yet.*cancel it instead"):
-        absences.end_early(_absence(NOW + DAY, NOW + 2 * DAY), NOW)
-    assert absences.cancel(_absence(NOW + DAY, NOW + 2 * DAY), NOW).cancelled_at == NOW
+        absences.end_early(_absence(NOW + DAY, NOW + 2 * DAY), NOW, TZ)
+    assert absences.cancel(_absence(NOW + DAY, NOW + 2 * DAY), NOW, TZ).cancelled_at == NOW
 
 
 def test_a_cancelled_absence_no_longer_covers_anyone() -> None:
-    cancelled = absences.cancel(_absence(), NOW)
+    cancelled = absences.cancel(_absence(), NOW, TZ)
 
     assert _absence().covers(NOW) and not cancelled.covers(NOW)
 
 
 @pytest.mark.parametrize("change", [absences.end_early, absences.cancel])
-def test_a_cancelled_or_finished_absence_cannot_change(change: Callable[[Absence, datetime], Absence]) -> None:
+def test_a_cancelled_or_finished_absence_cannot_change(
+    change: Callable[[Absence, datetime, ZoneInfo], Absence],
+) -> None:
     with pytest.raises(Conflict, match="already cancelled"):
-        change(absences.cancel(_absence(), NOW), NOW + timedelta(minutes=1))
+        change(absences.cancel(_absence(), NOW, TZ), NOW + timedelta(minutes=1), TZ)
     with pytest.raises(Conflict, match="already over"):
-        change(_absence(NOW - 2 * DAY, NOW - DAY), NOW)
+        change(_absence(NOW - 2 * DAY, NOW - DAY), NOW, TZ)
+
+
+def test_a_refusal_gives_its_times_on_the_district_s_clock() -> None:
+    with pytest.raises(
+        InvalidInput, match=r"the end \(2026-11-23 09:00\) must be after the start \(2026-11-24 09:00\)"
+    ):
+        absences.check_period(NOW + DAY, NOW, NOW, TZ)
+    with pytest.raises(Conflict, match=r"it ended 2026-11-22 09:00"):
+        absences.end_early(_absence(NOW - 2 * DAY, NOW - DAY), NOW, TZ)
 
 
 def test_the_absent_member_and_admins_may_change_an_absence_others_may_not() -> None:

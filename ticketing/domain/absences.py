@@ -13,7 +13,7 @@ at the command line (no actor) may change any.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
 from ticketing.domain.field_rules import MAX_REASON
@@ -38,34 +38,42 @@ def check_reason(reason: str) -> str:
     return text
 
 
-def check_period(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+def shown(moment: datetime, tz: tzinfo) -> str:
+    """A moment as the district reads it (``2026-03-02 11:00``), in refusals; one beyond the calendar as given."""
+    try:
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    except OverflowError:
+        return moment.isoformat()
+
+
+def check_period(starts_at: datetime, ends_at: datetime, now: datetime, tz: tzinfo) -> None:
     """Refuse a period that is backwards, too long, or starts too far in the past or the future."""
     if ends_at <= starts_at:
         raise InvalidInput(
             "absence: the end (%(end)s) must be after the start (%(start)s)",
-            end=ends_at.isoformat(),
-            start=starts_at.isoformat(),
+            end=shown(ends_at, tz),
+            start=shown(starts_at, tz),
         )
     if starts_at < now - timedelta(days=MAX_DAYS_BACK):
         raise InvalidInput(
             "absence: the start (%(start)s) is more than %(days)s days ago; "
             "an absence may start at most %(days)s days back",
-            start=starts_at.isoformat(),
+            start=shown(starts_at, tz),
             days=MAX_DAYS_BACK,
         )
     if starts_at > now + timedelta(days=MAX_DAYS_AHEAD):
         raise InvalidInput(
             "absence: the start (%(start)s) is more than %(days)s days ahead; "
             "an absence may be recorded at most %(days)s days in advance",
-            start=starts_at.isoformat(),
+            start=shown(starts_at, tz),
             days=MAX_DAYS_AHEAD,
         )
     if ends_at - starts_at > timedelta(days=MAX_LENGTH_DAYS):
         raise InvalidInput(
             "absence: from %(start)s to %(end)s is longer than %(days)s days; "
             "record a longer leave as several absences",
-            start=starts_at.isoformat(),
-            end=ends_at.isoformat(),
+            start=shown(starts_at, tz),
+            end=shown(ends_at, tz),
             days=MAX_LENGTH_DAYS,
         )
 
@@ -79,30 +87,30 @@ def check_actor(org: Organisation, absence: Absence, actor_id: str | None) -> No
         raise NotAllowed("staff end or cancel their own absences; admins anyone's")
 
 
-def end_early(absence: Absence, now: datetime) -> Absence:
+def end_early(absence: Absence, now: datetime, tz: tzinfo) -> Absence:
     """The holder is back before the planned end: the absence ends now."""
-    _still_open(absence, now)
+    _still_open(absence, now, tz)
     if now < absence.starts_at:
         raise Conflict(
             "absence %(id)s has not started yet (it starts %(start)s); cancel it instead",
             id=absence.id,
-            start=absence.starts_at.isoformat(),
+            start=shown(absence.starts_at, tz),
         )
     return replace(absence, ends_at=now)
 
 
-def cancel(absence: Absence, now: datetime) -> Absence:
+def cancel(absence: Absence, now: datetime, tz: tzinfo) -> Absence:
     """The absence will not happen, or was entered by mistake: it no longer counts at all."""
-    _still_open(absence, now)
+    _still_open(absence, now, tz)
     return replace(absence, cancelled_at=now)
 
 
-def _still_open(absence: Absence, now: datetime) -> None:
+def _still_open(absence: Absence, now: datetime, tz: tzinfo) -> None:
     if absence.cancelled_at is not None:
         raise Conflict("absence %(id)s is already cancelled", id=absence.id)
     if absence.ends_at <= now:
         raise Conflict(
             "absence %(id)s is already over (it ended %(end)s); only current and coming absences can change",
             id=absence.id,
-            end=absence.ends_at.isoformat(),
+            end=shown(absence.ends_at, tz),
         )

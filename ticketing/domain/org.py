@@ -48,9 +48,9 @@ class PostKind(StrEnum):
     STREET_LEADER = "street_leader"  # 街长
     GRID_LEADER = "grid_leader"  # 网格长
     COMMUNITY_POLICE = "community_police"  # 社区警务室 (民警 + 辅警)
-    COMMUNITY_PARTY = "community_party"  # 社区党组织
+    COMMUNITY_PARTY = "community_party"  # 社区党组织书记 (the secretary of the community party organisation)
     INTAKE = "intake"  # 社区服务中心受理岗
-    STREET_COMMITTEE = "street_committee"  # 街道党工委 (supervision)
+    STREET_COMMITTEE = "street_committee"  # 街道党工委督办岗 (supervision)
 
 
 POST_UNIT: dict[PostKind, UnitKind] = {

@@ -35,7 +35,7 @@ class Absences:
     def record(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> int:
         """Record leave or a trip within the bounds of ``domain.absences``; if it has begun, the others take over."""
         require_aware(starts_at, ends_at, now)
-        absence_rules.check_period(starts_at, ends_at, now)
+        absence_rules.check_period(starts_at, ends_at, now, self.worlds.tz)
         text = absence_rules.check_reason(reason)
         with unit_of_work(self.engine) as work:
             world = self.worlds.world(work.conn)
@@ -54,7 +54,7 @@ class Absences:
         with unit_of_work(self.engine) as work:
             absence = absence_store.get(work.conn, absence_id)
             absence_rules.check_actor(self.worlds.world(work.conn).org, absence, actor_id)
-            ended = absence_rules.end_early(absence, now)
+            ended = absence_rules.end_early(absence, now, self.worlds.tz)
             absence_store.end(work.conn, absence_id, ended.ends_at)
             hand_over_due(work.conn, self.worlds.world(work.conn), now)
             return ended
@@ -65,7 +65,7 @@ class Absences:
         with unit_of_work(self.engine) as work:
             absence = absence_store.get(work.conn, absence_id)
             absence_rules.check_actor(self.worlds.world(work.conn).org, absence, actor_id)
-            cancelled = absence_rules.cancel(absence, now)
+            cancelled = absence_rules.cancel(absence, now, self.worlds.tz)
             absence_store.cancel(work.conn, absence_id, now, started=absence.starts_at <= now)
             hand_over_due(work.conn, self.worlds.world(work.conn), now)
             return cancelled

@@ -30,7 +30,7 @@ from ticketing.domain.errors import NotAllowed, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.permissions import ORDER, available_actions
 from ticketing.domain.rules import World, transfer_targets
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import CallbackMeans, Ticket
 from ticketing.domain.workflow import Duration
 
 Try = Callable[[World, Ticket, str, datetime], object]
@@ -51,11 +51,19 @@ ATTEMPTS: dict[str, list[Try]] = {
     "callback": [
         lambda w, t, who, now: rules.callback(w, t, who, False, None, "无人接听", now),
         *(
-            lambda w, t, who, now, verdict=verdict: rules.callback(w, t, who, True, verdict, "", now)
+            lambda w, t, who, now, verdict=verdict: rules.callback(
+                w, t, who, True, verdict, "", now, solved=verdict is not Satisfaction.UNSATISFIED
+            )
             for verdict in Satisfaction
+        ),
+        lambda w, t, who, now: rules.callback(
+            w, t, who, True, Satisfaction.SATISFIED, "", now, solved=True, means=CallbackMeans.VISIT
         ),
     ],
     "return_to_resident": [lambda w, t, who, now: rules.return_to_resident(w, t, who, "重复提交", now)],
+    "propose_termination": [lambda w, t, who, now: rules.propose_termination(w, t, who, "政策不支持", now)],
+    "approve_termination": [lambda w, t, who, now: rules.approve_termination(w, t, who, now)],
+    "reject_termination": [lambda w, t, who, now: rules.reject_termination(w, t, who, "仍须办理", now)],
     "extend": [lambda w, t, who, now: rules.extend(w, t, who, Duration.parse("4h"), "需协调物业", now)],
     "close": [lambda w, t, who, now: rules.close(w, t, who, now)],
 }
@@ -118,7 +126,7 @@ def _resolved(d: District) -> tuple[Ticket, datetime]:
 
 def _last_callback_attempt(d: District) -> tuple[Ticket, datetime]:
     ticket, _ = _resolved(d)
-    for hour in (11, 14):
+    for hour in (10, 12):  # two working hours apart; the last attempt must fall on another half-day
         rules.callback(d.world, ticket, a(BUILDING_1), False, None, "无人接听", cst(3, 3, hour))
     return ticket, cst(3, 3, 15)
 
@@ -137,8 +145,14 @@ def _callback_overdue(d: District) -> tuple[Ticket, datetime]:
 
 def _closed(d: District) -> tuple[Ticket, datetime]:
     ticket, _ = _resolved(d)
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 4, 10))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 4, 10), solved=True)
     return ticket, cst(3, 4, 11)
+
+
+def _termination_proposed(d: District) -> tuple[Ticket, datetime]:
+    ticket = d.in_progress()
+    rules.propose_termination(d.world, ticket, a(BUILDING_1), "诉求超出政策范围", cst(3, 2, 10))
+    return ticket, cst(3, 2, 11)
 
 
 def _returned(d: District) -> tuple[Ticket, datetime]:
@@ -196,6 +210,7 @@ SCENARIOS = {
     "deadline_passed_unswept": _deadline_passed_unswept,
     "transferred_outside": _transferred_outside,
     "shop_in_progress": _shop_in_progress,
+    "termination_proposed": _termination_proposed,
 }
 
 
@@ -214,15 +229,26 @@ def _offered(d: District, scenario: str, actor: str) -> list[str]:
     return available_actions(d.world, ticket, actor, now)
 
 
+EXT = "extend"
+
+
 @pytest.mark.parametrize(
     ("scenario", "actor", "expected"),
     [
         ("new", a(BUILDING_1), ["acknowledge", "note", "transfer", "return_to_resident"]),
         ("new", SUPERVISOR, ["note", "transfer", "extend"]),
         ("new", a(BUILDING_2), []),
-        ("walk_in", a(INTAKE_1), ["note", "transfer"]),  # the first responder may not send the resident away
-        ("in_progress", b(BUILDING_1), ["note", "transfer", "pause", "resolve", "refer"]),
-        ("waiting_resident", a(BUILDING_1), ["note", "resume"]),
+        ("walk_in", a(INTAKE_1), ["note", "transfer", "return_to_resident"]),  # the first responder alone may
+        ("walk_in", b(INTAKE_1), []),  # not the other holder of the first responder's post
+        ("walk_in", a(BUILDING_1), ["acknowledge", "note", "transfer"]),
+        ("in_progress", b(BUILDING_1), ["note", "transfer", "pause", "resolve", "refer", "propose_termination"]),
+        ("waiting_resident", a(BUILDING_1), ["note", "resume", "propose_termination"]),
+        (
+            "termination_proposed",
+            SUPERVISOR,
+            ["note", "transfer", "approve_termination", "reject_termination", "extend"],
+        ),
+        ("termination_proposed", a(BUILDING_1), ["note", "transfer", "pause", "resolve", "refer"]),
         ("resolved", a(BUILDING_1), ["note", "callback"]),
         ("resolved", b(BUILDING_1), ["note", "callback"]),  # the other holder of the first responder's post
         ("resolved", a(GRID_1), []),
@@ -231,7 +257,7 @@ def _offered(d: District, scenario: str, actor: str) -> list[str]:
         ("escalated", a(GRID_1), ["acknowledge", "note", "transfer", "return_to_resident"]),
         ("escalated", a(BUILDING_1), []),  # never signed for it: not its first responder
         ("deadline_passed_unswept", SUPERVISOR, ["note", "transfer"]),  # too late to extend
-        ("transferred_outside", a(BUILDING_1), ["note", "transfer"]),
+        ("transferred_outside", a(BUILDING_1), ["note", "transfer", "return_to_resident"]),
         ("new", "nobody", []),
     ],
 )

@@ -146,7 +146,7 @@ def test_a_missed_callback_deadline_flags_the_ticket_for_review(d: District) -> 
         Notice(a(PARTY_1), Event.CALLBACK_OVERDUE),
         Notice(SUPERVISOR, Event.CALLBACK_OVERDUE),
     ]
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 6, 9))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 6, 9), solved=True)
     assert ticket.state == "closed"  # late, but the callback still closes it
 
 

@@ -337,7 +337,7 @@ def test_an_override_changes_a_shared_state_and_keeps_its_label(tmp_path: Path) 
 def test_an_override_replaces_the_transitions_of_its_trigger_in_their_place(tmp_path: Path) -> None:
     text = MINI + (
         '\n[[lifecycle.transitions]]\ntrigger = "return_to_resident"\nsource = ["new", "in_progress"]\n'
-        'dest = "returned"\nguards = ["actor_not_first_responder"]\n'
+        'dest = "returned"\nguards = ["actor_is_first_responder"]\n'
         '\n[[lifecycle.transitions]]\ntrigger = "resolve"\nsource = ["in_progress", "waiting_resident"]\n'
         'dest = "resolved"\n'
     )
@@ -429,7 +429,7 @@ def test_dotted_guard_is_refused_and_never_imported(tmp_path: Path, monkeypatch:
     )
     problems = problems_of(write(tmp_path, MINI))
     assert any("guards[0]: unknown guard 'os.system'" in p and "never import paths" in p for p in problems)
-    assert any("allowed guards: satisfied, unsatisfied, unreached" in p for p in problems)
+    assert any("allowed guards: satisfied, unsatisfied, first_unsatisfied" in p for p in problems)
     assert not marker.exists()
     assert "evil_guard_module" not in sys.modules
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor
+from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor, may_return
 from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
-from ticketing.domain.rules import World
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.rules import World, allowed_means
+from ticketing.domain.ticket import CallbackMeans, Ticket
 from ticketing.domain.workflow import Action
 
 ORDER = (
@@ -27,6 +27,9 @@ ORDER = (
     "refer",
     "callback",
     "return_to_resident",
+    "propose_termination",
+    "approve_termination",
+    "reject_termination",
     "extend",
 )
 HOLDER_ACTIONS = (
@@ -35,7 +38,6 @@ HOLDER_ACTIONS = (
     Action.RESUME,
     Action.RESOLVE,
     Action.REFER,
-    Action.RETURN_TO_RESIDENT,
 )
 
 
@@ -56,9 +58,13 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
         found.add("note")
         if _fires(world, ticket, Action.TRANSFER, acting):
             found.add("transfer")
+    if may_return(org, ticket, actor_id) and _fires(world, ticket, Action.RETURN_TO_RESIDENT, acting):
+        found.add("return_to_resident")
     calls = _callback_attempts(ticket, actor_id)
-    if actor_id in callers(org, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
+    visits = actor_id == ticket.first_responder_id and CallbackMeans.VISIT in allowed_means(ticket)
+    if (actor_id in callers(org, ticket) or visits) and _fires(world, ticket, Action.CALLBACK, calls):
         found.add("callback")
+    found |= _termination_actions(world, ticket, actor_id, acting)
     running = ticket.clock is not None and ticket.due_at is not None
     if (
         is_supervisor(org, actor_id)
@@ -69,12 +75,28 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
     return [name for name in ORDER if name in found]
 
 
+def _termination_actions(
+    world: World, ticket: Ticket, actor_id: str, acting: list[tuple[Ticket, ActionContext]]
+) -> set[str]:
+    """诉求终结: the post's holders propose it; supervisors decide a pending proposal."""
+    terminable = _fires(world, ticket, Action.TERMINATE, acting)
+    if ticket.termination_pending:
+        if not is_supervisor(world.org, actor_id):
+            return set()
+        return {"approve_termination", "reject_termination"} if terminable else {"reject_termination"}
+    return {"propose_termination"} if terminable and holds_post(world.org, ticket, actor_id) else set()
+
+
 def _callback_attempts(ticket: Ticket, actor_id: str) -> list[tuple[Ticket, ActionContext]]:
     """Every callback a person could record: not reached (counted before the guards run), or each verdict."""
     unreached = replace(ticket, callback_attempts=ticket.callback_attempts + 1)
     return [
         (unreached, ActionContext(actor_id, reached=False)),
-        *((ticket, ActionContext(actor_id, reached=True, satisfaction=verdict)) for verdict in Satisfaction),
+        *(
+            (ticket, ActionContext(actor_id, reached=True, satisfaction=verdict, solved=solved))
+            for verdict in (*Satisfaction, None)
+            for solved in (True, False)
+        ),
     ]
 
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
-from ticketing.domain.ticket import RESIDENT, Channel, Event, HistoryAction, ResidentChannel
+from ticketing.domain.ticket import RESIDENT, CallbackMeans, Channel, Event, HistoryAction, ResidentChannel
 from ticketing.domain.workflow import Label
 
 POST_KINDS: dict[PostKind, LazyString] = {
@@ -55,6 +55,13 @@ SATISFACTION: dict[Satisfaction, LazyString] = {
     Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
     Satisfaction.UNSATISFIED: _l("Unsatisfied"),
 }
+# How the callback reached the resident (回访方式), counted apart in the rates.
+CALLBACK_MEANS: dict[CallbackMeans, LazyString] = {
+    CallbackMeans.PHONE: _l("Phone callback"),
+    CallbackMeans.LINK: _l("Confirmed through the link"),
+    CallbackMeans.VISIT: _l("On-site visit"),
+    CallbackMeans.NONE: _l("Nobody to reach: result checked"),
+}
 # What a supervisor's board marks on a ticket.
 FLAGS: dict[str, LazyString] = {
     "overdue": _l("Overdue"),
@@ -75,6 +82,9 @@ ACTION_TITLES: dict[str, LazyString] = {
     "refer": _l("Refer to the competent body"),
     "callback": _l("Record the callback"),
     "return_to_resident": _l("Return to the resident"),
+    "propose_termination": _l("Propose terminating the request"),
+    "approve_termination": _l("Approve the termination"),
+    "reject_termination": _l("Reject the termination"),
     "extend": _l("Extend the deadline"),
 }
 # What happened to a ticket, as its history names it.  "Opened", "Acknowledged" and "Resolved" head the
@@ -100,6 +110,9 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
     HistoryAction.REMIND: _l("Deadline reminder"),
     HistoryAction.URGE: _l("Supervisor reminder"),
     HistoryAction.WARN: FLAGS["warned"],
+    HistoryAction.PROPOSE_TERMINATION: _l("Termination proposed"),
+    HistoryAction.APPROVE_TERMINATION: _l("Termination approved"),
+    HistoryAction.REJECT_TERMINATION: _l("Termination rejected"),
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
@@ -161,6 +174,7 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "resident_recipient": RESIDENT_RECIPIENT,
     "RESIDENT": RESIDENT,
     "satisfaction_labels": SATISFACTION,
+    "callback_means": CALLBACK_MEANS,
     "flag_labels": FLAGS,
     "action_titles": ACTION_TITLES,
     "history_actions": HISTORY_ACTIONS,

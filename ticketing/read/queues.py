@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
@@ -16,8 +16,15 @@ from ticketing.db import tickets as store
 from ticketing.db.queries import queues as queries
 from ticketing.domain.org import Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
-from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
-from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.rules import (
+    World,
+    calendar_post,
+    extension_choices,
+    next_attempt_at,
+    staff_means,
+    transfer_targets,
+)
+from ticketing.domain.ticket import CallbackMeans, HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, Duration, WorkflowSpec, open_states
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
@@ -75,6 +82,8 @@ class TicketView:
     targets: list[Post]
     extensions: list[Duration]
     world: World
+    means: list[CallbackMeans] = field(default_factory=list)  # the callback means staff may record
+    next_attempt_at: datetime | None = None  # the earliest next unreached callback attempt
 
     @property
     def org(self) -> Organisation:
@@ -132,10 +141,11 @@ def _page(
     """Page ``number`` (within the pages there are) of ``total`` tickets, ``read(limit, offset)`` a slice of them."""
     number = min(max(number, 1), max(math.ceil(total / size), 1))
     found = read(size, (number - 1) * size)
-    return WorkList([_item(world, ticket, now) for ticket in found], number, size, total, world)
+    return WorkList([item_of(world, ticket, now) for ticket in found], number, size, total, world)
 
 
-def _item(world: World, ticket: Ticket, now: datetime) -> Item:
+def item_of(world: World, ticket: Ticket, now: datetime) -> Item:
+    """A row of a staff list for ``ticket``."""
     org = world.org
     post = org.posts.get(ticket.post_id)
     unit = org.units.get(ticket.location_id) if ticket.location_id else None
@@ -170,19 +180,15 @@ def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, s
 
 
 def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
-    """Resolved or referred tickets whose callback is mine to make: I am first responder or share their post.
-
-    Sharing the post means the first responder is the other holder of one of
-    my posts, so the query stays on the first-responder index.
-    """
+    """Resolved or referred tickets whose callback is mine to make: I hold their callback post (by default
+    the first responder's), or I am their first responder and the callback is my post's."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         held = world.org.holds(staff_id)
-        callers = sorted({staff_id} | {holder for post in held for holder in (post.holder_a, post.holder_b)})
         states = _callback_states(world)
         posts = sorted(post.id for post in held)
-        total = queries.count_callbacks_due(conn, staff_id, callers, states, posts)
-        read = partial(queries.callbacks_due, conn, staff_id, callers, states, posts)
+        total = queries.count_callbacks_due(conn, staff_id, states, posts)
+        read = partial(queries.callbacks_due, conn, staff_id, states, posts)
         return _page(world, total, read, now, number, size)
 
 
@@ -201,6 +207,8 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         targets=transfer_targets(world, ticket),
         extensions=extension_choices(world, ticket),
         world=world,
+        means=staff_means(ticket),
+        next_attempt_at=next_attempt_at(world, ticket),
     )
 
 

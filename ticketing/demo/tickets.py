@@ -82,7 +82,7 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (5 * HOUR, "resolve", {"resolution": "已紧固并张贴使用提示"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "satisfied", "comment": "很满意"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "satisfied", "solved": True, "comment": "很满意"}),
         ],
     ),
     (
@@ -92,7 +92,7 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (4 * HOUR, "resolve", {"resolution": "物业已更换水管"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "basically_satisfied", "comment": "修得有点慢"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "basically_satisfied", "solved": True, "comment": "修得有点慢"}),
         ],
     ),
     (
@@ -102,7 +102,7 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (3 * HOUR, "resolve", {"resolution": "已安排修剪"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "unsatisfied", "comment": "只剪了一半"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "unsatisfied", "solved": False, "comment": "只剪了一半"}),
         ],
     ),
     (

@@ -141,7 +141,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "resume": {},
     "resolve": {"resolution": "已更换灯泡"},
     "refer": {"body": "供电公司", "reason": "线路问题"},
-    "callback": {"reached": True, "satisfaction": "satisfied", "comment": "满意"},
+    "callback": {"reached": True, "satisfaction": "satisfied", "solved": True, "comment": "满意"},
     "extend": {"by": "1d", "reason": "等配件"},
     "return_to_resident": {"reason": "重复提交"},
 }

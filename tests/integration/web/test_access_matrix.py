@@ -182,7 +182,7 @@ MATRIX: tuple[Case, ...] = (
         "POST",
         "/r/t/{resolved_token}",
         EVERYONE,
-        lambda w: {"satisfaction": "satisfied", "version": w.resolved_version},
+        lambda w: {"satisfaction": "satisfied", "solved": True, "version": w.resolved_version},
         writes=True,
     ),
     Case("resident.link_photo", "GET", "/r/t/{token}/photos/{photo}", EVERYONE),
@@ -193,7 +193,7 @@ MATRIX: tuple[Case, ...] = (
         "POST",
         "/r/status/{resolved}",
         NOBODY,
-        lambda w: {"satisfaction": "unsatisfied", "version": w.resolved_version},
+        lambda w: {"satisfaction": "unsatisfied", "solved": False, "version": w.resolved_version},
     ),
     Case("resident.status_photo", "GET", "/r/status/{number}/photos/{photo}", NOBODY),
     # --- staff: every login has its own lists; a ticket out of scope does not exist for them (404, also on POST)

@@ -179,7 +179,7 @@ HARMLESS_TEXT = {
     "starts_at": "2026-11-24T08:00",
     "ends_at": "2026-11-25T18:00",
     "by": "1d",
-    "satisfaction": "satisfied",
+    "satisfaction": "satisfied", "solved": True,
     "reached": "y",
     "password": "walker-password-2",
 }
@@ -194,7 +194,7 @@ HARMLESS_JSON: dict[str, Any] = {
     "ends_at": "2026-11-25T18:00:00+08:00",
     "by": "1d",
     "reached": True,
-    "satisfaction": "satisfied",
+    "satisfaction": "satisfied", "solved": True,
     "target_post": BUILDING_POST,
 }
 PARAMETER = re.compile(r"<(?:[^<>:]+:)?(\w+)>")

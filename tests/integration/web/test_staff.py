@@ -301,12 +301,21 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
     first = _act(client, number, "acknowledge", 1)
     assert first.status_code == 302 and first.headers["Location"].endswith(f"/staff/t/{number}")
     after = _text(client.get(first.headers["Location"]))
-    assert "Done: Acknowledge." in after and _forms(after) == ["note", "transfer", "pause", "resolve", "refer"]
+    assert "Done: Acknowledge." in after and _forms(after) == [
+        "note",
+        "transfer",
+        "pause",
+        "resolve",
+        "refer",
+        "propose_termination",
+    ]
 
     assert _act(client, number, "resolve", 2, resolution="已更换楼道灯").status_code == 302
     assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "callback"]
     assert (
-        _act(client, number, "callback", 3, reached="yes", satisfaction="satisfied", solved=True, comment="很满意").status_code
+        _act(
+            client, number, "callback", 3, reached="yes", solved="yes", satisfaction="satisfied", comment="很满意"
+        ).status_code
         == 302
     )
 

@@ -8,7 +8,9 @@ Tickets called back before this revision get the answers the old callback
 implied: a satisfied or basically satisfied resident counted as solved, a
 confirmation through the resident's link as the link means, any other
 recorded verdict as a phone callback, and the callback post is the first
-responder's.
+responder's.  The 不满意 verdicts already recorded in a ticket's history are
+counted, so a ticket reopened once before the upgrade goes a tier up on the
+next one.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("last_attempt_at", ticketing.db.types.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("callback_means", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("solved", sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column("unsatisfied_count", sa.Integer(), server_default=sa.text("0"), nullable=False))
+        # A plain "0", not text("0"): SQLite then adds the column in place, where an expression default makes
+        # the batch copy and drop the tickets table, which the history's foreign keys refuse once it has rows.
+        batch_op.add_column(sa.Column("unsatisfied_count", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("termination_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("termination_proposed_by", sa.String(length=64), nullable=True))
         batch_op.add_column(
@@ -50,6 +54,11 @@ def upgrade() -> None:
         "UPDATE tickets SET callback_means = CASE WHEN EXISTS (SELECT 1 FROM history "
         "WHERE history.ticket_id = tickets.id AND history.action = 'resident_feedback') "
         "THEN 'link' ELSE 'phone' END WHERE satisfaction IS NOT NULL"
+    )
+    op.execute(
+        "UPDATE tickets SET unsatisfied_count = (SELECT count(*) FROM history "
+        "WHERE history.ticket_id = tickets.id AND history.action IN ('callback', 'resident_feedback') "
+        "AND (history.reason = 'unsatisfied' OR history.reason LIKE 'unsatisfied. %'))"
     )
 
 

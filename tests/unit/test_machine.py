@@ -11,7 +11,7 @@ import pytest
 from test_workflows import MINI, write
 
 from ticketing.domain.errors import NotAllowed
-from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
+from ticketing.domain.guards import DEFAULT_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
 from ticketing.domain.workflow import Action
 from ticketing.workflow.files import load_workflow, load_workflows
 from ticketing.workflow.machine import WorkflowMachine
@@ -111,7 +111,7 @@ def test_allowed_in_file_order(machine: WorkflowMachine) -> None:
     assert machine.allowed("no_such_state") == []
 
 
-LAST = MAX_CALLBACK_ATTEMPTS
+LAST = DEFAULT_CALLBACK_ATTEMPTS
 CALLBACKS = [
     (ActionContext(satisfaction=Satisfaction.SATISFIED, solved=True), 0, 0, "closed"),
     (ActionContext(satisfaction=Satisfaction.BASICALLY_SATISFIED, solved=False), 0, 0, "closed"),

@@ -13,6 +13,7 @@ from ticketing.domain.calendar import next_half_day
 from ticketing.domain.errors import InvalidInput, NotAllowed
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind
+from ticketing.domain.permissions import available_actions
 from ticketing.domain.ticket import CallbackMeans, Event, Notice, Ticket
 from ticketing.domain.workflow import CallbackPlan, Clock, Duration
 
@@ -89,6 +90,35 @@ def test_the_attempts_before_closing_as_unreachable_span_two_half_days(d: Distri
 
     rules.callback(world, ticket, a(BUILDING_1), False, None, "", cst(3, 4, 13, 30))
     assert (ticket.state, ticket.callback_attempts) == ("closed_unreachable", 3)
+
+
+def test_the_number_of_unreached_attempts_before_closing_is_the_workflows_own(d: District) -> None:
+    spec = d.world.workflows["general"]
+    two = replace(spec, callback=CallbackPlan(None, Duration.parse("30m"), attempts=2))
+    world = replace(d.world, workflows={**d.world.workflows, "general": two})
+    ticket = _resolved(d)
+    rules.callback(world, ticket, a(BUILDING_1), False, None, "", cst(3, 4, 9))
+
+    with pytest.raises(NotAllowed, match=r"from 2026-03-04 13:30 .*fall on two half-days"):
+        rules.callback(world, ticket, a(BUILDING_1), False, None, "", cst(3, 4, 9, 30))  # would be the last
+    rules.callback(world, ticket, a(BUILDING_1), False, None, "", cst(3, 4, 13, 30))
+
+    assert (ticket.state, ticket.callback_attempts) == ("closed_unreachable", 2)
+
+
+def test_a_workflow_allowing_more_attempts_keeps_calling_after_the_third(d: District) -> None:
+    spec = d.world.workflows["general"]
+    five = replace(
+        d.world, workflows={**d.world.workflows, "general": replace(spec, callback=CallbackPlan(attempts=5))}
+    )
+    ticket = _resolved(d)
+    for at in (cst(3, 4, 9), cst(3, 4, 11), cst(3, 4, 15), cst(3, 5, 9)):
+        rules.callback(five, ticket, a(BUILDING_1), False, None, "", at)
+    assert (ticket.state, ticket.callback_attempts) == ("resolved", 4)
+    assert "callback" in available_actions(five, ticket, a(BUILDING_1))
+
+    rules.callback(five, ticket, a(BUILDING_1), False, None, "", cst(3, 5, 11))
+    assert (ticket.state, ticket.callback_attempts) == ("closed_unreachable", 5)
 
 
 def test_a_half_day_ends_at_noon_and_at_midnight_in_the_districts_time_zone() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-MAX_CALLBACK_ATTEMPTS = 3
+DEFAULT_CALLBACK_ATTEMPTS = 3  # unreached callback attempts per round, unless the workflow says otherwise
 
 
 class Satisfaction(StrEnum):
@@ -31,6 +31,7 @@ class ActionContext:
     reached: bool = True
     satisfaction: Satisfaction | None = None
     solved: bool | None = None  # 问题是否解决: asked apart from the satisfaction
+    attempts: int = DEFAULT_CALLBACK_ATTEMPTS  # unreached callback attempts the workflow allows per round
 
 
 class GuardedTicket(Protocol):
@@ -73,11 +74,11 @@ def _unreached(ticket: GuardedTicket, ctx: ActionContext) -> bool:
 
 
 def _attempts_exhausted(ticket: GuardedTicket, ctx: ActionContext) -> bool:
-    return ticket.callback_attempts >= MAX_CALLBACK_ATTEMPTS
+    return ticket.callback_attempts >= ctx.attempts
 
 
 def _attempts_remaining(ticket: GuardedTicket, ctx: ActionContext) -> bool:
-    return ticket.callback_attempts < MAX_CALLBACK_ATTEMPTS
+    return ticket.callback_attempts < ctx.attempts
 
 
 def _actor_is_first_responder(ticket: GuardedTicket, ctx: ActionContext) -> bool:

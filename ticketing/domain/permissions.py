@@ -60,7 +60,7 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
             found.add("transfer")
     if may_return(org, ticket, actor_id) and _fires(world, ticket, Action.RETURN_TO_RESIDENT, acting):
         found.add("return_to_resident")
-    calls = _callback_attempts(ticket, actor_id)
+    calls = _callback_attempts(ticket, actor_id, world.spec(ticket).callback.attempts)
     visits = actor_id == ticket.first_responder_id and CallbackMeans.VISIT in allowed_means(ticket)
     if (actor_id in callers(org, ticket) or visits) and _fires(world, ticket, Action.CALLBACK, calls):
         found.add("callback")
@@ -87,11 +87,11 @@ def _termination_actions(
     return {"propose_termination"} if terminable and holds_post(world.org, ticket, actor_id) else set()
 
 
-def _callback_attempts(ticket: Ticket, actor_id: str) -> list[tuple[Ticket, ActionContext]]:
+def _callback_attempts(ticket: Ticket, actor_id: str, allowed: int) -> list[tuple[Ticket, ActionContext]]:
     """Every callback a person could record: not reached (counted before the guards run), or each verdict."""
     unreached = replace(ticket, callback_attempts=ticket.callback_attempts + 1)
     return [
-        (unreached, ActionContext(actor_id, reached=False)),
+        (unreached, ActionContext(actor_id, reached=False, attempts=allowed)),
         *(
             (ticket, ActionContext(actor_id, reached=True, satisfaction=verdict, solved=solved))
             for verdict in (*Satisfaction, None)

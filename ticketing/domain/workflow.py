@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ticketing.domain.guards import DEFAULT_CALLBACK_ATTEMPTS
 from ticketing.domain.org import PostKind, UnitKind
 
 
@@ -104,6 +105,7 @@ class Supervision:
 
 
 DEFAULT_ATTEMPT_SPACING = Duration(2, DurationUnit.HOURS)
+CALLBACK_ATTEMPTS = range(1, 11)  # how many unreached attempts per round a workflow may declare
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +115,13 @@ class CallbackPlan:
     ``by`` None: the first responder (首问负责人) and the holders of their post;
     a post kind: the holders of the community's post of that kind (a 回访岗),
     on whose calendar the callback clock then runs.  Unreached attempts are at
-    least ``spacing`` of working time apart.
+    least ``spacing`` of working time apart; the ``attempts``-th of a round
+    closes the ticket as unreachable.
     """
 
     by: PostKind | None = None
     spacing: Duration = DEFAULT_ATTEMPT_SPACING
+    attempts: int = DEFAULT_CALLBACK_ATTEMPTS
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -27,6 +27,7 @@ from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.guards import GUARDS
 from ticketing.domain.org import POST_UNIT, PostKind, UnitKind
 from ticketing.domain.workflow import (
+    CALLBACK_ATTEMPTS,
     Action,
     CallbackPlan,
     Category,
@@ -52,7 +53,7 @@ LIFECYCLE_KEYS = ("initial", "states", "transitions")
 OVERRIDE_KEYS = ("states", "transitions")
 STATE_KEYS = ("clock", "pauses", "final")
 SUPERVISION_KEYS = ("urge_after", "warn_after")
-CALLBACK_KEYS = ("by", "spacing")
+CALLBACK_KEYS = ("by", "spacing", "attempts")
 FIRST_RESPONDER = "first_responder"
 DEADLINES = ("acknowledge", "resolve", "callback")
 TIER_OPTIONAL_KEYS = ("max_extension",)
@@ -590,7 +591,8 @@ class _Reader:
         return Supervision(urge_after, warn_after) if urge_after and warn_after else None
 
     def callback(self, value: Any) -> CallbackPlan:
-        """Who calls back (the first responder, or a community post kind such as a 回访岗) and the attempts' spacing."""
+        """Who calls back (the first responder, or a community post kind such as a 回访岗), the attempts' spacing
+        and how many unreached attempts close the ticket as unreachable."""
         table = self.table(value, "callback")
         self.keys(table, "callback", (), CALLBACK_KEYS)
         plan = CallbackPlan()
@@ -600,9 +602,15 @@ class _Reader:
             if kind is not None and POST_UNIT[kind] is not UnitKind.COMMUNITY:
                 self.problem("callback.by", f"{kind.value!r} is not a post of the community: the callback post is one")
             elif kind is not None:
-                plan = CallbackPlan(by=kind)
+                plan = replace(plan, by=kind)
         spacing = self.duration(table.get("spacing"), "callback.spacing")
-        return CallbackPlan(plan.by, spacing) if spacing else plan
+        plan = replace(plan, spacing=spacing) if spacing else plan
+        attempts = table.get("attempts", plan.attempts)
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts not in CALLBACK_ATTEMPTS:
+            low, high = CALLBACK_ATTEMPTS[0], CALLBACK_ATTEMPTS[-1]
+            self.problem("callback.attempts", f"{attempts!r} must be a whole number of attempts from {low} to {high}")
+            return plan
+        return replace(plan, attempts=attempts)
 
     def workdays(self, value: Any, key: str) -> int | None:
         if value is None:

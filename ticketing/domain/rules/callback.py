@@ -24,7 +24,7 @@ from datetime import datetime
 from ticketing.domain import actors
 from ticketing.domain.calendar import next_half_day
 from ticketing.domain.errors import InvalidInput, NotAllowed
-from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
+from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.rules.acting import can, fire, staff
 from ticketing.domain.rules.clock import after_transition, calendar_post
 from ticketing.domain.rules.escalation import send_up_a_tier
@@ -179,7 +179,7 @@ def next_attempt_at(world: World, ticket: Ticket) -> datetime | None:
         return None
     calendar = world.calendar_for(calendar_post(ticket, Clock.CALLBACK))
     earliest = calendar.add(ticket.last_attempt_at, world.spec(ticket).callback.spacing)
-    if ticket.first_attempt_at is not None and ticket.callback_attempts + 1 >= MAX_CALLBACK_ATTEMPTS:
+    if ticket.first_attempt_at is not None and ticket.callback_attempts + 1 >= world.spec(ticket).callback.attempts:
         earliest = max(earliest, calendar.next_working_moment(next_half_day(ticket.first_attempt_at, calendar.tz)))
     return earliest
 
@@ -210,7 +210,7 @@ def _verdict(
 ) -> Outcome:
     """Fire the workflow's callback with the verdict: close, reopen, send up, or count an unreached attempt."""
     reached, satisfaction = verdict.reached, verdict.satisfaction
-    ctx = ActionContext(actor_id, reached, satisfaction, verdict.solved)
+    ctx = ActionContext(actor_id, reached, satisfaction, verdict.solved, world.spec(ticket).callback.attempts)
     before = ticket.callback_attempts
     if not reached:
         ticket.callback_attempts += 1

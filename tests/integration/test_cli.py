@@ -131,7 +131,7 @@ def test_a_walk_in_request_through_to_callback(run: Run) -> None:
     )
     assert resolved["state"] == "resolved"
     refused = run("tickets", "act", number, "callback", "--as", holder, "--satisfaction", "satisfied")
-    assert refused.exit_code == 1 and "first responder S0008" in refused.stderr
+    assert refused.exit_code == 1 and "is for S0008, S0009; S0015 is not one of them" in refused.stderr
     closed = _json(
         run(
             "tickets",
@@ -140,6 +140,7 @@ def test_a_walk_in_request_through_to_callback(run: Run) -> None:
             "callback",
             "--as",
             "S0008",
+            "--solved",
             "--satisfaction",
             "satisfied",
             "--now",

@@ -179,7 +179,9 @@ HARMLESS_TEXT = {
     "starts_at": "2026-11-24T08:00",
     "ends_at": "2026-11-25T18:00",
     "by": "1d",
-    "satisfaction": "satisfied", "solved": True,
+    "satisfaction": "satisfied",
+    "solved": "yes",
+    "means": "phone",
     "reached": "y",
     "password": "walker-password-2",
 }
@@ -194,7 +196,9 @@ HARMLESS_JSON: dict[str, Any] = {
     "ends_at": "2026-11-25T18:00:00+08:00",
     "by": "1d",
     "reached": True,
-    "satisfaction": "satisfied", "solved": True,
+    "satisfaction": "satisfied",
+    "solved": True,
+    "means": "phone",
     "target_post": BUILDING_POST,
 }
 PARAMETER = re.compile(r"<(?:[^<>:]+:)?(\w+)>")

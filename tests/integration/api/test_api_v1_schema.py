@@ -144,12 +144,15 @@ BODIES: dict[str, dict[str, Any]] = {
     "callback": {"reached": True, "satisfaction": "satisfied", "solved": True, "comment": "满意"},
     "extend": {"by": "1d", "reason": "等配件"},
     "return_to_resident": {"reason": "重复提交"},
+    "propose_termination": {"reason": "不属于政策范围"},
+    "approve_termination": {},
+    "reject_termination": {"reason": "可协调物业"},
 }
 
 
 def _actions(walk: Walk, service: Ticketing) -> None:
     """Each action done, refused by the rules, out of sight, stale, not JSON, not fitting."""
-    a, b, c, d = (_ticket(service) for _ in range(4))
+    a, b, c, d, e = (_ticket(service) for _ in range(5))
     steps = [
         (a, "acknowledge", "S0013", 1),
         (a, "note", "S0013", 2),
@@ -162,6 +165,11 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         (c, "acknowledge", "S0013", 1),
         (c, "refer", "S0013", 2),
         (d, "return_to_resident", "S0013", 1),
+        (e, "acknowledge", "S0013", 1),
+        (e, "propose_termination", "S0013", 2),
+        (e, "reject_termination", "S0004", 3),
+        (e, "propose_termination", "S0013", 4),
+        (e, "approve_termination", "S0004", 5),
     ]
     for number, action, actor, version in steps:
         walk.call("POST", ACTION + action, actor, 200, number=number, json={"version": version, **BODIES[action]})
@@ -177,6 +185,9 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         "callback": (open_, "S0013"),
         "extend": (open_, "S0013"),
         "return_to_resident": (open_, "S0004"),
+        "propose_termination": (open_, "S0004"),
+        "approve_termination": (open_, "S0013"),
+        "reject_termination": (open_, "S0013"),
     }
     for action, (number, actor) in refusals.items():
         version = service.show(number).ticket.version
@@ -200,7 +211,7 @@ def _reads(walk: Walk, service: Ticketing) -> None:
     walk.call("GET", "/api/v1/tickets/{number}", "S0075", 404, number=_ticket(service))
     for queue in ("mine", "accountable", "callbacks"):
         assert walk.call("GET", f"/api/v1/queues/{queue}", "S0013", 200)["items"]
-    for path in ("/api/v1/board", "/api/v1/rates"):
+    for path in ("/api/v1/board", "/api/v1/rates", "/api/v1/queues/terminations"):
         walk.call("GET", path, "S0004", 200)
         walk.call("GET", path, "S0013", 403)
     walk.call("GET", "/api/v1/rates", "S0004", 400, query="?from=2026-11-23&to=2026-01-01")

@@ -23,9 +23,14 @@ GRID_POST = "G010101.grid_leader"
 Login = Callable[[str], FlaskClient]
 
 
-def _open(service: Ticketing, description: str = "楼道灯坏了") -> Ticket:
+def _open(service: Ticketing, description: str = "楼道灯坏了", token: str | None = None) -> Ticket:
     return service.open_ticket(
-        category="property_repair", description=description, contact_phone=PHONE, location_id=BUILDING, now=NOW
+        category="property_repair",
+        description=description,
+        contact_phone=PHONE,
+        location_id=BUILDING,
+        now=NOW,
+        access_token=token,
     )
 
 
@@ -179,8 +184,10 @@ def test_a_second_unsatisfied_verdict_sends_the_ticket_up_a_tier(service: Ticket
     assert number in _text(login("S0010").get("/staff/queue"))
 
 
-def test_termination_proposed_by_the_handler_and_approved_by_a_supervisor(service: Ticketing, login: Login) -> None:
-    number = _open(service, "要求社区出资更换私家门窗").number
+def test_termination_proposed_by_the_handler_and_approved_by_a_supervisor(
+    service: Ticketing, login: Login, client: FlaskClient
+) -> None:
+    number = _open(service, "要求社区出资更换私家门窗", token="token-of-the-terminated-request").number
     service.act(number, "acknowledge", "S0013", NOW - HOUR)
     handler, supervisor = login("S0013"), login("S0004")
     assert "No proposal is waiting for a decision." in _text(supervisor.get("/supervise/terminations"))
@@ -203,6 +210,8 @@ def test_termination_proposed_by_the_handler_and_approved_by_a_supervisor(servic
     )
     assert number not in _text(supervisor.get("/supervise/terminations"))
     assert "Termination approved" in _text(supervisor.get(f"/staff/t/{number}"))
+    told = _text(client.get("/r/t/token-of-the-terminated-request"))
+    assert "closed with a supervisor's approval (诉求终结): 属于私人财产，不在社区职责和政策范围内" in told
 
 
 def test_termination_rejected_by_a_supervisor_goes_on_where_it_was(service: Ticketing, login: Login) -> None:

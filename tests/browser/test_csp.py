@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 PAGES: dict[str | None, tuple[str, ...]] = {
     None: ("/", "/r/new", "/r/track", "/login", "/status", "/nowhere"),
     "S0013": ("/staff/queue", "/staff/accountable", "/staff/callbacks", "/staff/register", "/staff/absence"),
-    "S0002": ("/supervise/board", "/supervise/rates", "/supervise/workflows"),
+    "S0002": ("/supervise/board", "/supervise/rates", "/supervise/terminations", "/supervise/workflows"),
     "S0001": ("/admin/organisation", "/admin/calendars", "/admin/accounts", "/admin/absences", "/admin/import"),
 }
 

@@ -181,7 +181,7 @@ def test_a_supervisor_sees_the_overdue_ticket_and_the_rates_change_after_a_callb
     shoot(page, "supervisor-board")
 
     page.goto("/supervise/rates")
-    cells = page.locator(f"#table-community tr[data-key={COMMUNITY}] td")  # base, …, response rate (5th), …
+    cells = page.locator(f"#table-community tr[data-key={COMMUNITY}] td")  # base, …, solved, response rate (6th), …
     _wait_for_charts(page)
     before = cells.all_inner_texts()
     shoot(page, "supervisor-rates")
@@ -189,14 +189,16 @@ def test_a_supervisor_sees_the_overdue_ticket_and_the_rates_change_after_a_callb
     holder = ticket.holder_id
     demo_service.act(ticket.number, "acknowledge", holder, clock[0])
     demo_service.act(ticket.number, "resolve", holder, clock[0], resolution="已协调物业更换玻璃")
-    closed = demo_service.act(ticket.number, "callback", holder, clock[0], reached=True, satisfaction="satisfied")
+    closed = demo_service.act(
+        ticket.number, "callback", holder, clock[0], reached=True, satisfaction="satisfied", solved=True
+    )
     assert closed.state == "closed"
 
     page.reload()
     _wait_for_charts(page)
     after = cells.all_inner_texts()
     assert int(after[0]) == int(before[0]) + 1, (before, after)  # one more ticket with a callback in the base
-    assert after[4] != before[4], (before, after)  # its acknowledgement was late: the response rate moves
+    assert after[5] != before[5], (before, after)  # its acknowledgement was late: the response rate moves
 
 
 def _wait_for_charts(page: Page) -> None:

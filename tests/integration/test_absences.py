@@ -90,7 +90,9 @@ def test_ending_early_hands_the_open_tickets_back_with_a_history_entry(service: 
     assert _holder(service, kept) == _holder(service, settled) == COVER
     service.act(settled.number, "acknowledge", COVER, MONDAY + 2 * HOUR)
     service.act(settled.number, "resolve", COVER, MONDAY + 3 * HOUR, resolution="已换灯泡")
-    service.act(settled.number, "callback", COVER, MONDAY + 4 * HOUR, reached=True, satisfaction="satisfied")
+    service.act(
+        settled.number, "callback", COVER, MONDAY + 4 * HOUR, reached=True, satisfaction="satisfied", solved=True
+    )
     back_at = MONDAY + DAY
 
     ended = service.absences.end(absence_id, back_at, actor_id=LEADER)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from databases import RunDatabase
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from ticketing.cli import cli
-from ticketing.db.schema import api_keys
+from ticketing.db.schema import api_keys, tickets
 from ticketing.services.accounts import authenticate
 from ticketing.services.credentials import api_key_owner, token_owner
 
@@ -131,7 +131,7 @@ def test_a_walk_in_request_through_to_callback(run: Run) -> None:
     )
     assert resolved["state"] == "resolved"
     refused = run("tickets", "act", number, "callback", "--as", holder, "--satisfaction", "satisfied")
-    assert refused.exit_code == 1 and "first responder S0008" in refused.stderr
+    assert refused.exit_code == 1 and "is for S0008, S0009; S0015 is not one of them" in refused.stderr
     closed = _json(
         run(
             "tickets",
@@ -140,6 +140,7 @@ def test_a_walk_in_request_through_to_callback(run: Run) -> None:
             "callback",
             "--as",
             "S0008",
+            "--solved",
             "--satisfaction",
             "satisfied",
             "--now",
@@ -256,3 +257,96 @@ def test_staff_tokens_are_issued_listed_and_revoked(run: Run, engine: Engine) ->
     assert "revoked" in run("staff", "token", "S0013", "--list").stdout
     unknown = run("staff", "token", "S9999")
     assert unknown.exit_code == 1 and "unknown staff member" in unknown.stderr
+
+
+# --- trusted callbacks and 诉求终结 -----------------------------------------------------------------------
+
+
+def _handled(run: Run, *extra: str) -> tuple[str, str]:
+    """A ticket opened Monday morning, acknowledged and resolved by its holder (its first responder)."""
+    opened = _open(run, *extra)
+    number, holder = opened["number"], opened["holder_id"]
+    _json(run("tickets", "act", number, "acknowledge", "--as", holder, "--now", MONDAY, "--json"))
+    resolved = run("tickets", "act", number, "resolve", "--as", holder, "--resolution", "已清运", "--now", MONDAY)
+    assert resolved.exit_code == 0, resolved.output
+    return number, holder
+
+
+def _callback(run: Run, number: str, actor: str, at: str, *options: str) -> Result:
+    return run("tickets", "act", number, "callback", "--as", actor, "--now", at, *options)
+
+
+def test_a_callback_by_phone_or_visit_records_solved_apart(run: Run) -> None:
+    phoned, holder = _handled(run)
+    visited, _ = _handled(run)
+
+    missing = _callback(run, phoned, holder, "2026-11-23T15:00", "--satisfaction", "satisfied")
+    assert missing.exit_code == 1 and "record whether the problem is solved" in missing.stderr
+    unsolved = _json(
+        _callback(run, phoned, holder, "2026-11-23T15:00", "--unsolved", "--satisfaction", "unsatisfied", "--json")
+    )
+    visit = ("--means", "visit", "--solved", "--satisfaction", "satisfied", "--json")
+    closed = _json(_callback(run, visited, holder, "2026-11-23T15:00", *visit))
+
+    assert unsolved["state"] == "in_progress" and unsolved["ticket"]["solved"] is False
+    assert closed["state"] == "closed"
+    assert (closed["ticket"]["callback_means"], closed["ticket"]["solved"]) == ("visit", True)
+
+
+def test_a_ticket_with_nobody_to_reach_is_closed_on_a_checked_result(run: Run, engine: Engine) -> None:
+    number, holder = _handled(run)
+    with engine.begin() as conn:  # a patrol report: no phone, e-mail or name (intake will accept no phone)
+        conn.execute(update(tickets).where(tickets.c.number == number).values(contact_phone="", contact_name=""))
+
+    phoned = _callback(run, number, holder, "2026-11-23T15:00", "--solved", "--satisfaction", "satisfied")
+    assert phoned.exit_code == 1 and "callback by phone is not possible" in phoned.stderr
+    checked = _json(_callback(run, number, holder, "2026-11-23T15:00", "--means", "none", "--solved", "--json"))
+
+    assert checked["state"] == "closed"
+    assert (checked["ticket"]["callback_means"], checked["ticket"]["satisfaction"]) == ("none", None)
+
+
+def test_an_unreached_attempt_too_soon_is_refused_with_the_next_allowed_time(run: Run) -> None:
+    number, holder = _handled(run)
+    assert _callback(run, number, holder, "2026-11-23T14:00", "--unreached").exit_code == 0
+
+    refused = _callback(run, number, holder, "2026-11-23T14:30", "--unreached")
+
+    assert refused.exit_code == 1 and "the next attempt may be made from 2026-11-23 16:00" in refused.stderr
+    shown = _json(run("tickets", "show", number, "--json"))
+    assert shown["callback_attempts"] == 1 and shown["next_attempt_at"] == "2026-11-23T16:00:00+08:00"
+
+
+def test_termination_proposed_listed_then_approved_or_rejected(run: Run) -> None:
+    numbers = []
+    for _ in range(2):
+        opened = _open(run)
+        number, holder = opened["number"], opened["holder_id"]
+        run("tickets", "act", number, "acknowledge", "--as", holder, "--now", MONDAY)
+        proposed = run("tickets", "act", number, "propose_termination", "--as", holder, "--reason", "政策不允许")
+        assert proposed.exit_code == 0, proposed.output
+        numbers.append(number)
+    listed = run("tickets", "terminations")
+    assert all(number in listed.stdout for number in numbers) and "2 proposal(s)" in listed.stdout
+    assert "政策不允许" in listed.stdout
+    refused = run("tickets", "act", numbers[0], "approve_termination", "--as", holder)
+    assert refused.exit_code == 1 and "approved or rejected by supervisors" in refused.stderr
+
+    approved = _json(run("tickets", "act", numbers[0], "approve_termination", "--as", "S0004", "--json"))
+    rejected = _json(
+        run("tickets", "act", numbers[1], "reject_termination", "--as", "S0004", "--reason", "可协调", "--json")
+    )
+
+    assert approved["state"] == "terminated" and rejected["state"] == "in_progress"
+    assert json.loads(run("tickets", "terminations", "--json").stdout) == []
+
+
+def test_the_post_partner_may_not_send_a_resident_away(run: Run) -> None:
+    opened = _open(run, "--as", "S0013")
+    assert opened["first_responder_id"] == "S0013" and opened["state"] == "new"
+
+    refused = run("tickets", "act", opened["number"], "return_to_resident", "--as", "S0014", "--reason", "重复件")
+
+    assert refused.exit_code == 1 and "only the first responder S0013" in refused.stderr
+    sent_away = run("tickets", "act", opened["number"], "return_to_resident", "--as", "S0013", "--reason", "重复件")
+    assert sent_away.exit_code == 0, sent_away.output

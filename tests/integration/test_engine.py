@@ -53,6 +53,7 @@ def test_a_request_is_routed_handled_called_back_and_closed(service: Ticketing, 
         MONDAY + timedelta(days=1),
         reached=True,
         satisfaction="satisfied",
+        solved=True,
         comment="好",
     )
     assert closed.state == "closed" and closed.first_responder_id == leader

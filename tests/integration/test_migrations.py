@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, MetaData, Table, insert, select
 
 from ticketing.db.schema import meta, metadata, posts, staff, units
+from ticketing.db.schema import tickets as tickets_now
 from ticketing.deploy.migrate import is_current, upgrade
 from ticketing.deploy.resources import MIGRATIONS
+
+OLD = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
 
 def test_the_migrated_schema_matches_the_declared_tables(engine: Engine) -> None:
@@ -47,3 +52,99 @@ def test_a_shop_holding_a_shop_leader_post_becomes_a_property_service_unit(engin
         version = conn.execute(select(meta.c.value).where(meta.c.key == "org_version")).scalar()
     assert kinds == {"G1": "grid", "P1": "property", "P2": "shop"}
     assert version == "5"  # running processes reload the registry
+
+
+def _migrate(engine: Engine, step: str, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, step)(config, revision)
+
+
+def _old_ticket(number: int, state: str, satisfaction: str | None, **values: object) -> dict[str, object]:
+    """A ticket row as revision 0011 stores it, first responder S0013 at the building post."""
+    return {
+        "id": number,
+        "number": f"2026-{number:06d}",
+        "workflow": "general",
+        "category": "lighting",
+        "description": "楼道灯坏了",
+        "channel": "web",
+        "state": state,
+        "tier": 1,
+        "post_id": "building-leader:b1",
+        "ack_passes": 0,
+        "first_responder_id": "S0013",
+        "first_responder_post_id": "building-leader:b1",
+        "overdue": False,
+        "needs_review": False,
+        "reopen_count": 0,
+        "callback_attempts": 0,
+        "satisfaction": satisfaction,
+        "created_at": OLD,
+        "updated_at": OLD,
+        "version": 1,
+        **values,
+    }
+
+
+def _old_verdict(ticket_id: int, action: str, reason: str) -> dict[str, object]:
+    return {
+        "ticket_id": ticket_id,
+        "at": OLD,
+        "action": action,
+        "from_state": "resolved",
+        "to_state": "closed",
+        "tier": 1,
+        "post_id": "building-leader:b1",
+        "reason": reason,
+    }
+
+
+def test_tickets_called_back_before_trusted_callbacks_keep_what_their_callback_meant(engine: Engine) -> None:
+    """Upgrading from 0011: solved from the old verdict, the means from who gave it, the callback post the
+    first responder's, and the 不满意 verdicts already given counted, so the next one goes a tier up."""
+    _migrate(engine, "downgrade", "0011")
+    with engine.begin() as conn:
+        old = MetaData()
+        tickets, history = (Table(name, old, autoload_with=conn) for name in ("tickets", "history"))
+        conn.execute(
+            insert(tickets),
+            [
+                _old_ticket(1, "closed", "satisfied"),
+                _old_ticket(2, "closed", "basically_satisfied"),
+                _old_ticket(3, "in_progress", "unsatisfied", reopen_count=1),
+                _old_ticket(4, "closed_unreachable", None, callback_attempts=3),
+                _old_ticket(5, "new", None, first_responder_id=None, first_responder_post_id=None),
+            ],
+        )
+        conn.execute(
+            insert(history),
+            [
+                _old_verdict(1, "callback", "satisfied. 很满意"),
+                _old_verdict(2, "resident_feedback", "basically_satisfied"),
+                _old_verdict(3, "callback", "unsatisfied. 只剪了一半"),
+            ],
+        )
+
+    upgrade(engine)
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                tickets_now.c.id,
+                tickets_now.c.solved,
+                tickets_now.c.callback_means,
+                tickets_now.c.callback_post_id,
+                tickets_now.c.unsatisfied_count,
+            ).order_by(tickets_now.c.id)
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, True, "phone", "building-leader:b1", 0),
+        (2, True, "link", "building-leader:b1", 0),
+        (3, False, "phone", "building-leader:b1", 1),
+        (4, None, None, "building-leader:b1", 0),
+        (5, None, None, None, 0),
+    ]
+    assert is_current(engine)

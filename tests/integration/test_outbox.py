@@ -288,7 +288,7 @@ def _resolve(service: Ticketing, ticket: Ticket) -> None:
 
 
 def _close(service: Ticketing, ticket: Ticket) -> None:
-    service.act(ticket.number, "callback", "S0013", MONDAY + timedelta(hours=2), satisfaction="satisfied")
+    service.act(ticket.number, "callback", "S0013", MONDAY + timedelta(hours=2), satisfaction="satisfied", solved=True)
 
 
 def _smtp(stop: list[Any]) -> tuple[SmtpChannel, _SmtpInbox]:

@@ -34,7 +34,9 @@ def test_closing_an_overdue_ticket_lowers_the_overdue_gauge(service: Ticketing) 
 
     service.act(ticket.number, "acknowledge", current.holder_id, at)
     service.act(ticket.number, "resolve", current.holder_id, at + timedelta(minutes=1), resolution="已修好")
-    service.act(ticket.number, "callback", current.holder_id, at + timedelta(minutes=2), satisfaction="satisfied")
+    service.act(
+        ticket.number, "callback", current.holder_id, at + timedelta(minutes=2), satisfaction="satisfied", solved=True
+    )
 
     closed = service.show(ticket.number).ticket
     assert closed.closed_at is not None and closed.overdue  # the flag stays on the record

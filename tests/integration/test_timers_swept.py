@@ -131,7 +131,13 @@ def test_the_resident_hears_of_the_resolution_and_the_closing_by_the_channel_the
         service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=5))
         service.act(ticket.number, "resolve", "S0013", MONDAY + timedelta(hours=1), resolution="换了灯泡")
         service.act(
-            ticket.number, "callback", "S0013", MONDAY + timedelta(hours=2), reached=True, satisfaction="satisfied"
+            ticket.number,
+            "callback",
+            "S0013",
+            MONDAY + timedelta(hours=2),
+            reached=True,
+            satisfaction="satisfied",
+            solved=True,
         )
 
     assert _notices(engine, by_sms.id, "request_resolved") == [RESIDENT]

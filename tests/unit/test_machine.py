@@ -11,7 +11,7 @@ import pytest
 from test_workflows import MINI, write
 
 from ticketing.domain.errors import NotAllowed
-from ticketing.domain.guards import MAX_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
+from ticketing.domain.guards import DEFAULT_CALLBACK_ATTEMPTS, ActionContext, Satisfaction
 from ticketing.domain.workflow import Action
 from ticketing.workflow.files import load_workflow, load_workflows
 from ticketing.workflow.machine import WorkflowMachine
@@ -35,6 +35,8 @@ EXPECTED: dict[tuple[str, Action], str] = {
     ("resolved", Action.CALLBACK): GUARDED,
     ("referred", Action.CALLBACK): GUARDED,
     ("new", Action.RETURN_TO_RESIDENT): "returned",
+    ("in_progress", Action.TERMINATE): "terminated",
+    ("waiting_resident", Action.TERMINATE): "terminated",
 }
 STATES = [
     "new",
@@ -45,6 +47,7 @@ STATES = [
     "closed",
     "closed_unreachable",
     "returned",
+    "terminated",
 ]
 FORBIDDEN = [(s, a) for s in STATES for a in Action if (s, a) not in EXPECTED]
 UNGUARDED = {pair: dest for pair, dest in EXPECTED.items() if dest != GUARDED}
@@ -53,8 +56,9 @@ UNGUARDED = {pair: dest for pair, dest in EXPECTED.items() if dest != GUARDED}
 @dataclass
 class Ticket:
     state: str
-    first_responder_id: str | None = "alice"
+    first_responder_id: str | None = "bob"
     callback_attempts: int = 0
+    unsatisfied_count: int = 0
 
 
 BOB = ActionContext(actor_id="bob")
@@ -102,27 +106,32 @@ def test_refusal_message_lists_what_is_allowed(machine: WorkflowMachine) -> None
 
 def test_allowed_in_file_order(machine: WorkflowMachine) -> None:
     assert machine.allowed("new") == ["acknowledge", "transfer", "escalate", "return_to_resident"]
-    assert machine.allowed("in_progress") == ["transfer", "escalate", "pause", "resolve", "refer"]
+    assert machine.allowed("in_progress") == ["transfer", "escalate", "pause", "resolve", "refer", "terminate"]
     assert machine.allowed("closed") == []
     assert machine.allowed("no_such_state") == []
 
 
-LAST = MAX_CALLBACK_ATTEMPTS
+LAST = DEFAULT_CALLBACK_ATTEMPTS
 CALLBACKS = [
-    (ActionContext(satisfaction=Satisfaction.SATISFIED), 0, "closed"),
-    (ActionContext(satisfaction=Satisfaction.BASICALLY_SATISFIED), 0, "closed"),
-    (ActionContext(satisfaction=Satisfaction.UNSATISFIED), 0, "in_progress"),
-    (ActionContext(reached=False), LAST, "closed_unreachable"),
-    (ActionContext(reached=False, satisfaction=Satisfaction.SATISFIED), LAST, "closed_unreachable"),
-    (ActionContext(reached=False), LAST - 1, "source"),
-    (ActionContext(reached=False), 1, "source"),
+    (ActionContext(satisfaction=Satisfaction.SATISFIED, solved=True), 0, 0, "closed"),
+    (ActionContext(satisfaction=Satisfaction.BASICALLY_SATISFIED, solved=False), 0, 0, "closed"),
+    (ActionContext(satisfaction=Satisfaction.UNSATISFIED, solved=False), 0, 0, "in_progress"),
+    (ActionContext(satisfaction=Satisfaction.UNSATISFIED, solved=False), 0, 1, "new"),
+    (ActionContext(solved=True), 0, 0, "closed"),
+    (ActionContext(solved=False), 0, 0, "in_progress"),
+    (ActionContext(reached=False), LAST, 0, "closed_unreachable"),
+    (ActionContext(reached=False, satisfaction=Satisfaction.SATISFIED), LAST, 0, "closed_unreachable"),
+    (ActionContext(reached=False), LAST - 1, 0, "source"),
+    (ActionContext(reached=False), 1, 0, "source"),
 ]
 
 
 @pytest.mark.parametrize("source", ["resolved", "referred"])
-@pytest.mark.parametrize(("ctx", "attempts", "dest"), CALLBACKS)
-def test_callback_branches(machine: WorkflowMachine, source: str, ctx: ActionContext, attempts: int, dest: str) -> None:
-    ticket = Ticket(source, callback_attempts=attempts)
+@pytest.mark.parametrize(("ctx", "attempts", "unsatisfied", "dest"), CALLBACKS)
+def test_callback_branches(
+    machine: WorkflowMachine, source: str, ctx: ActionContext, attempts: int, unsatisfied: int, dest: str
+) -> None:
+    ticket = Ticket(source, callback_attempts=attempts, unsatisfied_count=unsatisfied)
     assert machine.fire(ticket, Action.CALLBACK, ctx) == (source if dest == "source" else dest)
 
 
@@ -137,21 +146,19 @@ def test_callback_reached_without_verdict_is_refused(machine: WorkflowMachine, s
     assert ticket.state == source
 
 
-def test_first_responder_may_not_return_the_ticket(machine: WorkflowMachine) -> None:
+def test_only_the_first_responder_may_send_the_resident_away(machine: WorkflowMachine) -> None:
     ticket = Ticket("new", first_responder_id="alice")
-    alice = ActionContext(actor_id="alice")
-    assert not machine.can(ticket, Action.RETURN_TO_RESIDENT, alice)
+    assert not machine.can(ticket, Action.RETURN_TO_RESIDENT, BOB)
     with pytest.raises(NotAllowed) as raised:
-        machine.fire(ticket, Action.RETURN_TO_RESIDENT, alice)
+        machine.fire(ticket, Action.RETURN_TO_RESIDENT, BOB)
     message = str(raised.value)
     assert message.startswith("cannot return_to_resident a ticket in state 'new' (待签收")
-    assert "首问负责制" in message and "first responder" in message
-    assert "transfer" in message and "refer" in message
+    assert "首问负责制" in message and "only the first responder" in message
     assert ticket.state == "new"
+    assert machine.fire(ticket, Action.RETURN_TO_RESIDENT, ActionContext(actor_id="alice")) == "returned"
 
 
-def test_others_may_return_the_ticket(machine: WorkflowMachine) -> None:
-    assert machine.fire(Ticket("new"), Action.RETURN_TO_RESIDENT, BOB) == "returned"
+def test_before_there_is_a_first_responder_anyone_the_rules_allow_may_return_it(machine: WorkflowMachine) -> None:
     assert machine.fire(Ticket("new", first_responder_id=None), Action.RETURN_TO_RESIDENT, BOB) == "returned"
 
 
@@ -199,4 +206,4 @@ def test_a_workflow_s_own_transitions_drive_its_tickets_and_no_others(tmp_path: 
     mine, general = catalogue.machines["mini"], catalogue.machines["general"]
     assert mine.fire(Ticket("waiting_resident"), Action.RESOLVE, BOB) == "resolved"
     assert not general.can(Ticket("waiting_resident"), Action.RESOLVE, BOB)
-    assert mine.allowed("waiting_resident") == ["resume", "resolve"]
+    assert mine.allowed("waiting_resident") == ["resume", "resolve", "terminate"]

@@ -31,7 +31,7 @@ from ticketing.domain.errors import NotAllowed, NotFound
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.permissions import ORDER, available_actions
 from ticketing.domain.rules import World, transfer_targets
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import CallbackMeans, Ticket
 from ticketing.domain.workflow import Duration
 
 Try = Callable[[World, Ticket, str, datetime], object]
@@ -52,11 +52,19 @@ ATTEMPTS: dict[str, list[Try]] = {
     "callback": [
         lambda w, t, who, now: rules.callback(w, t, who, False, None, "无人接听", now),
         *(
-            lambda w, t, who, now, verdict=verdict: rules.callback(w, t, who, True, verdict, "", now)
+            lambda w, t, who, now, verdict=verdict: rules.callback(
+                w, t, who, True, verdict, "", now, solved=verdict is not Satisfaction.UNSATISFIED
+            )
             for verdict in Satisfaction
+        ),
+        lambda w, t, who, now: rules.callback(
+            w, t, who, True, Satisfaction.SATISFIED, "", now, solved=True, means=CallbackMeans.VISIT
         ),
     ],
     "return_to_resident": [lambda w, t, who, now: rules.return_to_resident(w, t, who, "重复提交", now)],
+    "propose_termination": [lambda w, t, who, now: rules.propose_termination(w, t, who, "政策不支持", now)],
+    "approve_termination": [lambda w, t, who, now: rules.approve_termination(w, t, who, now)],
+    "reject_termination": [lambda w, t, who, now: rules.reject_termination(w, t, who, "仍须办理", now)],
     "extend": [lambda w, t, who, now: rules.extend(w, t, who, Duration.parse("4h"), "需协调物业", now)],
     "close": [lambda w, t, who, now: rules.close(w, t, who, now)],
     "invite": [lambda w, t, who, now: rules.invite(w, t, who, _invitable(w, t), "需民警到场调解", now)],
@@ -131,7 +139,7 @@ def _resolved(d: District) -> tuple[Ticket, datetime]:
 
 def _last_callback_attempt(d: District) -> tuple[Ticket, datetime]:
     ticket, _ = _resolved(d)
-    for hour in (11, 14):
+    for hour in (10, 12):  # two working hours apart; the last attempt must fall on another half-day
         rules.callback(d.world, ticket, a(BUILDING_1), False, None, "无人接听", cst(3, 3, hour))
     return ticket, cst(3, 3, 15)
 
@@ -150,8 +158,14 @@ def _callback_overdue(d: District) -> tuple[Ticket, datetime]:
 
 def _closed(d: District) -> tuple[Ticket, datetime]:
     ticket, _ = _resolved(d)
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 4, 10))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 4, 10), solved=True)
     return ticket, cst(3, 4, 11)
+
+
+def _termination_proposed(d: District) -> tuple[Ticket, datetime]:
+    ticket = d.in_progress()
+    rules.propose_termination(d.world, ticket, a(BUILDING_1), "诉求超出政策范围", cst(3, 2, 10))
+    return ticket, cst(3, 2, 11)
 
 
 def _returned(d: District) -> tuple[Ticket, datetime]:
@@ -218,6 +232,7 @@ SCENARIOS = {
     "transferred_outside": _transferred_outside,
     "shop_in_progress": _shop_in_progress,
     "dispute_with_the_police": _dispute_with_the_police,
+    "termination_proposed": _termination_proposed,
 }
 
 
@@ -236,15 +251,30 @@ def _offered(d: District, scenario: str, actor: str) -> list[str]:
     return available_actions(d.world, ticket, actor, now)
 
 
+EXT = "extend"
+
+
 @pytest.mark.parametrize(
     ("scenario", "actor", "expected"),
     [
         ("new", a(BUILDING_1), ["acknowledge", "note", "invite", "transfer", "return_to_resident"]),
         ("new", SUPERVISOR, ["note", "invite", "transfer", "extend"]),
         ("new", a(BUILDING_2), []),
-        ("walk_in", a(INTAKE_1), ["note", "invite", "transfer"]),  # the first responder may not send the resident away
-        ("in_progress", b(BUILDING_1), ["note", "invite", "transfer", "pause", "resolve", "refer"]),
-        ("waiting_resident", a(BUILDING_1), ["note", "invite", "resume"]),
+        ("walk_in", a(INTAKE_1), ["note", "invite", "transfer", "return_to_resident"]),  # the first responder alone may
+        ("walk_in", b(INTAKE_1), []),  # not the other holder of the first responder's post
+        ("walk_in", a(BUILDING_1), ["acknowledge", "note", "invite", "transfer"]),
+        (
+            "in_progress",
+            b(BUILDING_1),
+            ["note", "invite", "transfer", "pause", "resolve", "refer", "propose_termination"],
+        ),
+        ("waiting_resident", a(BUILDING_1), ["note", "invite", "resume", "propose_termination"]),
+        (
+            "termination_proposed",
+            SUPERVISOR,
+            ["note", "invite", "transfer", "approve_termination", "reject_termination", "extend"],
+        ),
+        ("termination_proposed", a(BUILDING_1), ["note", "invite", "transfer", "pause", "resolve", "refer"]),
         ("resolved", a(BUILDING_1), ["note", "invite", "callback"]),
         ("resolved", b(BUILDING_1), ["note", "invite", "callback"]),  # the other holder of the first responder's post
         ("resolved", a(GRID_1), []),
@@ -253,12 +283,12 @@ def _offered(d: District, scenario: str, actor: str) -> list[str]:
         ("escalated", a(GRID_1), ["acknowledge", "note", "invite", "transfer", "return_to_resident"]),
         ("escalated", a(BUILDING_1), []),  # never signed for it: not its first responder
         ("deadline_passed_unswept", SUPERVISOR, ["note", "invite", "transfer"]),  # too late to extend
-        ("transferred_outside", a(BUILDING_1), ["note", "invite", "transfer"]),
+        ("transferred_outside", a(BUILDING_1), ["note", "invite", "transfer", "return_to_resident"]),
         ("new", "nobody", []),
         (
             "dispute_with_the_police",
             a(GRID_1),
-            ["note", "invite", "release", "transfer", "pause", "mediate", "resolve", "refer"],
+            ["note", "invite", "release", "transfer", "pause", "mediate", "resolve", "refer", "propose_termination"],
         ),
         ("dispute_with_the_police", c(POLICE_1), ["note", "pause", "mediate", "resolve"]),  # joined: 协同
         ("closed", a(POLICE_1), []),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 
 import pytest
 from district import BUILDING_1, GRID_1, MONDAY, District, a, b, cst
@@ -24,10 +25,16 @@ def _resolved(d: District) -> Ticket:
 
 
 def _call(
-    d: District, ticket: Ticket, satisfaction: Satisfaction | None, reached: bool = True, comment: str = ""
+    d: District,
+    ticket: Ticket,
+    satisfaction: Satisfaction | None,
+    reached: bool = True,
+    comment: str = "",
+    at: datetime = CALLED,
 ) -> Outcome:
-    """The first responder's callback, on Wednesday morning."""
-    return rules.callback(d.world, ticket, a(BUILDING_1), reached, satisfaction, comment, CALLED)
+    """The first responder's phone callback, on Wednesday morning; a satisfied resident calls it solved."""
+    solved = satisfaction is not Satisfaction.UNSATISFIED
+    return rules.callback(d.world, ticket, a(BUILDING_1), reached, satisfaction, comment, at, solved=solved)
 
 
 def test_resolving_records_the_result_and_starts_the_callback_clock(d: District) -> None:
@@ -63,7 +70,7 @@ def test_a_satisfied_resident_closes_the_ticket(d: District, satisfaction: Satis
         "resolved",
         "closed",
     )
-    assert entry.reason == f"{satisfaction.value}. 灯已经亮了"
+    assert entry.reason == f"phone, solved, {satisfaction.value}. 灯已经亮了"
 
 
 def test_an_unsatisfied_resident_reopens_the_ticket_at_the_same_tier(d: District) -> None:
@@ -80,7 +87,7 @@ def test_an_unsatisfied_resident_reopens_the_ticket_at_the_same_tier(d: District
     assert (ticket.clock, ticket.due_at) == (Clock.RESOLVE, cst(3, 9, 17, 30))  # 3 working days from Wednesday
     assert (ticket.reopen_count, ticket.satisfaction, ticket.closed_at) == (1, "unsatisfied", None)
     assert outcome.notices == [Notice(a(BUILDING_1), Event.REOPENED)]
-    assert outcome.entries[-1].reason == "unsatisfied. 只亮了一层"
+    assert outcome.entries[-1].reason == "phone, not solved, unsatisfied. 只亮了一层"
 
 
 def test_a_ticket_handled_higher_up_reopens_with_that_handler(d: District) -> None:
@@ -109,13 +116,13 @@ def test_an_unreached_resident_leaves_the_ticket_waiting_with_the_same_deadline(
     assert not outcome.deadline_changed
 
 
-def test_three_unreached_attempts_close_the_ticket_as_unreachable(d: District) -> None:
+def test_three_spaced_unreached_attempts_close_the_ticket_as_unreachable(d: District) -> None:
     ticket = _resolved(d)
 
-    for _ in range(3):
-        outcome = _call(d, ticket, None, reached=False)
+    for at in (CALLED, cst(3, 4, 12), cst(3, 4, 15, 30)):
+        outcome = _call(d, ticket, None, reached=False, at=at)
 
-    assert (ticket.state, ticket.callback_attempts, ticket.closed_at) == ("closed_unreachable", 3, CALLED)
+    assert (ticket.state, ticket.callback_attempts, ticket.closed_at) == ("closed_unreachable", 3, cst(3, 4, 15, 30))
     assert (ticket.clock, ticket.due_at, ticket.satisfaction) == (None, None, None)
     assert outcome.entries[-1].reason == "not reached (attempt 3)"
 
@@ -123,8 +130,8 @@ def test_three_unreached_attempts_close_the_ticket_as_unreachable(d: District) -
 def test_a_reopened_ticket_gets_a_fresh_round_of_callback_attempts(d: District) -> None:
     ticket = _resolved(d)
     _call(d, ticket, None, reached=False)
-    _call(d, ticket, None, reached=False)
-    _call(d, ticket, Satisfaction.UNSATISFIED)
+    _call(d, ticket, None, reached=False, at=cst(3, 4, 12))
+    _call(d, ticket, Satisfaction.UNSATISFIED, at=cst(3, 4, 13))
     rules.resolve(d.world, ticket, a(BUILDING_1), "已全部更换", cst(3, 5, 10))
 
     _call(d, ticket, None, reached=False)
@@ -188,11 +195,13 @@ def test_an_unsatisfied_resident_reopens_a_referred_ticket(d: District) -> None:
 def test_a_reopened_referral_handled_after_all_shows_only_the_latest_outcome(d: District) -> None:
     ticket = d.in_progress()
     rules.refer(d.world, ticket, a(BUILDING_1), "区住建局", "属于维修基金事项", cst(3, 2, 10))
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.UNSATISFIED, "还是希望社区处理", cst(3, 2, 11))
+    unsatisfied = Satisfaction.UNSATISFIED
+    rules.callback(d.world, ticket, a(BUILDING_1), True, unsatisfied, "还是希望社区处理", cst(3, 2, 11), solved=False)
 
     rules.resolve(d.world, ticket, a(BUILDING_1), "社区协调物业已修复", cst(3, 3, 10))
 
     assert (ticket.resolution, ticket.referred_to) == ("社区协调物业已修复", None)
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.UNSATISFIED, "", cst(3, 3, 11))
-    rules.refer(d.world, ticket, a(BUILDING_1), "区住建局", "确需维修基金", cst(3, 4, 10))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, unsatisfied, "", cst(3, 3, 11), solved=False)
+    rules.acknowledge(d.world, ticket, b(GRID_1), cst(3, 3, 15))  # the second 不满意 sent it up a tier
+    rules.refer(d.world, ticket, b(GRID_1), "区住建局", "确需维修基金", cst(3, 4, 15))
     assert (ticket.resolution, ticket.referred_to) == (None, "区住建局")

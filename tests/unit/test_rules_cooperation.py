@@ -126,8 +126,10 @@ def test_the_holder_and_first_responder_stay_accountable_when_the_police_resolve
     assert (ticket.state, ticket.post_id, ticket.holder_id) == ("resolved", GRID_1, a(GRID_1))
     assert ticket.first_responder_id == a(GRID_1)
     with pytest.raises(NotAllowed):
-        rules.callback(d.world, deepcopy(ticket), a(POLICE_1), True, Satisfaction.SATISFIED, "", cst(3, 3, 11))
-    rules.callback(d.world, ticket, a(GRID_1), True, Satisfaction.SATISFIED, "", cst(3, 3, 11))
+        rules.callback(
+            d.world, deepcopy(ticket), a(POLICE_1), True, Satisfaction.SATISFIED, "", cst(3, 3, 11), solved=True
+        )
+    rules.callback(d.world, ticket, a(GRID_1), True, Satisfaction.SATISFIED, "", cst(3, 3, 11), solved=True)
     assert ticket.state == "closed"
 
 
@@ -150,7 +152,7 @@ def test_whoever_may_invite_releases_the_joined_post(d: District) -> None:
 def test_a_closed_ticket_takes_no_invitation(d: District) -> None:
     ticket = _dispute(d)
     rules.resolve(d.world, ticket, a(GRID_1), "已调解", cst(3, 2, 10))
-    rules.callback(d.world, ticket, a(GRID_1), True, Satisfaction.SATISFIED, "", cst(3, 2, 11))
+    rules.callback(d.world, ticket, a(GRID_1), True, Satisfaction.SATISFIED, "", cst(3, 2, 11), solved=True)
 
     with pytest.raises(NotAllowed, match="is closed"):
         rules.invite(d.world, ticket, a(GRID_1), POLICE_1, REASON, cst(3, 2, 12))

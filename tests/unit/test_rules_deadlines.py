@@ -147,7 +147,7 @@ def test_a_missed_callback_deadline_flags_the_ticket_for_review(d: District) -> 
         Notice(SUPERVISOR, Event.CALLBACK_OVERDUE),
         Notice(a(GRID_1), Event.VOLUNTEER_MISSED),  # the first responder, who calls back, is a volunteer
     ]
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 6, 9))
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", cst(3, 6, 9), solved=True)
     assert ticket.state == "closed"  # late, but the callback still closes it
 
 

@@ -37,7 +37,9 @@ ACTS: dict[str, Act] = {
     "resume": lambda w, t, actor, now: rules.resume(w, t, actor, now),
     "resolve": lambda w, t, actor, now: rules.resolve(w, t, actor, "已处理", now),
     "refer": lambda w, t, actor, now: rules.refer(w, t, actor, "区住建局", "不属社区职责", now),
-    "callback": lambda w, t, actor, now: rules.callback(w, t, actor, True, Satisfaction.SATISFIED, "", now),
+    "callback": lambda w, t, actor, now: rules.callback(
+        w, t, actor, True, Satisfaction.SATISFIED, "", now, solved=True
+    ),
     "return_to_resident": lambda w, t, actor, now: rules.return_to_resident(w, t, actor, "重复", now),
 }
 
@@ -63,10 +65,10 @@ def _ticket_in(d: District, state: str) -> Ticket:
     [
         ("new", "resolve", "acknowledge, transfer, escalate, return_to_resident"),
         ("new", "pause", "acknowledge, transfer, escalate, return_to_resident"),
-        ("in_progress", "acknowledge", "transfer, escalate, pause, resolve, refer"),
-        ("in_progress", "resume", "transfer, escalate, pause, resolve, refer"),
-        ("waiting_resident", "resolve", "resume"),
-        ("waiting_resident", "transfer", "resume"),
+        ("in_progress", "acknowledge", "transfer, escalate, pause, resolve, refer, terminate"),
+        ("in_progress", "resume", "transfer, escalate, pause, resolve, refer, terminate"),
+        ("waiting_resident", "resolve", "resume, terminate"),
+        ("waiting_resident", "transfer", "resume, terminate"),
         ("resolved", "resolve", "callback"),
         ("referred", "transfer", "callback"),
         ("closed", "acknowledge", "nothing"),
@@ -119,11 +121,15 @@ def test_a_long_realistic_life_leaves_a_complete_history(d: District) -> None:
     did(rules.acknowledge(d.world, ticket, a(GRID_1), cst(3, 3, 15)))
     did(rules.resolve(d.world, ticket, a(GRID_1), "已协调物业更换", cst(3, 4, 16)))
     did(rules.callback(d.world, ticket, b(INTAKE_1), False, None, "无人接听", cst(3, 5, 10)))
-    did(rules.callback(d.world, ticket, a(INTAKE_1), True, Satisfaction.UNSATISFIED, "晚上还是不亮", cst(3, 5, 15)))
+    did(
+        rules.callback(
+            d.world, ticket, a(INTAKE_1), True, Satisfaction.UNSATISFIED, "晚上还是不亮", cst(3, 5, 15), solved=False
+        )
+    )
     did(rules.extend(d.world, ticket, SUPERVISOR, Duration.parse("1d"), "需采购配件", cst(3, 5, 16)))
     did(rules.resolve(d.world, ticket, a(GRID_1), "配件已换", cst(3, 6, 16)))
     did(d.expire(ticket))  # nobody called back in time
-    did(rules.callback(d.world, ticket, a(INTAKE_1), True, Satisfaction.SATISFIED, "", cst(3, 10, 10)))
+    did(rules.callback(d.world, ticket, a(INTAKE_1), True, Satisfaction.SATISFIED, "", cst(3, 10, 10), solved=True))
 
     bl, gl = BUILDING_1, GRID_1
     assert _rows(history) == [
@@ -150,10 +156,10 @@ def test_a_long_realistic_life_leaves_a_complete_history(d: District) -> None:
         f"to {gl}: 需协调物业",
         "已协调物业更换",
         "not reached (attempt 1). 无人接听",
-        "unsatisfied. 晚上还是不亮",
+        "phone, not solved, unsatisfied. 晚上还是不亮",
         "resolve deadline +1d: 需采购配件",
         "配件已换",
-        "satisfied",
+        "phone, solved, satisfied",
     ]
     assert [e.at for e in history] == sorted(e.at for e in history)
     assert ticket.state == history[-1].to_state == "closed"
@@ -198,7 +204,7 @@ class Walk:
             lambda: rules.resolve(w, t, who, "已处理", now): 3,
             lambda: rules.refer(w, t, who, "区住建局", "", now): 1,
             lambda: rules.return_to_resident(w, t, who, "重复", now): 0.2,
-            lambda: rules.callback(w, t, who, rng.random() < 0.6, rng.choice(VERDICTS), "", now): 3,
+            lambda: rules.callback(w, t, who, rng.random() < 0.6, rng.choice(VERDICTS), "", now, solved=True): 3,
             lambda: rules.extend(w, t, rng.choice([SUPERVISOR, who]), Duration.parse("4h"), "延期", now): 1,
             lambda: rules.note(w, t, who, "已电话联系", now): 0.5,
             lambda: rules.close(w, t, who, now): 0.3,

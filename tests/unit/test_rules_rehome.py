@@ -106,7 +106,7 @@ def test_the_first_responder_who_left_the_post_still_owns_the_callback(d: Distri
     rules.rehome(d.world, ticket, _change(d, BUILDING_1, holder_a="new-a"), LATER)
     rules.resolve(d.world, ticket, "new-a", "已修好", LATER)
 
-    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", LATER)
+    rules.callback(d.world, ticket, a(BUILDING_1), True, Satisfaction.SATISFIED, "", LATER, solved=True)
 
     assert ticket.state == "closed"
 
@@ -137,7 +137,7 @@ def test_with_both_new_holders_away_the_ticket_climbs_the_chain(d: District) -> 
 def test_a_closed_ticket_a_ticket_of_another_post_and_a_staying_holder_are_left_alone(d: District) -> None:
     closed = _acknowledged(d)
     rules.resolve(d.world, closed, a(BUILDING_1), "已修好", MONDAY)
-    rules.callback(d.world, closed, a(BUILDING_1), True, Satisfaction.SATISFIED, "", MONDAY)
+    rules.callback(d.world, closed, a(BUILDING_1), True, Satisfaction.SATISFIED, "", MONDAY, solved=True)
     elsewhere = d.open("b1")
     rules.transfer(d.world, elsewhere, a(BUILDING_1), GRID_1, "需网格长协调", MONDAY)
     staying = _acknowledged(d)

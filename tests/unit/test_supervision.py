@@ -199,7 +199,7 @@ def test_no_supervision_while_waiting_for_the_resident_or_once_closed(d: Distric
     assert supervision.fire(d.world, ticket, urge, urge.at) is None
     rules.resume(d.world, ticket, a(PARTY_1), cst(3, 13, 9))
     rules.resolve(d.world, ticket, a(PARTY_1), "已修好", cst(3, 13, 10))
-    rules.callback(d.world, ticket, a(PARTY_1), True, Satisfaction.SATISFIED, "", cst(3, 13, 11))
+    rules.callback(d.world, ticket, a(PARTY_1), True, Satisfaction.SATISFIED, "", cst(3, 13, 11), solved=True)
     assert ticket.state == "closed" and supervision.plan(d.world, ticket, cst(3, 13, 11)) == []
 
 

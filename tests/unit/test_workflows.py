@@ -9,8 +9,17 @@ import pytest
 from babel.messages.extract import extract
 
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
-from ticketing.domain.org import UnitKind
-from ticketing.domain.workflow import Action, Clock, DurationUnit, Label, Supervision, open_states
+from ticketing.domain.org import PostKind, UnitKind
+from ticketing.domain.workflow import (
+    Action,
+    CallbackPlan,
+    Clock,
+    Duration,
+    DurationUnit,
+    Label,
+    Supervision,
+    open_states,
+)
 from ticketing.workflow.files import SHIPPED_LIFECYCLE, Catalogue, load_workflow, load_workflows
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -215,6 +224,34 @@ BROKEN = {
         (CHAIN, CHAIN + '\n[supervision]\nurge_after = 1\nwarn = "2d"\n'),
         "mini.toml: supervision.warn_after: missing key",
     ),
+    "callback by a post outside the community": (
+        (CHAIN, CHAIN + '\n[callback]\nby = "building_leader"\n'),
+        "mini.toml: callback.by: 'building_leader' is not a post of the community: the callback post is one",
+    ),
+    "callback by an unknown caller": (
+        (CHAIN, CHAIN + '\n[callback]\nby = "mayor"\n'),
+        "mini.toml: callback.by: unknown caller (first_responder or a post kind) 'mayor'",
+    ),
+    "callback unknown key": (
+        (CHAIN, CHAIN + "\n[callback]\ntries = 3\n"),
+        "mini.toml: callback.tries: unknown key (allowed: by, spacing, attempts)",
+    ),
+    "callback spacing": (
+        (CHAIN, CHAIN + '\n[callback]\nspacing = "2 hours"\n'),
+        "mini.toml: callback.spacing: '2 hours'",
+    ),
+    "no callback attempts": (
+        (CHAIN, CHAIN + "\n[callback]\nattempts = 0\n"),
+        "mini.toml: callback.attempts: 0 must be a whole number of attempts from 1 to 10",
+    ),
+    "too many callback attempts": (
+        (CHAIN, CHAIN + "\n[callback]\nattempts = 11\n"),
+        "mini.toml: callback.attempts: 11 must be a whole number of attempts from 1 to 10",
+    ),
+    "callback attempts as text": (
+        (CHAIN, CHAIN + '\n[callback]\nattempts = "3"\n'),
+        "mini.toml: callback.attempts: '3' must be a whole number of attempts from 1 to 10",
+    ),
     "override of an unknown state": (
         (CHAIN, CHAIN + "\n[lifecycle.states.closd]\nfinal = true\n"),
         "mini.toml: lifecycle.states.closd: unknown state 'closd': [lifecycle.states] changes the states of",
@@ -337,7 +374,7 @@ def test_an_override_changes_a_shared_state_and_keeps_its_label(tmp_path: Path) 
 def test_an_override_replaces_the_transitions_of_its_trigger_in_their_place(tmp_path: Path) -> None:
     text = MINI + (
         '\n[[lifecycle.transitions]]\ntrigger = "return_to_resident"\nsource = ["new", "in_progress"]\n'
-        'dest = "returned"\nguards = ["actor_not_first_responder"]\n'
+        'dest = "returned"\nguards = ["actor_is_first_responder"]\n'
         '\n[[lifecycle.transitions]]\ntrigger = "resolve"\nsource = ["in_progress", "waiting_resident"]\n'
         'dest = "resolved"\n'
     )
@@ -406,6 +443,14 @@ def test_reminders_and_supervision_are_optional_and_read_when_given(tmp_path: Pa
     assert spec.supervision == Supervision(urge_after=1, warn_after=3)
 
 
+def test_the_callback_plan_is_the_first_responder_three_attempts_two_hours_apart_unless_declared(
+    tmp_path: Path,
+) -> None:
+    assert load_workflow(write(tmp_path, MINI)).callback == CallbackPlan(None, Duration.parse("2h"), 3)
+    declared = MINI + '\n[callback]\nby = "intake"\nspacing = "4h"\nattempts = 5\n'
+    assert load_workflow(write(tmp_path, declared)).callback == CallbackPlan(PostKind.INTAKE, Duration.parse("4h"), 5)
+
+
 def test_empty_chain_array_is_refused(tmp_path: Path) -> None:
     text = edit(edit(MINI, CHAIN, ""), 'locations = ["building"]\n', 'locations = ["building"]\nchain = []\n')
     assert f"{tmp_path / 'mini.toml'}: chain: empty" in problems_of(write(tmp_path, text))[0]
@@ -429,7 +474,7 @@ def test_dotted_guard_is_refused_and_never_imported(tmp_path: Path, monkeypatch:
     )
     problems = problems_of(write(tmp_path, MINI))
     assert any("guards[0]: unknown guard 'os.system'" in p and "never import paths" in p for p in problems)
-    assert any("allowed guards: satisfied, unsatisfied, unreached" in p for p in problems)
+    assert any("allowed guards: satisfied, unsatisfied, first_unsatisfied" in p for p in problems)
     assert not marker.exists()
     assert "evil_guard_module" not in sys.modules
 

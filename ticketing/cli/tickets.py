@@ -11,7 +11,10 @@ from ticketing.cli.render import api_json, detail, history_lines, summaries, tic
 from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import usual_notice
+from ticketing.domain.rules.callback import STAFF_MEANS
 from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.read.board import Overseer
+from ticketing.read.terminations import pending_terminations
 from ticketing.schemas.tickets import ActionResult
 from ticketing.services import ACTIONS
 
@@ -107,15 +110,42 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 
 
 @tickets.command()
+@click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
+@pass_context
+def terminations(obj: CliContext, as_json: bool) -> None:
+    """Proposals of 诉求终结 waiting for a supervisor (approve_termination or reject_termination with act)."""
+    found = [
+        item.ticket
+        for item in pending_terminations(
+            obj.ticketing, Overseer(frozenset(), frozenset(), True), obj.moment(None)
+        ).items
+    ]
+    if as_json:
+        click.echo(api_json(summaries(obj, found, obj.moment(None))))
+        return
+    for ticket in found:
+        click.echo(f"{ticket_line(obj, ticket)}  {ticket.termination_reason}")
+    click.echo(f"{len(found)} proposal(s)")
+
+
+@tickets.command()
 @click.argument("number")
 @click.argument("action", type=click.Choice(list(ACTIONS)))
 @click.option("--as", "actor", required=True, help="Staff id of the person acting.")
 @click.option("--text", help="note: the note.")
-@click.option("--reason", help="transfer, pause, refer, extend, return_to_resident, invite: why.")
+@click.option(
+    "--reason", help="transfer, pause, refer, extend, return_to_resident, invite, propose_/reject_termination: why."
+)
 @click.option("--to", "target_post", help="transfer: the post id to pass the ticket to.")
 @click.option("--resolution", help="resolve: what was done.")
 @click.option("--body", help="refer: the competent body the resident should turn to.")
+@click.option(
+    "--means",
+    type=click.Choice([means.value for means in STAFF_MEANS]),
+    help="callback: phone (default), visit (上门回访, the first responder only) or none (nobody to reach).",
+)
 @click.option("--reached/--unreached", default=True, help="callback: whether the resident answered.")
+@click.option("--solved/--unsolved", default=None, help="callback: whether the problem is solved (问题是否解决).")
 @click.option("--satisfaction", type=click.Choice([verdict.value for verdict in Satisfaction]))
 @click.option("--comment", help="callback: what the resident said.")
 @click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")

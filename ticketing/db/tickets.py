@@ -41,6 +41,7 @@ from ticketing.domain.cooperation import Joined
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ID
 from ticketing.domain.ticket import (
+    CallbackMeans,
     Channel,
     HistoryAction,
     HistoryEntry,
@@ -84,6 +85,7 @@ def to_ticket(row: AnyRow) -> Ticket:
     values = dict(row._mapping)
     values["channel"] = Channel(values["channel"])
     values["notify_by"] = ResidentChannel(values["notify_by"])
+    values["callback_means"] = CallbackMeans(values["callback_means"]) if values["callback_means"] else None
     for key in ("clock", "paused_clock"):
         values[key] = Clock(values[key]) if values[key] else None
     return Ticket(**{name: values[name] for name in TICKET_FIELDS})

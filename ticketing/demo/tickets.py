@@ -18,6 +18,7 @@ from typing import Any
 from ticketing.db.meta import bump, get_int
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import Organisation, UnitKind
+from ticketing.domain.rules import next_attempt_at
 from ticketing.domain.ticket import Channel, Ticket
 from ticketing.organisation.data import ImportSummary
 from ticketing.services import Ticketing
@@ -82,7 +83,7 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (5 * HOUR, "resolve", {"resolution": "已紧固并张贴使用提示"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "satisfied", "comment": "很满意"}),
+            (DAY, "callback", {"reached": True, "satisfaction": "satisfied", "solved": True, "comment": "很满意"}),
         ],
     ),
     (
@@ -92,7 +93,11 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (4 * HOUR, "resolve", {"resolution": "物业已更换水管"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "basically_satisfied", "comment": "修得有点慢"}),
+            (
+                DAY,
+                "callback",
+                {"reached": True, "satisfaction": "basically_satisfied", "solved": True, "comment": "修得有点慢"},
+            ),
         ],
     ),
     (
@@ -102,19 +107,23 @@ _STORIES: list[tuple[str, str, timedelta, list[tuple[timedelta, str, dict[str, o
         [
             (HOUR, "acknowledge", {}),
             (3 * HOUR, "resolve", {"resolution": "已安排修剪"}),
-            (DAY, "callback", {"reached": True, "satisfaction": "unsatisfied", "comment": "只剪了一半"}),
+            (
+                DAY,
+                "callback",
+                {"reached": True, "satisfaction": "unsatisfied", "solved": False, "comment": "只剪了一半"},
+            ),
         ],
     ),
     (
         "elderly_services",
         "想了解老年证办理",
-        3 * DAY,
+        4 * DAY,
         [
             (HOUR, "acknowledge", {}),
             (2 * HOUR, "resolve", {"resolution": "已电话告知办理流程"}),
             (3 * HOUR, "callback", {"reached": False}),
-            (5 * HOUR, "callback", {"reached": False}),
-            (7 * HOUR, "callback", {"reached": False}),
+            (DAY, "callback", {"reached": False}),
+            (2 * DAY, "callback", {"reached": False}),
         ],
     ),
     ("other", "重复提交的测试诉求", 3 * HOUR, [(HOUR, "return_to_resident", {"reason": "与已受理工单重复"})]),
@@ -193,7 +202,7 @@ def load_demo(service: Ticketing, now: datetime | None = None, district: str = "
         opened = now - scenario.opened_ago
         events.append((opened, order, partial(_open, service, scenario)))
         for offset, action, params in scenario.steps:
-            events.append((opened + offset, order, partial(_act, service, scenario, action, params)))
+            events.append((opened + offset, order, partial(_act, service, scenario, action, params, now)))
     for days in (10, 8, 6, 4, 2):
         events.append((now - days * DAY, -1, service.sweep.run))
     for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
@@ -216,8 +225,21 @@ def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:
     )
 
 
-def _act(service: Ticketing, scenario: _Scenario, action: str, params: dict[str, Any], at: datetime) -> None:
+def _act(
+    service: Ticketing, scenario: _Scenario, action: str, params: dict[str, Any], now: datetime, at: datetime
+) -> None:
     if scenario.ticket is None:
         raise RuntimeError(f"demo scenario acts before its ticket is open: {scenario}")
     current = service.show(scenario.ticket.number).ticket
+    if action == "callback" and not params.get("reached", True):
+        at = _spaced(service, current, at)
+        if at > now:
+            return  # a holiday leaves no working time for this attempt yet: it stays to be made
     scenario.ticket = service.act(current.number, action, _actor(current, action), at, **params)
+
+
+def _spaced(service: Ticketing, ticket: Ticket, at: datetime) -> datetime:
+    """An unreached callback waits for the spacing the engine requires (around holidays too), as a caller would."""
+    with service.engine.connect() as conn:
+        earliest = next_attempt_at(service.worlds.world(conn), ticket)
+    return max(at, earliest) if earliest else at

@@ -303,3 +303,13 @@ class WorkingCalendar:
         if moment == time.max:
             return datetime.combine(day + timedelta(days=1), time(), self.tz).timestamp()
         return datetime.combine(day, moment, self.tz).timestamp()
+
+
+def next_half_day(moment: datetime, tz: tzinfo) -> datetime:
+    """The start of the half-day (00:00–12:00, 12:00–24:00 local) after the one ``moment`` falls in, in UTC."""
+    local = moment.astimezone(tz)
+    if local.hour < 12:
+        start = datetime.combine(local.date(), time(12), tz)
+    else:
+        start = datetime.combine(local.date() + timedelta(days=1), time(), tz)
+    return start.astimezone(UTC)

@@ -15,7 +15,7 @@ from ticketing.domain.coverage import placements
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, UnitKind
-from ticketing.domain.ticket import ResidentChannel, Ticket
+from ticketing.domain.ticket import CallbackMeans, ResidentChannel, Ticket
 from ticketing.domain.workflow import Duration
 
 EXTENSIONS = tuple(Duration.parse(text) for text in ("1h", "4h", "1d", "2d", "3d", "5d"))
@@ -87,6 +87,31 @@ def satisfaction_of(value: object) -> Satisfaction | None:
     except ValueError:
         allowed = ", ".join(s.value for s in Satisfaction)
         raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
+
+
+def solved_of(value: object) -> bool | None:
+    """The answer to "is the problem solved?" (问题是否解决): yes/true or no/false; empty is no answer."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    answer = str(value).strip().lower()
+    if answer in ("yes", "true", "1"):
+        return True
+    if answer in ("no", "false", "0"):
+        return False
+    raise InvalidInput("solved %(value)r is not yes or no", value=value)
+
+
+def callback_means_of(value: object) -> CallbackMeans:
+    """How the callback was made, from its name; none given is a phone callback."""
+    if value in (None, ""):
+        return CallbackMeans.PHONE
+    try:
+        return CallbackMeans(str(value))
+    except ValueError:
+        allowed = ", ".join(m.value for m in CallbackMeans)
+        raise InvalidInput("means %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
 
 
 def resident_channel_of(value: object) -> ResidentChannel:

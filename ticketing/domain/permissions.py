@@ -12,11 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from ticketing.domain import choices
-from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor, joined_posts_held
+from ticketing.domain.actors import callers, holds_post, is_involved, is_supervisor, joined_posts_held, may_return
 from ticketing.domain.guards import GUARDS, ActionContext, Satisfaction
-from ticketing.domain.rules import World, is_dispute, may_mediate
+from ticketing.domain.rules import World, allowed_means, is_dispute, may_mediate
 from ticketing.domain.rules.actions import JOINED_MAY
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import CallbackMeans, Ticket
 from ticketing.domain.workflow import Action
 
 ORDER = (
@@ -32,6 +32,9 @@ ORDER = (
     "refer",
     "callback",
     "return_to_resident",
+    "propose_termination",
+    "approve_termination",
+    "reject_termination",
     "extend",
 )
 HOLDER_ACTIONS = (
@@ -40,7 +43,6 @@ HOLDER_ACTIONS = (
     Action.RESUME,
     Action.RESOLVE,
     Action.REFER,
-    Action.RETURN_TO_RESIDENT,
 )
 
 
@@ -70,9 +72,13 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
             found.add("release")
     if is_open and is_dispute(world, ticket) and may_mediate(world, ticket, actor_id):
         found.add("mediate")
-    calls = _callback_attempts(ticket, actor_id)
-    if actor_id in callers(org, ticket) and _fires(world, ticket, Action.CALLBACK, calls):
+    if may_return(org, ticket, actor_id) and _fires(world, ticket, Action.RETURN_TO_RESIDENT, acting):
+        found.add("return_to_resident")
+    calls = _callback_attempts(ticket, actor_id, world.spec(ticket).callback.attempts)
+    visits = actor_id == ticket.first_responder_id and CallbackMeans.VISIT in allowed_means(ticket)
+    if (actor_id in callers(org, ticket) or visits) and _fires(world, ticket, Action.CALLBACK, calls):
         found.add("callback")
+    found |= _termination_actions(world, ticket, actor_id, acting)
     running = ticket.clock is not None and ticket.due_at is not None
     if (
         is_supervisor(org, actor_id)
@@ -83,12 +89,28 @@ def available_actions(world: World, ticket: Ticket, actor_id: str | None, now: d
     return [name for name in ORDER if name in found]
 
 
-def _callback_attempts(ticket: Ticket, actor_id: str) -> list[tuple[Ticket, ActionContext]]:
+def _termination_actions(
+    world: World, ticket: Ticket, actor_id: str, acting: list[tuple[Ticket, ActionContext]]
+) -> set[str]:
+    """诉求终结: the post's holders propose it; supervisors decide a pending proposal."""
+    terminable = _fires(world, ticket, Action.TERMINATE, acting)
+    if ticket.termination_pending:
+        if not is_supervisor(world.org, actor_id):
+            return set()
+        return {"approve_termination", "reject_termination"} if terminable else {"reject_termination"}
+    return {"propose_termination"} if terminable and holds_post(world.org, ticket, actor_id) else set()
+
+
+def _callback_attempts(ticket: Ticket, actor_id: str, allowed: int) -> list[tuple[Ticket, ActionContext]]:
     """Every callback a person could record: not reached (counted before the guards run), or each verdict."""
     unreached = replace(ticket, callback_attempts=ticket.callback_attempts + 1)
     return [
-        (unreached, ActionContext(actor_id, reached=False)),
-        *((ticket, ActionContext(actor_id, reached=True, satisfaction=verdict)) for verdict in Satisfaction),
+        (unreached, ActionContext(actor_id, reached=False, attempts=allowed)),
+        *(
+            (ticket, ActionContext(actor_id, reached=True, satisfaction=verdict, solved=solved))
+            for verdict in (*Satisfaction, None)
+            for solved in (True, False)
+        ),
     ]
 
 

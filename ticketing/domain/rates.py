@@ -3,24 +3,29 @@
 No official formula is public; this is the practitioner formula of the 12345
 hotlines and 接诉即办, with its weights configurable (``RateWeights``).
 
-- **Base** (考核基数): the tickets opened in the period that were not
-  returned to the resident (``returned``: terminated requests leave the
-  base) and whose callback reached the resident (a satisfaction is recorded).
+- **Base** (考核基数): the tickets opened in the period whose callback reached
+  the resident (a satisfaction is recorded: by phone, through the link or on a
+  visit), neither terminated (诉求终结, approved by a supervisor) nor sent back
+  to the resident (``returned``, 不予受理 — which is not a 诉求终结).
 - **Response rate** (响应率) = base tickets acknowledged in time (acknowledged,
   and the acknowledge deadline never passed: not ``ack_late``) ÷ base.
-- **Resolution rate** (解决率) = base tickets the resident called satisfied or
-  basically satisfied ÷ base.
+- **Resolution rate** (解决率) = base tickets the resident said are solved
+  (问题是否解决, asked apart from the satisfaction) ÷ base.
 - **Satisfaction rate** (满意率) = (satisfied + 0.9 × basically satisfied) ÷ base.
 - **Total** (综合得分) = 0.1 × response + 0.5 × resolution + 0.4 × satisfaction
   (a plain weighted sum: with weights adding up to 1 it stays between 0 and 1).
 
 An empty base has no rates: each is ``None``, shown as "—", never 0 % and
 never a division error.
+
+Shown apart, outside the rates: how the base was called back (phone, link,
+visit), the tickets with nobody to reach closed on a checked result (callback
+means none: no satisfaction), the terminated and the returned tickets.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 NO_RATE = "—"
 
@@ -53,23 +58,27 @@ class RateCounts:
     responded: int = 0
     satisfied: int = 0
     basically_satisfied: int = 0
+    solved: int = 0
+    by_phone: int = 0  # the base by callback means: 电话回访
+    by_link: int = 0  # the resident confirmed through the link
+    by_visit: int = 0  # 上门回访
+    checked: int = 0  # outside the base: nobody to reach, closed on a checked result
+    terminated: int = 0  # outside the base: 诉求终结
+    returned: int = 0  # outside the base: sent back to the resident (不予受理)
 
     def __post_init__(self) -> None:
-        parts = (self.responded, self.satisfied, self.basically_satisfied)
-        if min(self.base, *parts) < 0 or self.responded > self.base or sum(parts[1:]) > self.base:
+        parts = (self.responded, self.satisfied, self.basically_satisfied, self.solved)
+        means = (self.by_phone, self.by_link, self.by_visit)
+        apart = (self.checked, self.terminated, self.returned)
+        if (
+            min(self.base, *parts, *means, *apart) < 0
+            or max(self.responded, self.solved, sum(means)) > self.base
+            or self.satisfied + self.basically_satisfied > self.base
+        ):
             raise ValueError(f"inconsistent rate counts: {self}")
 
-    @property
-    def resolved(self) -> int:
-        return self.satisfied + self.basically_satisfied
-
     def __add__(self, other: RateCounts) -> RateCounts:
-        return RateCounts(
-            self.base + other.base,
-            self.responded + other.responded,
-            self.satisfied + other.satisfied,
-            self.basically_satisfied + other.basically_satisfied,
-        )
+        return RateCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +96,7 @@ def rates(counts: RateCounts, weights: RateWeights = DEFAULT_WEIGHTS) -> Rates:
     if counts.base == 0:
         return Rates(None, None, None, None)
     response = counts.responded / counts.base
-    resolution = counts.resolved / counts.base
+    resolution = counts.solved / counts.base
     satisfaction = (counts.satisfied + weights.basically_satisfied * counts.basically_satisfied) / counts.base
     total = weights.response * response + weights.resolution * resolution + weights.satisfaction * satisfaction
     return Rates(response, resolution, satisfaction, total)

@@ -38,6 +38,18 @@ class ResidentChannel(StrEnum):
     NONE = "none"  # only the callback: no message
 
 
+class CallbackMeans(StrEnum):
+    """How the callback reached the resident, counted apart in the rates."""
+
+    PHONE = "phone"  # 电话回访
+    LINK = "link"  # the resident confirmed and rated through the e-mail or SMS link
+    VISIT = "visit"  # 上门回访, recorded by the first responder
+    NONE = "none"  # nobody to reach: the handler's result was checked, no satisfaction
+
+
+TERMINATED = "terminated"  # the final state of an approved 诉求终结 (lifecycle.toml)
+RETURNED = "returned"  # the final state of a ticket sent away (不予受理): not a 诉求终结
+
 RESIDENT = "@resident"  # the recipient of notices to the ticket's resident (never a staff id)
 
 
@@ -126,17 +138,31 @@ class Ticket:
     needs_review: bool = False
     reopen_count: int = 0
     callback_attempts: int = 0
+    callback_post_id: str | None = None  # whose holders call back; its calendar runs the callback clock
+    first_attempt_at: datetime | None = None  # the first unreached callback attempt of this round
+    last_attempt_at: datetime | None = None  # the latest one: the next must be spaced from it
+    callback_means: CallbackMeans | None = None
+    solved: bool | None = None  # 问题是否解决, asked at the callback apart from the satisfaction
+    unsatisfied_count: int = 0  # 不满意 verdicts so far: the second sends the ticket a tier up
     satisfaction: str | None = None
     resolution: str | None = None
     referred_to: str | None = None
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
+    termination_reason: str | None = None  # 诉求终结 proposed (pending while not terminated) or approved
+    termination_proposed_by: str | None = None
+    termination_proposed_at: datetime | None = None
     version: int = 1
     mediation: str | None = None  # how a mediation ended (``MediationOutcome``), on dispute tickets
     mediation_agreement: str | None = None  # the agreement reached (调解协议); never shown to the resident
     mediated_at: datetime | None = None
     joined: tuple[Joined, ...] = ()  # posts invited to work on the ticket (协同), not yet released
+
+    @property
+    def termination_pending(self) -> bool:
+        """A handler proposed 诉求终结 and no supervisor has decided yet."""
+        return self.termination_proposed_at is not None and self.state != TERMINATED
 
 
 class HistoryAction(StrEnum):
@@ -165,6 +191,9 @@ class HistoryAction(StrEnum):
     INVITE = "invite"  # another post joins the ticket (协同)
     RELEASE = "release"  # the invitation ended
     MEDIATE = "mediate"  # the outcome of a mediation (调解) was recorded
+    PROPOSE_TERMINATION = "propose_termination"  # 诉求终结 proposed by the handler
+    APPROVE_TERMINATION = "approve_termination"
+    REJECT_TERMINATION = "reject_termination"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ticketing.domain.guards import DEFAULT_CALLBACK_ATTEMPTS
 from ticketing.domain.org import PostKind, UnitKind
 
 
@@ -39,6 +40,7 @@ class Action(StrEnum):
     REFER = "refer"
     CALLBACK = "callback"
     RETURN_TO_RESIDENT = "return_to_resident"
+    TERMINATE = "terminate"  # 诉求终结: fired when a supervisor approves the handler's proposal
 
 
 class DurationUnit(StrEnum):
@@ -102,6 +104,26 @@ class Supervision:
     warn_after: int
 
 
+DEFAULT_ATTEMPT_SPACING = Duration(2, DurationUnit.HOURS)
+CALLBACK_ATTEMPTS = range(1, 11)  # how many unreached attempts per round a workflow may declare
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackPlan:
+    """Who calls back and how unreached attempts are spaced (回访).
+
+    ``by`` None: the first responder (首问负责人) and the holders of their post;
+    a post kind: the holders of the community's post of that kind (a 回访岗),
+    on whose calendar the callback clock then runs.  Unreached attempts are at
+    least ``spacing`` of working time apart; the ``attempts``-th of a round
+    closes the ticket as unreachable.
+    """
+
+    by: PostKind | None = None
+    spacing: Duration = DEFAULT_ATTEMPT_SPACING
+    attempts: int = DEFAULT_CALLBACK_ATTEMPTS
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     """A name people read: English source text that the message catalogues translate.
@@ -154,6 +176,7 @@ class WorkflowSpec:
     lifecycle_source: str = ""  # the lifecycle file its states and transitions start from
     reminders: tuple[int, ...] = ()  # percentages of a deadline's working time at which its holder is reminded
     supervision: Supervision | None = None
+    callback: CallbackPlan = CallbackPlan()
 
     def state(self, name: str) -> State:
         return self.states[name]

@@ -19,8 +19,15 @@ from ticketing.domain import choices
 from ticketing.domain.errors import NotFound
 from ticketing.domain.org import PLACE_KINDS, Absence, Organisation, Post, UnitKind
 from ticketing.domain.permissions import available_actions
-from ticketing.domain.rules import World, calendar_post, extension_choices, transfer_targets
-from ticketing.domain.ticket import HistoryEntry, Ticket
+from ticketing.domain.rules import (
+    World,
+    calendar_post,
+    extension_choices,
+    next_attempt_at,
+    staff_means,
+    transfer_targets,
+)
+from ticketing.domain.ticket import CallbackMeans, HistoryEntry, Ticket
 from ticketing.domain.workflow import Clock, Duration, WorkflowSpec, open_states
 from ticketing.read.paging import Page
 from ticketing.read.resident import Photo
@@ -82,6 +89,8 @@ class TicketView:
     world: World
     photos: tuple[Photo, ...] = ()  # a resident's, or the one taken on patrol
     invitable: list[Post] = field(default_factory=list)  # the posts that may be invited to join (协同)
+    means: list[CallbackMeans] = field(default_factory=list)  # the callback means staff may record
+    next_attempt_at: datetime | None = None  # the earliest next unreached callback attempt
 
     @property
     def org(self) -> Organisation:
@@ -155,11 +164,12 @@ def _page(
     found = read(size, (number - 1) * size)
     marks = joined or {}
     return WorkList(
-        [_item(world, ticket, now, bool(marks.get(ticket.id))) for ticket in found], number, size, total, world
+        [item_of(world, ticket, now, bool(marks.get(ticket.id))) for ticket in found], number, size, total, world
     )
 
 
-def _item(world: World, ticket: Ticket, now: datetime, joined: bool = False) -> Item:
+def item_of(world: World, ticket: Ticket, now: datetime, joined: bool = False) -> Item:
+    """A row of a staff list for ``ticket``; ``joined``: the reader's post works on it beside the holder (协同)."""
     org = world.org
     post = org.posts.get(ticket.post_id)
     unit = org.units.get(ticket.location_id) if ticket.location_id else None
@@ -198,19 +208,15 @@ def accountable(source: Source, staff_id: str, now: datetime, number: int = 1, s
 
 
 def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1, size: int = PAGE_SIZE) -> WorkList:
-    """Resolved or referred tickets whose callback is mine to make: I am first responder or share their post.
-
-    Sharing the post means the first responder is the other holder of one of
-    my posts, so the query stays on the first-responder index.
-    """
+    """Resolved or referred tickets whose callback is mine to make: I hold their callback post (by default
+    the first responder's), or I am their first responder and the callback is my post's."""
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
         held = world.org.holds(staff_id)
-        callers = sorted({staff_id} | {holder for post in held for holder in post.holders})
         states = _callback_states(world)
         posts = sorted(post.id for post in held)
-        total = queries.count_callbacks_due(conn, staff_id, callers, states, posts)
-        read = partial(queries.callbacks_due, conn, staff_id, callers, states, posts)
+        total = queries.count_callbacks_due(conn, staff_id, states, posts)
+        read = partial(queries.callbacks_due, conn, staff_id, states, posts)
         return _page(world, total, read, now, number, size)
 
 
@@ -232,6 +238,8 @@ def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> Ticke
         world=world,
         photos=photos,
         invitable=choices.invite_targets(world.org, ticket),
+        means=staff_means(ticket),
+        next_attempt_at=next_attempt_at(world, ticket),
     )
 
 

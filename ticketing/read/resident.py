@@ -40,8 +40,10 @@ SHOWN = frozenset(
         HistoryAction.RESIDENT_FEEDBACK,
         HistoryAction.EXTEND,
         HistoryAction.RETURN_TO_RESIDENT,
+        HistoryAction.APPROVE_TERMINATION,  # 诉求终结, with the reason; a proposal alone stays internal
     }
 )
+TOLD_WHY = frozenset({HistoryAction.RETURN_TO_RESIDENT, HistoryAction.APPROVE_TERMINATION})
 VERDICTS = frozenset({HistoryAction.CALLBACK, HistoryAction.RESIDENT_FEEDBACK})
 
 
@@ -201,7 +203,7 @@ def _responsible(org: Organisation, post_id: str) -> Responsible | None:
 def _step(org: Organisation, spec: WorkflowSpec, entry: HistoryEntry) -> Step:
     state = spec.state(entry.to_state)
     result = _result(spec, entry) if entry.action in VERDICTS else ""
-    text = entry.reason if entry.action == "return_to_resident" else ""
+    text = entry.reason if entry.action in TOLD_WHY else ""
     return Step(entry.at, entry.action, state, _responsible(org, entry.post_id), result, text)
 
 

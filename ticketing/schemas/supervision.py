@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -75,10 +76,19 @@ class BoardPage(Answer):
 
 
 class RateCounts(Answer):
+    """The rate base's counts, then, apart: how the base was called back and what stays outside it."""
+
     base: Count
     responded: Count
     satisfied: Count
     basically_satisfied: Count
+    solved: Count = Field(description="Base tickets the resident said are solved (问题是否解决).")
+    by_phone: Count
+    by_link: Count
+    by_visit: Count
+    checked: Count = Field(description="Outside the base: nobody to reach, closed on a checked result.")
+    terminated: Count = Field(description="Outside the base: 诉求终结 approved by a supervisor.")
+    returned: Count = Field(description="Outside the base: sent back to the resident (不予受理).")
 
 
 class Rates(Answer):
@@ -98,9 +108,7 @@ class RateCells(Answer):
 def _cells(row: rates.RateRow) -> dict[str, RateCounts | Rates]:
     """A row's counts and rates, as ``RateCells`` fields (a module function: the field ``rates`` hides the module)."""
     c, r = row.counts, row.rates
-    counts = RateCounts(
-        base=c.base, responded=c.responded, satisfied=c.satisfied, basically_satisfied=c.basically_satisfied
-    )
+    counts = RateCounts.model_validate({f.name: getattr(c, f.name) for f in fields(c)})
     return {
         "counts": counts,
         "rates": Rates(response=r.response, resolution=r.resolution, satisfaction=r.satisfaction, total=r.total),

@@ -21,6 +21,7 @@ from ticketing.domain.field_rules import (
     TextRule,
 )
 from ticketing.domain.guards import Satisfaction
+from ticketing.domain.rules.callback import STAFF_MEANS
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.schemas.base import Request
 from ticketing.schemas.fields import IDENTIFIER, Mismatch, boolean, choice, integer, mismatch, runtime_choice, text
@@ -47,6 +48,8 @@ Mediated = Annotated[str, choice([outcome.value for outcome in MediationOutcome]
 WorkingTime = Annotated[str, text(TextRule(5, WORKING_TIME, "working time such as 30m, 4h or 2d"))]
 Version = Annotated[int, integer(minimum=1)]
 Reached = Annotated[bool, boolean()]
+Solved = Annotated[bool | None, boolean()]
+Means = Annotated[str, choice([means.value for means in STAFF_MEANS])]
 Flag = Annotated[bool, boolean(query=True)]
 MaybeFlag = Annotated[bool | None, boolean(query=True)]
 Limit = Annotated[int, integer(minimum=1, maximum=100, query=True)]
@@ -144,8 +147,14 @@ class ReferAction(Action):
 
 
 class CallbackAction(Action):
-    reached: Reached = Field(True, description="Whether the resident was reached.")
-    satisfaction: Verdict = Field(None, description="The resident's verdict, when reached.")
+    means: Means = Field(
+        "phone",
+        description="How: phone (needs the resident's phone), visit (上门回访, the first responder only), or none "
+        "(nobody to reach: the handler's result was checked; no satisfaction).",
+    )
+    reached: Reached = Field(True, description="Whether the resident was reached (unreached attempts are spaced).")
+    solved: Solved = Field(None, description="Whether the problem is solved (问题是否解决), when reached or checked.")
+    satisfaction: Verdict = Field(None, description="The resident's verdict, when reached (not with means none).")
     comment: MaybeText = Field(None, description="What the resident said.")
 
 
@@ -178,6 +187,18 @@ class MediateAction(Action):
     )
 
 
+class ProposeTerminationAction(Action):
+    reason: Text = Field(description="Why the request cannot be solved under law or policy.")
+
+
+class ApproveTerminationAction(Action):
+    pass
+
+
+class RejectTerminationAction(Action):
+    reason: Text = Field(description="Why the request must still be handled.")
+
+
 ACTIONS: dict[str, tuple[type[Action], str]] = {
     "acknowledge": (
         AcknowledgeAction,
@@ -191,12 +212,14 @@ ACTIONS: dict[str, tuple[type[Action], str]] = {
     "refer": (ReferAction, "Refer (转介) to a competent body outside the community's remit (holders)"),
     "callback": (
         CallbackAction,
-        "Record the telephone callback (回访): the first responder or the other holder of their post",
+        "Record the callback (回访): the holders of the workflow's callback post (by default the first responder "
+        "and their post's other holder); a visit only the first responder",
     ),
     "extend": (ExtendAction, "Extend (延期) the running deadline, before it passes (supervisors)"),
     "return_to_resident": (
         ReturnAction,
-        "Return (退回) the request to the resident (a holder who is not the first responder)",
+        "Send the request back to the resident (不予受理): the first responder only, or the post's holders before "
+        "there is one",
     ),
     "invite": (
         InviteAction,
@@ -207,6 +230,12 @@ ACTIONS: dict[str, tuple[type[Action], str]] = {
         MediateAction,
         "Record how a dispute's mediation ended (the handler or a joined community police holder)",
     ),
+    "propose_termination": (
+        ProposeTerminationAction,
+        "Propose 诉求终结 with a reason (holders, while the ticket is handled)",
+    ),
+    "approve_termination": (ApproveTerminationAction, "Approve a proposed 诉求终结: the ticket ends (supervisors)"),
+    "reject_termination": (RejectTerminationAction, "Reject a proposed 诉求终结 with a reason (supervisors)"),
 }
 """Each action's body and summary."""
 

@@ -14,7 +14,7 @@ from ticketing.domain.org import Organisation, PostKind
 from ticketing.domain.org import Post as DomainPost
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.rules import World
-from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.domain.ticket import CallbackMeans, Channel, ResidentChannel
 from ticketing.domain.workflow import Clock
 from ticketing.read import queues
 from ticketing.schemas.base import Answer, Time, local_time
@@ -174,7 +174,13 @@ class Ticket(TicketSummary):
     first_responder_post_id: str | None
     reopen_count: Count
     callback_attempts: Count
+    callback_post_id: str | None = Field(description="The post whose holders call back (回访).")
+    next_attempt_at: Time | None = Field(description="The earliest moment of the next unreached callback attempt.")
+    callback_means: CallbackMeans | None = Field(description="How the last callback reached the resident.")
+    solved: bool | None = Field(description="Whether the resident (or the check) found the problem solved.")
     satisfaction: Satisfaction | None
+    termination_reason: str | None = Field(description="The reason of a proposed or approved 诉求终结.")
+    termination_pending: bool = Field(description="A proposal of 诉求终结 awaits a supervisor.")
     resolution: str | None
     referred_to: str | None
     acknowledged_at: Time | None
@@ -208,7 +214,13 @@ class Ticket(TicketSummary):
                 "first_responder_post_id": ticket.first_responder_post_id,
                 "reopen_count": ticket.reopen_count,
                 "callback_attempts": ticket.callback_attempts,
+                "callback_post_id": ticket.callback_post_id,
+                "next_attempt_at": local_time(view.next_attempt_at, tz),
+                "callback_means": ticket.callback_means,
+                "solved": ticket.solved,
                 "satisfaction": ticket.satisfaction,
+                "termination_reason": ticket.termination_reason,
+                "termination_pending": ticket.termination_pending,
                 "resolution": ticket.resolution,
                 "referred_to": ticket.referred_to,
                 "acknowledged_at": local_time(ticket.acknowledged_at, tz),

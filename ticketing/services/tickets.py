@@ -67,10 +67,21 @@ ACTIONS: dict[str, Act] = {
     "resolve": lambda w, t, a, now, p: rules.resolve(w, t, a, _text(p, "resolution"), now),
     "refer": lambda w, t, a, now, p: rules.refer(w, t, a, _text(p, "body"), _text(p, "reason"), now),
     "callback": lambda w, t, a, now, p: rules.callback(
-        w, t, a, bool(p.get("reached", True)), _satisfaction(p), _text(p, "comment"), now
+        w,
+        t,
+        a,
+        bool(p.get("reached", True)),
+        _satisfaction(p),
+        _text(p, "comment"),
+        now,
+        solved=choices.solved_of(p.get("solved")),
+        means=choices.callback_means_of(p.get("means")),
     ),
     "extend": lambda w, t, a, now, p: rules.extend(w, t, a, _duration(p), _text(p, "reason"), now),
     "return_to_resident": lambda w, t, a, now, p: rules.return_to_resident(w, t, a, _text(p, "reason"), now),
+    "propose_termination": lambda w, t, a, now, p: rules.propose_termination(w, t, a, _text(p, "reason"), now),
+    "approve_termination": lambda w, t, a, now, p: rules.approve_termination(w, t, a, now),
+    "reject_termination": lambda w, t, a, now, p: rules.reject_termination(w, t, a, _text(p, "reason"), now),
     "close": lambda w, t, a, now, p: rules.close(w, t, a, now),
     "invite": lambda w, t, a, now, p: rules.invite(w, t, a, p.get("post"), _text(p, "reason"), now),
     "release": lambda w, t, a, now, p: rules.release(w, t, a, p.get("post"), now),
@@ -185,17 +196,24 @@ class Ticketing:
         )
 
     def resident_feedback(
-        self, key: str, satisfaction: Satisfaction | str | None, comment: str, now: datetime, expected_version: int
+        self,
+        key: str,
+        satisfaction: Satisfaction | str | None,
+        comment: str,
+        now: datetime,
+        expected_version: int,
+        solved: bool | str | None = None,
     ) -> Ticket:
-        """The resident confirms the result online (an alternative to the phone callback)."""
+        """The resident confirms and rates the result through their link (the link means of the callback)."""
         require_aware(now)
         verdict = choices.satisfaction_of(satisfaction)
+        answer = choices.solved_of(solved)
         rules.refuse_control("comment", comment)
         return self._change(
             key,
             expected_version,
             now,
-            lambda world, ticket: rules.resident_feedback(world, ticket, verdict, comment, now),
+            lambda world, ticket: rules.resident_feedback(world, ticket, verdict, comment, now, solved=answer),
         )
 
     def _change(

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
-from ticketing.domain.ticket import RESIDENT, Channel, Event, HistoryAction, ResidentChannel
+from ticketing.domain.ticket import RESIDENT, CallbackMeans, Channel, Event, HistoryAction, ResidentChannel
 from ticketing.domain.workflow import Label
 
 POST_KINDS: dict[PostKind, LazyString] = {
@@ -59,6 +59,13 @@ SATISFACTION: dict[Satisfaction, LazyString] = {
     Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
     Satisfaction.UNSATISFIED: _l("Unsatisfied"),
 }
+# How the callback reached the resident (回访方式), counted apart in the rates.
+CALLBACK_MEANS: dict[CallbackMeans, LazyString] = {
+    CallbackMeans.PHONE: _l("Phone callback"),
+    CallbackMeans.LINK: _l("Confirmed through the link"),
+    CallbackMeans.VISIT: _l("On-site visit"),
+    CallbackMeans.NONE: _l("Nobody to reach: result checked"),
+}
 # What a supervisor's board marks on a ticket.
 FLAGS: dict[str, LazyString] = {
     "overdue": _l("Overdue"),
@@ -79,6 +86,9 @@ ACTION_TITLES: dict[str, LazyString] = {
     "refer": _l("Refer to the competent body"),
     "callback": _l("Record the callback"),
     "return_to_resident": _l("Return to the resident"),
+    "propose_termination": _l("Propose terminating the request"),
+    "approve_termination": _l("Approve the termination"),
+    "reject_termination": _l("Reject the termination"),
     "extend": _l("Extend the deadline"),
     "invite": _l("Invite a post to join (协同)"),
     "release": _l("Release a joined post"),
@@ -116,6 +126,9 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
     HistoryAction.INVITE: _l("Post invited to join"),
     HistoryAction.RELEASE: _l("Joined post released"),
     HistoryAction.MEDIATE: _l("Mediation recorded"),
+    HistoryAction.PROPOSE_TERMINATION: _l("Termination proposed"),
+    HistoryAction.APPROVE_TERMINATION: _l("Termination approved"),
+    HistoryAction.REJECT_TERMINATION: _l("Termination rejected"),
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
@@ -182,6 +195,7 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "resident_recipient": RESIDENT_RECIPIENT,
     "RESIDENT": RESIDENT,
     "satisfaction_labels": SATISFACTION,
+    "callback_means": CALLBACK_MEANS,
     "flag_labels": FLAGS,
     "action_titles": ACTION_TITLES,
     "history_actions": HISTORY_ACTIONS,

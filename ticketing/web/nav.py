@@ -22,6 +22,7 @@ NAV: tuple[tuple[str, Any, Audience], ...] = (
     ("staff.absence", _l("My absence"), "staff"),
     ("supervisor.board", _l("Overdue board"), "supervisor"),
     ("supervisor.rates", _l("Rates"), "supervisor"),
+    ("supervisor.terminations", _l("Terminations"), "supervisor"),
     ("supervisor.workflows", _l("Workflows"), "supervisor"),
     ("admin.organisation", _l("Organisation"), "admin"),
     ("admin.accounts", _l("Accounts"), "admin"),

@@ -131,6 +131,10 @@ class TrackForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
+    solved = RadioField(
+        choices=[SelectChoice("yes", _l("Yes, it is solved")), SelectChoice("no", _l("No, it is not solved"))],
+        validators=[InputRequired(_l("Say whether the problem is solved."))],
+    )
     satisfaction = RadioField(
         choices=[SelectChoice(verdict.value, lazy_term(SATISFACTION, verdict)) for verdict in Satisfaction],
         validators=[InputRequired(_l("Choose how satisfied you are."))],
@@ -237,7 +241,12 @@ def _status_page(
     if form.validate_on_submit():
         try:
             ticket = service().resident_feedback(
-                shown.ticket.number, form.satisfaction.data, form.comment.data or "", now(), form.version.data
+                shown.ticket.number,
+                form.satisfaction.data,
+                form.comment.data or "",
+                now(),
+                form.version.data,
+                solved=form.solved.data,
             )
         except Conflict:
             return _render_status(load(), form, access, conflict=True), 409

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -25,9 +25,11 @@ from ticketing.deploy.resources import WORKFLOWS
 from ticketing.domain.disclosure import is_dispute
 from ticketing.domain.errors import InvalidInput, WorkflowFileError
 from ticketing.domain.guards import GUARDS
-from ticketing.domain.org import PostKind, UnitKind
+from ticketing.domain.org import POST_UNIT, PostKind, UnitKind
 from ticketing.domain.workflow import (
+    CALLBACK_ATTEMPTS,
     Action,
+    CallbackPlan,
     Category,
     Clock,
     Duration,
@@ -46,11 +48,13 @@ SHIPPED_LIFECYCLE = WORKFLOWS / LIFECYCLE_FILE
 """The lifecycle of a workflow file whose folder has no ``lifecycle.toml`` of its own."""
 
 TOP_KEYS = ("name", "title", "locations", "categories", "chain")
-OPTIONAL_KEYS = ("title_zh", "reminders", "supervision", "lifecycle")
+OPTIONAL_KEYS = ("title_zh", "reminders", "supervision", "callback", "lifecycle")
 LIFECYCLE_KEYS = ("initial", "states", "transitions")
 OVERRIDE_KEYS = ("states", "transitions")
 STATE_KEYS = ("clock", "pauses", "final")
 SUPERVISION_KEYS = ("urge_after", "warn_after")
+CALLBACK_KEYS = ("by", "spacing", "attempts")
+FIRST_RESPONDER = "first_responder"
 DEADLINES = ("acknowledge", "resolve", "callback")
 TIER_OPTIONAL_KEYS = ("max_extension",)
 CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -334,6 +338,7 @@ class _Reader:
             lifecycle_source=lifecycle.source if lifecycle else "",
             reminders=self.reminders(data.get("reminders")),
             supervision=self.supervision(data.get("supervision")),
+            callback=self.callback(data.get("callback")),
         )
         self.publication(spec)
         return spec
@@ -584,6 +589,28 @@ class _Reader:
         self.keys(table, "supervision", SUPERVISION_KEYS)
         urge_after, warn_after = (self.workdays(table.get(name), f"supervision.{name}") for name in SUPERVISION_KEYS)
         return Supervision(urge_after, warn_after) if urge_after and warn_after else None
+
+    def callback(self, value: Any) -> CallbackPlan:
+        """Who calls back (the first responder, or a community post kind such as a 回访岗), the attempts' spacing
+        and how many unreached attempts close the ticket as unreachable."""
+        table = self.table(value, "callback")
+        self.keys(table, "callback", (), CALLBACK_KEYS)
+        plan = CallbackPlan()
+        by = table.get("by", FIRST_RESPONDER)
+        if by != FIRST_RESPONDER:
+            kind = self.choice(by, "callback.by", PostKind, f"caller ({FIRST_RESPONDER} or a post kind)")
+            if kind is not None and POST_UNIT[kind] is not UnitKind.COMMUNITY:
+                self.problem("callback.by", f"{kind.value!r} is not a post of the community: the callback post is one")
+            elif kind is not None:
+                plan = replace(plan, by=kind)
+        spacing = self.duration(table.get("spacing"), "callback.spacing")
+        plan = replace(plan, spacing=spacing) if spacing else plan
+        attempts = table.get("attempts", plan.attempts)
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts not in CALLBACK_ATTEMPTS:
+            low, high = CALLBACK_ATTEMPTS[0], CALLBACK_ATTEMPTS[-1]
+            self.problem("callback.attempts", f"{attempts!r} must be a whole number of attempts from {low} to {high}")
+            return plan
+        return replace(plan, attempts=attempts)
 
     def workdays(self, value: Any, key: str) -> int | None:
         if value is None:

@@ -24,12 +24,14 @@ _RECORD_VERDICT = "record whether the resident was satisfied, basically satisfie
 
 # Why an action is refused when a guard fails, for guards a person can act on.
 GUARD_EXPLANATIONS: dict[str, str] = {
-    "actor_not_first_responder": (
-        "first-responder responsibility (首问负责制) forbids the first responder returning the ticket "
-        "to the resident; they may transfer it to the right post or refer it to the competent body instead"
+    "actor_is_first_responder": (
+        "first-responder responsibility (首问负责制): only the first responder, who answers for the request, "
+        "may send the resident away; the other holder of their post may not"
     ),
     "satisfied": _RECORD_VERDICT,
     "unsatisfied": _RECORD_VERDICT,
+    "first_unsatisfied": _RECORD_VERDICT,
+    "unsatisfied_again": _RECORD_VERDICT,
 }
 
 

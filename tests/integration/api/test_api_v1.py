@@ -143,7 +143,9 @@ def test_actions_follow_the_rules_and_refuse_a_stale_version(
     _error(leader("POST", f"{url}/return_to_resident", json={"version": 2, "reason": "不归我管"}), 403, "not_allowed")
 
     resolved = leader("POST", f"{url}/resolve", json={"version": 2, "resolution": "修好了"})
-    called = leader("POST", f"{url}/callback", json={"version": 3, "satisfaction": "satisfied", "comment": "好"})
+    called = leader(
+        "POST", f"{url}/callback", json={"version": 3, "satisfaction": "satisfied", "solved": True, "comment": "好"}
+    )
 
     assert resolved.status_code == called.status_code == 200
     assert called.get_json()["state"] == "closed"

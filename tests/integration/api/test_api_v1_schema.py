@@ -143,18 +143,21 @@ BODIES: dict[str, dict[str, Any]] = {
     "resume": {},
     "resolve": {"resolution": "已更换灯泡"},
     "refer": {"body": "供电公司", "reason": "线路问题"},
-    "callback": {"reached": True, "satisfaction": "satisfied", "comment": "满意"},
+    "callback": {"reached": True, "satisfaction": "satisfied", "solved": True, "comment": "满意"},
     "extend": {"by": "1d", "reason": "等配件"},
     "return_to_resident": {"reason": "重复提交"},
     "invite": {"post": POLICE, "reason": "请民警协助调解"},
     "release": {"post": POLICE},
     "mediate": {"outcome": "success", "agreement": "双方同意各退一步"},
+    "propose_termination": {"reason": "不属于政策范围"},
+    "approve_termination": {},
+    "reject_termination": {"reason": "可协调物业"},
 }
 
 
 def _actions(walk: Walk, service: Ticketing) -> None:
     """Each action done, refused by the rules, out of sight, stale, not JSON, not fitting."""
-    a, b, c, d = (_ticket(service) for _ in range(4))
+    a, b, c, d, e = (_ticket(service) for _ in range(5))
     dispute = _ticket(service, category="neighbour_dispute")
     steps = [
         (a, "acknowledge", "S0013", 1),
@@ -172,6 +175,11 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         (dispute, "mediate", AUXILIARY, 2),
         (dispute, "release", "S0010", 3),
         (dispute, "invite", "S0010", 4),
+        (e, "acknowledge", "S0013", 1),
+        (e, "propose_termination", "S0013", 2),
+        (e, "reject_termination", "S0004", 3),
+        (e, "propose_termination", "S0013", 4),
+        (e, "approve_termination", "S0004", 5),
     ]
     for number, action, actor, version in steps:
         walk.call("POST", ACTION + action, actor, 200, number=number, json={"version": version, **BODIES[action]})
@@ -190,6 +198,9 @@ def _actions(walk: Walk, service: Ticketing) -> None:
         "invite": (dispute, AUXILIARY),  # joined: sees the ticket, but may not invite others
         "release": (dispute, AUXILIARY),
         "mediate": (dispute, "S0004"),  # a supervisor oversees the mediation, the handler or the police record it
+        "propose_termination": (open_, "S0004"),
+        "approve_termination": (open_, "S0013"),
+        "reject_termination": (open_, "S0013"),
     }
     for action, (number, actor) in refusals.items():
         version = service.show(number).ticket.version
@@ -213,7 +224,7 @@ def _reads(walk: Walk, service: Ticketing) -> None:
     walk.call("GET", "/api/v1/tickets/{number}", "S0063", 404, number=_ticket(service))
     for queue in ("mine", "accountable", "callbacks"):
         assert walk.call("GET", f"/api/v1/queues/{queue}", "S0013", 200)["items"]
-    for path in ("/api/v1/board", "/api/v1/rates"):
+    for path in ("/api/v1/board", "/api/v1/rates", "/api/v1/queues/terminations"):
         walk.call("GET", path, "S0004", 200)
         walk.call("GET", path, "S0013", 403)
     walk.call("GET", "/api/v1/rates", "S0004", 400, query="?from=2026-11-23&to=2026-01-01")

@@ -160,7 +160,7 @@ def _close(service: Ticketing, number: str, at: datetime) -> None:
     service.act(number, "acknowledge", "S0013", at)
     service.act(number, "note", "S0013", at + timedelta(minutes=1), text="内部备注：联系了物业王经理 13900000000")
     service.act(number, "resolve", "S0013", at + timedelta(hours=1), resolution="已更换楼道灯")
-    service.act(number, "callback", "S0013", at + timedelta(hours=2), satisfaction="satisfied")
+    service.act(number, "callback", "S0013", at + timedelta(hours=2), satisfaction="satisfied", solved=True)
 
 
 # --- discovery and services ----------------------------------------------------------

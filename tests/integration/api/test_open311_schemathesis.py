@@ -62,7 +62,7 @@ def _requests(service: Ticketing) -> None:
     ]
     service.act(numbers[0], "acknowledge", "S0013", WEB_NOW - timedelta(days=2))
     service.act(numbers[0], "resolve", "S0013", WEB_NOW - timedelta(days=1), resolution="已修好")
-    service.act(numbers[0], "callback", "S0013", WEB_NOW - timedelta(hours=3), satisfaction="satisfied")
+    service.act(numbers[0], "callback", "S0013", WEB_NOW - timedelta(hours=3), satisfaction="satisfied", solved=True)
 
 
 def test_the_document_describes_these_operations(app: Flask) -> None:

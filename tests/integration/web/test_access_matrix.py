@@ -84,6 +84,8 @@ class World:
     resolved: str  # another resident's (also with a photo), resolved by S0013, waiting for their feedback
     resolved_token: str
     resolved_version: int
+    proposed: str  # a third, acknowledged by S0013, who proposed 诉求终结: a supervisor's decision awaits
+    proposed_version: int
     other_photo: int  # the other resident's photo
     dead_notice: int  # a notice about the resolved ticket that the outbox gave up on
     live_notice: int  # a notice about the first ticket, still queued
@@ -184,7 +186,7 @@ MATRIX: tuple[Case, ...] = (
         "POST",
         "/r/t/{resolved_token}",
         EVERYONE,
-        lambda w: {"satisfaction": "satisfied", "version": w.resolved_version},
+        lambda w: {"satisfaction": "satisfied", "solved": "yes", "version": w.resolved_version},
         writes=True,
     ),
     Case("resident.link_photo", "GET", "/r/t/{token}/photos/{photo}", EVERYONE),
@@ -195,7 +197,7 @@ MATRIX: tuple[Case, ...] = (
         "POST",
         "/r/status/{resolved}",
         NOBODY,
-        lambda w: {"satisfaction": "unsatisfied", "version": w.resolved_version},
+        lambda w: {"satisfaction": "unsatisfied", "solved": "no", "version": w.resolved_version},
     ),
     Case("resident.status_photo", "GET", "/r/status/{number}/photos/{photo}", NOBODY),
     # --- staff: every login has its own lists; a ticket out of scope does not exist for them (404, also on POST)
@@ -266,6 +268,21 @@ MATRIX: tuple[Case, ...] = (
     Case(
         "staff.act",
         "POST",
+        "/staff/t/{resolved}/callback",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # the callers: S0013 and S0014
+        lambda w: {
+            "callback-version": w.resolved_version,
+            "callback-means": "phone",
+            "callback-reached": "yes",
+            "callback-solved": "yes",
+            "callback-satisfaction": "satisfied",
+        },
+        writes=True,
+        variant="callback",
+    ),
+    Case(
+        "staff.act",
+        "POST",
         "/staff/t/{number}/release",
         (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # nobody joined it
         lambda w: {"release-version": w.version, "release-post": "C0101.community_police"},
@@ -274,10 +291,37 @@ MATRIX: tuple[Case, ...] = (
     Case(
         "staff.act",
         "POST",
+        "/staff/t/{number}/propose_termination",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # holders only
+        lambda w: {"propose_termination-version": w.version, "propose_termination-reason": "不属于政策范围"},
+        writes=True,
+        variant="propose termination",
+    ),
+    Case(
+        "staff.act",
+        "POST",
         "/staff/t/{number}/mediate",
         (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # not a dispute
         lambda w: {"mediate-version": w.version, "mediate-outcome": "failed"},
         variant="mediate",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{proposed}/approve_termination",
+        (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, OK, OK, OK),  # supervisors decide
+        lambda w: {"approve_termination-version": w.proposed_version},
+        writes=True,
+        variant="approve termination",
+    ),
+    Case(
+        "staff.act",
+        "POST",
+        "/staff/t/{proposed}/reject_termination",
+        (LOGIN, NOT_FOUND, REFUSED_403, NOT_FOUND, OK, OK, OK),
+        lambda w: {"reject_termination-version": w.proposed_version, "reject_termination-reason": "仍可协调物业"},
+        writes=True,
+        variant="reject termination",
     ),
     Case(
         "staff.act",
@@ -295,6 +339,7 @@ MATRIX: tuple[Case, ...] = (
     Case("supervisor.rates_csv", "GET", "/supervise/rates.csv", SUPERVISORS),
     Case("supervisor.rates_xlsx", "GET", "/supervise/rates.xlsx", SUPERVISORS),
     Case("supervisor.workflows", "GET", "/supervise/workflows", SUPERVISORS),
+    Case("supervisor.terminations", "GET", "/supervise/terminations", SUPERVISORS),
     Case(
         "supervisor.note",
         "POST",
@@ -464,6 +509,15 @@ def _populate(service: Ticketing) -> World:
     number = open_with("token-of-the-ticket", "mine.png")
     resolved = open_with("token-of-the-resolved-ticket", "theirs.png")
     service.act(resolved, "resolve", "S0013", start + timedelta(minutes=20), resolution="已更换楼道灯")
+    proposed = service.open_ticket(
+        category="property_repair",
+        description="要求社区出资更换私家门窗",
+        contact_phone=PHONE,
+        location_id="B01010101",
+        now=start,
+    ).number
+    service.act(proposed, "acknowledge", "S0013", start + timedelta(minutes=10))
+    service.act(proposed, "propose_termination", "S0013", start + timedelta(minutes=20), reason="不属于政策范围")
     for staff_id in (*(s for s in ROLES.values() if s), "S0014", "S0015"):
         accounts.set_password(service.engine, staff_id, PASSWORD, start)
     accounts.deactivate(service.engine, "S0015", start)
@@ -476,6 +530,8 @@ def _populate(service: Ticketing) -> World:
         resolved=resolved,
         resolved_token="token-of-the-resolved-ticket",
         resolved_version=service.show(resolved).ticket.version,
+        proposed=proposed,
+        proposed_version=service.show(proposed).ticket.version,
         other_photo=_photo_of(service, resolved),
         dead_notice=_give_up_on_a_notice(service, resolved, start),
         live_notice=_notices_of(service, number)[0],

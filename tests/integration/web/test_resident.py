@@ -525,7 +525,9 @@ def test_a_satisfied_resident_closes_the_request(client: FlaskClient, service: T
     assert f'name="version" value="{version}"' in page
     clock[0] += timedelta(days=1)
 
-    response = client.post(link, data={"satisfaction": "satisfied", "comment": "灯亮了", "version": version})
+    response = client.post(
+        link, data={"satisfaction": "satisfied", "solved": "yes", "comment": "灯亮了", "version": version}
+    )
 
     assert (response.status_code, response.location) == (302, link)
     detail = service.show(number)
@@ -535,7 +537,7 @@ def test_a_satisfied_resident_closes_the_request(client: FlaskClient, service: T
         clock[0],
     )
     last = detail.history[-1]
-    assert (last.action, last.actor_id, last.reason) == ("resident_feedback", None, "satisfied. 灯亮了")
+    assert (last.action, last.actor_id, last.reason) == ("resident_feedback", None, "link, solved, satisfied. 灯亮了")
     page = _page(client.get(link))
     assert "Thank you. Your request is closed." in page and '<p class="resident-state">Completed</p>' in page
     assert "You confirmed the result; your request is closed." in page and "Are you satisfied" not in page
@@ -547,7 +549,8 @@ def test_an_unsatisfied_resident_reopens_the_request(client: FlaskClient, servic
     version = service.show(number).ticket.version
 
     response = client.post(
-        f"/r/status/{number}", data={"satisfaction": "unsatisfied", "comment": "只亮了一层", "version": version}
+        f"/r/status/{number}",
+        data={"satisfaction": "unsatisfied", "solved": "no", "comment": "只亮了一层", "version": version},
     )
 
     assert response.location == f"/r/status/{number}"
@@ -567,7 +570,10 @@ def test_a_referred_request_names_the_body_and_is_confirmed_online(
     page = _page(client.get(link))
     assert "The competent body is: 市住房公积金管理中心" in page and "Are you satisfied" in page
 
-    client.post(link, data={"satisfaction": "basically_satisfied", "version": service.show(number).ticket.version})
+    client.post(
+        link,
+        data={"satisfaction": "basically_satisfied", "solved": "yes", "version": service.show(number).ticket.version},
+    )
 
     assert service.show(number).ticket.satisfaction == "basically_satisfied"
 
@@ -578,7 +584,9 @@ def test_a_stale_version_shows_the_current_state(client: FlaskClient, service: T
     seen = service.show(number).ticket.version
     service.act(number, "note", "S0013", clock[0] + timedelta(hours=2), text="准备回访")
 
-    response = client.post(link, data={"satisfaction": "unsatisfied", "comment": "还是不亮", "version": seen})
+    response = client.post(
+        link, data={"satisfaction": "unsatisfied", "solved": "no", "comment": "还是不亮", "version": seen}
+    )
 
     page = _page(response)
     assert response.status_code == 409
@@ -594,9 +602,11 @@ def test_a_request_closed_by_the_callback_meanwhile_is_shown_closed(
     number, link = _open(client)
     _resolve(service, number, clock[0])
     seen = service.show(number).ticket.version
-    service.act(number, "callback", "S0013", clock[0] + timedelta(hours=3), reached=True, satisfaction="satisfied")
+    service.act(
+        number, "callback", "S0013", clock[0] + timedelta(hours=3), reached=True, satisfaction="satisfied", solved=True
+    )
 
-    response = client.post(link, data={"satisfaction": "unsatisfied", "version": seen})
+    response = client.post(link, data={"satisfaction": "unsatisfied", "solved": "no", "version": seen})
 
     page = _page(response)
     assert response.status_code == 409 and '<p class="resident-state">Completed</p>' in page
@@ -617,7 +627,9 @@ def test_feedback_needs_a_verdict(client: FlaskClient, service: Ticketing, clock
 def test_feedback_before_the_matter_is_handled_is_refused(client: FlaskClient, service: Ticketing) -> None:
     number, link = _open(client)
 
-    response = client.post(link, data={"satisfaction": "satisfied", "version": service.show(number).ticket.version})
+    response = client.post(
+        link, data={"satisfaction": "satisfied", "solved": "yes", "version": service.show(number).ticket.version}
+    )
 
     assert response.status_code == 403
     assert service.show(number).ticket.state == "new"

@@ -312,12 +312,15 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
         "pause",
         "resolve",
         "refer",
+        "propose_termination",
     ]
 
     assert _act(client, number, "resolve", 2, resolution="已更换楼道灯").status_code == 302
     assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "invite", "callback"]
     assert (
-        _act(client, number, "callback", 3, reached="yes", satisfaction="satisfied", comment="很满意").status_code
+        _act(
+            client, number, "callback", 3, reached="yes", solved="yes", satisfaction="satisfied", comment="很满意"
+        ).status_code
         == 302
     )
 

@@ -66,13 +66,15 @@ def sweep_until(
 
 
 def handle(service: Ticketing, number: str, at: datetime, satisfaction: str | None = None) -> None:
-    """The holder acknowledges and resolves; with a satisfaction, the first responder calls back."""
+    """The holder acknowledges and resolves; with a satisfaction, the first responder calls back (solved unless
+    unsatisfied)."""
     holder = ticket(service, number).holder_id
     service.act(number, "acknowledge", holder, at)
     service.act(number, "resolve", holder, at + MINUTE, resolution="已处理")
     if satisfaction is not None:
         reached = satisfaction != "unreached"
-        params = {"satisfaction": satisfaction} if reached else {}
+        solved = satisfaction != "unsatisfied"  # those satisfied say it is solved
+        params = {"satisfaction": satisfaction, "solved": solved} if reached else {}
         service.act(number, "callback", holder, at + 2 * MINUTE, reached=reached, **params)
 
 
@@ -362,20 +364,30 @@ def test_the_rates_page_shows_the_three_rates_per_grid_community_and_street(craf
     response = login("S0004").get("/supervise/rates")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
-    # name, base, responded, satisfied, basically satisfied, response, resolution, satisfaction, total
+    # name, base, responded, satisfied, basically satisfied, solved, response, resolution, satisfaction, total
     assert rate_cells(text, "community", "C0101")[0] == "海曲社区"
-    assert rate_cells(text, "community", "C0101")[1:] == ["3", "2", "1", "1", "66.7%", "66.7%", "63.3%", "65.3%"]
-    assert rate_cells(text, "grid", "G010101")[1:] == ["2", "2", "1", "1", "100.0%", "100.0%", "95.0%", "98.0%"]
-    assert rate_cells(text, "grid", "G010102")[1:] == ["1", "0", "0", "0", "0.0%", "0.0%", "0.0%", "0.0%"]
-    assert rate_cells(text, "grid", "G010103")[1:] == ["0", "0", "0", "0", "—", "—", "—", "—"]
+    assert rate_cells(text, "community", "C0101")[1:] == ["3", "2", "1", "1", "2", "66.7%", "66.7%", "63.3%", "65.3%"]
+    assert rate_cells(text, "grid", "G010101")[1:] == ["2", "2", "1", "1", "2", "100.0%", "100.0%", "95.0%", "98.0%"]
+    assert rate_cells(text, "grid", "G010102")[1:] == ["1", "0", "0", "0", "0", "0.0%", "0.0%", "0.0%", "0.0%"]
+    assert rate_cells(text, "grid", "G010103")[1:] == ["0", "0", "0", "0", "0", "—", "—", "—", "—"]
     assert 'data-key="C0102"' not in text, "another community's figures are not shown"
     assert '<dd id="overall-response">66.7%</dd>' in text
 
 
 def test_a_street_supervisor_and_an_admin_see_wider_rates(crafted: Crafted, login: Login) -> None:
     street = login("S0002").get("/supervise/rates").get_data(as_text=True)
-    assert rate_cells(street, "street", "ST01")[1:] == ["4", "3", "2", "1", "75.0%", "75.0%", "72.5%", "74.0%"]
-    assert rate_cells(street, "community", "C0102")[1:] == ["1", "1", "1", "0", "100.0%", "100.0%", "100.0%", "100.0%"]
+    assert rate_cells(street, "street", "ST01")[1:] == ["4", "3", "2", "1", "3", "75.0%", "75.0%", "72.5%", "74.0%"]
+    assert rate_cells(street, "community", "C0102")[1:] == [
+        "1",
+        "1",
+        "1",
+        "0",
+        "1",
+        "100.0%",
+        "100.0%",
+        "100.0%",
+        "100.0%",
+    ]
     admin = login("S0001").get("/supervise/rates").get_data(as_text=True)
     assert rate_cells(admin, "street", "ST02")[1] == "1"
     assert '<dd id="overall-base">5</dd>' in admin
@@ -434,27 +446,37 @@ def test_the_rates_exports_carry_the_figures_shown(crafted: Crafted, login: Logi
         "Responded in time",
         "Satisfied",
         "Basically satisfied",
+        "Solved",
         "Response rate",
         "Resolution rate",
         "Satisfaction rate",
         "Total score",
+        "Phone callback",
+        "Confirmed through the link",
+        "On-site visit",
+        "Nobody to reach: result checked",
+        "Terminated",
+        "Returned to the resident",
     ]
-    assert ["Community", "C0101", "海曲社区", "3", "2", "1", "1", "66.7%", "66.7%", "63.3%", "65.3%"] in table
-    assert ["Grid", "G010103", "海曲社区第三网格", "0", "0", "0", "0", "—", "—", "—", "—"] in table
+    rates, apart = ["66.7%", "66.7%", "63.3%", "65.3%"], ["3", "0", "0", "0", "0", "1"]  # one returned: apart
+    assert ["Community", "C0101", "海曲社区", "3", "2", "1", "1", "2", *rates, *apart] in table
+    assert ["Grid", "G010103", "海曲社区第三网格", "0", "0", "0", "0", "0", "—", "—", "—", "—", *["0"] * 6] in table
     assert table[-1][0] == "Total" and table[-1][3] == "3"
 
     book = load_workbook(io.BytesIO(client.get("/supervise/rates.xlsx?first=2026-11-01&last=2026-11-30").get_data()))
     sheet = book.active
     row = next(r for r in sheet.iter_rows() if r[1].value == "C0101")
-    assert [c.value for c in row[3:7]] == [3, 2, 1, 1]
-    assert row[7].value == pytest.approx(2 / 3) and row[7].number_format == "0.0%"
-    assert row[9].value == pytest.approx(1.9 / 3)
+    assert [c.value for c in row[3:8]] == [3, 2, 1, 1, 2]
+    assert row[8].value == pytest.approx(2 / 3) and row[8].number_format == "0.0%"
+    assert row[10].value == pytest.approx(1.9 / 3)
+    assert [c.value for c in row[12:]] == [3, 0, 0, 0, 0, 1]
     empty = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "G010103")
-    assert empty[7:] == ("—", "—", "—", "—")
+    assert empty[8:12] == ("—", "—", "—", "—")
 
     chinese = client.get("/supervise/rates.csv", headers={"Accept-Language": "zh-CN"}).get_data().decode("utf-8-sig")
     header, *lines = list(csv.reader(io.StringIO(chinese)))
-    assert header[7:] == ["响应率", "解决率", "满意率", "综合得分"]
+    assert header[7:12] == ["已解决", "响应率", "解决率", "满意率", "综合得分"]
+    assert header[12:17] == ["电话回访", "居民通过链接确认", "上门回访", "无回访对象：已核实办理结果", "诉求终结"]
     assert any(line[:2] == ["社区", "C0101"] for line in lines)
 
 

@@ -72,37 +72,23 @@ def accountable(conn: Connection, staff_id: str, limit: int, offset: int) -> lis
     return _slice(conn, tickets.c.first_responder_id == staff_id, order, limit, offset)
 
 
-def count_callbacks_due(
-    conn: Connection, staff_id: str, callers: Sequence[str], states: Sequence[str], post_ids: Sequence[str]
-) -> int:
-    return _count(conn, _callbacks_due(staff_id, callers, states, post_ids))
+def count_callbacks_due(conn: Connection, staff_id: str, states: Sequence[str], post_ids: Sequence[str]) -> int:
+    return _count(conn, _callbacks_due(staff_id, states, post_ids))
 
 
 def callbacks_due(
-    conn: Connection,
-    staff_id: str,
-    callers: Sequence[str],
-    states: Sequence[str],
-    post_ids: Sequence[str],
-    limit: int,
-    offset: int,
+    conn: Connection, staff_id: str, states: Sequence[str], post_ids: Sequence[str], limit: int, offset: int
 ) -> list[Ticket]:
-    """Tickets in ``states`` whose first responder is ``staff_id``, or one of ``callers`` on one of ``post_ids``.
-
-    ``callers`` (``staff_id`` and the holders of ``post_ids``) keeps the query on the first-responder index.
-    """
-    where = _callbacks_due(staff_id, callers, states, post_ids)
+    """Tickets in ``states`` whose callback post is one of ``post_ids``, or whose first responder is ``staff_id``
+    with the callback at their own post (``ix_tickets_callback_post_id``, ``ix_tickets_first_responder``)."""
+    where = _callbacks_due(staff_id, states, post_ids)
     return _slice(conn, where, _most_urgent_first(tickets.c.needs_review), limit, offset)
 
 
-def _callbacks_due(
-    staff_id: str, callers: Sequence[str], states: Sequence[str], post_ids: Sequence[str]
-) -> ColumnElement[bool]:
-    return and_(
-        tickets.c.first_responder_id.in_(callers),
-        tickets.c.state.in_(states),
-        or_(tickets.c.first_responder_id == staff_id, tickets.c.first_responder_post_id.in_(post_ids)),
-    )
+def _callbacks_due(staff_id: str, states: Sequence[str], post_ids: Sequence[str]) -> ColumnElement[bool]:
+    c = tickets.c
+    own = and_(c.first_responder_id == staff_id, c.callback_post_id == c.first_responder_post_id)
+    return and_(c.state.in_(states), or_(c.callback_post_id.in_(post_ids), own))
 
 
 def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:

@@ -1,4 +1,5 @@
-"""The rates' queries (``ticketing.read.rates``): the counts of the rate base over tickets opened in a period.
+"""The rates' queries (``ticketing.read.rates``): the counts of the rate base over tickets opened in a period,
+and of the tickets shown apart (checked without a callback, terminated, returned).
 
 Each level is one GROUP BY query over the tickets opened in the period
 (``ix_tickets_created``), restricted to the reader's scope; the weekly trend
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, literal, select
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, literal, select, true
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from ticketing.db.queries.board import in_communities
@@ -19,8 +20,8 @@ from ticketing.db.schema import tickets
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateCounts
+from ticketing.domain.ticket import RETURNED, TERMINATED, CallbackMeans
 
-RETURNED = "returned"  # a terminated request (诉求终结): it leaves the rate base
 _LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
     UnitKind.STREET: tickets.c.street_id,
     UnitKind.COMMUNITY: tickets.c.community_id,
@@ -28,28 +29,30 @@ _LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
 }
 
 
-def _in_base(start: datetime, end: datetime, communities: Collection[str] | None) -> list[ColumnElement[bool]]:
+def _opened(start: datetime, end: datetime, communities: Collection[str] | None) -> list[ColumnElement[bool]]:
     c = tickets.c
-    return [
-        c.created_at >= start,
-        c.created_at < end,
-        c.state != RETURNED,
-        c.satisfaction.is_not(None),
-        in_communities(communities),
-    ]
+    return [c.created_at >= start, c.created_at < end, in_communities(communities)]
 
 
 def _counts(c: ReadOnlyColumnCollection[str, ColumnElement[object]]) -> tuple[ColumnElement[int], ...]:
-    """Base, responded in time, satisfied and basically satisfied, over columns named like the tickets'."""
+    """The fields of ``RateCounts`` in order, over columns named like the tickets'."""
 
-    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    def counted(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
 
+    base = and_(c.state.not_in((RETURNED, TERMINATED)), c.satisfaction.is_not(None))
     return (
-        func.count(),
-        counted(and_(c.acknowledged_at.is_not(None), c.ack_late == false())),
-        counted(c.satisfaction == Satisfaction.SATISFIED.value),
-        counted(c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value),
+        counted(base),
+        counted(base, c.acknowledged_at.is_not(None), c.ack_late == false()),
+        counted(base, c.satisfaction == Satisfaction.SATISFIED.value),
+        counted(base, c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value),
+        counted(base, c.solved == true()),
+        counted(base, c.callback_means == CallbackMeans.PHONE.value),
+        counted(base, c.callback_means == CallbackMeans.LINK.value),
+        counted(base, c.callback_means == CallbackMeans.VISIT.value),
+        counted(c.state.not_in((RETURNED, TERMINATED)), c.callback_means == CallbackMeans.NONE.value),
+        counted(c.state == TERMINATED),
+        counted(c.state == RETURNED),
     )
 
 
@@ -58,7 +61,7 @@ def counts_by(
 ) -> dict[str | None, RateCounts]:
     """The counts of every street, community or grid with tickets opened in ``start``–``end`` in the base."""
     column = _LEVELS[level]
-    query = select(column, *_counts(tickets.c)).where(*_in_base(start, end, communities)).group_by(column)
+    query = select(column, *_counts(tickets.c)).where(*_opened(start, end, communities)).group_by(column)
     return {key: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
 
 
@@ -72,8 +75,8 @@ def weekly_counts(
     )
     c = tickets.c
     inner = (
-        select(week.label("week"), c.acknowledged_at, c.ack_late, c.satisfaction)
-        .where(*_in_base(start, week_ends[-1], communities))
+        select(week.label("week"), c.state, c.acknowledged_at, c.ack_late, c.satisfaction, c.solved, c.callback_means)
+        .where(*_opened(start, week_ends[-1], communities))
         .subquery()
     )
     query = select(inner.c.week, *_counts(inner.c)).group_by(inner.c.week)

@@ -122,9 +122,24 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
 
 
 def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: datetime) -> Outcome:
+    """不予受理 (a duplicate, not a request): only the first responder, or the post's holders before there is one."""
     if not reason.strip():
         raise InvalidInput("return_to_resident: give the reason")
-    outcome = _simple(world, ticket, actor_id, Action.RETURN_TO_RESIDENT, now, said("reason", reason))
+    actor = staff(world, actor_id)
+    if ticket.first_responder_id is None:
+        require_holder(world, ticket, actor, Action.RETURN_TO_RESIDENT.value)
+    elif actor != ticket.first_responder_id:
+        raise NotAllowed(
+            "only the first responder %(first_responder)s may send the resident of ticket %(number)s away "
+            "(不予受理), not %(actor)s: 首问负责制 makes them answer for it",
+            first_responder=ticket.first_responder_id,
+            number=ticket.number,
+            actor=actor,
+        )
+    outcome = Outcome()
+    previous = fire(world, ticket, Action.RETURN_TO_RESIDENT, ActionContext(actor))
+    after_transition(world, ticket, now, outcome)
+    outcome.record(ticket, now, actor, HistoryAction.RETURN_TO_RESIDENT, previous, said("reason", reason))
     outcome.tell_resident(ticket, Event.REQUEST_CLOSED)
     return outcome
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ticketing.domain import actors
 from ticketing.domain.rules.world import World
 from ticketing.domain.ticket import Outcome, Ticket
 from ticketing.domain.workflow import Clock
 
 
 def calendar_post(ticket: Ticket, clock: Clock) -> str:
-    """The callback is the first responder's work, on their post's calendar; the rest the post's."""
-    if clock is Clock.CALLBACK and ticket.first_responder_post_id:
-        return ticket.first_responder_post_id
+    """The callback runs on the callback post's calendar (by default the first responder's); the rest the post's."""
+    if clock is Clock.CALLBACK:
+        return ticket.callback_post_id or ticket.first_responder_post_id or ticket.post_id
     return ticket.post_id
 
 
@@ -21,6 +22,8 @@ def start_clock(world: World, ticket: Ticket, now: datetime) -> None:
     state = world.spec(ticket).state(ticket.state)
     ticket.clock = state.clock
     ticket.due_at = ticket.allowed_seconds = None
+    if state.clock is Clock.CALLBACK:
+        ticket.callback_post_id = actors.callback_post(world.org, world.spec(ticket).callback.by, ticket)
     if state.clock is not None:
         duration = world.spec(ticket).tier(ticket.tier).deadline(state.clock)
         calendar = world.calendar_for(calendar_post(ticket, state.clock))

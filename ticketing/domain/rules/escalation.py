@@ -95,6 +95,23 @@ def nobody_on_duty(world: World, ticket: Ticket, now: datetime, outcome: Outcome
     return outcome
 
 
+def send_up_a_tier(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> None:
+    """提级办理 after a second 不满意: the next tier's post takes the ticket anew.
+
+    At the top of the chain there is no tier above: the top post handles it
+    again and the supervisors are told.
+    """
+    if _climb(world, ticket, now, outcome):
+        place_holder(world, ticket, now, outcome, prefer=None)
+        return
+    outcome.record(
+        ticket, now, None, HistoryAction.ESCALATE, ticket.state, "already at the top of the chain: supervisors told"
+    )
+    place_holder(world, ticket, now, outcome, prefer=ticket.holder_id)
+    for recipient in supervisors(world, ticket, now):
+        outcome.notify(recipient, Event.REOPENED)
+
+
 def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> bool:
     """Move to the next tier with a post for the ticket; False at the top of the chain."""
     spec = world.spec(ticket)

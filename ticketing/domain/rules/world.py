@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Protocol
 
 from ticketing.domain.coverage import Absent
@@ -37,6 +37,8 @@ def said(field: str, text: str, limit: int = MAX_TEXT) -> str:
 
 
 class WorkCalendar(Protocol):
+    tz: tzinfo
+
     def local(self, moment: datetime) -> str: ...
 
     def add(self, start: datetime, duration: Duration) -> datetime: ...
@@ -46,6 +48,8 @@ class WorkCalendar(Protocol):
     def working_seconds(self, start: datetime, end: datetime) -> float: ...
 
     def opening_of_workday(self, start: datetime, days: int) -> datetime: ...
+
+    def next_working_moment(self, moment: datetime) -> datetime: ...
 
 
 class StateMachine(Protocol):

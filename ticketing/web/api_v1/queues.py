@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ticketing.read import queues
+from ticketing.read.board import Overseer
 from ticketing.read.queues import WorkList
+from ticketing.read.terminations import pending_terminations
 from ticketing.schemas import tickets
 from ticketing.schemas.ticket_requests import PageQuery
-from ticketing.web.api_v1.auth import user
+from ticketing.web.api_v1.auth import supervisor, user
 from ticketing.web.api_v1.blueprint import answers, api, bp
 from ticketing.web.context import now, service
 
@@ -46,3 +48,12 @@ def accountable(query: PageQuery) -> tickets.QueuePage:
 def callbacks(query: PageQuery) -> tickets.QueuePage:
     """Resolved and referred tickets waiting for your telephone callback"""
     return _queue_page(queues.callbacks_due(service(), user().id, now(), query.page))
+
+
+@bp.get("/queues/terminations")
+@api.validate(resp=answers(200, tickets.QueuePage, 403, 422), tags=["queues"], operation_id="terminationsQueue")
+def terminations(query: PageQuery) -> tickets.QueuePage:
+    """Proposals of 诉求终结 waiting for a decision in your area (supervisors), oldest first, on one page"""
+    caller = supervisor()
+    overseer = Overseer(caller.communities, caller.streets, caller.is_admin)
+    return _queue_page(pending_terminations(service(), overseer, now()))

@@ -52,10 +52,18 @@ class ReferForm(ActionForm):
 
 
 class CallbackForm(ActionForm):
+    """The means offered are those the ticket's contact allows (``rules.staff_means``); the rules refuse any other."""
+
+    means = SelectField(_l("How"), validate_choice=False)
     reached = RadioField(
         _l("Did you reach the resident?"),
         choices=[SelectChoice("yes", _l("Reached")), SelectChoice("no", _l("Not reached"))],
         default="yes",
+    )
+    solved = RadioField(
+        _l("Is the problem solved?"),
+        choices=[SelectChoice("yes", _l("Solved")), SelectChoice("no", _l("Not solved"))],
+        validators=[Optional()],
     )
     satisfaction = SelectField(
         _l("Satisfaction"),
@@ -67,7 +75,9 @@ class CallbackForm(ActionForm):
 
     def params(self) -> dict[str, Any]:
         return {
+            "means": self.means.data,
             "reached": self.reached.data == "yes",
+            "solved": self.solved.data or None,
             "satisfaction": self.satisfaction.data or None,
             "comment": self.comment.data,
         }
@@ -75,6 +85,16 @@ class CallbackForm(ActionForm):
 
 class ReturnForm(ActionForm):
     reason = TextAreaField(_l("Why"), validators=[DataRequired(_l("Give the reason."))])
+
+
+class ProposeTerminationForm(ActionForm):
+    reason = TextAreaField(
+        _l("Why it cannot be solved under law or policy"), validators=[DataRequired(_l("Give the reason."))]
+    )
+
+
+class RejectTerminationForm(ActionForm):
+    reason = TextAreaField(_l("Why it must still be handled"), validators=[DataRequired(_l("Give the reason."))])
 
 
 class ExtendForm(ActionForm):
@@ -118,6 +138,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "refer": ReferForm,
     "callback": CallbackForm,
     "return_to_resident": ReturnForm,
+    "propose_termination": ProposeTerminationForm,
+    "approve_termination": ActionForm,
+    "reject_termination": RejectTerminationForm,
     "extend": ExtendForm,
     "invite": InviteForm,
     "release": ReleaseForm,

@@ -19,10 +19,18 @@ from ticketing.read import queues
 from ticketing.read.queues import TicketView
 from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
-from ticketing.web.labels import ACTION_TITLES, POST_KINDS, term
+from ticketing.web.labels import ACTION_TITLES, CALLBACK_MEANS, POST_KINDS, term
 from ticketing.web.nav import requires
 from ticketing.web.photos import uploads
-from ticketing.web.staff.action_forms import ACTION_FORMS, ActionForm, ExtendForm, InviteForm, ReleaseForm, TransferForm
+from ticketing.web.staff.action_forms import (
+    ACTION_FORMS,
+    ActionForm,
+    CallbackForm,
+    ExtendForm,
+    InviteForm,
+    ReleaseForm,
+    TransferForm,
+)
 from ticketing.web.staff.blueprint import bp
 
 
@@ -63,6 +71,8 @@ def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | 
     if isinstance(form, ReleaseForm):
         joined = [post for entry in view.ticket.joined if (post := view.post(entry.post_id)) is not None]
         form.post.choices = [SelectChoice("", _("— choose a post —")), *(_post_choice(view, p) for p in joined)]
+    if isinstance(form, CallbackForm):
+        form.means.choices = [SelectChoice(m.value, term(CALLBACK_MEANS, m)) for m in view.means]
     if isinstance(form, ExtendForm):
         form.by.choices = [SelectChoice(str(d), working_time(d)) for d in view.extensions]
         if formdata is None and view.extensions:

@@ -23,7 +23,7 @@ from ticketing.domain.rates import percent
 from ticketing.read.board import BoardRow, board_rows
 from ticketing.web.context import now, service, settings
 from ticketing.web.exports import append_row, csv_row
-from ticketing.web.labels import RATES, SATISFACTION, UNIT_KINDS
+from ticketing.web.labels import CALLBACK_MEANS, RATES, SATISFACTION, UNIT_KINDS
 from ticketing.web.nav import requires
 from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
 from ticketing.web.supervisor.board import Labels, board_form
@@ -57,7 +57,11 @@ RATE_COLUMNS: tuple[LazyString, ...] = (
     _l("Responded in time"),
     SATISFACTION[Satisfaction.SATISFIED],
     SATISFACTION[Satisfaction.BASICALLY_SATISFIED],
+    _l("Solved"),
     *RATES.values(),
+    *CALLBACK_MEANS.values(),
+    _l("Terminated"),
+    _l("Returned to the resident"),
 )
 
 

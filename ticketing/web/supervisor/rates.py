@@ -120,7 +120,14 @@ class RatesView:
             c.responded,
             c.satisfied,
             c.basically_satisfied,
+            c.solved,
             *(Rate(getattr(row.rates, key)) for key in RATES),
+            c.by_phone,
+            c.by_link,
+            c.by_visit,
+            c.checked,
+            c.terminated,
+            c.returned,
         ]
 
 

@@ -317,6 +317,20 @@ def test_an_unreached_attempt_too_soon_is_refused_with_the_next_allowed_time(run
     assert shown["callback_attempts"] == 1 and shown["next_attempt_at"] == "2026-11-23T16:00:00+08:00"
 
 
+def test_a_second_unsatisfied_verdict_sends_the_ticket_up_a_tier(run: Run) -> None:
+    number, holder = _handled(run)
+    unhappy = ("--unsolved", "--satisfaction", "unsatisfied", "--json")
+    assert _json(_callback(run, number, holder, "2026-11-23T15:00", *unhappy))["state"] == "in_progress"
+    resolved = run("tickets", "act", number, "resolve", "--as", holder, "--resolution", "再次清运", "--now", MONDAY)
+    assert resolved.exit_code == 0, resolved.output
+
+    sent_up = _json(_callback(run, number, holder, "2026-11-23T16:00", *unhappy))
+
+    assert sent_up["state"] == "new"
+    ticket = sent_up["ticket"]
+    assert (ticket["tier"], ticket["post"]["kind"], ticket["first_responder"]["id"]) == (1, "grid_leader", holder)
+
+
 def test_termination_proposed_listed_then_approved_or_rejected(run: Run) -> None:
     numbers = []
     for _ in range(2):

@@ -71,6 +71,7 @@ def test_an_override_added_on_the_page_moves_the_next_deadline_and_is_audited(lo
     assert "/admin/calendars/holidays/2026-11-25/remove" in page
     audit = _text(admin, "/admin/audit")
     assert "Holiday override added" in audit and "2026-11-25" in audit and "停水检修" in audit
+    assert "kind of day: Holiday" in audit  # the kind in words, not its stored code
 
     removed = admin.post("/admin/calendars/holidays/2026-11-25/remove")
     assert removed.status_code == 302

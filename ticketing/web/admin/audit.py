@@ -48,6 +48,7 @@ AUDIT_DETAILS = {
     "kind": _l("kind of day"),
     "reason": _l("reason"),
 }
+AUDIT_VALUES = {"kind": {"holiday": _l("Holiday"), "workday": _l("Make-up workday")}}  # stored codes, in words
 
 
 @bp.get("/audit")
@@ -56,5 +57,10 @@ def audit() -> str:
     """Who changed holders, the registry, holidays, accounts, keys and tokens, or sent notices again: newest first."""
     page = audit_page(service(), page_number())
     return render_template(
-        "admin/audit.html", page=page, actions=AUDIT_ACTIONS, subjects=AUDIT_SUBJECTS, details=AUDIT_DETAILS
+        "admin/audit.html",
+        page=page,
+        actions=AUDIT_ACTIONS,
+        subjects=AUDIT_SUBJECTS,
+        details=AUDIT_DETAILS,
+        values=AUDIT_VALUES,
     )

@@ -6,7 +6,8 @@ the data directory; workers started on their own. Tickets opened through both
 web instances have their deadlines moved to just past and just ahead (the
 worker's clock is the real one), so both workers sweep them while both race
 for the same rows. Every deadline fires once, every page answers on both
-instances, and what one instance writes the other shows.
+instances, what one instance writes the other shows, and the login rate limit
+counts the attempts made on both.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ REGISTRAR = "S0013"  # building leader A of B01010101: opens the tickets, and ho
 SUPERVISOR = "S0004"  # community party A of C0101: sees the queue, the tickets, the board and the rates
 PASSWORD = "scale-out-password"
 PER_INSTANCE = 4  # tickets opened through each web instance
+LOGIN_LIMIT = 4  # login attempts a minute from one address, whichever instance they reach
 
 
 @dataclass
@@ -117,6 +119,7 @@ def test_two_web_instances_and_two_workers_share_one_database(
         "TICKETING_DATA_DIR": str(shared),
         "TICKETING_SECURE_COOKIES": "0",
         "TICKETING_TIMEZONE": "Asia/Shanghai",
+        "TICKETING_LOGIN_LIMIT": f"{LOGIN_LIMIT} per minute",  # counted in the database, across the instances
     }
     webs = []
     for name in ("web-a", "web-b"):
@@ -160,6 +163,11 @@ def test_two_web_instances_and_two_workers_share_one_database(
     status, page = _get(f"{first}/staff/t/{ticket}", browser)
     assert status == 200 and note in page
     assert _api(first, f"/api/v1/tickets/{ticket}", supervisor_token)["version"] == version + 1
+
+    other = _browser()  # the same address: its attempts and the login above share one budget
+    answers = [_try_login(other, base, PASSWORD) for base in (second, first, second, first)]
+    assert [status for status, _ in answers[:-1]] == [302] * (LOGIN_LIMIT - 1)
+    assert answers[-1][0] == 429 and "Too many attempts" in answers[-1][1], answers[-1]
 
 
 def _assert_each_deadline_fired_once(engine: Engine, ids: list[int]) -> None:
@@ -241,13 +249,17 @@ def _get(url: str, opener: urllib.request.OpenerDirector | None = None) -> tuple
 
 
 def _log_in(browser: urllib.request.OpenerDirector, base: str) -> None:
+    status, page = _try_login(browser, base, PASSWORD)
+    assert status == 302, page
+
+
+def _try_login(browser: urllib.request.OpenerDirector, base: str, password: str) -> tuple[int, str]:
     status, page = _get(base + "/login", browser)
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert status == 200 and found, page
-    form = {"csrf_token": found.group(1), "staff_id": SUPERVISOR, "password": PASSWORD}
+    form = {"csrf_token": found.group(1), "staff_id": SUPERVISOR, "password": password}
     request = urllib.request.Request(base + "/login", data=urllib.parse.urlencode(form).encode(), method="POST")
-    status, page = _send(request, browser)
-    assert status == 302, page
+    return _send(request, browser)
 
 
 def _api(base: str, path: str, token: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +129,9 @@ def test_two_web_instances_and_two_workers_share_one_database(
         webs.append((processes(name, serve, env), f"http://127.0.0.1:{port}"))
     workers = [processes(name, ["worker", "--safety-interval", "5"], env) for name in ("worker-1", "worker-2")]
     for process, base in webs:
-        _wait(lambda base=base: _get(base + "/healthz")[0] == 200, f"{process.name} to answer", [process])
+        _wait(partial(_answers, base), f"{process.name} to answer", [process])
     for worker in workers:
-        _wait(lambda worker=worker: "worker started" in worker.output(), f"{worker.name} to start", [worker])
+        _wait(partial(_started, worker), f"{worker.name} to start", [worker])
 
     numbers = {base: [_open_ticket(base, token, i) for i in range(PER_INSTANCE)] for _, base in webs}
     opened = [number for per_instance in numbers.values() for number in per_instance]
@@ -285,6 +286,14 @@ def _open_ticket(base: str, token: str, i: int) -> str:
 
 
 # --- processes -----------------------------------------------------------------------------------------
+
+
+def _answers(base: str) -> bool:
+    return _get(base + "/healthz")[0] == 200
+
+
+def _started(worker: Process) -> bool:
+    return "worker started" in worker.output()
 
 
 def _free_port() -> int:

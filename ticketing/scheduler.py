@@ -95,9 +95,14 @@ class Worker:
         return report
 
     def wake(self) -> None:
-        """Sweep at a due time, then set the wake for the next one at once rather than at the next plan."""
-        self.sweep()
-        self.plan()
+        """Sweep at a due time, then set the wake for the next one at once rather than at the next plan.
+
+        A sweep that took no timer found the due ones claimed by another worker still at work (or its clock
+        behind the database's): waking again at once would spin on them, so the plan job looks at its next tick.
+        """
+        report = self.sweep()
+        if report.applied or report.stale:
+            self.plan()
 
     def deliver(self) -> None:
         """Send the outbox messages that are due (at least once; receivers get idempotency keys)."""

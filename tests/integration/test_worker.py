@@ -145,6 +145,21 @@ def test_stopping_while_a_wake_plans_its_next_wake_does_not_hang(service: Ticket
     assert not stopper.is_alive(), "the worker hung on its stop"
 
 
+def test_a_wake_that_took_nothing_leaves_the_next_look_to_the_plan_instead_of_spinning(service: Ticketing) -> None:
+    """Another worker holding the due timers (here: a clock behind the due time) must not make a wake loop."""
+    opened = datetime(2026, 11, 23, 1, tzinfo=UTC)
+    first, second = _open(service, 2, opened)
+    _move_due(service.engine, {first: opened + timedelta(hours=1), second: opened + timedelta(hours=2)})
+    behind = Worker(service, clock=lambda: opened)
+    behind.wake()
+    assert behind.scheduler.get_job(WAKE) is None  # nothing taken: no wake set at once for the same due time
+    ahead = Worker(service, clock=lambda: opened + timedelta(hours=1, minutes=30))
+    ahead.wake()
+    assert set(_fired(service.engine, [first, second])) == {first}
+    wake = ahead.scheduler.get_job(WAKE)
+    assert wake is not None and wake.trigger.run_date == opened + timedelta(hours=2)  # progress: the next wake at once
+
+
 def _heartbeat(engine: Engine) -> datetime | None:
     with engine.connect() as conn:
         return read_heartbeat(conn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
@@ -34,10 +35,21 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        messages = {
-            403: _("You may not open this page."),
-            404: _("There is nothing here."),
-            405: _("That is not how this page is used."),
-            429: _("Too many attempts. Wait a little and try again."),
-        }
-        return render_template("errors/error.html", code=code, message=messages.get(code, error.description)), code
+        return render_template("errors/error.html", code=code, message=_http_message(error, code)), code
+
+
+def _http_message(error: HTTPException, code: int) -> str:
+    """The reader's words for an HTTP error: ours where the app gave them, never the libraries' English."""
+    if isinstance(error, CSRFError):
+        return _("This form has expired or was not sent from this site: reload the page and send it again.")
+    if error.description and error.description != type(error).description:
+        return error.description  # raised by this app with a message from the catalogues
+    messages = {
+        400: _("The request could not be read: reload the page and try again."),
+        403: _("You may not open this page."),
+        404: _("There is nothing here."),
+        405: _("That is not how this page is used."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Wait a little and try again."),
+    }
+    return messages.get(code, _("Something went wrong. Try again later."))

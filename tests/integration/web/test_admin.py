@@ -331,6 +331,9 @@ def test_admin_forms_need_the_csrf_token(app: Flask, login: Login, service: Tick
     assert response.status_code == 400
     assert admin.post("/admin/accounts/S0001/deactivate").status_code == 400
     assert _post(service).holder_a == "S0013"
+    refused = admin.post("/admin/accounts/S0001/deactivate", headers={"Accept-Language": "zh-CN"})
+    refused = refused.get_data(as_text=True)
+    assert "表单已过期" in refused and "CSRF" not in refused  # the reader's language, not the library's English
 
 
 def test_the_admin_sees_notices_given_up_on(service: Ticketing, login: Callable[[str], FlaskClient]) -> None:

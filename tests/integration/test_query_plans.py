@@ -30,8 +30,8 @@ import pytest
 from databases import RunDatabase
 from sqlalchemy import Connection, Engine, event, text
 
+from ticketing.db.bulk_tickets import fill_tickets
 from ticketing.demo import load_demo_org
-from ticketing.demo.bulk import fill_tickets
 from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateWeights
 from ticketing.read import api, board, queues, rates

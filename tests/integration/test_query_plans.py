@@ -30,6 +30,7 @@ import pytest
 from databases import RunDatabase
 from sqlalchemy import Connection, Engine, event, text
 
+from ticketing.db import tickets as store
 from ticketing.db.bulk_tickets import fill_tickets
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import UnitKind
@@ -136,6 +137,15 @@ def test_the_board_reads_open_flagged_tickets_by_index_in_every_scope(city: Tick
     overseer = _overseers(city)[scope]
     assert_indexed(city.engine, lambda: board.board_page(city, overseer, board.BoardFilter(), NOW))
     assert_indexed(city.engine, lambda: board.board_page(city, overseer, board.BoardFilter(tier=1), NOW, page=2))
+    assert_indexed(city.engine, lambda: list(board.board_rows(city, overseer, board.BoardFilter(), NOW)))
+
+
+def test_the_overdue_metric_counts_open_overdue_tickets_by_index(city: Ticketing) -> None:
+    def count() -> int:
+        with city.engine.connect() as conn:
+            return store.count_open_overdue(conn)
+
+    assert_indexed(city.engine, count)
 
 
 @pytest.mark.parametrize("list_name", ["my_queue", "accountable", "callbacks_due"])

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, Index, func, select, text
+from sqlalchemy import Connection, Engine, Index, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateIndex
 
@@ -169,7 +169,6 @@ def _create_new_indexes(engine: Engine) -> None:
         for index in _new_indexes():
             conn.execute(CreateIndex(index))
         conn.execute(text("ANALYZE tickets"))
-        assert conn.execute(select(func.count()).select_from(tickets)).scalar_one() > 0
 
 
 def _print_table(queries: dict[str, Query], before: dict[str, list[float]], after: dict[str, list[float]]) -> None:

@@ -32,11 +32,12 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    true,
     update,
 )
 
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import attachments, counters, deadlines, history, notifications, ticket_joins, tickets
+from ticketing.db.schema import OPEN, attachments, counters, deadlines, history, notifications, ticket_joins, tickets
 from ticketing.domain.cooperation import Joined
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ID
@@ -397,8 +398,9 @@ def count_pending_due(conn: Connection, now: datetime) -> int:
 
 
 def count_open_overdue(conn: Connection) -> int:
-    """Open tickets flagged overdue: the flag stays for the record once a ticket closes, so closed ones are left out."""
-    query = select(func.count()).where(tickets.c.overdue.is_(True), tickets.c.closed_at.is_(None))
+    """Open tickets flagged overdue: the flag stays for the record once a ticket closes, so closed ones are left out
+    (read from ``ix_tickets_board``, whose open flagged tickets include these)."""
+    query = select(func.count()).where(tickets.c.overdue == true(), OPEN)
     return conn.execute(query).scalar_one()
 
 

@@ -1,10 +1,10 @@
 """The overdue board's queries (``ticketing.read.board``): open tickets overdue, escalated or flagged for review.
 
-They filter on ``community_id`` (``ix_tickets_community_state``) and the
-``overdue`` flag (``ix_tickets_overdue``), page with LIMIT/OFFSET for the page
-and by keyset (opening time, id) for exports.  Open tickets are selected by
-their state (the open states of the workflows) so that the community index
-skips the closed ones, which are most tickets after a while.
+They select the tickets by ``ON_BOARD``, the very terms of the partial
+indexes holding only open flagged tickets (``ix_tickets_board`` oldest first
+for the whole district, ``ix_tickets_board_community`` by community), so the
+closed ones, most tickets after a while, are never read; they page with
+LIMIT/OFFSET for the page and by keyset (opening time, id) for exports.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
 
-from ticketing.db.schema import history, tickets
+from ticketing.db.schema import ON_BOARD, history, tickets
 from ticketing.db.tickets import to_ticket
 from ticketing.domain.ticket import Ticket
 
@@ -43,8 +43,7 @@ class Flagged:
         c = tickets.c
         found = [
             c.state.in_(self.states),
-            c.closed_at.is_(None),
-            or_(c.overdue == true(), c.tier > 0, c.needs_review == true()),
+            ON_BOARD,
             in_communities(self.communities),
         ]
         for column, value in ((c.street_id, self.street_id), (c.community_id, self.community_id)):

@@ -1,10 +1,11 @@
 """The staff work lists' queries (``ticketing.read.queues``): each list a count and a slice, and my absences.
 
-The queue is an OR of three arms, each on an index with the open states:
+The queue unites three arms, each on an index with the open states:
 tickets I hold (``ix_tickets_holder_state``), tickets of my posts nobody
-holds (``ix_tickets_post_state``, or the holder index's empty holders), and
-tickets my posts were invited to join (``ix_ticket_joins_post_open``); the
-accountable list and the callbacks read ``ix_tickets_first_responder``.
+holds (``ix_tickets_post_state``), and tickets my posts were invited to join
+(``ix_ticket_joins_post_open``); the accountable list reads
+``ix_tickets_first_responder``, the callbacks the partial indexes of open
+tickets by callback post and first responder.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, union_all
 
 from ticketing.db.absences import to_absence
-from ticketing.db.schema import absences, ticket_joins, tickets
+from ticketing.db.schema import OPEN, absences, ticket_joins, tickets
 from ticketing.db.tickets import to_ticket
 from ticketing.domain.org import Absence
 from ticketing.domain.ticket import Ticket
@@ -36,18 +37,19 @@ def my_queue(
 
 
 def _my_queue(staff_id: str, open_states: Sequence[str], post_ids: Sequence[str]) -> ColumnElement[bool]:
-    open_state = tickets.c.state.in_(open_states)
-    where = and_(tickets.c.holder_id == staff_id, open_state)
-    if post_ids:  # each arm of the OR on its own index, so the database combines the index scans
-        joined = select(ticket_joins.c.ticket_id).where(
-            ticket_joins.c.post_id.in_(post_ids), ticket_joins.c.released_at.is_(None)
+    """The arms as one indexed query each, their ids united: an OR with the joined tickets' subquery in it
+    would be read with a filter over the whole tickets table."""
+    c = tickets.c
+    open_state = c.state.in_(open_states)
+    arms: list[Select[tuple[int]]] = [select(c.id).where(c.holder_id == staff_id, open_state)]
+    if post_ids:
+        arms.append(select(c.id).where(c.post_id.in_(post_ids), open_state, c.holder_id.is_(None)))
+        arms.append(
+            select(ticket_joins.c.ticket_id).where(
+                ticket_joins.c.post_id.in_(post_ids), ticket_joins.c.released_at.is_(None)
+            )
         )
-        where = or_(
-            where,
-            and_(tickets.c.post_id.in_(post_ids), open_state, tickets.c.holder_id.is_(None)),
-            and_(tickets.c.id.in_(joined), open_state),
-        )
-    return where
+    return and_(c.id.in_(union_all(*arms)), open_state)
 
 
 def joined_by(conn: Connection, post_ids: Sequence[str]) -> dict[int, list[str]]:
@@ -80,7 +82,8 @@ def callbacks_due(
     conn: Connection, staff_id: str, states: Sequence[str], post_ids: Sequence[str], limit: int, offset: int
 ) -> list[Ticket]:
     """Tickets in ``states`` whose callback post is one of ``post_ids``, or whose first responder is ``staff_id``
-    with the callback at their own post (``ix_tickets_callback_post_id``, ``ix_tickets_first_responder``)."""
+    with the callback at their own post (``ix_tickets_open_callback_post``, ``ix_tickets_open_first_responder``:
+    open tickets only, as callbacks are due on open ones)."""
     where = _callbacks_due(staff_id, states, post_ids)
     return _slice(conn, where, _most_urgent_first(tickets.c.needs_review), limit, offset)
 
@@ -88,7 +91,7 @@ def callbacks_due(
 def _callbacks_due(staff_id: str, states: Sequence[str], post_ids: Sequence[str]) -> ColumnElement[bool]:
     c = tickets.c
     own = and_(c.first_responder_id == staff_id, c.callback_post_id == c.first_responder_post_id)
-    return and_(c.state.in_(states), or_(c.callback_post_id.in_(post_ids), own))
+    return and_(c.state.in_(states), OPEN, or_(c.callback_post_id.in_(post_ids), own))
 
 
 def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]:
@@ -102,8 +105,9 @@ def my_absences(conn: Connection, staff_id: str, now: datetime) -> list[Absence]
 
 
 def _most_urgent_first(flag: ColumnElement[bool]) -> list[ColumnElement[object]]:
-    """Flagged (overdue) first, then the earliest deadline, tickets without one last."""
-    return [flag.desc(), tickets.c.due_at.is_(None), tickets.c.due_at, tickets.c.id]
+    """Flagged (overdue) first, then the earliest deadline, tickets without one last (``NULLS LAST``, the
+    deadline index's order on PostgreSQL, which SQLite reads from an index too)."""
+    return [flag.desc(), tickets.c.due_at.asc().nulls_last(), tickets.c.id]
 
 
 def _count(conn: Connection, where: ColumnElement[bool]) -> int:

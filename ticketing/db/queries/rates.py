@@ -2,7 +2,8 @@
 and of the tickets shown apart (checked without a callback, terminated, returned).
 
 Each level is one GROUP BY query over the tickets opened in the period
-(``ix_tickets_created``), restricted to the reader's scope; the weekly trend
+(``ix_tickets_created``; ``ix_tickets_community_created`` within a
+supervisor's communities), restricted to the reader's scope; the weekly trend
 is one more query grouping by a CASE over the week boundaries, so weeks
 follow the district's calendar days on every database.
 """
@@ -87,7 +88,7 @@ def mediation_counts(
     conn: Connection, start: datetime, end: datetime, communities: Collection[str] | None
 ) -> dict[str, int]:
     """How many mediations (调解) ended each way, by when they were recorded in ``start``–``end`` (the latest
-    record of each ticket)."""
+    record of each ticket; ``ix_tickets_mediated`` holds the mediated tickets only)."""
     c = tickets.c
     query = (
         select(c.mediation, func.count())

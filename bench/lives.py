@@ -18,17 +18,18 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from functools import partial
 from typing import Any
 
 from ticketing.db import tickets as store
 from ticketing.domain import actors, rules, supervision
+from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.errors import NotAllowed, TicketingError
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, Post, UnitKind
-from ticketing.domain.rules import Intake, World, next_attempt_at
+from ticketing.domain.rules import Intake, World, is_dispute, next_attempt_at
 from ticketing.domain.ticket import (
     STAFF_CHANNELS,
     CallbackMeans,
@@ -65,6 +66,7 @@ _INSIDE = (
 )
 _OUTSIDE = (("shop_complaint", 5), ("street_order", 5), ("sanitation", 3), ("public_facilities", 3))
 _OUTSIDE_SHARE = 0.12
+_MEDIATIONS = ((MediationOutcome.SUCCESS, 70), (MediationOutcome.PARTIAL, 15), (MediationOutcome.FAILED, 15))
 _DESCRIPTIONS = {
     "property_repair": ("楼道声控灯不亮", "楼顶漏水，下雨天屋里滴水", "单元门禁坏了", "水管漏水"),
     "sanitation": ("垃圾桶满了没人清运", "楼下杂物占用消防通道", "绿化带无人修剪"),
@@ -308,6 +310,11 @@ class Story:
                 if not life.act(at, partial(self._decide, decision)) or decision == "approve_termination":
                     break
                 at = self._later(ticket, at, 4)
+            if round_ == 0 and is_dispute(self.world, ticket):  # 调解: the handler records how it ended
+                result = self.pick(_MEDIATIONS)
+                agreement = "双方达成调解协议" if result is not MediationOutcome.FAILED else ""
+                life.act(at, partial(self._do, "mediate", result=result.value, agreement=agreement))
+                at = self._later(ticket, at, 1)
             if round_ == 0 and rng.random() < 0.03:
                 done = life.act(at, partial(self._do, "refer", body="市住房公积金管理中心", reason="不属社区职权"))
             else:
@@ -393,23 +400,3 @@ class Story:
 
     def _wait(self, mean_hours: float) -> timedelta:
         return timedelta(hours=self.rng.expovariate(1 / mean_hours)) + MINUTE
-
-
-def opening_times(rng: random.Random, count: int, start: datetime, end: datetime, tz: Any) -> list[datetime]:
-    """``count`` moments between start and end, more on weekdays and in office hours, a little growth over time."""
-    days = max((end - start).days, 1)
-    first = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    day_weights = [(1 + 0.3 * d / days) * _WEEKDAY_WEIGHT[(first + d * DAY).weekday()] for d in range(days)]
-    picked_days = rng.choices(range(days), day_weights, k=count)
-    hours = rng.choices(range(24), _HOUR_WEIGHT, k=count)
-    found = []
-    for day, hour in zip(picked_days, hours, strict=True):
-        local = first + timedelta(days=day, hours=hour, seconds=rng.randrange(3600))
-        found.append(local.astimezone(UTC))
-    found.sort()
-    while found and found[-1] >= end:
-        found[-1] = end - timedelta(seconds=1)
-        found.sort()
-        if found[-1] < end:
-            break
-    return found

@@ -62,8 +62,9 @@ def test_the_history_has_the_declared_proportions(engine: Engine, generated: Sum
             table.name: conn.execute(select(func.count()).select_from(table)).scalar_one() / TICKETS
             for table in (history, deadlines, notifications)
         }
-        states: dict[str, int] = dict(conn.execute(select(c.state, func.count()).group_by(c.state)).tuples().all())
+        states = {row.state: row.n for row in conn.execute(select(c.state, func.count().label("n")).group_by(c.state))}
         means = {row.callback_means for row in conn.execute(select(c.callback_means).distinct())}
+        mediations = {row.mediation for row in conn.execute(select(c.mediation).distinct())}
         undelivered = conn.execute(
             select(func.count()).where(notifications.c.sent_at.is_(None) | notifications.c.next_attempt_at.isnot(None))
         ).scalar_one()
@@ -74,7 +75,8 @@ def test_the_history_has_the_declared_proportions(engine: Engine, generated: Sum
     assert undelivered == 0, "notices are recorded as delivered"
     assert states["closed"] > 0.85 * TICKETS
     assert {"closed_unreachable", "terminated", "returned"} <= set(states), states
-    assert {"phone", "visit", "link"} <= set(means), means
+    assert {"phone", "visit", "link"} <= means, means
+    assert {"success", "partial", "failed"} <= mediations, "disputes record how their mediation ended"
     weekday = sum(1 for at in created if at.weekday() < 5) / 5
     weekend = sum(1 for at in created if at.weekday() >= 5) / 2
     assert weekday > 1.3 * weekend, "more requests on a working day than on a weekend day"
@@ -91,8 +93,10 @@ def test_the_queue_board_rates_and_api_answer_on_the_generated_history(
             select(c.holder_id, c.number).where(c.closed_at.is_(None), c.holder_id.isnot(None)).order_by(c.id)
         ).first()
     assert held is not None
-    queue = login(held.holder_id).get("/staff/queue")
+    holder = login(held.holder_id)
+    queue = holder.get("/staff/queue")
     assert queue.status_code == 200 and held.number in queue.get_data(as_text=True)
+    assert holder.get(f"/staff/t/{held.number}").status_code == 200
 
     admin = login(ADMIN)
     assert admin.get("/supervise/board").status_code == 200

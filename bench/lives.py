@@ -44,7 +44,7 @@ from ticketing.organisation.registry_view import WorldSource
 from ticketing.services.changes import plan_timers
 
 TICKET_COLUMNS = (*store.TICKET_FIELDS, "access_token_hash")
-MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
+MINUTE, DAY = timedelta(minutes=1), timedelta(days=1)
 SWEEP_LAG = timedelta(seconds=40)  # the worker sweeps every minute: a timer fires shortly after it falls due
 DELIVERY_LAG = timedelta(seconds=5)
 OPEN_SHARE = 0.032  # of all tickets, still open at the end (the measured district)

@@ -15,6 +15,7 @@ data, whatever the number of workers.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sys
@@ -171,7 +172,8 @@ def _lived(engine: Engine, worlds: WorldSource, chunks: Sequence[Chunk], workers
         for chunk in chunks:
             yield live_chunk(world, worlds, chunk)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(url,)) as pool:
+    spawn = multiprocessing.get_context("spawn")  # a forked child would share this process's database connections
+    with ProcessPoolExecutor(workers, spawn, initializer=_start_worker, initargs=(url,)) as pool:
         ahead: deque[Future[Rows]] = deque()
         for chunk in chunks:
             ahead.append(pool.submit(_live_in_worker, chunk))

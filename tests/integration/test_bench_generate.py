@@ -11,7 +11,7 @@ from databases import RunDatabase
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 
-from bench.generate import Summary, generate
+from bench.generate import Summary, generate, main
 from ticketing.db.schema import deadlines, history, notifications, tickets
 from ticketing.demo import load_demo_org
 from ticketing.deploy.bootstrap import create_ticketing
@@ -143,3 +143,14 @@ def test_the_sweep_fires_a_timer_the_generator_left_pending(engine: Engine, serv
     assert report.applied + report.stale >= 1
     with engine.connect() as conn:
         assert conn.execute(select(d.status).where(d.id == pending.id)).scalar_one() == "done"
+
+
+def test_the_command_adds_tickets_after_the_last_one_with_worker_processes(
+    engine: Engine, database_url: str, generated: Summary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--url", database_url, "--tickets", "300", "--years", "0.1", "--workers", "2"]) == 0
+
+    assert "300 tickets (" in capsys.readouterr().out
+    with engine.connect() as conn:
+        count, last = conn.execute(select(func.count(), func.max(tickets.c.id))).one()
+    assert (count, last) == (TICKETS + 300, generated.last_id + 300)

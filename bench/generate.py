@@ -43,8 +43,9 @@ from bench.lives import (
     indexed,
     live_chunk,
 )
+from ticketing.db import schema
 from ticketing.db.engine import make_engine
-from ticketing.db.schema import counters, deadlines, history, notifications, tickets
+from ticketing.db.schema import counters
 from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.settings import Settings
 from ticketing.domain.rules import World
@@ -80,7 +81,7 @@ class Summary:
 
 def generate(
     engine: Engine,
-    tickets_wanted: int,
+    tickets: int,
     seed: int,
     progress: Progress | None = None,
     *,
@@ -89,9 +90,10 @@ def generate(
     chunk_size: int = 5_000,
     workers: int = 1,
 ) -> Summary:
-    """Write ``tickets_wanted`` tickets opened over ``years`` before ``now``, with their history, timers, notices.
+    """Write ``tickets`` tickets opened over ``years`` before ``now``, with their history, timers, notices.
 
-    The database must be migrated and hold a district (``ticketing demo --district full``).
+    The database must be migrated and hold a district (``ticketing demo --district full``),
+    and nothing else may open tickets meanwhile: the ids are taken from the counter once, at the start.
     With ``workers`` > 1 the lives are played in that many processes (a SQLite file or
     a PostgreSQL URL: the workers read the district themselves) while this one writes.
     """
@@ -100,23 +102,21 @@ def generate(
     worlds = _worlds(engine)
     with engine.connect() as conn:
         first_id = conn.execute(select(counters.c.value).where(counters.c.name == "ticket")).scalar_one() + 1
-    chunks = list(_chunks(seed, tickets_wanted, first_id, now, years, chunk_size, worlds))
+    chunks = list(_chunks(seed, tickets, first_id, now, years, chunk_size, worlds))
     done, open_, overdue = 0, 0, 0
     written = {"history": 0, "deadlines": 0, "notices": 0}
     for rows in _lived(engine, worlds, chunks, workers):
         with engine.begin() as conn:
             _write(conn, rows)
             last = first_id + done + len(rows.tickets) - 1
-            ticket_counter = counters.c
-            conn.execute(
-                update(counters).where(ticket_counter.name == "ticket", ticket_counter.value < last).values(value=last)
-            )
+            counter = counters.c
+            conn.execute(update(counters).where(counter.name == "ticket", counter.value < last).values(value=last))
         done += len(rows.tickets)
         open_, overdue = open_ + rows.open, overdue + rows.overdue
         for name in written:
             written[name] += len(getattr(rows, name))
         if progress is not None:
-            progress(done, tickets_wanted)
+            progress(done, tickets)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")
@@ -204,10 +204,10 @@ def _live_in_worker(chunk: Chunk) -> Rows:
 def _write(conn: Connection, rows: Rows) -> None:
     """One chunk: the tickets first (the others refer to them), then their history, timers and notices."""
     for table, names, values in (
-        (tickets, TICKET_COLUMNS, rows.tickets),
-        (history, HISTORY_COLUMNS, rows.history),
-        (deadlines, DEADLINE_COLUMNS, rows.deadlines),
-        (notifications, NOTICE_COLUMNS, rows.notices),
+        (schema.tickets, TICKET_COLUMNS, rows.tickets),
+        (schema.history, HISTORY_COLUMNS, rows.history),
+        (schema.deadlines, DEADLINE_COLUMNS, rows.deadlines),
+        (schema.notifications, NOTICE_COLUMNS, rows.notices),
     ):
         _insert(conn, table, names, values)
 

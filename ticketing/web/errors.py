@@ -42,14 +42,18 @@ def _http_message(error: HTTPException, code: int) -> str:
     """The reader's words for an HTTP error: ours where the app gave them, never the libraries' English."""
     if isinstance(error, CSRFError):
         return _("This form has expired or was not sent from this site: reload the page and send it again.")
-    if error.description and error.description != type(error).description:
-        return error.description  # raised by this app with a message from the catalogues
-    messages = {
-        400: _("The request could not be read: reload the page and try again."),
+    fixed = {
         403: _("You may not open this page."),
         404: _("There is nothing here."),
         405: _("That is not how this page is used."),
-        413: _("What you sent is too large."),
         429: _("Too many attempts. Wait a little and try again."),
     }
-    return messages.get(code, _("Something went wrong. Try again later."))
+    if code in fixed:
+        return fixed[code]
+    if error.description and error.description != type(error).description:
+        return error.description  # raised by this app with a message from the catalogues
+    if code == 413:
+        return _("What you sent is too large.")
+    if code == 400:
+        return _("The request could not be read: reload the page and try again.")
+    return _("Something went wrong. Try again later.")

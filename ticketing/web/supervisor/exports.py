@@ -1,20 +1,19 @@
 """The board and the rates as CSV and Excel files, with the filters of the page they come from.
 
 Headings follow the reader's language (Chinese or English); cells go
-through ``ticketing.web.exports``, which keeps text from running as a formula.
+through ``ticketing.web.exports``, which keeps text from running as a formula
+and streams the file: the board's rows are read in batches as they are written,
+never all at once.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from flask import abort
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from ticketing.domain.guards import Satisfaction
@@ -22,7 +21,7 @@ from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import percent
 from ticketing.read.board import BoardRow, board_rows
 from ticketing.web.context import now, service, settings
-from ticketing.web.exports import append_row, csv_row
+from ticketing.web.exports import Formatted, csv_response, xlsx_response
 from ticketing.web.labels import CALLBACK_MEANS, RATES, SATISFACTION, UNIT_KINDS
 from ticketing.web.nav import requires
 from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
@@ -97,7 +96,7 @@ def _board_export(write: Writer) -> Response:
     if not form.validate():
         abort(400)
     at = now()
-    table = list(_board_table(Labels(org), board_rows(service(), overseer(), form.filters(), at), at))
+    table = _board_table(Labels(org), board_rows(service(), overseer(), form.filters(), at), at)
     name = f"overdue-board-{at.astimezone(settings().tz):%Y%m%d-%H%M}"
     return write(name, [str(heading) for heading in BOARD_COLUMNS], table)
 
@@ -140,40 +139,16 @@ def rates_xlsx() -> Response:
 
 
 def _csv(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(csv_row(headers))
-    writer.writerows(csv_row([percent(v.value) if isinstance(v, Rate) else v for v in line]) for line in table)
-    return Response(
-        out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        content_type="text/csv; charset=utf-8",
-    )
+    lines = ([percent(v.value) if isinstance(v, Rate) else v for v in line] for line in table)
+    return csv_response(name, headers, lines)
 
 
 def _xlsx(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = name[:31]
-    append_row(sheet, headers)
-    for line in table:
-        append_row(sheet, [_cell(value) for value in line])
-        for cell, value in zip(sheet[sheet.max_row], line, strict=True):
-            if isinstance(value, Rate) and value.value is not None:
-                cell.number_format = "0.0%"
-    out = io.BytesIO()
-    book.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return xlsx_response(name, headers, ([_cell(value) for value in line] for line in table))
 
 
 def _cell(value: object) -> object:
     """A rate is a fraction formatted as a percentage in Excel, or ``—`` without a base."""
     if isinstance(value, Rate):
-        return percent(None) if value.value is None else value.value
+        return percent(None) if value.value is None else Formatted(value.value, "0.0%")
     return value

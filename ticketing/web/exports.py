@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from flask import request, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
@@ -102,17 +103,18 @@ def xlsx_response(name: str, headers: Sequence[str], table: Iterable[Sequence[ob
 
 
 def _xlsx_row(sheet: WriteOnlyWorksheet, values: Sequence[object]) -> list[object]:
-    """The cells of a row: text as string cells whatever it starts with (openpyxl makes ``=…`` a formula)."""
-    cells: list[object] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"
-        elif isinstance(value, Formatted):
-            cell = WriteOnlyCell(sheet, value.value)
-            cell.number_format = value.number_format
-        else:
-            cells.append(value)
-            continue
-        cells.append(cell)
-    return cells
+    """The cells of a row: text stays a string cell whatever it starts with (openpyxl makes ``=…`` a formula)."""
+    return [_xlsx_cell(sheet, value) for value in values]
+
+
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+    """Plain values are cheapest; only text openpyxl would not keep as text, and formatted numbers, get a cell."""
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, Formatted):
+        cell = WriteOnlyCell(sheet, value.value)
+        cell.number_format = value.number_format
+        return cell
+    return value

@@ -8,8 +8,9 @@ never all at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, tzinfo
+from functools import cache
 
 from flask import abort
 from flask_babel import LazyString
@@ -22,7 +23,7 @@ from ticketing.domain.rates import percent
 from ticketing.read.board import BoardRow, board_rows
 from ticketing.web.context import now, service, settings
 from ticketing.web.exports import Formatted, csv_response, xlsx_response
-from ticketing.web.labels import CALLBACK_MEANS, RATES, SATISFACTION, UNIT_KINDS
+from ticketing.web.labels import CALLBACK_MEANS, FLAGS, RATES, SATISFACTION, UNIT_KINDS, term
 from ticketing.web.nav import requires
 from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
 from ticketing.web.supervisor.board import Labels, board_form
@@ -64,29 +65,38 @@ RATE_COLUMNS: tuple[LazyString, ...] = (
 )
 
 
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone(settings().tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _board_table(labels: Labels, rows: Iterable[BoardRow], at: datetime) -> Iterable[list[object]]:
+def _board_table(labels: Labels, rows: Iterable[BoardRow], at: datetime) -> Iterator[list[object]]:
+    """The board's rows as cells; names are looked up once per export (a board repeats few of them)."""
+    tz = settings().tz
+    category, unit, post, staff = (
+        cache(look_up) for look_up in (labels.category, labels.unit, labels.post, labels.staff)
+    )
+    states: dict[tuple[str, str], str] = {}
+    flags = cache(lambda names: "; ".join(term(FLAGS, name) for name in names))
     for row in rows:
         ticket = row.ticket
+        if (key := (ticket.workflow, ticket.state)) not in states:
+            states[key] = labels.state(ticket)
         yield [
             ticket.number,
-            labels.category(ticket.category),
-            labels.state(ticket),
-            labels.unit(ticket.street_id),
-            labels.unit(ticket.community_id),
-            labels.unit(ticket.grid_id),
+            category(ticket.category),
+            states[key],
+            unit(ticket.street_id),
+            unit(ticket.community_id),
+            unit(ticket.grid_id),
             ticket.tier + 1,
-            labels.post(ticket.post_id),
-            labels.staff(ticket.holder_id),
-            labels.staff(ticket.first_responder_id),
-            _local(ticket.created_at),
+            post(ticket.post_id),
+            staff(ticket.holder_id),
+            staff(ticket.first_responder_id),
+            _local(ticket.created_at, tz),
             round((at - ticket.created_at).total_seconds() / 86400, 1),
-            _local(ticket.due_at),
-            _local(row.overdue_since),
-            "; ".join(labels.flags(ticket)),
+            _local(ticket.due_at, tz),
+            _local(row.overdue_since, tz),
+            flags(labels.flag_names(ticket)),
         ]
 
 

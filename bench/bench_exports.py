@@ -1,6 +1,6 @@
 """Measure the supervisors' board export (CSV and Excel) next to the previous implementation, in the same run.
 
-    python bench/bench_exports.py [--postgres URL] [--tickets 20000,100000] [--previous REV]
+    python bench/bench_exports.py [--postgres URL] [--tickets 5000,20000,100000] [--previous REV]
 
 The board is filled with N overdue tickets: one opened by the engine and swept
 until overdue, then copied N times (its ticket row and its history rows) with
@@ -79,7 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Board exports: streamed next to the previous implementation.")
     parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL (in a fresh schema)")
-    parser.add_argument("--tickets", default="20000,100000", help="board sizes, comma-separated (default 20000,100000)")
+    parser.add_argument(
+        "--tickets", default="5000,20000,100000", help="board sizes, comma-separated (default 5000,20000,100000)"
+    )
     parser.add_argument("--previous", default=PREVIOUS, help=f"git revision to compare with, or none ({PREVIOUS})")
     parser.add_argument(
         "--previous-xlsx-max",

@@ -134,17 +134,24 @@ def board_page(source: Source, overseer: Overseer, filters: BoardFilter, now: da
 
 
 def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: datetime) -> Iterator[BoardRow]:
-    """Every ticket on the overseer's board with these filters, oldest first, read in batches (for exports)."""
-    after: tuple[datetime, int] | None = None
+    """Every ticket on the overseer's board with these filters, oldest first, read in batches (for exports).
+
+    Each batch is read in its own short transaction, so an export streamed to a
+    slow download holds no lock (SQLite's write lock, a PostgreSQL snapshot)
+    between batches; the keyset (opening time, id) never changes for a ticket.
+    """
     with source.engine.connect() as conn:
         world = source.worlds.world(conn)
-        where = _flagged(overseer.scope(world.org), filters, open_states(world.workflows.values()), now)
-        while True:
+    where = _flagged(overseer.scope(world.org), filters, open_states(world.workflows.values()), now)
+    after: tuple[datetime, int] | None = None
+    while True:
+        with source.engine.connect() as conn:
             found = queries.flagged(conn, where, EXPORT_BATCH, after=after)
-            yield from _with_since(conn, found)
-            if len(found) < EXPORT_BATCH:
-                return
-            after = (found[-1].created_at, found[-1].id)
+            batch = _with_since(conn, found)
+        yield from batch
+        if len(found) < EXPORT_BATCH:
+            return
+        after = (found[-1].created_at, found[-1].id)
 
 
 def _with_since(conn: Connection, found: list[Ticket]) -> list[BoardRow]:

@@ -11,11 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 
 from ticketing.db.meta import bump
 from ticketing.db.org_store import ORG_VERSION_KEY
-from ticketing.db.schema import staff, units
+from ticketing.db.schema import history, staff, tickets, units
 from ticketing.services import Ticketing
 from ticketing.web.exports import csv_cell
 
@@ -97,3 +97,57 @@ def test_formula_names_are_string_cells_in_excel(login: Login, export: str) -> N
     assert not any(cell.data_type == "f" for cell in cells)
     if "board" in path:  # a holder is shown as name (id)
         assert any(text.startswith(HOLDER) and cell.data_type == "s" for text, cell in named.items())
+
+
+CROWD = 5_000  # copies of one overdue ticket: a district's board on a bad week
+
+
+@pytest.fixture
+def crowded_board(service: Ticketing, clock: list[datetime]) -> set[str]:
+    """One overdue ticket opened by the engine and ``CROWD`` copies of it (bulk inserts): every number on the board."""
+    opened = service.open_ticket(
+        category="public_facilities",
+        description="路灯不亮",
+        contact_phone="13806330000",
+        location_id="B01010101",
+        now=WEB_NOW,
+    )
+    at = WEB_NOW
+    while not (current := service.show(opened.number).ticket).overdue:
+        assert current.due_at is not None
+        at = current.due_at
+        service.sweep.run(at)
+    clock[0] = at + timedelta(minutes=1)
+    with service.engine.begin() as conn:
+        template = dict(conn.execute(select(tickets).where(tickets.c.number == opened.number)).mappings().one())
+        of_template = select(history).where(history.c.ticket_id == template["id"])
+        lines = [dict(row) for row in conn.execute(of_template).mappings()]
+        ids = range(template["id"] + 1, template["id"] + 1 + CROWD)
+        conn.execute(insert(tickets), [template | {"id": i, "number": f"COPY-{i:06d}"} for i in ids])
+        copies = [line | {"ticket_id": i} for i in ids for line in lines]
+        conn.execute(insert(history), [{k: v for k, v in line.items() if k != "id"} for line in copies])
+    return {opened.number} | {f"COPY-{i:06d}" for i in ids}
+
+
+def test_a_crowded_board_streams_every_row_as_csv(crowded_board: set[str], login: Login) -> None:
+    response = login("S0001").get("/supervise/board.csv")
+
+    assert response.status_code == 200 and response.is_streamed
+    assert 'filename="overdue-board-' in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf") and b"13806330000" not in body  # no resident phone, as before
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert table[0][:3] == ["Number", "Category", "State"] and table[0][-1] == "Flags"
+    assert len(table) == len(crowded_board) + 1 and {line[0] for line in table[1:]} == crowded_board
+
+
+def test_a_crowded_board_exports_every_row_to_excel(crowded_board: set[str], login: Login) -> None:
+    response = login("S0001").get("/supervise/board.xlsx", headers={"Accept-Language": "zh-CN"})
+
+    assert response.status_code == 200 and response.is_streamed  # from its temporary file
+    body = response.get_data()
+    assert int(response.headers["Content-Length"]) == len(body)
+    rows = list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "类别", "状态")
+    assert len(rows) == len(crowded_board) + 1 and {row[0] for row in rows[1:]} == crowded_board
+    assert all(row[4] == "海曲社区" for row in rows[1:])

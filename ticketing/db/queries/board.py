@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, func, select, true, tuple_
 
 from ticketing.db.schema import ON_BOARD, history, tickets
 from ticketing.db.tickets import to_ticket
@@ -68,11 +68,8 @@ def flagged(
 ) -> list[Ticket]:
     """Up to ``limit`` of those tickets, oldest first: from ``offset``, or after an (opening time, id) keyset."""
     query = select(tickets).where(*where.conditions())
-    if after is not None:
-        created, ticket_id = after
-        query = query.where(
-            or_(tickets.c.created_at > created, and_(tickets.c.created_at == created, tickets.c.id > ticket_id))
-        )
+    if after is not None:  # a row comparison: the database walks the (created_at, id) board index on from the keyset
+        query = query.where(tuple_(tickets.c.created_at, tickets.c.id) > tuple_(*after))
     query = query.order_by(tickets.c.created_at, tickets.c.id).limit(limit).offset(offset)
     return [to_ticket(row) for row in conn.execute(query)]
 

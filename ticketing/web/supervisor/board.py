@@ -53,7 +53,12 @@ class Labels:
         return term(POST_KINDS, post.kind) if post else post_id
 
     def flags(self, ticket: Ticket) -> list[str]:
-        found = [
+        return [term(FLAGS, name) for name in self.flag_names(ticket)]
+
+    @staticmethod
+    def flag_names(ticket: Ticket) -> tuple[str, ...]:
+        """Why the ticket is on the board, and what was done about it: keys of ``FLAGS``."""
+        return tuple(
             name
             for name, present in (
                 ("overdue", ticket.overdue),
@@ -64,8 +69,7 @@ class Labels:
                 ("warned", ticket.warned_at is not None),
             )
             if present
-        ]
-        return [term(FLAGS, name) for name in found]
+        )
 
 
 class BoardFilterForm(FlaskForm):

@@ -1,20 +1,20 @@
 """The board and the rates as CSV and Excel files, with the filters of the page they come from.
 
 Headings follow the reader's language (Chinese or English); cells go
-through ``ticketing.web.exports``, which keeps text from running as a formula.
+through ``ticketing.web.exports``, which keeps text from running as a formula
+and streams the file: the board's rows are read in batches as they are written,
+never all at once.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, tzinfo
+from functools import cache
 
 from flask import abort
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from ticketing.domain.guards import Satisfaction
@@ -22,8 +22,8 @@ from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import percent
 from ticketing.read.board import BoardRow, board_rows
 from ticketing.web.context import now, service, settings
-from ticketing.web.exports import append_row, csv_row
-from ticketing.web.labels import CALLBACK_MEANS, RATES, SATISFACTION, UNIT_KINDS
+from ticketing.web.exports import Formatted, csv_response, xlsx_response
+from ticketing.web.labels import CALLBACK_MEANS, FLAGS, RATES, SATISFACTION, UNIT_KINDS, term
 from ticketing.web.nav import requires
 from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
 from ticketing.web.supervisor.board import Labels, board_form
@@ -65,29 +65,38 @@ RATE_COLUMNS: tuple[LazyString, ...] = (
 )
 
 
-def _local(moment: datetime | None) -> str:
-    return moment.astimezone(settings().tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _board_table(labels: Labels, rows: Iterable[BoardRow], at: datetime) -> Iterable[list[object]]:
+def _board_table(labels: Labels, rows: Iterable[BoardRow], at: datetime) -> Iterator[list[object]]:
+    """The board's rows as cells; names are looked up once per export (a board repeats few of them)."""
+    tz = settings().tz
+    category, unit, post, staff = (
+        cache(look_up) for look_up in (labels.category, labels.unit, labels.post, labels.staff)
+    )
+    states: dict[tuple[str, str], str] = {}
+    flags = cache(lambda names: "; ".join(term(FLAGS, name) for name in names))
     for row in rows:
         ticket = row.ticket
+        if (key := (ticket.workflow, ticket.state)) not in states:
+            states[key] = labels.state(ticket)
         yield [
             ticket.number,
-            labels.category(ticket.category),
-            labels.state(ticket),
-            labels.unit(ticket.street_id),
-            labels.unit(ticket.community_id),
-            labels.unit(ticket.grid_id),
+            category(ticket.category),
+            states[key],
+            unit(ticket.street_id),
+            unit(ticket.community_id),
+            unit(ticket.grid_id),
             ticket.tier + 1,
-            labels.post(ticket.post_id),
-            labels.staff(ticket.holder_id),
-            labels.staff(ticket.first_responder_id),
-            _local(ticket.created_at),
+            post(ticket.post_id),
+            staff(ticket.holder_id),
+            staff(ticket.first_responder_id),
+            _local(ticket.created_at, tz),
             round((at - ticket.created_at).total_seconds() / 86400, 1),
-            _local(ticket.due_at),
-            _local(row.overdue_since),
-            "; ".join(labels.flags(ticket)),
+            _local(ticket.due_at, tz),
+            _local(row.overdue_since, tz),
+            flags(labels.flag_names(ticket)),
         ]
 
 
@@ -97,7 +106,7 @@ def _board_export(write: Writer) -> Response:
     if not form.validate():
         abort(400)
     at = now()
-    table = list(_board_table(Labels(org), board_rows(service(), overseer(), form.filters(), at), at))
+    table = _board_table(Labels(org), board_rows(service(), overseer(), form.filters(), at), at)
     name = f"overdue-board-{at.astimezone(settings().tz):%Y%m%d-%H%M}"
     return write(name, [str(heading) for heading in BOARD_COLUMNS], table)
 
@@ -140,40 +149,16 @@ def rates_xlsx() -> Response:
 
 
 def _csv(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(csv_row(headers))
-    writer.writerows(csv_row([percent(v.value) if isinstance(v, Rate) else v for v in line]) for line in table)
-    return Response(
-        out.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        content_type="text/csv; charset=utf-8",
-    )
+    lines = ([percent(v.value) if isinstance(v, Rate) else v for v in line] for line in table)
+    return csv_response(name, headers, lines)
 
 
 def _xlsx(name: str, headers: Sequence[str], table: Iterable[Sequence[object]]) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = name[:31]
-    append_row(sheet, headers)
-    for line in table:
-        append_row(sheet, [_cell(value) for value in line])
-        for cell, value in zip(sheet[sheet.max_row], line, strict=True):
-            if isinstance(value, Rate) and value.value is not None:
-                cell.number_format = "0.0%"
-    out = io.BytesIO()
-    book.save(out)
-    return Response(
-        out.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return xlsx_response(name, headers, ([_cell(value) for value in line] for line in table))
 
 
 def _cell(value: object) -> object:
     """A rate is a fraction formatted as a percentage in Excel, or ``—`` without a base."""
     if isinstance(value, Rate):
-        return percent(None) if value.value is None else value.value
+        return percent(None) if value.value is None else Formatted(value.value, "0.0%")
     return value

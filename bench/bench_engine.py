@@ -17,16 +17,15 @@ import argparse
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, delete, insert, select, text, update
-from sqlalchemy.engine import make_url
+from fresh_schema import fresh_schema
+from sqlalchemy import Engine, Table, delete, insert, select, update
 
 from ticketing.db.engine import make_engine
 from ticketing.db.schema import counters, deadlines, history, notifications, tickets
@@ -85,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         figures += _measure("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", args)
     if args.postgres:
-        with _fresh_schema(args.postgres) as url:
+        with fresh_schema(args.postgres) as url:
             figures += _measure("postgresql", url, args)
     _print_table(figures)
 
@@ -97,23 +96,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--deadlines", type=int, default=100_000, metavar="M", help="due deadlines to sweep")
     parser.add_argument("--batch-size", type=int, default=500, metavar="B", help="sweep batch size (default 500)")
     return parser
-
-
-@contextmanager
-def _fresh_schema(base_url: str) -> Iterator[str]:
-    """A new PostgreSQL schema, reached through ``search_path`` in the URL; dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _measure(database: str, url: str, args: argparse.Namespace) -> list[Figure]:

@@ -22,17 +22,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from fresh_schema import fresh_schema
+from sqlalchemy import Engine, func, insert, select
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENED = datetime(2026, 11, 16, 9, 0, tzinfo=SHANGHAI)  # an ordinary working Monday
@@ -71,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         previous = _extract(args.previous, Path(folder)) if args.previous != "none" else None
         figures += _measure("sqlite", f"sqlite:///{Path(folder) / 'bench.sqlite3'}", counts, previous, args)
         if args.postgres:
-            with _fresh_schema(args.postgres) as url:
+            with fresh_schema(args.postgres) as url:
                 figures += _measure("postgresql", url, counts, previous, args)
     _print_table(figures)
 
@@ -106,25 +104,6 @@ def _extract(revision: str, folder: Path) -> Path:
     for compiled in (ROOT / "ticketing/web/translations").rglob("*.mo"):
         shutil.copy(compiled, target / compiled.relative_to(ROOT))
     return target
-
-
-@contextmanager
-def _fresh_schema(base_url: str) -> Iterator[str]:
-    """A new PostgreSQL schema, reached through ``search_path`` in the URL; dropped afterwards."""
-    from ticketing.db.engine import make_engine
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # --- the board -----------------------------------------------------------------

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from fresh_schema import fresh_schema
 from sqlalchemy import Connection, Engine, Index, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateIndex
 
 from ticketing.db.bulk_tickets import fill_tickets
@@ -54,7 +52,7 @@ Query = Callable[[Connection, bool], object]
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    with _fresh_schema(args.postgres) as url:
+    with fresh_schema(args.postgres) as url:
         engine = make_engine(url)
         started = time.perf_counter()
         queries = _prepare(engine, args.tickets)
@@ -77,23 +75,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tickets", type=int, default=200_000, metavar="N", help="tickets to insert (200,000)")
     parser.add_argument("--rounds", type=int, default=3, metavar="R", help="rounds; figures are medians (3)")
     return parser
-
-
-@contextmanager
-def _fresh_schema(base_url: str) -> Iterator[str]:
-    """A new PostgreSQL schema, reached through ``search_path`` in the URL; dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _prepare(engine: Engine, count: int) -> dict[str, Query]:

@@ -24,16 +24,16 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fresh_schema import fresh_schema
 from sqlalchemy import Engine, Table, func, insert, select, text, update
-from sqlalchemy.engine import make_url
 
 from ticketing.db.engine import make_engine
 from ticketing.db.schema import counters, deadlines, history, metadata, notifications, tickets
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as folder:
             _report("SQLite", f"sqlite:///{Path(folder) / 'sizes.sqlite3'}", args.tickets)
     if args.postgres:
-        with _fresh_schema(args.postgres) as url:
+        with fresh_schema(args.postgres) as url:
             _report("PostgreSQL", url, args.tickets)
 
 
@@ -83,23 +83,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL, in a fresh schema")
     parser.add_argument("--no-sqlite", action="store_true", help="measure on PostgreSQL only")
     return parser
-
-
-@contextmanager
-def _fresh_schema(base_url: str) -> Iterator[str]:
-    """A new PostgreSQL schema, reached through ``search_path`` in the URL; dropped afterwards."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).set(drivername="postgresql+psycopg")
-    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _report(database: str, url: str, count: int) -> None:

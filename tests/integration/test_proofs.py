@@ -2,7 +2,7 @@
 
 Every worker runs in its own OS process (multiprocessing spawn, an engine per
 process from the URL) with an injected clock. Due deadlines are prepared fast
-by cloning engine-made rows with Core bulk inserts, as ``bench/bench_engine.py``
+by cloning engine-made rows with Core bulk inserts, as ``bench/engine.py``
 does; each clone is a ticket whose acknowledge deadline passed, so firing it
 hands the ticket to the post's other holder: one history entry, one notice.
 """

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.exc import StatementError
 
 from ticketing.db import tickets as store
+from ticketing.db.engine import writing
 from ticketing.db.schema import absences, deadlines, history, notifications, tickets
 from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ticketing.domain.ticket import Outcome, Ticket
@@ -248,3 +249,48 @@ def test_a_control_character_in_an_action_is_refused_before_it_reaches_the_datab
         service.absences.record("S0013", MONDAY, MONDAY + timedelta(days=1), "事假\x00", MONDAY)
 
     assert [entry.action for entry in service.show(ticket.number).history] == ["open"]
+
+
+def test_a_reader_is_answered_while_a_writer_holds_its_transaction(service: Ticketing, engine: Engine) -> None:
+    """A page read beside a running write sees the last committed state at once (SQLite: no queueing behind it)."""
+    number = _open(service).number
+    reader_done = threading.Event()
+    seen: list[str] = []
+
+    def read_page() -> None:
+        seen.append(service.show(number).ticket.state)
+        reader_done.set()
+
+    with writing(engine) as conn:
+        conn.execute(update(tickets).where(tickets.c.number == number).values(description="写到一半"))
+        reader = threading.Thread(target=read_page)
+        reader.start()
+        answered = reader_done.wait(timeout=10)  # a bound on a loaded machine, far below the 30 s lock wait
+        reader.join()
+    assert answered, "the read waited for the writer to finish"
+    assert seen == ["new"]
+    assert service.show(number).ticket.description == "写到一半"
+
+
+def test_two_writers_still_queue_rather_than_fail(service: Ticketing, engine: Engine) -> None:
+    """Writes start by taking the write lock on SQLite: a second writer waits for the first and then succeeds."""
+    number = _open(service).number
+    first_holding = threading.Event()
+    release = threading.Event()
+
+    def first_writer() -> None:
+        with writing(engine) as conn:
+            conn.execute(update(tickets).where(tickets.c.number == number).values(description="第一"))
+            first_holding.set()
+            release.wait(timeout=10)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    first_holding.wait(timeout=10)
+    threading.Timer(0.2, release.set).start()
+    with writing(engine) as conn:
+        mine = select(tickets.c.description).where(tickets.c.number == number).with_for_update()
+        current = conn.execute(mine).scalar_one()
+        conn.execute(update(tickets).where(tickets.c.number == number).values(description=current + "，第二"))
+    thread.join()
+    assert service.show(number).ticket.description == "第一，第二"

@@ -1,16 +1,24 @@
 """Engine construction: SQLite in WAL mode with immediate write transactions, or PostgreSQL.
 
-On SQLite every transaction starts with ``BEGIN IMMEDIATE``: writers queue on
-the database lock at the start instead of failing at commit, which is what
-makes a claim-then-apply sweep safe across processes there.
+On SQLite a write transaction (``writing``, which every unit of work opens)
+starts with ``BEGIN IMMEDIATE``: writers queue on the database lock at the
+start instead of failing at commit, which is what makes a claim-then-apply
+sweep safe across processes there.  Every other transaction (the reads of
+``engine.connect()``) starts with a plain deferred ``BEGIN``: in WAL mode it
+reads its snapshot beside a running writer instead of queueing behind it.
+Nothing writes through ``engine.connect()``: a deferred transaction that
+wrote after reading could be refused at once when another process had
+committed in between.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -27,8 +35,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _sqlite_begin_immediate)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction, committed when the block ends and rolled back when it raises."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_WRITE: True})
+        with conn.begin():
+            yield conn
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -41,8 +58,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+_WRITE = "ticketing_write"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE) else "BEGIN")
 
 
 def is_postgresql(engine: Engine) -> bool:

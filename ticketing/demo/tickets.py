@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from ticketing.db.engine import writing
 from ticketing.db.meta import bump, get_int
 from ticketing.demo import load_demo_org
 from ticketing.domain.org import Organisation, UnitKind
@@ -185,7 +186,7 @@ class DemoLoad:
 def load_demo(service: Ticketing, now: datetime | None = None, district: str = "small") -> DemoLoad:
     """Load a demo district (``small`` or ``full``) and its sample tickets once (again: nothing is opened)."""
     now = now or datetime.now(UTC)
-    with service.engine.begin() as conn:
+    with writing(service.engine) as conn:
         summary = load_demo_org(conn, district)
         loaded = get_int(conn, DEMO_MARKER)
         if not loaded:

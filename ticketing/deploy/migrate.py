@@ -8,6 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from ticketing.db.engine import writing
 from ticketing.deploy.resources import MIGRATIONS
 
 
@@ -20,7 +21,7 @@ def _config() -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (a no-op when it is current)."""
     config = _config()
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine
 
 from ticketing.db import audit as audit_store
+from ticketing.db.engine import writing
 from ticketing.domain.audit import AuditEvent
 
 
@@ -26,5 +27,5 @@ class Work:
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Work]:
     """Commit when the block ends, roll everything back when it raises."""
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         yield Work(conn)

@@ -89,6 +89,7 @@ def _rows(world: World, ids: range, now: datetime, closed_share: float) -> Itera
             "closed_at": created + timedelta(days=chance.uniform(1, 20)) if closed else None,
             "created_at": created,
             "updated_at": created,
+            "opened_on": created.astimezone(world.calendar_for(post.id).tz).date(),
             "version": 1,
         }
         joined = chance.choice(posts) if not closed and chance.random() < 0.05 else None

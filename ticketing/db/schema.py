@@ -231,6 +231,8 @@ tickets = Table(
     Column("termination_reason", Text),
     Column("termination_proposed_by", String(64)),
     Column("termination_proposed_at", UtcDateTime, index=True),
+    # Set at opening (the district's calendar day); the roll-up's key refuses a ticket without it.
+    Column("opened_on", Date),
     Index("ix_tickets_post_state", "post_id", "state"),
     Index("ix_tickets_holder_state", "holder_id", "state"),
     Index("ix_tickets_first_responder", "first_responder_id", "state"),
@@ -269,6 +271,33 @@ Index("ix_tickets_community_created", tickets.c.community_id, tickets.c.created_
 MEDIATED = tickets.c.mediation.is_not(None)
 Index("ix_tickets_mediated", tickets.c.mediated_at, postgresql_where=MEDIATED, sqlite_where=MEDIATED)
 Index("ix_tickets_street", tickets.c.street_id)
+
+# The rates' daily roll-up: per calendar day of opening (``opened_on``) and grid, the counts the rates are
+# computed from (``RateCounts``), kept by triggers on ``tickets`` in the writing transaction (``ticketing.db.rollup``),
+# so a period's rates are a sum of at most a row per grid and day. '' stands for a ticket with no such unit.
+RATE_COUNTS = (
+    "base",
+    "responded",
+    "satisfied",
+    "basically_satisfied",
+    "solved",
+    "by_phone",
+    "by_link",
+    "by_visit",
+    "checked",
+    "terminated",
+    "returned",
+)
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("street_id", String(64), primary_key=True),
+    Column("community_id", String(64), primary_key=True),
+    Column("grid_id", String(64), primary_key=True),
+    *(Column(name, Integer, nullable=False, server_default=text("0")) for name in RATE_COUNTS),
+    Index("ix_daily_counts_community_day", "community_id", "day"),
+)
 
 history = Table(
     "history",

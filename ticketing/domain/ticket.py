@@ -8,7 +8,7 @@ the running deadline changed, and who must be told.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from ticketing.domain.cooperation import Joined, Release
@@ -157,6 +157,7 @@ class Ticket:
     mediation: str | None = None  # how a mediation ended (``MediationOutcome``), on dispute tickets
     mediation_agreement: str | None = None  # the agreement reached (调解协议); never shown to the resident
     mediated_at: datetime | None = None
+    opened_on: date | None = None  # the district's calendar day it was opened: the day the rates count it on
     joined: tuple[Joined, ...] = ()  # posts invited to work on the ticket (协同), not yet released
 
     @property

@@ -1,6 +1,7 @@
 """Whether the service can do its work: the database answers, its schema is current, a worker beats.
 
-Each check opens its own short connection and closes it before the next. A database that does not answer raises ``sqlalchemy.exc.SQLAlchemyError``.
+A database that does not answer raises
+``sqlalchemy.exc.SQLAlchemyError``.
 """
 
 from __future__ import annotations

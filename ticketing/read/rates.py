@@ -1,8 +1,9 @@
 """The counts behind the three rates (三率), per street, community, grid and week, over a period.
 
 The rate base and the formulas are defined in ``ticketing.domain.rates``;
-the counts are one query a level and one for the weeks
-(``ticketing.db.queries.rates``), restricted to the reader's scope.  Every
+the counts are one query a level and one for the weeks over the daily
+roll-up (``ticketing.db.queries.rates``), restricted to the reader's scope.
+A ticket counts on the day it was opened, in the district's time zone.  Every
 unit in scope gets a row, with tickets or not.
 """
 
@@ -85,7 +86,7 @@ class RateReport:
 def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
     """The counts of each week of the period, weeks without tickets too."""
     weeks = period.weeks()
-    found = queries.weekly_counts(conn, period.start, [week.end for week in weeks], scope.communities)
+    found = queries.weekly_counts(conn, period.first, [week.last for week in weeks], scope.communities)
     return [(week, found.get(index, RateCounts())) for index, week in enumerate(weeks)]
 
 
@@ -102,7 +103,7 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
 
     levels: dict[UnitKind, list[RateRow]] = {}
     for level in LEVELS:
-        found = queries.counts_by(conn, level, period.start, period.end, scope.communities)
+        found = queries.counts_by(conn, level, period.first, period.last, scope.communities)
         listed = [unit.id for unit in scope.units(org, level)]
         extra = [key for key in found if key not in listed]
         levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]

@@ -1,86 +1,56 @@
 """The rates' queries (``ticketing.read.rates``): the counts of the rate base over tickets opened in a period,
 and of the tickets shown apart (checked without a callback, terminated, returned).
 
-Each level is one GROUP BY query over the tickets opened in the period
-(``ix_tickets_created``; ``ix_tickets_community_created`` within a
-supervisor's communities), restricted to the reader's scope; the weekly trend
-is one more query grouping by a CASE over the week boundaries, so weeks
-follow the district's calendar days on every database.
+They sum the daily roll-up (``daily_counts``, kept by triggers: ``ticketing.db.rollup``) over the period's
+days: at most a row per grid and day, whatever the number of tickets.  Each level is one GROUP BY (the
+primary key leads with the day; ``ix_daily_counts_community_day`` within a supervisor's communities); the
+weekly trend is one more, grouping by a CASE over the week boundaries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, and_, case, false, func, literal, select, true
-from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy import ColumnElement, Connection, case, func, literal, select, true
 
 from ticketing.db.queries.board import in_communities
-from ticketing.db.schema import tickets
-from ticketing.domain.guards import Satisfaction
+from ticketing.db.schema import RATE_COUNTS, daily_counts, tickets
 from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateCounts
-from ticketing.domain.ticket import RETURNED, TERMINATED, CallbackMeans
 
-_LEVELS: dict[UnitKind, ColumnElement[str | None]] = {
-    UnitKind.STREET: tickets.c.street_id,
-    UnitKind.COMMUNITY: tickets.c.community_id,
-    UnitKind.GRID: tickets.c.grid_id,
+_LEVELS: dict[UnitKind, ColumnElement[str]] = {
+    UnitKind.STREET: daily_counts.c.street_id,
+    UnitKind.COMMUNITY: daily_counts.c.community_id,
+    UnitKind.GRID: daily_counts.c.grid_id,
 }
+_SUMS = tuple(func.coalesce(func.sum(daily_counts.c[name]), 0) for name in RATE_COUNTS)
 
 
-def _opened(start: datetime, end: datetime, communities: Collection[str] | None) -> list[ColumnElement[bool]]:
-    c = tickets.c
-    return [c.created_at >= start, c.created_at < end, in_communities(communities)]
-
-
-def _counts(c: ReadOnlyColumnCollection[str, ColumnElement[object]]) -> tuple[ColumnElement[int], ...]:
-    """The fields of ``RateCounts`` in order, over columns named like the tickets'."""
-
-    def counted(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
-
-    base = and_(c.state.not_in((RETURNED, TERMINATED)), c.satisfaction.is_not(None))
-    return (
-        counted(base),
-        counted(base, c.acknowledged_at.is_not(None), c.ack_late == false()),
-        counted(base, c.satisfaction == Satisfaction.SATISFIED.value),
-        counted(base, c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value),
-        counted(base, c.solved == true()),
-        counted(base, c.callback_means == CallbackMeans.PHONE.value),
-        counted(base, c.callback_means == CallbackMeans.LINK.value),
-        counted(base, c.callback_means == CallbackMeans.VISIT.value),
-        counted(c.state.not_in((RETURNED, TERMINATED)), c.callback_means == CallbackMeans.NONE.value),
-        counted(c.state == TERMINATED),
-        counted(c.state == RETURNED),
-    )
+def _days(first: date, last: date, communities: Collection[str] | None) -> list[ColumnElement[bool]]:
+    c = daily_counts.c
+    scoped = true() if communities is None else c.community_id.in_(sorted(communities))
+    return [c.day >= first, c.day <= last, scoped]
 
 
 def counts_by(
-    conn: Connection, level: UnitKind, start: datetime, end: datetime, communities: Collection[str] | None
+    conn: Connection, level: UnitKind, first: date, last: date, communities: Collection[str] | None
 ) -> dict[str | None, RateCounts]:
-    """The counts of every street, community or grid with tickets opened in ``start``–``end`` in the base."""
+    """The counts of every street, community or grid with tickets opened on ``first``–``last`` (both included)."""
     column = _LEVELS[level]
-    query = select(column, *_counts(tickets.c)).where(*_opened(start, end, communities)).group_by(column)
-    return {key: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
+    query = select(column, *_SUMS).where(*_days(first, last, communities)).group_by(column)
+    return {key or None: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
 
 
 def weekly_counts(
-    conn: Connection, start: datetime, week_ends: Sequence[datetime], communities: Collection[str] | None
+    conn: Connection, first: date, week_lasts: Sequence[date], communities: Collection[str] | None
 ) -> dict[int, RateCounts]:
-    """The counts of each week with tickets in the base, by index: week i ends at ``week_ends[i]``, the last one too."""
+    """The counts of each week with tickets, by index: week i ends on ``week_lasts[i]`` (included)."""
     week = case(
-        *((tickets.c.created_at < end, literal(index)) for index, end in enumerate(week_ends)),
-        else_=literal(len(week_ends)),
+        *((daily_counts.c.day <= last, literal(index)) for index, last in enumerate(week_lasts)),
+        else_=literal(len(week_lasts)),
     )
-    c = tickets.c
-    inner = (
-        select(week.label("week"), c.state, c.acknowledged_at, c.ack_late, c.satisfaction, c.solved, c.callback_means)
-        .where(*_opened(start, week_ends[-1], communities))
-        .subquery()
-    )
-    query = select(inner.c.week, *_counts(inner.c)).group_by(inner.c.week)
+    query = select(week, *_SUMS).where(*_days(first, week_lasts[-1], communities)).group_by(week)
     return {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}
 
 

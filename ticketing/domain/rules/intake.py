@@ -148,6 +148,7 @@ def open_ticket(
         post_id=place.post.id,
         created_at=now,
         updated_at=now,
+        opened_on=now.astimezone(world.calendar_for(place.post.id).tz).date(),
         address=intake.address,
         lat=intake.lat,
         lon=intake.lon,

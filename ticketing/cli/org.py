@@ -11,15 +11,13 @@ from typing import Any
 import click
 
 from ticketing.cli.context import CliContext
-from ticketing.deploy.migrate import upgrade
+from ticketing.cli.group import Group
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
 from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH, ImportSummary, OrgData
-from ticketing.read.registry import stored_registry
-from ticketing.services import organisation
 
 
-@click.group()
+@click.group(cls=Group)
 def org() -> None:
     """The organisation registry (组织架构): units, posts, A/B holders (and any after B)."""
 
@@ -33,6 +31,9 @@ def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> N
 
     Open tickets of a post whose A or B holder changes pass to the new holders in the same transaction.
     """
+    from ticketing.deploy.migrate import upgrade
+    from ticketing.services import organisation
+
     upgrade(obj.engine)
     try:
         summary = organisation.import_files(obj.ticketing, files, obj.moment(now))
@@ -55,6 +56,8 @@ def holders(
     obj: CliContext, post_id: str, holder_a: str, holder_b: str, more_holders: tuple[str, ...], now: str | None
 ) -> None:
     """Give POST_ID new holders (A, B and, in order, those after B); its open tickets follow them."""
+    from ticketing.services import organisation
+
     try:
         summary = organisation.change_holders(
             obj.ticketing, post_id, holder_a, holder_b, obj.moment(now), more_holders=more_holders
@@ -72,6 +75,8 @@ def holders(
 @click.pass_obj
 def show(obj: CliContext, as_json: bool) -> None:
     """Print the registry: a tree of streets, communities and grids with their A/B holders."""
+    from ticketing.read.registry import stored_registry
+
     stored = stored_registry(obj.engine)
     if stored is None:
         raise click.ClickException("this database has no registry yet; run `ticketing org import FILE`")

@@ -12,6 +12,7 @@ import click
 
 from ticketing.cli.context import CliContext
 from ticketing.cli.group import Group
+from ticketing.cli.progress import Progress, progress_option
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
 from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH, ImportSummary, OrgData
@@ -25,18 +26,21 @@ def org() -> None:
 @org.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--now", help="When the hand-overs happen: ISO 8601, without an offset local time (default: now).")
+@progress_option
 @click.pass_obj
-def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> None:
+def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None, progress: bool | None) -> None:
     """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx), in order, all or nothing.
 
     Open tickets of a post whose A or B holder changes pass to the new holders in the same transaction.
+    A problem names its file and line (or row), the unit or staff member, and the key path.
     """
     from ticketing.deploy.migrate import upgrade
     from ticketing.services import organisation
 
     upgrade(obj.engine)
     try:
-        summary = organisation.import_files(obj.ticketing, files, obj.moment(now))
+        with Progress("importing", progress) as shown:
+            summary = organisation.import_files(obj.ticketing, files, obj.moment(now), progress=shown)
     except OrgFileError as error:
         for problem in error.problems:
             click.echo(problem, err=True)

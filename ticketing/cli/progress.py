@@ -19,7 +19,8 @@ progress_option = click.option(
 
 
 class Progress:
-    """A ``(done, total)`` callback for the services that report progress, drawn as ``wanted`` says."""
+    """A ``(done, total[, what is under way])`` callback for the services that report progress, drawn as
+    ``wanted`` says."""
 
     def __init__(self, label: str, wanted: bool | None) -> None:
         self.label = label
@@ -31,19 +32,20 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, what: str = "") -> None:
         if not self.shown or total <= 0:
             return
         if self.terminal:
             if self.bar is None:
                 self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
                 self.bar.__enter__()
+            self.bar.label = f"{self.label}: {what}" if what else self.label
             self.bar.update(done - self.bar.pos)
             return
         tenths = done * 10 // total
         if tenths > self.tenths:
             self.tenths = tenths
-            click.echo(f"{self.label}: {tenths * 10}% ({done} of {total})", err=True)
+            click.echo(f"{self.label}: {tenths * 10}% ({done} of {total})" + (f", {what}" if what else ""), err=True)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None

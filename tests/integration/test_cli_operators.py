@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -70,6 +73,45 @@ def test_a_busy_port_ends_the_demo_without_a_traceback(database_url: str, busy_p
 
 
 # --- the demo's output ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_demo_serves_under_gunicorn_and_then_prints_the_logins(tmp_path: Path) -> None:
+    """No development-server warning, no migration chatter: the summary, then the logins once it listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("TICKETING_DATABASE_URL", "TICKETING_SECRET_KEY")
+    }
+    env["TICKETING_DATA_DIR"] = str(tmp_path)
+    stderr = tmp_path / "stderr"
+    with stderr.open("wb") as errors:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "ticketing", "demo", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    try:
+        assert demo.stdout is not None
+        lines = []
+        while not lines or not lines[-1].startswith("residents track any demo ticket"):
+            line = demo.stdout.readline()
+            assert line, f"the demo ended: {stderr.read_text()}"
+            lines.append(line.rstrip("\n"))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=30) as answer:
+            assert answer.status == 200 and answer.headers["Server"] == "ticketing"
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=60)
+    assert f"demo logins at http://127.0.0.1:{port}/login (password demo-2026):" in lines
+    assert lines.index(f"serving on http://127.0.0.1:{port}/ with a deadline worker (Ctrl+C to stop)") > lines.index(
+        "registry version 1"
+    )
+    logged = stderr.read_text()
+    assert "development server" not in logged and "alembic" not in logged and "Traceback" not in logged
 
 
 def test_loading_the_demo_only_prints_no_logins(run: Run) -> None:

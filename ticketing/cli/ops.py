@@ -21,6 +21,7 @@ from ticketing.demo.district import DISTRICTS
 
 if TYPE_CHECKING:
     from ticketing.demo.tickets import DemoLoad
+    from ticketing.deploy.settings import Settings
     from ticketing.services import SweepReport
 
 
@@ -59,7 +60,7 @@ def _summary(report: SweepReport) -> str:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Web processes.")
 @click.option("--no-worker", is_flag=True, help="Start no deadline worker (one runs elsewhere).")
 @pass_context
@@ -191,7 +192,7 @@ def _serve_demo(obj: CliContext, host: str, port: int, ready: Callable[[], None]
     _run_gunicorn(options, lambda: _demo_app(settings))
 
 
-def _demo_app(settings: Any) -> Any:
+def _demo_app(settings: Settings) -> Any:
     """The demo's app in its web process, beating so ``restore`` knows it runs."""
     from ticketing.web import create_app
     from ticketing.web.liveness import keep_beating
@@ -211,7 +212,7 @@ def _demo_app(settings: Any) -> Any:
     help="small: 2 streets, 6 communities; full: the seed's 4 streets, 42 communities, 127 grids.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @progress_option
 @pass_context
 def demo(obj: CliContext, load_only: bool, district: str, host: str, port: int, progress: bool | None) -> None:
@@ -242,6 +243,7 @@ def demo(obj: CliContext, load_only: bool, district: str, host: str, port: int, 
 
 
 def _print_logins(loaded: DemoLoad, base: str) -> None:
+    """Where the demo serves and who can log in: printed once gunicorn listens, so every link answers."""
     from ticketing.demo.tickets import DEMO_LOGINS, DEMO_PASSWORD
 
     click.echo(f"serving on {base}/ with a deadline worker (Ctrl+C to stop)")

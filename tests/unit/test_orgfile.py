@@ -234,6 +234,18 @@ def test_toml_reads_the_same_as_yaml(tmp_path: Path) -> None:
     assert read_org_file(path) == read_org_file(_write_yaml(tmp_path, _org()))
 
 
+def test_a_toml_problem_names_the_line_of_its_unit(tmp_path: Path) -> None:
+    """TOML gives no positions: the line is that of the unit's (or staff member's) ``id``."""
+    path = tmp_path / "org.toml"
+    text = TOML.replace('shops = [{ id = "P3", name = "农贸市场水果摊" }]', 'shops = [{ id = "P3" }]')
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('shops = [{ id = "P3" }]') + 1
+    problems = _problems(lambda: read_org_file(path))
+    assert problems == [
+        f"{path} line {line}, shop P3: {GRID}.segments[0].properties[0].shops[0].name: missing",
+    ]
+
+
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     """A change to the document at a dotted key path (``a.b[0].c``); ``None`` deletes the key."""
 

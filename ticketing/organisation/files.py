@@ -7,8 +7,8 @@ the working-hours calendars.  ``read_sources`` reads organisation files and rost
 (``ticketing.organisation.roster``) in order.
 
 Reading never stops at the first problem: every problem is collected, each
-naming the file, the line (YAML), the unit or staff member it is about and the
-key path, or the row of a roster, and all are raised together as one
+naming the file, the line, the unit or staff member it is about and the key
+path, or the row of a roster, and all are raised together as one
 ``OrgFileError``: ``district.yaml line 1234, building B0101: district.streets[0]…
 .building_leader.b: unknown staff 'S9999'``.  Nothing is stored here (see
 ``ticketing.db.org_store``).
@@ -102,15 +102,23 @@ def read_sources(paths: Iterable[Path], base: OrgData, reading: Callable[[int, P
 
 def read_org_file(path: Path) -> OrgData:
     """Read and fully check a YAML or TOML organisation file."""
-    return read_org_document(_load_document(path), str(path))
+    doc, id_lines = _load_document(path)
+    return read_org_document(doc, str(path), id_lines)
 
 
-def read_org_document(doc: Any, source: str) -> OrgData:
-    """Check an organisation document already in memory (as a file parses to); ``source`` names it in problems."""
-    return _OrgFileReader(source).read(doc)
+def read_org_document(doc: Any, source: str, id_lines: dict[str, int] | None = None) -> OrgData:
+    """Check an organisation document already in memory (as a file parses to); ``source`` names it in problems.
+
+    ``id_lines`` gives the line of each ``id = "…"`` where the document's own mappings know no lines (TOML).
+    """
+    return _OrgFileReader(source, id_lines or {}).read(doc)
 
 
-def _load_document(path: Path) -> Any:
+_TOML_ID = re.compile(r"""\bid\s*=\s*["']([^"'\n]+)["']""")
+
+
+def _load_document(path: Path) -> tuple[Any, dict[str, int]]:
+    """The document and, for TOML, the line of each id; a YAML document's mappings carry their lines."""
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in ORG_SUFFIXES:
@@ -120,11 +128,16 @@ def _load_document(path: Path) -> Any:
     text = _read_text(path)
     if suffix == ".toml":
         try:
-            return tomllib.loads(text)
+            doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise OrgFileError([f"{source}: {error}"]) from None
+        id_lines: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            for found in _TOML_ID.finditer(line):
+                id_lines.setdefault(found[1].strip(), number)
+        return doc, id_lines
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_StrictLoader), {}
     except yaml.MarkedYAMLError as error:
         raise OrgFileError([f"{source}: {_yaml_error_text(error)}"]) from None
     except yaml.YAMLError as error:
@@ -191,8 +204,9 @@ def _describe(value: object) -> str:
 class _OrgFileReader:
     """One pass over an organisation document, collecting records and problems."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, id_lines: dict[str, int]) -> None:
         self.source = source
+        self.id_lines = id_lines
         self.problems: list[str] = []
         self.units: dict[str, Unit] = {}
         self.unit_paths: dict[str, str] = {}
@@ -206,7 +220,9 @@ class _OrgFileReader:
 
     def problem(self, where: str, message: str) -> None:
         """Record a problem at key path ``where``, naming its line and the unit or staff member it is in."""
-        line, owner = _locate(self.doc, where)
+        line, kind, owner_id = _locate(self.doc, where)
+        line = line or self.id_lines.get(owner_id)
+        owner = f"{kind} {owner_id}" if owner_id else ""
         location = ", ".join(part for part in (f"line {line}" if line else "", owner) if part)
         self.problems.append(f"{self.source}{' ' + location if location else ''}: {where}: {message}")
 
@@ -483,13 +499,13 @@ def _join(path: str, key: str) -> str:
 _STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
-def _locate(doc: Any, where: str) -> tuple[int | None, str]:
+def _locate(doc: Any, where: str) -> tuple[int | None, str, str]:
     """The line of key path ``where`` in ``doc`` (YAML only) and the innermost unit or staff member it is in.
 
-    ``district.streets[0].communities[1].name`` → (the line of that ``name:``, ``community C0102``);
+    ``district.streets[0].communities[1].name`` → (the line of that ``name:``, ``community``, ``C0102``);
     the deepest line known where a step is missing or is no mapping.
     """
-    node, line, owner, kind = doc, None, "", ""
+    node, line, kind, owner_kind, owner_id = doc, None, "", "", ""
     for index, key in _STEP.findall(where):
         if index and isinstance(node, list) and int(index) < len(node):
             node = node[int(index)]
@@ -501,8 +517,8 @@ def _locate(doc: Any, where: str) -> tuple[int | None, str]:
         else:
             break
         if isinstance(node, dict) and kind in (*_UNIT_KINDS, "staff") and isinstance(node.get("id"), str):
-            owner, kind = f"{kind} {node['id'].strip()}", ""
-    return line, owner
+            owner_kind, owner_id, kind = kind, node["id"].strip(), ""
+    return line, owner_kind, owner_id
 
 
 _UNIT_KINDS = (UnitKind.DISTRICT.value, *(kind.value for kind in CHILD_KEYS.values()))

@@ -76,6 +76,7 @@ def serve(obj: CliContext, host: str, port: int, workers: int, no_worker: bool) 
     _check_port(host, port)
     os.environ["TICKETING_DATABASE_URL"] = obj.settings.database_url  # for the web processes and the worker
     worker = None if no_worker else _start_worker()
+    serving = f"serving on http://{host}:{port}/ with {workers} web process(es)" + ("" if worker else ", no worker")
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -83,9 +84,9 @@ def serve(obj: CliContext, host: str, port: int, workers: int, no_worker: bool) 
         "threads": 4,
         "graceful_timeout": 10,
         "control_socket_disable": True,  # several instances on one host would share ~/.gunicorn/gunicorn.ctl
+        "when_ready": lambda _arbiter: click.echo(serving),  # once it listens
         "on_exit": lambda _arbiter: _stop(worker),
     }
-    click.echo(f"serving on http://{host}:{port}/ with {workers} web process(es)" + ("" if worker else ", no worker"))
     hide_gunicorn_version()
     _run_gunicorn(options, _wsgi_app)
 

@@ -40,6 +40,25 @@ def test_import_prints_counts_and_a_second_import_changes_nothing(run: Run, engi
         assert org_version(conn) == 1
 
 
+def test_an_import_shows_its_progress_when_asked(run: Run, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("岗位,单位编号,AB岗,工号\n楼长,B01010101,A,S0014\n楼长,B01010101,B,S0013\n", encoding="utf-8")
+    quiet = run("import", str(DEMO_ORG_FILE))
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # stderr is no terminal here: nothing unless asked
+    result = run("import", "--progress", str(DEMO_ORG_FILE), str(roster))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "importing: 0% (0 of 6), reading district.yaml",
+        "importing: 10% (1 of 6), reading roster.csv",
+        "importing: 30% (2 of 6), saving calendars",
+        "importing: 50% (3 of 6), saving units",
+        "importing: 60% (4 of 6), saving staff",
+        "importing: 80% (5 of 6), saving posts",
+        "importing: 100% (6 of 6), saved",
+    ]
+    assert "registry version 2" in result.stdout  # the roster swapped the building's holders
+
+
 def test_a_broken_file_exits_1_naming_every_problem_and_writes_nothing(
     run: Run,
     engine: Engine,
@@ -56,8 +75,9 @@ def test_a_broken_file_exits_1_naming_every_problem_and_writes_nothing(
     roster.write_text("岗位,单位编号,AB岗,工号\n楼长,B01010101,X,S0001\n", encoding="utf-8")
     result = run("import", str(broken), str(roster))
     assert result.exit_code == 1
+    line = text[: text.index("{a: S0013, b: S0014}")].count("\n") + 1
     where = "district.streets[0].communities[0].grids[0].buildings[0].building_leader.b"
-    assert f"{broken}: {where}: unknown staff 'S9999'" in result.stderr
+    assert f"{broken} line {line}, building B01010101: {where}: unknown staff 'S9999'" in result.stderr
     assert f"{roster}: row 2, column AB岗: 'X' is not A, B or a further holder" in result.stderr
     assert "nothing was imported" in result.stderr
     with engine.connect() as conn:

@@ -234,6 +234,18 @@ def test_toml_reads_the_same_as_yaml(tmp_path: Path) -> None:
     assert read_org_file(path) == read_org_file(_write_yaml(tmp_path, _org()))
 
 
+def test_a_toml_problem_names_the_line_of_its_unit(tmp_path: Path) -> None:
+    """TOML gives no positions: the line is that of the unit's (or staff member's) ``id``."""
+    path = tmp_path / "org.toml"
+    text = TOML.replace('shops = [{ id = "P3", name = "农贸市场水果摊" }]', 'shops = [{ id = "P3" }]')
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('shops = [{ id = "P3" }]') + 1
+    problems = _problems(lambda: read_org_file(path))
+    assert problems == [
+        f"{path} line {line}, shop P3: {GRID}.segments[0].properties[0].shops[0].name: missing",
+    ]
+
+
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
     """A change to the document at a dotted key path (``a.b[0].c``); ``None`` deletes the key."""
 
@@ -378,8 +390,39 @@ def test_each_mistake_is_named_with_file_and_key_path(
     doc = _org()
     change(doc)
     path = _write_yaml(tmp_path, doc)
-    problems = _problems(lambda: read_org_file(path))
+    problems = [_without_location(problem, path) for problem in _problems(lambda: read_org_file(path))]
     assert f"{path}: {message}" in [p[: len(f"{path}: {message}")] for p in problems], problems
+
+
+def _without_location(problem: str, path: Path) -> str:
+    """``org.yaml line 12, building B1: district…`` → ``org.yaml: district…``."""
+    location, _, rest = problem.removeprefix(str(path)).partition(": ")
+    assert location == "" or location.startswith(" line "), problem
+    return f"{path}: {rest}"
+
+
+def test_each_mistake_names_its_line_and_the_unit_or_staff_member(tmp_path: Path) -> None:
+    """A big file's problem is found by its line, and named by the id an office knows the unit by."""
+    doc = _org()
+    for change in (
+        _set(f"{BUILDING}.building_leader.b", "S9"),
+        _set(f"{GRID}.segments[0].properties[0].shops[0].name", None),
+        _set("staff[1].role", "boss"),
+        _set("default_intake_community", "G1"),
+    ):
+        change(doc)
+    path = _write_yaml(tmp_path, doc)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = {
+        problem.partition(": ")[0].removeprefix(f"{path} "): problem
+        for problem in _problems(lambda: read_org_file(path))
+    }
+    where = {location.partition(", ")[2]: int(location.split()[1].rstrip(",")) for location in found}
+    assert set(where) == {"building B1", "shop P3", "staff S2", ""}
+    assert lines[where["building B1"] - 1].strip() == "b: S9"
+    assert lines[where["shop P3"] - 1].strip() == "- id: P3"  # no name: the line of the shop itself
+    assert lines[where["staff S2"] - 1].strip() == "role: boss"
+    assert lines[where[""] - 1] == "default_intake_community: G1"  # in no unit: its line and key path only
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -564,7 +607,7 @@ def test_files_are_read_in_order_and_all_their_problems_reported(tmp_path: Path)
     bad_roster = tmp_path / "bad.csv"
     bad_roster.write_text("岗位,单位编号,AB岗,工号\n楼长,B9,A,S2\n", encoding="utf-8")
     problems = _problems(lambda: read_sources([org, broken, bad_roster], OrgData()))
-    assert [p.split(":")[0] for p in problems] == [str(broken), str(bad_roster)]
+    assert [p.split(":")[0].split(" line ")[0] for p in problems] == [str(broken), str(bad_roster)]
 
 
 # --- the demo district --------------------------------------------------------------------------

@@ -1,17 +1,20 @@
 """The ``ticketing`` command: each subcommand is a thin call into the services.
 
 A domain error, or a setting in the environment it cannot use, ends any command with its message on stderr and
-exit code 1.
+exit code 1. The subcommands import the database layer and the web app when they run, not when the command
+starts, so ``--help`` answers at once.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import IO, Any
 
 import click
 
 from ticketing.cli import absence, apikey, backup, holidays, notify, ops, org, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
+from ticketing.cli.group import Group
 from ticketing.deploy.logs import configure_logging
 from ticketing.deploy.settings import InvalidSetting
 from ticketing.domain.errors import TicketingError
@@ -26,7 +29,7 @@ class RefusedError(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-class _Group(click.Group):
+class _Group(Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -36,9 +39,11 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("--database-url", envvar="TICKETING_DATABASE_URL", help="SQLAlchemy URL (default: SQLite file).")
+@click.option("-v", "--verbose", is_flag=True, help="Log each schema migration step (Alembic) too.")
 @click.pass_context
-def cli(ctx: click.Context, database_url: str | None) -> None:
+def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
     """Resident service-request ticketing (社区网格诉求工单)."""
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         ctx.obj = CliContext.create(database_url)
     except InvalidSetting as refused:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.domain.org import Absence
-from ticketing.read.admin import AbsenceRow, coming_absences
+from ticketing.cli.group import Group
+
+if TYPE_CHECKING:
+    from ticketing.domain.org import Absence
+    from ticketing.read.admin import AbsenceRow
 
 NOW_HELP = "Current time, ISO 8601 (default: now)."
 
 
-@click.group()
+@click.group(cls=Group)
 def absence() -> None:
     """Absences (请假、出差): list them, end one early, cancel one."""
 
@@ -26,6 +31,8 @@ def _line(obj: CliContext, found: Absence | AbsenceRow, status: str) -> str:
 @pass_context
 def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
     """Current and coming absences with their ids, earliest start first."""
+    from ticketing.read.admin import coming_absences
+
     moment = obj.moment(now)
     number, more = 1, True
     while more:

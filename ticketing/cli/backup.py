@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.deploy import backup as store
-from ticketing.deploy.datadir import uploads_dir
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -23,6 +21,9 @@ def backup(obj: CliContext, file: Path, force: bool) -> None:
 
     The secret key is left out. PostgreSQL: use pg_dump, and copy the data directory's uploads/.
     """
+    from ticketing.deploy import backup as store
+    from ticketing.deploy.datadir import uploads_dir
+
     uploads = uploads_dir(obj.settings)
     try:
         store.backup(obj.engine, file, uploads, force)
@@ -41,6 +42,9 @@ def restore(obj: CliContext, file: Path, force: bool) -> None:
     Refused while a web process or worker runs on the database: stop them first. Tracking numbers
     already handed out are never handed out again.
     """
+    from ticketing.deploy import backup as store
+    from ticketing.deploy.datadir import uploads_dir
+
     uploads = uploads_dir(obj.settings)
     try:
         with_photos = store.restore(obj.engine, file, uploads, datetime.now(UTC), force)

@@ -1,17 +1,23 @@
-"""What every CLI command needs: settings, the engine and the application, made on first use."""
+"""What every CLI command needs: settings, the engine and the application, made on first use.
+
+The database layer and the application are imported on first use too, so ``--help`` answers at once.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import Engine
 
-from ticketing.deploy.bootstrap import create_ticketing, open_database
 from ticketing.deploy.settings import Settings
-from ticketing.services import Ticketing
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ticketing.services import Ticketing
 
 
 @dataclass
@@ -27,10 +33,14 @@ class CliContext:
 
     @cached_property
     def engine(self) -> Engine:
+        from ticketing.deploy.bootstrap import open_database
+
         return open_database(self.settings)
 
     @cached_property
     def ticketing(self) -> Ticketing:
+        from ticketing.deploy.bootstrap import create_ticketing
+
         return create_ticketing(self.settings, self.engine)
 
     def moment(self, text: str | None) -> datetime:

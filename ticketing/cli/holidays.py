@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ticketing.cli.context import CliContext, pass_context
+from ticketing.cli.group import Group
 from ticketing.domain.holidays import NOTICE_HORIZON_DAYS, OVERRIDE_KINDS, Override, SpecialDay, parse_day
-from ticketing.read.holidays import holidays_view
 
 NOW_HELP = "Current time, ISO 8601 (default: now)."
 COVERAGE = {
@@ -16,7 +16,7 @@ COVERAGE = {
 }
 
 
-@click.group()
+@click.group(cls=Group)
 def holidays() -> None:
     """Holidays and make-up workdays (节假日、调休): list them, add or remove an override."""
 
@@ -34,6 +34,8 @@ def _override(override: Override) -> str:
 @pass_context
 def list_(obj: CliContext, now: str | None) -> None:
     """Every holiday, make-up workday and overridden day of this year and the next, with its source."""
+    from ticketing.read.holidays import holidays_view
+
     view = holidays_view(obj.ticketing, obj.moment(now))
     for year in view.years:
         click.echo(f"{year.year}: {COVERAGE[year.coverage.value]}")

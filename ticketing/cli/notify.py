@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.notify.delivery import configured_channels
-from ticketing.notify.messages import Renderer
-from ticketing.read.outbox import dead_messages
-from ticketing.services.outbox import DispatchReport, dispatch_due, retry_dead
+from ticketing.cli.group import Group
+
+if TYPE_CHECKING:
+    from ticketing.services.outbox import DispatchReport
 
 
-@click.group()
+@click.group(cls=Group)
 def notify() -> None:
     """Notifications to staff and residents: log, e-mail, webhook, SMS (configured by TICKETING_* settings)."""
 
@@ -27,6 +28,10 @@ def notify() -> None:
 @pass_context
 def dispatch(obj: CliContext, once: bool, now: str | None, batch_size: int, interval: float) -> None:
     """Deliver due notices at least once, retrying failures with backoff; dead after 8 failures."""
+    from ticketing.notify.delivery import configured_channels
+    from ticketing.notify.messages import Renderer
+    from ticketing.services.outbox import dispatch_due
+
     channels = configured_channels(obj.settings)
     renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
     if once:
@@ -51,6 +56,8 @@ def _summary(report: DispatchReport) -> str:
 @pass_context
 def dead(obj: CliContext, limit: int) -> None:
     """Notices given up on after repeated failures, newest first."""
+    from ticketing.read.outbox import dead_messages
+
     messages = dead_messages(obj.engine, limit)
     if not messages:
         click.echo("no dead notices")
@@ -72,6 +79,8 @@ def retry(obj: CliContext, ids: tuple[int, ...], every: bool, now: str | None) -
     Each goes back in the queue with a fresh count of attempts; the next dispatch sends it. A notice that is
     not dead is refused, and then none is retried.
     """
+    from ticketing.services.outbox import retry_dead
+
     if bool(ids) == every:
         raise click.UsageError("give the ids of dead notices, or --all")
     retried = retry_dead(obj.engine, None if every else ids, obj.moment(now))

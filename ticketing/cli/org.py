@@ -11,15 +11,14 @@ from typing import Any
 import click
 
 from ticketing.cli.context import CliContext
-from ticketing.deploy.migrate import upgrade
+from ticketing.cli.group import Group
+from ticketing.cli.progress import Progress, progress_option
 from ticketing.domain.errors import OrgFileError
 from ticketing.domain.org import Organisation, Post, Unit, UnitKind
 from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH, ImportSummary, OrgData
-from ticketing.read.registry import stored_registry
-from ticketing.services import organisation
 
 
-@click.group()
+@click.group(cls=Group)
 def org() -> None:
     """The organisation registry (组织架构): units, posts, A/B holders (and any after B)."""
 
@@ -27,15 +26,21 @@ def org() -> None:
 @org.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--now", help="When the hand-overs happen: ISO 8601, without an offset local time (default: now).")
+@progress_option
 @click.pass_obj
-def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None) -> None:
+def import_files(obj: CliContext, files: tuple[Path, ...], now: str | None, progress: bool | None) -> None:
     """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx), in order, all or nothing.
 
     Open tickets of a post whose A or B holder changes pass to the new holders in the same transaction.
+    A problem names its file and line (or row), the unit or staff member, and the key path.
     """
+    from ticketing.deploy.migrate import upgrade
+    from ticketing.services import organisation
+
     upgrade(obj.engine)
     try:
-        summary = organisation.import_files(obj.ticketing, files, obj.moment(now))
+        with Progress("importing", progress) as shown:
+            summary = organisation.import_files(obj.ticketing, files, obj.moment(now), progress=shown)
     except OrgFileError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
@@ -55,6 +60,8 @@ def holders(
     obj: CliContext, post_id: str, holder_a: str, holder_b: str, more_holders: tuple[str, ...], now: str | None
 ) -> None:
     """Give POST_ID new holders (A, B and, in order, those after B); its open tickets follow them."""
+    from ticketing.services import organisation
+
     try:
         summary = organisation.change_holders(
             obj.ticketing, post_id, holder_a, holder_b, obj.moment(now), more_holders=more_holders
@@ -72,6 +79,8 @@ def holders(
 @click.pass_obj
 def show(obj: CliContext, as_json: bool) -> None:
     """Print the registry: a tree of streets, communities and grids with their A/B holders."""
+    from ticketing.read.registry import stored_registry
+
     stored = stored_registry(obj.engine)
     if stored is None:
         raise click.ClickException("this database has no registry yet; run `ticketing org import FILE`")

@@ -51,6 +51,39 @@ def ticket_line(obj: CliContext, ticket: Ticket) -> str:
     )
 
 
+TABLE_HEADER = ("NUMBER", "STATE", "TIER", "POST", "HOLDER", "FIRST RESPONDER", "VERSION", "DUE", "FLAGS", "CATEGORY")
+
+
+def ticket_table(obj: CliContext, found: list[Ticket]) -> list[str]:
+    """A header row and one aligned row per ticket; the description last, where its width matters to nobody."""
+    rows = [(*TABLE_HEADER, "DESCRIPTION")]
+    for ticket in found:
+        flags = ",".join(flag for flag, on in (("overdue", ticket.overdue), ("review", ticket.needs_review)) if on)
+        due = f"{ticket.clock.value} {obj.local(ticket.due_at)}" if ticket.clock else "-"
+        holders = (ticket.holder_id or "-", ticket.first_responder_id or "-")
+        where = (str(ticket.tier + 1), ticket.post_id, *holders)
+        rows.append(
+            (
+                ticket.number,
+                ticket.state,
+                *where,
+                f"v{ticket.version}",
+                due,
+                flags or "-",
+                ticket.category,
+                _one_line(ticket.description),
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(TABLE_HEADER))]
+    return [
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[-1]]) for row in rows
+    ]
+
+
+def _one_line(text: str, width: int = 40) -> str:
+    return " ".join(text.split())[:width]
+
+
 def history_lines(obj: CliContext, entries: list[HistoryEntry]) -> list[str]:
     return [
         f"{obj.local(e.at)}  {e.action:<17} {e.from_state or '-'} -> {e.to_state}  tier {e.tier + 1} {e.post_id} "

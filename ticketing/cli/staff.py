@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.services.accounts import set_password
-from ticketing.services.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
+from ticketing.cli.group import Group
 
 
-@click.group()
+@click.group(cls=Group)
 def staff() -> None:
     """Staff members and their absences (请假、出差)."""
 
@@ -38,6 +37,8 @@ def absent(obj: CliContext, staff_id: str, starts: str, ends: str, reason: str, 
 @pass_context
 def add(obj: CliContext, staff_id: str, password: str) -> None:
     """Give staff member STAFF_ID a web login (their role comes from the registry)."""
+    from ticketing.services.accounts import set_password
+
     created = set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"{'account created' if created else 'password changed'} for {staff_id}")
 
@@ -48,6 +49,8 @@ def add(obj: CliContext, staff_id: str, password: str) -> None:
 @pass_context
 def passwd(obj: CliContext, staff_id: str, password: str) -> None:
     """Set a new password for STAFF_ID; every web session of the account ends."""
+    from ticketing.services.accounts import set_password
+
     set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"password changed for {staff_id}")
 
@@ -59,6 +62,8 @@ def passwd(obj: CliContext, staff_id: str, password: str) -> None:
 @pass_context
 def token(obj: CliContext, staff_id: str, revoke_id: int | None, show_list: bool) -> None:
     """Issue a bearer token for the staff JSON API acting as STAFF_ID (printed once), or list / revoke."""
+    from ticketing.services.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
+
     if revoke_id is not None:
         revoke_staff_token(obj.engine, revoke_id, datetime.now(UTC))
         click.echo(f"revoked token {revoke_id}")

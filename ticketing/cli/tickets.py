@@ -7,21 +7,39 @@ from typing import Any
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.cli.render import api_json, detail, history_lines, summaries, ticket_line
+from ticketing.cli.group import Group
 from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import usual_notice
 from ticketing.domain.rules.callback import STAFF_MEANS
 from ticketing.domain.ticket import Channel, ResidentChannel
-from ticketing.read.board import Overseer
-from ticketing.read.terminations import pending_terminations
-from ticketing.schemas.tickets import ActionResult
-from ticketing.services import ACTIONS
+
+ACTION_NAMES = (
+    "acknowledge",
+    "note",
+    "transfer",
+    "pause",
+    "resume",
+    "resolve",
+    "refer",
+    "callback",
+    "extend",
+    "return_to_resident",
+    "propose_termination",
+    "approve_termination",
+    "reject_termination",
+    "close",
+    "invite",
+    "release",
+    "mediate",
+)
+"""The actions of ``ticketing.services.ACTIONS``, named here so ``--help`` loads no database layer (a test keeps
+them the same)."""
 
 ISO = "ISO 8601 time; without an offset, the district's local time (default: now)"
 
 
-@click.group()
+@click.group(cls=Group)
 def tickets() -> None:
     """Resident requests (工单)."""
 
@@ -65,6 +83,8 @@ def open_ticket(
 
     A patrol report (--channel patrol) has no resident: give no --phone, --name or --email.
     """
+    from ticketing.cli.render import api_json, detail, ticket_line
+
     chosen = Channel(channel) if channel else (Channel.WALK_IN if actor else Channel.WEB)
     way = notify_by or usual_notice(chosen, fields["contact_phone"], fields["contact_email"])
     at = obj.moment(now)
@@ -78,6 +98,8 @@ def open_ticket(
 @pass_context
 def show(obj: CliContext, number: str, as_json: bool) -> None:
     """One ticket with its whole history."""
+    from ticketing.cli.render import api_json, detail, history_lines, ticket_line
+
     if as_json:
         click.echo(api_json(detail(obj, number, None, obj.moment(None))))
         return
@@ -88,7 +110,7 @@ def show(obj: CliContext, number: str, as_json: bool) -> None:
 
 
 @tickets.command("list")
-@click.option("--state")
+@click.option("--state", help="Only tickets in this state, e.g. in_progress (a state the workflows declare).")
 @click.option("--post", "post_id")
 @click.option("--holder", "holder_id", help="Tickets a staff member holds now (their queue).")
 @click.option("--accountable", "first_responder_id", help="Tickets a staff member is first responder for.")
@@ -99,14 +121,27 @@ def show(obj: CliContext, number: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print it as the staff API answers (the same fields).")
 @pass_context
 def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
-    """Tickets matching the filters, the nearest deadline first."""
+    """Tickets matching the filters, the nearest deadline first, as a table with a header row."""
+    from ticketing.cli.render import api_json, summaries, ticket_table
+
+    _check_state(obj, filters["state"])
     found = obj.ticketing.list_tickets(**filters)
     if as_json:
         click.echo(api_json(summaries(obj, found, obj.moment(None))))
         return
-    for ticket in found:
-        click.echo(ticket_line(obj, ticket))
+    for line in ticket_table(obj, found):
+        click.echo(line)
     click.echo(f"{len(found)} ticket(s)")
+
+
+def _check_state(obj: CliContext, state: str | None) -> None:
+    """Refuse a state no workflow declares (it would match nothing), naming those they do."""
+    if state is None:
+        return
+    workflows = obj.ticketing.worlds.catalogue.workflows.values()
+    known = list(dict.fromkeys(name for spec in workflows for name in spec.states))
+    if state not in known:
+        raise click.BadParameter(f"{state!r} is not a state; choose one of {', '.join(known)}", param_hint="'--state'")
 
 
 @tickets.command()
@@ -114,6 +149,10 @@ def list_tickets(obj: CliContext, as_json: bool, **filters: Any) -> None:
 @pass_context
 def terminations(obj: CliContext, as_json: bool) -> None:
     """Proposals of 诉求终结 waiting for a supervisor (approve_termination or reject_termination with act)."""
+    from ticketing.cli.render import api_json, summaries, ticket_line
+    from ticketing.read.board import Overseer
+    from ticketing.read.terminations import pending_terminations
+
     found = [
         item.ticket
         for item in pending_terminations(
@@ -130,7 +169,7 @@ def terminations(obj: CliContext, as_json: bool) -> None:
 
 @tickets.command()
 @click.argument("number")
-@click.argument("action", type=click.Choice(list(ACTIONS)))
+@click.argument("action", type=click.Choice(ACTION_NAMES))
 @click.option("--as", "actor", required=True, help="Staff id of the person acting.")
 @click.option("--text", help="note: the note.")
 @click.option(
@@ -171,6 +210,9 @@ def act(
     **params: Any,
 ) -> None:
     """Do ACTION on ticket NUMBER as a staff member."""
+    from ticketing.cli.render import api_json, detail, ticket_line
+    from ticketing.schemas.tickets import ActionResult
+
     given = {key: value for key, value in params.items() if value is not None}
     at = obj.moment(now)
     ticket = obj.ticketing.act(number, action, actor, at, expected_version, **given)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from typing import TYPE_CHECKING
 
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.deploy.lifeline import follow_parent
-from ticketing.deploy.metrics import serve_worker_metrics
-from ticketing.notify.delivery import configured_channels
-from ticketing.notify.messages import Renderer
-from ticketing.scheduler import Dispatch, Worker
-from ticketing.services.outbox import dispatch_due
+
+if TYPE_CHECKING:
+    from ticketing.scheduler import Dispatch
 
 DISPATCH_BATCH = 100
 
@@ -47,6 +45,10 @@ def worker(
     Stops on SIGTERM or SIGINT once the running sweep has finished, and, started by
     ``serve`` or ``demo``, when that parent ends however it ends. Any number may run at once.
     """
+    from ticketing.deploy.lifeline import follow_parent
+    from ticketing.deploy.metrics import serve_worker_metrics
+    from ticketing.scheduler import Worker
+
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run, every second
     dispatch = None if no_dispatch else _dispatcher(obj)
     running = Worker(obj.ticketing, safety_interval=safety_interval, batch_size=batch_size, dispatch=dispatch)
@@ -66,6 +68,10 @@ def worker(
 
 def _dispatcher(obj: CliContext) -> Dispatch:
     """Outbox delivery over the configured channels, in the configured language."""
+    from ticketing.notify.delivery import configured_channels
+    from ticketing.notify.messages import Renderer
+    from ticketing.services.outbox import dispatch_due
+
     channels = configured_channels(obj.settings)
     renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
     return lambda now: dispatch_due(obj.engine, channels, now, DISPATCH_BATCH, renderer)

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from ticketing.cli.context import CliContext, pass_context
+from ticketing.cli.group import Group
 from ticketing.domain.errors import NotFound, WorkflowFileError
-from ticketing.workflow.files import load_workflows
 
 
-@click.group()
+@click.group(cls=Group)
 def workflows() -> None:
     """Declarative workflows (流程定义) in TOML files."""
 
@@ -24,6 +24,8 @@ def check(obj: CliContext, paths: tuple[Path, ...]) -> None:
 
     Labels without a Chinese name are noted, not refused: the workflow works, its pages show the English.
     """
+    from ticketing.workflow.files import load_workflows
+
     try:
         catalogue = load_workflows(paths or [obj.settings.workflows_path])
     except WorkflowFileError as error:
@@ -45,6 +47,8 @@ def check(obj: CliContext, paths: tuple[Path, ...]) -> None:
 @pass_context
 def show(obj: CliContext, name: str) -> None:
     """Print workflow NAME as a Mermaid state diagram."""
+    from ticketing.workflow.files import load_workflows
+
     catalogue = load_workflows([obj.settings.workflows_path])
     if name not in catalogue.machines:
         raise NotFound("no workflow %(name)r; workflows: %(known)s", name=name, known=", ".join(catalogue.machines))

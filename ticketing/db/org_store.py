@@ -9,7 +9,7 @@ the transaction, so an import of several files is all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from enum import Enum
 from typing import Any
@@ -28,17 +28,29 @@ VOLUNTEER_CALENDAR_KEY = "volunteer_calendar"
 
 Row = dict[str, Any]
 
+REGISTRY_TABLES = ("calendars", "units", "staff", "posts")
+"""The tables ``save_org`` writes, in the order it writes them."""
 
-def save_org(conn: Connection, data: OrgData) -> ImportSummary:
-    """Upsert the registry, parents before children; bump ``org_version`` if anything changed."""
+
+def save_org(conn: Connection, data: OrgData, saving: Callable[[str], None] | None = None) -> ImportSummary:
+    """Upsert the registry, parents before children; bump ``org_version`` if anything changed.
+
+    ``saving`` is told each table's name (``REGISTRY_TABLES``) as its rows are written.
+    """
     version = _lock_version(conn)
     org = data.organisation
-    counts: dict[str, TableCounts] = {
-        "calendars": _upsert(conn, calendars, _calendar_rows(data)),
-        "units": _upsert(conn, units, [_row(unit) for unit in _parents_first(org.units)]),
-        "staff": _upsert(conn, staff, [_row(member) for member in org.staff.values()]),
-        "posts": _upsert(conn, posts, [_row(post) for post in org.posts.values()]),
+    rows: dict[str, tuple[Table, Callable[[], list[Row]]]] = {
+        "calendars": (calendars, lambda: _calendar_rows(data)),
+        "units": (units, lambda: [_row(unit) for unit in _parents_first(org.units)]),
+        "staff": (staff, lambda: [_row(member) for member in org.staff.values()]),
+        "posts": (posts, lambda: [_row(post) for post in org.posts.values()]),
     }
+    counts: dict[str, TableCounts] = {}
+    for name in REGISTRY_TABLES:
+        if saving:
+            saving(name)
+        table, table_rows = rows[name]
+        counts[name] = _upsert(conn, table, table_rows())
     intake_changed = _set_meta(conn, DEFAULT_INTAKE_KEY, org.default_intake_community)
     calendar_changed = _set_meta(conn, DEFAULT_CALENDAR_KEY, data.default_calendar)
     volunteer_changed = _set_meta(conn, VOLUNTEER_CALENDAR_KEY, org.volunteer_calendar)

@@ -183,8 +183,16 @@ class DemoLoad:
     resident_ticket: str | None = None
 
 
-def load_demo(service: Ticketing, now: datetime | None = None, district: str = "small") -> DemoLoad:
-    """Load a demo district (``small`` or ``full``) and its sample tickets once (again: nothing is opened)."""
+def load_demo(
+    service: Ticketing,
+    now: datetime | None = None,
+    district: str = "small",
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoLoad:
+    """Load a demo district (``small`` or ``full``) and its sample tickets once (again: nothing is opened).
+
+    ``progress`` hears ``(done, total)`` as the tickets' timelines are played.
+    """
     now = now or datetime.now(UTC)
     with writing(service.engine) as conn:
         summary = load_demo_org(conn, district)
@@ -206,8 +214,10 @@ def load_demo(service: Ticketing, now: datetime | None = None, district: str = "
             events.append((opened + offset, order, partial(_act, service, scenario, action, params, now)))
     for days in (10, 8, 6, 4, 2):
         events.append((now - days * DAY, -1, service.sweep.run))
-    for at, _, run in sorted(events, key=lambda event: (event[0], event[1])):
+    for done, (at, _, run) in enumerate(sorted(events, key=lambda event: (event[0], event[1])), start=1):
         run(at)
+        if progress:
+            progress(done, len(events))
     fired = service.sweep.run(now).fired
     first = scenarios[0]
     return DemoLoad(summary, len(scenarios), fired, first.token, first.ticket.number if first.ticket else None)

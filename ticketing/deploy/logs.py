@@ -5,6 +5,8 @@ Loki or ELK); the default is one readable line. Code that logs about a ticket
 uses ``ticket_logger(logger, number)`` so every line carries ``ticket``.
 Configured once by the command-line entry, never on import: a library that
 configures logging on import overrides the host's (gunicorn's, pytest's).
+Every time carries its offset from UTC: the readable line shows the machine's
+local time (as gunicorn's own lines do), the JSON object UTC.
 """
 
 from __future__ import annotations
@@ -50,6 +52,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class HumanFormatter(logging.Formatter):
+    """The readable line, its time local to the machine with the offset: ``2026-12-05 14:30:00.123+08:00``."""
+
+    def __init__(self) -> None:
+        super().__init__(HUMAN_FORMAT)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, UTC).astimezone().isoformat(sep=" ", timespec="milliseconds")
+
+
 class _TicketTag(logging.Filter):
     """Give the human format a `` [ticket …]`` tag, empty for lines about no ticket."""
 
@@ -67,7 +79,7 @@ def configure_logging(log_format: str | None = None, level: int = logging.INFO) 
         handler.setFormatter(JsonFormatter())
     else:
         handler.addFilter(_TicketTag())
-        handler.setFormatter(logging.Formatter(HUMAN_FORMAT))
+        handler.setFormatter(HumanFormatter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "ticketing", False)]:
         root.removeHandler(old)

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from limits import parse_many
-
 from ticketing.deploy.resources import WORKFLOWS
 
 
@@ -52,6 +50,8 @@ def _limit(env: Mapping[str, str], name: str, default: str) -> str:
 
     Refused when Flask-Limiter could not read it: it would leave the limit off, not refuse the start.
     """
+    from limits import parse_many  # here: the ``ticketing`` command starts without it
+
     value = env.get(name) or default
     try:
         parse_many(value)

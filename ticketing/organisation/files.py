@@ -7,15 +7,19 @@ the working-hours calendars.  ``read_sources`` reads organisation files and rost
 (``ticketing.organisation.roster``) in order.
 
 Reading never stops at the first problem: every problem is collected, each
-naming the file and the key path or row, and all are raised together as one
-``OrgFileError``.  Nothing is stored here (see ``ticketing.db.org_store``).
+naming the file, the line, the unit or staff member it is about and the key
+path, or the row of a roster, and all are raised together as one
+``OrgFileError``: ``district.yaml line 1234, building B0101: district.streets[0]…
+.building_leader.b: unknown staff 'S9999'``.  Nothing is stored here (see
+``ticketing.db.org_store``).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +72,18 @@ def is_roster(path: Path) -> bool:
     return path.suffix.lower() in ROSTER_SUFFIXES
 
 
-def read_sources(paths: Iterable[Path], base: OrgData) -> OrgData:
+def read_sources(paths: Iterable[Path], base: OrgData, reading: Callable[[int, Path], None] | None = None) -> OrgData:
     """Read organisation files and rosters in order, each roster on top of ``base`` and what came before.
 
     The result holds only what the files say, plus all of ``base`` once a roster
     is among them (a roster edits a whole registry).  Problems of every file are
-    raised together.
+    raised together.  ``reading`` is told each file (and its place, from 0) as it is read.
     """
     problems: list[str] = []
     incoming: OrgData | None = None
-    for path in paths:
+    for index, path in enumerate(paths):
+        if reading:
+            reading(index, path)
         try:
             if is_roster(path):
                 incoming = read_roster(path, base.merged(incoming) if incoming else base)
@@ -96,15 +102,23 @@ def read_sources(paths: Iterable[Path], base: OrgData) -> OrgData:
 
 def read_org_file(path: Path) -> OrgData:
     """Read and fully check a YAML or TOML organisation file."""
-    return read_org_document(_load_document(path), str(path))
+    doc, id_lines = _load_document(path)
+    return read_org_document(doc, str(path), id_lines)
 
 
-def read_org_document(doc: Any, source: str) -> OrgData:
-    """Check an organisation document already in memory (as a file parses to); ``source`` names it in problems."""
-    return _OrgFileReader(source).read(doc)
+def read_org_document(doc: Any, source: str, id_lines: dict[str, int] | None = None) -> OrgData:
+    """Check an organisation document already in memory (as a file parses to); ``source`` names it in problems.
+
+    ``id_lines`` gives the line of each ``id = "…"`` where the document's own mappings know no lines (TOML).
+    """
+    return _OrgFileReader(source, id_lines or {}).read(doc)
 
 
-def _load_document(path: Path) -> Any:
+_TOML_ID = re.compile(r"""\bid\s*=\s*["']([^"'\n]+)["']""")
+
+
+def _load_document(path: Path) -> tuple[Any, dict[str, int]]:
+    """The document and, for TOML, the line of each id; a YAML document's mappings carry their lines."""
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in ORG_SUFFIXES:
@@ -114,11 +128,16 @@ def _load_document(path: Path) -> Any:
     text = _read_text(path)
     if suffix == ".toml":
         try:
-            return tomllib.loads(text)
+            doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise OrgFileError([f"{source}: {error}"]) from None
+        id_lines: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            for found in _TOML_ID.finditer(line):
+                id_lines.setdefault(found[1].strip(), number)
+        return doc, id_lines
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        return yaml.load(text, Loader=_StrictLoader), {}
     except yaml.MarkedYAMLError as error:
         raise OrgFileError([f"{source}: {_yaml_error_text(error)}"]) from None
     except yaml.YAMLError as error:
@@ -145,18 +164,33 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictLoader(_SafeLoader):  # type: ignore[misc,valid-type]  # the C loader when PyYAML has one
-    """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite."""
+    """A safe loader that refuses duplicate keys, which PyYAML would silently overwrite, and keeps line numbers."""
+
+
+class _Located(dict[Any, Any]):
+    """A mapping read from YAML, with the line it starts on and the line of each of its keys (from 1)."""
+
+    line: int
+    key_lines: dict[Any, int]
 
 
 def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
+    mapping = _Located()
+    mapping.line, mapping.key_lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+        try:
+            seen = key in mapping.key_lines
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or mapping as a key", key_node.start_mark
+            ) from None
+        if seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
@@ -170,8 +204,9 @@ def _describe(value: object) -> str:
 class _OrgFileReader:
     """One pass over an organisation document, collecting records and problems."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, id_lines: dict[str, int]) -> None:
         self.source = source
+        self.id_lines = id_lines
         self.problems: list[str] = []
         self.units: dict[str, Unit] = {}
         self.unit_paths: dict[str, str] = {}
@@ -181,11 +216,18 @@ class _OrgFileReader:
         self.calendar_names: dict[str, str] = {}
         self.holder_refs: list[tuple[str, str]] = []
         self.calendar_refs: list[tuple[str, str]] = []
+        self.doc: Any = None
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.source}: {where}: {message}")
+        """Record a problem at key path ``where``, naming its line and the unit or staff member it is in."""
+        line, kind, owner_id = _locate(self.doc, where)
+        line = line or self.id_lines.get(owner_id)
+        owner = f"{kind} {owner_id}" if owner_id else ""
+        location = ", ".join(part for part in (f"line {line}" if line else "", owner) if part)
+        self.problems.append(f"{self.source}{' ' + location if location else ''}: {where}: {message}")
 
     def read(self, doc: Any) -> OrgData:
+        self.doc = doc
         if not isinstance(doc, dict):
             self.problem("top level", f"expected a mapping with {', '.join(_TOP_KEYS)}, got {_describe(doc)}")
             raise OrgFileError(self.problems)
@@ -452,3 +494,31 @@ class _OrgFileReader:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+_STEP = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def _locate(doc: Any, where: str) -> tuple[int | None, str, str]:
+    """The line of key path ``where`` in ``doc`` (YAML only) and the innermost unit or staff member it is in.
+
+    ``district.streets[0].communities[1].name`` → (the line of that ``name:``, ``community``, ``C0102``);
+    the deepest line known where a step is missing or is no mapping.
+    """
+    node, line, kind, owner_kind, owner_id = doc, None, "", "", ""
+    for index, key in _STEP.findall(where):
+        if index and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+            line = getattr(node, "line", line)
+        elif key and isinstance(node, dict) and key in node:
+            line = getattr(node, "key_lines", {}).get(key, line)
+            kind = CHILD_KEYS[key].value if key in CHILD_KEYS else "staff" if key == "staff" else key
+            node = node[key]
+        else:
+            break
+        if isinstance(node, dict) and kind in (*_UNIT_KINDS, "staff") and isinstance(node.get("id"), str):
+            owner_kind, owner_id, kind = kind, node["id"].strip(), ""
+    return line, owner_kind, owner_id
+
+
+_UNIT_KINDS = (UnitKind.DISTRICT.value, *(kind.value for kind in CHILD_KEYS.values()))

@@ -9,7 +9,7 @@ same transaction, with an audit event saying who changed what.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -18,7 +18,7 @@ from typing import BinaryIO
 from sqlalchemy import Connection
 
 from ticketing.db import tickets as ticket_store
-from ticketing.db.org_store import load_org, save_org
+from ticketing.db.org_store import REGISTRY_TABLES, load_org, save_org
 from ticketing.domain import rules
 from ticketing.domain.audit import AuditAction, AuditEvent, Detail
 from ticketing.domain.coverage import holders_changed
@@ -31,6 +31,9 @@ from ticketing.services.unit_of_work import unit_of_work
 
 UPLOAD_CHUNK = 64 * 1024
 
+ImportProgress = Callable[[int, int, str], None]
+"""Told ``(steps done, steps in all, the step under way)``: a step for each file read, one for each table saved."""
+
 
 class HolderProblems(InvalidInput):
     """What is wrong with proposed holders, per form field: ``"unknown"`` staff, the ``"same"`` person as A and B,
@@ -42,14 +45,27 @@ class HolderProblems(InvalidInput):
 
 
 def import_files(
-    ticketing: Ticketing, paths: Sequence[Path], now: datetime, actor_id: str | None = None
+    ticketing: Ticketing,
+    paths: Sequence[Path],
+    now: datetime,
+    actor_id: str | None = None,
+    progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Import organisation files (.yaml/.toml) and rosters (.csv/.xlsx) in order, all or nothing."""
+    steps = len(paths) + len(REGISTRY_TABLES)
+    report = progress or (lambda _done, _steps, _what: None)
     with unit_of_work(ticketing.engine) as work:
-        summary = _save_registry(ticketing, work.conn, read_sources(paths, base=load_org(work.conn)), now)
+        data = read_sources(
+            paths, base=load_org(work.conn), reading=lambda index, path: report(index, steps, f"reading {path.name}")
+        )
+        saving = {table: len(paths) + index for index, table in enumerate(REGISTRY_TABLES)}
+        summary = _save_registry(
+            ticketing, work.conn, data, now, saving=lambda table: report(saving[table], steps, f"saving {table}")
+        )
         detail = _import_detail(summary) | {"files": [path.name for path in paths]}
         work.audit(AuditEvent(now, actor_id, AuditAction.REGISTRY_IMPORTED, "registry", detail))
-        return summary
+    report(steps, steps, "saved")
+    return summary
 
 
 def import_uploads(
@@ -118,7 +134,9 @@ def _holder_problems(known: Collection[str], holder_a: str, holder_b: str, more:
     return problems
 
 
-def _save_registry(ticketing: Ticketing, conn: Connection, data: OrgData, now: datetime) -> ImportSummary:
+def _save_registry(
+    ticketing: Ticketing, conn: Connection, data: OrgData, now: datetime, saving: Callable[[str], None] | None = None
+) -> ImportSummary:
     """Save the registry in the caller's transaction; open tickets follow their post's new holders.
 
     Who should now hold each ticket of a post whose A or B holder changed is
@@ -128,7 +146,7 @@ def _save_registry(ticketing: Ticketing, conn: Connection, data: OrgData, now: d
     """
     require_aware(now)
     before = load_org(conn).organisation.posts
-    summary = save_org(conn, data)
+    summary = save_org(conn, data, saving)
     changed = holders_changed(before, data.organisation.posts)
     if not changed:
         return summary

@@ -7,8 +7,6 @@ That the pages still work under the policy is checked in a real browser
 from __future__ import annotations
 
 import re
-import threading
-import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,14 +16,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
-from werkzeug.serving import make_server
 
 from ticketing.demo.tickets import DemoLoad
 from ticketing.deploy.resources import TEMPLATES
 from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
 from ticketing.web import create_app
-from ticketing.web.server_header import QuietRequestHandler
 
 TOKEN = "a-long-random-metrics-token"
 
@@ -98,18 +94,6 @@ def test_no_template_has_inline_script_handlers_or_style_attributes() -> None:
         for match in pattern.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
-
-
-def test_the_development_server_names_no_version(app: Flask) -> None:
-    server = make_server("127.0.0.1", 0, app, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/healthz", timeout=10) as response:
-            assert response.headers.get_all("Server") == ["ticketing"]
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 # --- /metrics ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from databases import RunDatabase
 from sqlalchemy import Engine, select, update
 
 from ticketing.cli import cli
-from ticketing.db.schema import api_keys, tickets
+from ticketing.db.schema import api_keys, daily_counts, tickets
 from ticketing.services.accounts import authenticate
 from ticketing.services.credentials import api_key_owner, token_owner
 
@@ -364,3 +364,16 @@ def test_the_post_partner_may_not_send_a_resident_away(run: Run) -> None:
     assert refused.exit_code == 1 and "only the first responder S0013" in refused.stderr
     sent_away = run("tickets", "act", opened["number"], "return_to_resident", "--as", "S0013", "--reason", "重复件")
     assert sent_away.exit_code == 0, sent_away.output
+
+
+def test_rates_rebuild_puts_back_counts_lost_outside_the_application(run: Run, engine: Engine) -> None:
+    """A roll-up emptied behind the application's back (rows restored from elsewhere) is whole again after it."""
+    with engine.connect() as conn:
+        kept = sorted(tuple(row) for row in conn.execute(select(daily_counts)))
+    assert kept, "the demo's tickets are counted"
+    with engine.begin() as conn:
+        conn.execute(daily_counts.delete())
+    result = run("rates", "rebuild")
+    assert result.exit_code == 0 and f"{len(kept)} day-and-grid row(s)" in result.output
+    with engine.connect() as conn:
+        assert sorted(tuple(row) for row in conn.execute(select(daily_counts))) == kept

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import absence, apikey, backup, holidays, notify, ops, org, staff, tickets, worker, workflows
+from ticketing.cli import absence, apikey, backup, holidays, notify, ops, org, rates, staff, tickets, worker, workflows
 from ticketing.cli.context import CliContext
 from ticketing.cli.group import Group
 from ticketing.deploy.logs import configure_logging
@@ -66,6 +66,7 @@ for _command in (
     holidays.holidays,
     apikey.apikey,
     notify.notify,
+    rates.rates,
 ):
     cli.add_command(_command)
 

@@ -68,7 +68,8 @@ def rebuild(conn: Connection) -> int:
     sums = (func.sum(case((term, 1), else_=0)) for term in terms(c))
     conn.execute(delete(daily_counts))
     grouped = select(*keys, *sums).group_by(*keys)
-    return conn.execute(insert(daily_counts).from_select(["day", *UNITS, *RATE_COUNTS], grouped)).rowcount
+    conn.execute(insert(daily_counts).from_select(["day", *UNITS, *RATE_COUNTS], grouped))
+    return conn.execute(select(func.count()).select_from(daily_counts)).scalar_one()
 
 
 def create_triggers(conn: Connection) -> None:

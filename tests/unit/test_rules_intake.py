@@ -20,6 +20,7 @@ from district import (
 
 from ticketing.domain.errors import InvalidInput, NotFound
 from ticketing.domain.field_rules import MAX_DESCRIPTION
+from ticketing.domain.rules import number_ticket
 from ticketing.domain.ticket import Channel, Event, Notice
 from ticketing.domain.workflow import Clock
 
@@ -185,3 +186,10 @@ def test_control_characters_are_refused_in_every_free_text_field(d: District) ->
         assert f"{field}: control characters are not allowed" in str(refused.value)
     kept, _ = d.submit(replace(d.intake(), description="灯坏了\n\t晚上看不见台阶"))  # newlines and tabs are text
     assert kept.description == "灯坏了\n\t晚上看不见台阶"
+
+
+def test_a_ticket_is_numbered_by_the_districts_day_of_opening(d: District) -> None:
+    """Numbered last (just before it is written), by the local day: 23:30 on 2 March is 15:30 UTC, still 2 March."""
+    ticket = d.open("b1", at=cst(3, 2, 23, 30))
+    number_ticket(ticket, 4321)
+    assert (ticket.id, ticket.number, ticket.opened_on) == (4321, "260302-004321", cst(3, 2, 23, 30).date())

@@ -146,10 +146,10 @@ class Ticketing:
                 contact_email.strip(),
                 channel_choice,
             )
-            ticket_id = store.next_ticket_id(work.conn)
-            number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
-            ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
+            ticket, outcome = rules.open_ticket(world, intake, rules.UNNUMBERED, "", now, registrar_id)
             plan_timers(world, ticket, outcome, now)
+            # The number last: the counter row stays locked by this transaction only for its writes and commit.
+            rules.number_ticket(ticket, store.next_ticket_id(work.conn))
             store.insert_ticket(work.conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
             if attachment is not None:
                 photo = attachment

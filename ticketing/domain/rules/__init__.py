@@ -52,13 +52,14 @@ from ticketing.domain.rules.clock import calendar_post
 from ticketing.domain.rules.cooperation import invite, is_dispute, may_mediate, mediate, release
 from ticketing.domain.rules.escalation import deadline_passed, grid_leader, supervisors
 from ticketing.domain.rules.holders import rehome
-from ticketing.domain.rules.intake import Intake, open_ticket, usual_notice
+from ticketing.domain.rules.intake import UNNUMBERED, Intake, number_ticket, open_ticket, usual_notice
 from ticketing.domain.rules.offers import extension_choices, transfer_targets
 from ticketing.domain.rules.termination import approve_termination, propose_termination, reject_termination
 from ticketing.domain.rules.world import World, refuse_control
 
 __all__ = [
     "MAX_TEXT",
+    "UNNUMBERED",
     "Intake",
     "World",
     "acknowledge",
@@ -79,6 +80,7 @@ __all__ = [
     "mediate",
     "next_attempt_at",
     "note",
+    "number_ticket",
     "open_ticket",
     "pause",
     "propose_termination",

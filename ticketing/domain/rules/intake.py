@@ -103,6 +103,15 @@ def usual_notice(channel: Channel, phone: str, email: str) -> ResidentChannel:
     return ResidentChannel.EMAIL if email else ResidentChannel.NONE
 
 
+UNNUMBERED = 0  # the id of a ticket opened but not yet numbered (``number_ticket``)
+
+
+def number_ticket(ticket: Ticket, ticket_id: int) -> None:
+    """Give an opened ticket its id and tracking number: ``yymmdd-NNNNNN``, the district's day of opening."""
+    ticket.id = ticket_id
+    ticket.number = f"{ticket.opened_on:%y%m%d}-{ticket_id:06d}"
+
+
 def open_ticket(
     world: World, intake: Intake, ticket_id: int, number: str, now: datetime, registrar_id: str | None = None
 ) -> tuple[Ticket, Outcome]:

@@ -78,18 +78,12 @@ KNOWN_ELSEWHERE: dict[str, tuple[str, ...]] = {
     ),
     "workflow diagram": (r"^(code|english|chinese|axe) /supervise/workflows: ",),
     "resident (status page counts by state)": (r"^(code|english) /status: td: ",),
-    "supadmin (post holders page)": (r"^(code|english) /admin/posts/#/holders: ",),
+    "not assigned yet (English msgids that carry Chinese glossary terms; audit subjects shown as ids)": (
+        r"^chinese /(admin/import|staff/(accountable|register|t/#)|supervise/terminations): ",
+        r"^code /admin/audit: td: 'S\d+'$",
+    ),
     "phone (no sideways scroll)": (
         r"^overflow /(supervise/rates|admin/organisation|admin/posts/#/holders|staff/register)\b",
-    ),
-    "crawl (this branch, in progress)": (
-        r"^(code|english) /admin/accounts",
-        r"^code /admin/audit: ",
-        r"^(code|english) /admin/(calendars|organisation)",
-        r"^english /admin/absences: small.hint: .*Asia/Shanghai",
-        r"^english /staff/absence: .*Asia/Shanghai",
-        r"^chinese /(admin/import|staff/(absence|accountable|register|t/#)|supervise/terminations): ",
-        r"^axe /supervise/rates: serious scrollable-region-focusable",
     ),
 }
 
@@ -136,6 +130,7 @@ class Crawl:
     language: str
     data: str
     codes: frozenset[str]
+    ids: frozenset[str]
     visited: list[str] = field(default_factory=list)
     findings: dict[str, None] = field(default_factory=dict)  # ordered, without repeats
 
@@ -158,10 +153,11 @@ class Crawl:
                 self._found(f"axe {shape}: {violation}")
 
     def _text_problems(self, text: str, whole: bool, beside: bool) -> Iterator[str]:
-        """``whole``: the text is all its element holds (a code value alone); ``beside``: that element is inline
-        next to other text (an id beside a name)."""
-        bare_id = BARE_ID.search(text) and not (beside and BARE_ID.fullmatch(text))
-        if SNAKE_CASE.search(text) or POST_ID.search(text) or bare_id or (whole and text in self.codes):
+        """``whole``: the text is all its element holds (a code alone); ``beside``: that element is inline next
+        to other text, as an id beside a name (a unit's, a staff member's or a calendar's) may be."""
+        if beside and (BARE_ID.fullmatch(text) or text in self.ids):
+            return
+        if SNAKE_CASE.search(text) or POST_ID.search(text) or BARE_ID.search(text) or (whole and text in self.codes):
             yield "code"
         if self.language == "zh_Hans":
             if any(run not in LATIN_ALLOWED for run in LATIN_RUN.findall(LATIN_FORMATS.sub(" ", text))):
@@ -226,6 +222,11 @@ def _code_words(service: Ticketing) -> frozenset[str]:
     )
     with service.engine.connect() as conn:
         return frozenset(str(code) for column in columns for code in conn.scalars(select(column).distinct()) if code)
+
+
+def _calendar_ids(service: Ticketing) -> frozenset[str]:
+    with service.engine.connect() as conn:
+        return frozenset(conn.scalars(select(schema.calendars.c.id)))
 
 
 def _resident_ticket(service: Ticketing, now: datetime) -> str:
@@ -304,7 +305,7 @@ def test_every_page_speaks_one_language_without_codes(
         pytest.skip("the words on the pages do not depend on the database: crawled once, on SQLite")
     started = time.monotonic()
     number = _resident_ticket(demo_service, clock[0])
-    crawl = Crawl(role, language, _data_text(demo_service), _code_words(demo_service))
+    crawl = Crawl(role, language, _data_text(demo_service), _code_words(demo_service), _calendar_ids(demo_service))
     context: BrowserContext = browser.new_context(
         viewport={"width": SIZES[0][0], "height": SIZES[0][1]}, locale=LANGUAGES[language], base_url=live_server
     )

@@ -100,7 +100,7 @@ ACTION_TITLES: dict[str, LazyString] = {
     "approve_termination": _l("Approve the termination"),
     "reject_termination": _l("Reject the termination"),
     "extend": _l("Extend the deadline"),
-    "invite": _l("Invite a post to join (协同)"),
+    "invite": _l("Invite a post to join"),
     "release": _l("Release a joined post"),
     "mediate": _l("Record the mediation outcome"),
 }

@@ -9,7 +9,9 @@ translate the post and unit kinds to exactly those names (tests pin it).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString, get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -40,6 +42,14 @@ UNIT_KINDS: dict[UnitKind, LazyString] = {
     UnitKind.PROPERTY: _l("Property service unit"),
     UnitKind.SHOP: _l("Shop"),
 }
+# A staff member's role in the registry (the ``staff.role`` column).
+STAFF_ROLES: dict[str, LazyString] = {
+    "staff": _l("Staff member"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Administrator"),
+}
+# The district's time zone in words: mainland China keeps Beijing time whatever the zone's city.
+TIME_ZONES: dict[str, LazyString] = {zone: _l("Beijing time") for zone in ("Asia/Shanghai", "Asia/Chongqing", "PRC")}
 CHANNELS: dict[Channel, LazyString] = {
     Channel.WEB: _l("Online"),
     Channel.PHONE: _l("Phone"),
@@ -90,7 +100,7 @@ ACTION_TITLES: dict[str, LazyString] = {
     "approve_termination": _l("Approve the termination"),
     "reject_termination": _l("Reject the termination"),
     "extend": _l("Extend the deadline"),
-    "invite": _l("Invite a post to join (协同)"),
+    "invite": _l("Invite a post to join"),
     "release": _l("Release a joined post"),
     "mediate": _l("Record the mediation outcome"),
 }
@@ -184,9 +194,20 @@ def label_name(label: Label) -> str:
 
 
 # What every template can use: ``term(post_kinds, post.kind)``, ``label_name(spec.title)``.
+def zone_name(zone: str) -> str:
+    """A time zone in words (北京时间), not its code; one without a name here as its offset (UTC+08:00)."""
+    named = TIME_ZONES.get(zone)
+    if named is not None:
+        return str(named)
+    offset = datetime.now(ZoneInfo(zone)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
 TEMPLATE_GLOBALS: dict[str, object] = {
     "term": term,
     "label_name": label_name,
+    "staff_roles": STAFF_ROLES,
+    "zone_name": zone_name,
     "post_kinds": POST_KINDS,
     "unit_kinds": UNIT_KINDS,
     "channels": CHANNELS,

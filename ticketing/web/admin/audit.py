@@ -7,9 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.audit import AuditAction
 from ticketing.read.audit import audit_page
+from ticketing.read.source import current_organisation
 from ticketing.web.admin.blueprint import bp
 from ticketing.web.context import service
 from ticketing.web.inputs import page_number
+from ticketing.web.labels import POST_KINDS, term
 from ticketing.web.nav import requires
 
 AUDIT_ACTIONS = {
@@ -61,6 +63,19 @@ def audit() -> str:
         page=page,
         actions=AUDIT_ACTIONS,
         subjects=AUDIT_SUBJECTS,
+        named=subject_names({row.subject for row in page.items}),
         details=AUDIT_DETAILS,
         values=AUDIT_VALUES,
     )
+
+
+def subject_names(subjects: set[str]) -> dict[str, tuple[str, str | None]]:
+    """The staff members and posts among ``subjects`` in words, with the id to show beside (a staff number)."""
+    org = current_organisation(service())
+    named: dict[str, tuple[str, str | None]] = {}
+    for subject in subjects:
+        if (member := org.staff.get(subject)) is not None:
+            named[subject] = (member.name, subject)  # 厉德福 S0013
+        elif (post := org.posts.get(subject)) is not None and (unit := org.units.get(post.unit_id)) is not None:
+            named[subject] = (f"{unit.name} {term(POST_KINDS, post.kind)}", None)  # 阳光小区1号楼 楼长
+    return named

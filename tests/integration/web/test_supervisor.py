@@ -253,7 +253,40 @@ def test_a_malformed_extension_is_refused_next_to_the_field(board: Board, servic
     )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Write a working time such as 30m, 4h or 2d." in text and 'value="soon"' in text
+    assert "&#39;soon&#39; is not a working time: write e.g. 2d, 3h or 30m" in text and 'value="soon"' in text
+    assert "Working time, e.g. 2d, 3h, 30m (days are working days)." in text
+    assert service.show(board.b).history[-1].action != "extend"
+
+
+@pytest.mark.parametrize("typed", ["2天", "２ 天", "1天2小时"])
+def test_a_supervisor_extends_in_chinese_words_and_digits(
+    board: Board, service: Ticketing, login: Login, typed: str
+) -> None:
+    before = ticket(service, board.b)
+    supervisor = login("S0004")
+    supervisor.post("/language/zh_Hans", data={"next": "/"})
+    assert "如 2天、3小时、30分钟" in supervisor.get("/supervise/board").get_data(as_text=True)
+
+    response = supervisor.post(
+        f"/supervise/board/{board.b}/extend", data=extension(board.b, before.version, typed, "需协调物业")
+    )
+
+    assert response.status_code == 302
+    after = ticket(service, board.b)
+    assert after.due_at is not None and before.due_at is not None and after.due_at > before.due_at + DAY
+
+
+def test_a_bad_working_time_is_refused_in_chinese_saying_what_is_allowed(
+    board: Board, service: Ticketing, login: Login
+) -> None:
+    supervisor = login("S0004")
+    supervisor.post("/language/zh_Hans", data={"next": "/"})
+    version = ticket(service, board.b).version
+
+    response = supervisor.post(f"/supervise/board/{board.b}/extend", data=extension(board.b, version, "两天", "x"))
+
+    assert response.status_code == 400
+    assert "不是有效的工作时间：请写如 2天、3小时、30分钟" in response.get_data(as_text=True)
 
 
 def test_a_stale_version_shows_the_current_state_instead_of_overwriting(

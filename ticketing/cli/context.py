@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from ticketing.deploy.bootstrap import create_ticketing, open_database
 from ticketing.deploy.settings import Settings
+from ticketing.read.source import current_organisation
 from ticketing.services import Ticketing
 
 
@@ -32,6 +33,10 @@ class CliContext:
     @cached_property
     def ticketing(self) -> Ticketing:
         return create_ticketing(self.settings, self.engine)
+
+    def staff_id(self, typed: str) -> str:
+        """A staff id typed in any case, as the registry spells it (``s0015`` is ``S0015``)."""
+        return current_organisation(self.ticketing).staff_id_for(typed)
 
     def moment(self, text: str | None) -> datetime:
         """``--now`` and other times: ISO 8601; without an offset, the district's local time."""

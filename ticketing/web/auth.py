@@ -81,7 +81,8 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    result = log_in(service().engine, form.staff_id.data.strip(), form.password.data, client_address(), now())
+    staff_id = current_organisation(service()).staff_id_for(form.staff_id.data)
+    result = log_in(service().engine, staff_id, form.password.data, client_address(), now())
     user = _staff_user(result.account) if result.account is not None else None
     if user is not None:
         login_user(user)

@@ -374,3 +374,13 @@ def test_a_path_on_this_site_is_followed(login: Login, client: FlaskClient) -> N
 
     assert logged_in.headers["Location"] == "/staff/queue?sort=due"
     assert switched.headers["Location"] == "/r/new?lang=x"
+
+
+def test_a_staff_number_logs_in_typed_in_lower_case(login: Login, app: Flask) -> None:
+    login("S0015")  # creates the account
+    client = app.test_client()
+
+    response = _log_in(client, " s0015 ")
+
+    assert response.status_code == 302 and not _logged_out(client)
+    assert "肖书勤" in _text(client.get("/staff/queue"))

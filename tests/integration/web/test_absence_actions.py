@@ -205,3 +205,15 @@ def test_an_absence_that_has_not_begun_moves_nothing_yet_and_says_so(service: Ti
     assert _holder(service, ticket) == "S0013"
     page = _text(admin.get("/admin/absences"))
     assert "Absence of 陈强 recorded; their tickets pass to the other holders when it begins." in page
+
+
+def test_times_read_the_same_in_chinese_and_english(service: Ticketing, login: Login) -> None:
+    service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)  # from 08:00 Monday in Shanghai
+    admin = login("S0001")
+
+    english = _text(admin.get("/admin/absences"))
+    chinese = _text(admin.get("/admin/absences", headers={"Accept-Language": "zh-CN"}))
+
+    for page in (english, chinese):
+        assert "<td>2026-11-23 08:00</td>" in page and "<td>2026-11-26 09:00</td>" in page
+    assert "11/23/26" not in english and "2026/11/23" not in chinese

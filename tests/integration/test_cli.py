@@ -218,6 +218,8 @@ def test_staff_ids_are_read_in_any_case_and_the_moved_tickets_counted(run: Run) 
     assert "2 tickets passed to the other holders" in result.stdout  # this one and the demo's other one
     noted = run("tickets", "act", opened["number"], "note", "--as", holder.lower(), "--text", "已联系", "--now", MONDAY)
     assert noted.exit_code == 0, noted.output
+    post = run("org", "holders", "B01010101.building_leader", "--a", "s0015", "--b", "s0014", "--now", MONDAY)
+    assert post.exit_code == 0 and post.stdout.startswith("B01010101.building_leader: S0015 / S0014;"), post.output
 
 
 def test_an_extension_is_typed_in_chinese_at_the_command_line(run: Run) -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.audit import AuditAction
+from ticketing.domain.org import Organisation
 from ticketing.read.audit import audit_page
+from ticketing.read.source import current_organisation
 from ticketing.web.admin.blueprint import bp
 from ticketing.web.context import service
 from ticketing.web.inputs import page_number
+from ticketing.web.labels import POST_KINDS, term
 from ticketing.web.nav import requires
 
 AUDIT_ACTIONS = {
@@ -51,6 +57,33 @@ AUDIT_DETAILS = {
 AUDIT_VALUES = {"kind": {"holiday": _l("Holiday"), "workday": _l("Make-up workday")}}  # stored codes, in words
 
 
+HOLDER_DETAILS = ("holder_a", "holder_b", "more_holders")
+STAFF_ID_IN_TEXT = re.compile(r"[^\s,→—]+")  # a stored holder change reads "S0013 → S0015"
+
+
+class InWords:
+    """The posts and staff of the trail by name: ``阳光小区1号楼 楼长``, ``陈强 → 肖书勤``, never ids alone."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+
+    def subject(self, subject: str) -> str:
+        post = self.org.posts.get(subject)
+        unit = self.org.units.get(post.unit_id) if post else None
+        if post is None or unit is None:
+            return self._name(subject) if subject in self.org.staff else str(AUDIT_SUBJECTS.get(subject, subject))
+        return _("%(unit)s %(post)s", unit=unit.name, post=term(POST_KINDS, post.kind))
+
+    def value(self, key: str, value: object) -> object:
+        if key not in HOLDER_DETAILS or not isinstance(value, str):
+            return value
+        return STAFF_ID_IN_TEXT.sub(lambda found: self._name(found[0]), value)
+
+    def _name(self, staff_id: str) -> str:
+        member = self.org.staff.get(staff_id)
+        return member.name if member else staff_id
+
+
 @bp.get("/audit")
 @requires("admin")
 def audit() -> str:
@@ -63,4 +96,5 @@ def audit() -> str:
         subjects=AUDIT_SUBJECTS,
         details=AUDIT_DETAILS,
         values=AUDIT_VALUES,
+        words=InWords(current_organisation(service())),
     )

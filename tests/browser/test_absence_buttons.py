@@ -35,10 +35,10 @@ def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
 ) -> None:
     running = demo_service.absences.record(
         "S0013", clock[0] - timedelta(hours=1), clock[0] + timedelta(days=2), "外出培训", clock[0]
-    )
+    ).id
     coming = demo_service.absences.record(
         "S0013", clock[0] + timedelta(days=5), clock[0] + timedelta(days=7), "年假", clock[0]
-    )
+    ).id
     page = page_factory(**SMALL_PHONE)
     _log_in(page, "S0013")
 

@@ -86,7 +86,7 @@ def test_a_too_long_reason_is_refused_before_the_database_sees_it(service: Ticke
 
 def test_ending_early_hands_the_open_tickets_back_with_a_history_entry(service: Ticketing) -> None:
     kept, settled = _open(service), _open(service)
-    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 5 * DAY, "出差", MONDAY + HOUR)
+    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 5 * DAY, "出差", MONDAY + HOUR).id
     assert _holder(service, kept) == _holder(service, settled) == COVER
     service.act(settled.number, "acknowledge", COVER, MONDAY + 2 * HOUR)
     service.act(settled.number, "resolve", COVER, MONDAY + 3 * HOUR, resolution="已换灯泡")
@@ -95,7 +95,7 @@ def test_ending_early_hands_the_open_tickets_back_with_a_history_entry(service: 
     )
     back_at = MONDAY + DAY
 
-    ended = service.absences.end(absence_id, back_at, actor_id=LEADER)
+    ended = service.absences.end(absence_id, back_at, actor_id=LEADER).absence
 
     assert ended.ends_at == back_at and not _absent(service, LEADER, back_at)
     detail = service.show(kept.number)
@@ -110,7 +110,7 @@ def test_ending_early_hands_the_open_tickets_back_with_a_history_entry(service: 
 
 
 def test_a_coming_absence_cannot_be_ended_only_cancelled(service: Ticketing) -> None:
-    absence_id = service.absences.record(LEADER, MONDAY + DAY, MONDAY + 2 * DAY, "年假", MONDAY)
+    absence_id = service.absences.record(LEADER, MONDAY + DAY, MONDAY + 2 * DAY, "年假", MONDAY).id
     before = _stored(service.engine)
 
     with pytest.raises(Conflict, match=r"has not started yet.*cancel it instead"):
@@ -124,10 +124,10 @@ def test_a_coming_absence_cannot_be_ended_only_cancelled(service: Ticketing) -> 
 
 def test_cancelling_a_running_absence_hands_back_and_stops_the_cover(service: Ticketing) -> None:
     ticket = _open(service)
-    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "输错了", MONDAY + HOUR)
+    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "输错了", MONDAY + HOUR).id
     assert _holder(service, ticket) == COVER
 
-    cancelled = service.absences.cancel(absence_id, MONDAY + 2 * HOUR, actor_id=ADMIN)
+    cancelled = service.absences.cancel(absence_id, MONDAY + 2 * HOUR, actor_id=ADMIN).absence
 
     assert cancelled.cancelled_at == MONDAY + 2 * HOUR
     assert _holder(service, ticket) == LEADER and service.show(ticket.number).history[-1].action == "handover"
@@ -144,7 +144,7 @@ def test_cancelling_a_running_absence_hands_back_and_stops_the_cover(service: Ti
 def test_a_cancelled_coming_absence_never_hands_anything_over(service: Ticketing) -> None:
     ticket = _open(service)
     service.act(ticket.number, "acknowledge", LEADER, MONDAY)
-    absence_id = service.absences.record(LEADER, MONDAY + DAY, MONDAY + 2 * DAY, "年假", MONDAY)
+    absence_id = service.absences.record(LEADER, MONDAY + DAY, MONDAY + 2 * DAY, "年假", MONDAY).id
 
     service.absences.cancel(absence_id, MONDAY + HOUR, actor_id=LEADER)
     service.sweep.run(MONDAY + DAY + HOUR)
@@ -160,7 +160,7 @@ def test_a_cancelled_coming_absence_never_hands_anything_over(service: Ticketing
 @pytest.mark.parametrize("change", ["end", "cancel"])
 def test_only_the_absent_member_or_an_admin_may_change_an_absence(service: Ticketing, change: str) -> None:
     ticket = _open(service)
-    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "出差", MONDAY + HOUR)
+    absence_id = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "出差", MONDAY + HOUR).id
     act: Callable[..., object] = getattr(service.absences, change)
     before = _stored(service.engine)
 
@@ -194,8 +194,8 @@ def run(service: Ticketing, database_url: str) -> Run:
 
 def test_the_command_line_lists_ends_and_cancels_absences(service: Ticketing, run: Run) -> None:
     ticket = _open(service)
-    running = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "出差", MONDAY + HOUR)
-    coming = service.absences.record(COVER, MONDAY + 5 * DAY, MONDAY + 6 * DAY, "年假", MONDAY + HOUR)
+    running = service.absences.record(LEADER, MONDAY, MONDAY + 3 * DAY, "出差", MONDAY + HOUR).id
+    coming = service.absences.record(COVER, MONDAY + 5 * DAY, MONDAY + 6 * DAY, "年假", MONDAY + HOUR).id
 
     listed = run("absence", "list", "--now", "2026-11-23T11:00")
     assert listed.exit_code == 0

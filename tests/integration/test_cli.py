@@ -206,6 +206,34 @@ def test_staff_absence_hands_over(run: Run) -> None:
     assert now["holder_id"] != holder and now["history"][-1]["action"] == "handover"
 
 
+def test_staff_ids_are_read_in_any_case_and_the_moved_tickets_counted(run: Run) -> None:
+    opened = _open(run)
+    holder = opened["holder_id"]
+    result = run(
+        *("staff", "absent", holder.lower(), "--from", "2026-11-23T10:00", "--to", "2026-11-25T18:00"),
+        *("--reason", "出差", "--now", "2026-11-23T10:00"),
+    )
+    assert result.exit_code == 0, result.output
+    assert f": {holder} away" in result.stdout
+    assert "2 tickets passed to the other holders" in result.stdout  # this one and the demo's other one
+    noted = run("tickets", "act", opened["number"], "note", "--as", holder.lower(), "--text", "已联系", "--now", MONDAY)
+    assert noted.exit_code == 0, noted.output
+    post = run("org", "holders", "B01010101.building_leader", "--a", "s0015", "--b", "s0014", "--now", MONDAY)
+    assert post.exit_code == 0 and post.stdout.startswith("B01010101.building_leader: S0015 / S0014;"), post.output
+
+
+def test_an_extension_is_typed_in_chinese_at_the_command_line(run: Run) -> None:
+    opened = _open(run)
+    supervisor = "s0004"
+    result = run(
+        *("tickets", "act", opened["number"], "extend", "--as", supervisor, "--by", "1天2小时"),
+        *("--reason", "需协调物业", "--now", "2026-11-23T10:00"),
+    )
+    assert result.exit_code == 0, result.output
+    bad = run("tickets", "act", opened["number"], "extend", "--as", supervisor, "--by", "两天", "--reason", "x")
+    assert bad.exit_code != 0 and "is not a working time: write e.g. 2d, 3h or 30m" in bad.output
+
+
 def test_workflows_check_and_show(run: Run, tmp_path: Path) -> None:
     assert run("workflows", "check").exit_code == 0
     broken = tmp_path / "broken.toml"

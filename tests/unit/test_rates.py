@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from ticketing.domain.rates import NO_RATE, RateCounts, RateWeights, percent, rates, total_of
+from ticketing.domain.rates import (
+    NO_RATE,
+    Preset,
+    RateCounts,
+    RateWeights,
+    iso_weeks,
+    percent,
+    preset_period,
+    rates,
+    total_of,
+    week_name,
+)
 
 
 def test_rates_follow_the_practitioner_formula() -> None:
@@ -79,3 +92,47 @@ def test_percentages_round_to_the_digits_asked() -> None:
     assert percent(2 / 3) == "66.7%"
     assert percent(1.0, digits=0) == "100%"
     assert percent(0.0) == "0.0%"
+
+
+# --- weeks and preset periods --------------------------------------------------------------------
+
+
+def test_weeks_are_iso_weeks_from_monday_clipped_to_the_period() -> None:
+    # Sunday 2026-11-01 to Wednesday 2026-12-02
+    assert iso_weeks(date(2026, 11, 1), date(2026, 12, 2)) == [
+        (date(2026, 11, 1), date(2026, 11, 1)),
+        (date(2026, 11, 2), date(2026, 11, 8)),
+        (date(2026, 11, 9), date(2026, 11, 15)),
+        (date(2026, 11, 16), date(2026, 11, 22)),
+        (date(2026, 11, 23), date(2026, 11, 29)),
+        (date(2026, 11, 30), date(2026, 12, 2)),
+    ]
+    assert iso_weeks(date(2026, 11, 30), date(2026, 11, 30)) == [(date(2026, 11, 30), date(2026, 11, 30))]
+
+
+@pytest.mark.parametrize(
+    ("day", "name"),
+    [(date(2026, 11, 30), "2026-W49"), (date(2026, 12, 6), "2026-W49"), (date(2027, 1, 1), "2026-W53")],
+)
+def test_a_week_is_named_by_its_iso_year_and_number(day: date, name: str) -> None:
+    assert week_name(day) == name
+
+
+@pytest.mark.parametrize(
+    ("preset", "today", "period"),
+    [
+        (Preset.LAST_30_DAYS, date(2026, 12, 5), (date(2026, 11, 6), date(2026, 12, 5))),
+        (Preset.THIS_MONTH, date(2026, 12, 5), (date(2026, 12, 1), date(2026, 12, 5))),
+        (Preset.LAST_MONTH, date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),
+        (Preset.LAST_MONTH, date(2026, 1, 15), (date(2025, 12, 1), date(2025, 12, 31))),
+        (Preset.THIS_QUARTER, date(2026, 12, 5), (date(2026, 10, 1), date(2026, 12, 5))),
+        (Preset.LAST_QUARTER, date(2026, 2, 10), (date(2025, 10, 1), date(2025, 12, 31))),
+        (Preset.LAST_QUARTER, date(2026, 8, 1), (date(2026, 4, 1), date(2026, 6, 30))),
+        (Preset.THIS_YEAR, date(2026, 12, 5), (date(2026, 1, 1), date(2026, 12, 5))),
+        (Preset.LAST_YEAR, date(2025, 6, 1), (date(2024, 1, 1), date(2024, 12, 31))),  # 366 days: still allowed
+    ],
+)
+def test_preset_periods_end_today_or_at_the_end_of_a_past_one(
+    preset: Preset, today: date, period: tuple[date, date]
+) -> None:
+    assert preset_period(preset, today) == period

@@ -134,7 +134,9 @@ def test_max_extension_is_read_from_the_chain_and_checked_when_loading(tmp_path:
 
     capped = CHAIN.replace('callback = "1d"', 'callback = "1d"\nmax_extension = "0d"')
     broken = write(tmp_path, edit(MINI, CHAIN, capped))
-    assert problems_of(broken) == [f"{broken}: chain[0].max_extension: '0d' must be longer than zero"]
+    assert problems_of(broken) == [
+        f"{broken}: chain[0].max_extension: '0d': each amount of a working time is a whole number from 1 to 9999"
+    ]
 
 
 # --- texts and named choices ----------------------------------------------------------------------

@@ -15,7 +15,6 @@ from ticketing.domain.workflow import (
     CallbackPlan,
     Clock,
     Duration,
-    DurationUnit,
     Label,
     Supervision,
     open_states,
@@ -159,7 +158,7 @@ def test_a_lifecycle_beside_the_workflow_files_is_theirs(tmp_path: Path) -> None
     assert spec.location_kinds == {UnitKind.BUILDING}
     assert spec.state("new").clock is Clock.ACKNOWLEDGE
     assert spec.state("waiting").pauses and spec.state("done").final
-    assert spec.tier(0).resolve.unit is DurationUnit.DAYS
+    assert spec.tier(0).resolve == Duration(days=3)
     assert spec.transitions[3].trigger is Action.CALLBACK
     assert spec.transitions[3].guards == ("satisfied",)
 
@@ -181,12 +180,12 @@ BROKEN = {
     "no chain": ((CHAIN, ""), "mini.toml: chain: missing top-level key"),
     "missing deadline": (('callback = "1d"\n', ""), "mini.toml: chain[0].callback: missing key"),
     "bad duration": (
-        ('resolve = "3d"', 'resolve = "3 days"'),
-        "mini.toml: chain[0].resolve: '3 days' is not a duration",
+        ('resolve = "3d"', 'resolve = "3 weeks"'),
+        "mini.toml: chain[0].resolve: '3 weeks' is not a working time",
     ),
     "zero duration": (
         ('acknowledge = "2h"', 'acknowledge = "0h"'),
-        "mini.toml: chain[0].acknowledge: '0h' must be longer",
+        "mini.toml: chain[0].acknowledge: '0h': each amount of a working time is a whole number from 1",
     ),
     "number duration": (('resolve = "3d"', "resolve = 3"), "mini.toml: chain[0].resolve: 3 must be a string"),
     "unknown location": (
@@ -237,8 +236,8 @@ BROKEN = {
         "mini.toml: callback.tries: unknown key (allowed: by, spacing, attempts)",
     ),
     "callback spacing": (
-        (CHAIN, CHAIN + '\n[callback]\nspacing = "2 hours"\n'),
-        "mini.toml: callback.spacing: '2 hours'",
+        (CHAIN, CHAIN + '\n[callback]\nspacing = "2 weeks"\n'),
+        "mini.toml: callback.spacing: '2 weeks'",
     ),
     "no callback attempts": (
         (CHAIN, CHAIN + "\n[callback]\nattempts = 0\n"),

@@ -25,6 +25,10 @@ def _line(obj: CliContext, found: Absence | AbsenceRow, status: str) -> str:
     return f"absence {found.id}: {found.staff_id} {obj.local(found.starts_at)} – {obj.local(found.ends_at)} {status}"
 
 
+def _tickets(count: int) -> str:
+    return f"{count} ticket{'' if count == 1 else 's'}"
+
+
 @absence.command("list")
 @click.option("--staff", "staff_id", help="Only this staff member's absences.")
 @click.option("--now", help=NOW_HELP)
@@ -34,6 +38,7 @@ def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
     from ticketing.read.admin import coming_absences
 
     moment = obj.moment(now)
+    staff_id = obj.staff_id(staff_id) if staff_id else None
     number, more = 1, True
     while more:
         page = coming_absences(obj.ticketing, moment, number, per_page=200, staff_id=staff_id)
@@ -49,7 +54,7 @@ def list_(obj: CliContext, staff_id: str | None, now: str | None) -> None:
 def end(obj: CliContext, absence_id: int, now: str | None) -> None:
     """The holder is back early: end absence ABSENCE_ID now and hand the tickets it moved back."""
     ended = obj.ticketing.absences.end(absence_id, obj.moment(now))
-    click.echo(_line(obj, ended, "ended; the tickets it handed over are back with the holder"))
+    click.echo(_line(obj, ended.absence, f"ended; {_tickets(ended.moved)} back with the holder"))
 
 
 @absence.command()
@@ -59,4 +64,5 @@ def end(obj: CliContext, absence_id: int, now: str | None) -> None:
 def cancel(obj: CliContext, absence_id: int, now: str | None) -> None:
     """Cancel absence ABSENCE_ID (it will not happen, or was a mistake); any tickets it moved come back."""
     cancelled = obj.ticketing.absences.cancel(absence_id, obj.moment(now))
-    click.echo(_line(obj, cancelled, "cancelled"))
+    moved = f"; {_tickets(cancelled.moved)} back with the holder" if cancelled.moved else ""
+    click.echo(_line(obj, cancelled.absence, f"cancelled{moved}"))

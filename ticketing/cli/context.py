@@ -43,6 +43,12 @@ class CliContext:
 
         return create_ticketing(self.settings, self.engine)
 
+    def staff_id(self, typed: str) -> str:
+        """A staff id typed in any case, as the registry spells it (``s0015`` is ``S0015``)."""
+        from ticketing.read.source import current_organisation
+
+        return current_organisation(self.ticketing).staff_id_for(typed)
+
     def moment(self, text: str | None) -> datetime:
         """``--now`` and other times: ISO 8601; without an offset, the district's local time."""
         if not text:

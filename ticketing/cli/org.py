@@ -62,6 +62,8 @@ def holders(
     """Give POST_ID new holders (A, B and, in order, those after B); its open tickets follow them."""
     from ticketing.services import organisation
 
+    holder_a, holder_b = obj.staff_id(holder_a), obj.staff_id(holder_b)
+    more_holders = tuple(obj.staff_id(typed) for typed in more_holders)
     try:
         summary = organisation.change_holders(
             obj.ticketing, post_id, holder_a, holder_b, obj.moment(now), more_holders=more_holders

@@ -24,9 +24,13 @@ def staff() -> None:
 @pass_context
 def absent(obj: CliContext, staff_id: str, starts: str, ends: str, reason: str, now: str | None) -> None:
     """Record an absence; the other holder of each post covers (AB岗) while it lasts."""
-    start, end = obj.moment(starts), obj.moment(ends)
-    absence_id = obj.ticketing.absences.record(staff_id, start, end, reason, obj.moment(now))
-    click.echo(f"absence {absence_id}: {staff_id} away {obj.local(start)} – {obj.local(end)} ({reason})")
+    start, end, at, staff_id = obj.moment(starts), obj.moment(ends), obj.moment(now), obj.staff_id(staff_id)
+    recorded = obj.ticketing.absences.record(staff_id, start, end, reason, at)
+    moved = f"; {recorded.moved} ticket{'' if recorded.moved == 1 else 's'} passed to the other holders"
+    click.echo(
+        f"absence {recorded.id}: {staff_id} away {obj.local(start)} – {obj.local(end)} ({reason})"
+        + (moved if start <= at else "")
+    )
 
 
 @staff.command()
@@ -39,6 +43,7 @@ def add(obj: CliContext, staff_id: str, password: str) -> None:
     """Give staff member STAFF_ID a web login (their role comes from the registry)."""
     from ticketing.services.accounts import set_password
 
+    staff_id = obj.staff_id(staff_id)
     created = set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"{'account created' if created else 'password changed'} for {staff_id}")
 
@@ -51,6 +56,7 @@ def passwd(obj: CliContext, staff_id: str, password: str) -> None:
     """Set a new password for STAFF_ID; every web session of the account ends."""
     from ticketing.services.accounts import set_password
 
+    staff_id = obj.staff_id(staff_id)
     set_password(obj.engine, staff_id, password, datetime.now(UTC))
     click.echo(f"password changed for {staff_id}")
 
@@ -64,6 +70,7 @@ def token(obj: CliContext, staff_id: str, revoke_id: int | None, show_list: bool
     """Issue a bearer token for the staff JSON API acting as STAFF_ID (printed once), or list / revoke."""
     from ticketing.services.credentials import issue_staff_token, list_staff_tokens, revoke_staff_token
 
+    staff_id = obj.staff_id(staff_id)
     if revoke_id is not None:
         revoke_staff_token(obj.engine, revoke_id, datetime.now(UTC))
         click.echo(f"revoked token {revoke_id}")

@@ -85,6 +85,7 @@ def open_ticket(
     """
     from ticketing.cli.render import api_json, detail, ticket_line
 
+    actor = obj.staff_id(actor) if actor else None
     chosen = Channel(channel) if channel else (Channel.WALK_IN if actor else Channel.WEB)
     way = notify_by or usual_notice(chosen, fields["contact_phone"], fields["contact_email"])
     at = obj.moment(now)
@@ -187,7 +188,7 @@ def terminations(obj: CliContext, as_json: bool) -> None:
 @click.option("--solved/--unsolved", default=None, help="callback: whether the problem is solved (问题是否解决).")
 @click.option("--satisfaction", type=click.Choice([verdict.value for verdict in Satisfaction]))
 @click.option("--comment", help="callback: what the resident said.")
-@click.option("--by", help="extend: working time to add, e.g. 4h or 2d.")
+@click.option("--by", help="extend: working time to add, e.g. 2天, 3小时, 1天2小时, 2d, 3h or 30m.")
 @click.option("--post", help="invite: the post of the community to join (协同); release: the joined post to release.")
 @click.option(
     "--outcome",
@@ -214,7 +215,7 @@ def act(
     from ticketing.schemas.tickets import ActionResult
 
     given = {key: value for key, value in params.items() if value is not None}
-    at = obj.moment(now)
+    at, actor = obj.moment(now), obj.staff_id(actor)
     ticket = obj.ticketing.act(number, action, actor, at, expected_version, **given)
     if not as_json:
         click.echo(ticket_line(obj, ticket))

@@ -16,7 +16,8 @@ Rules, as the engine applies them:
   lands exactly on the end of a segment stays there.
 - Days (``3d``) end at the close of the last workday segment of the N-th workday
   strictly after the start's local date; weekend or holiday duty does not count.
-  Opened Friday, ``1d`` is due Monday at close of business.
+  Opened Friday, ``1d`` is due Monday at close of business.  Days and hours
+  together (``1d2h``) count the days first, then the hours from that close.
 - ``working_seconds(a, b)`` is the working time in ``[a, b)``, the inverse of
   ``add_seconds``.
 - A calendar that finds no working time in three years raises ValueError.
@@ -32,10 +33,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from ticketing.domain.org import VOLUNTEER_HOURS_ID
-from ticketing.domain.workflow import Duration, DurationUnit
+from ticketing.domain.workflow import Duration
 
 _GIVE_UP_DAYS = 3 * 366
-_UNIT_SECONDS = {DurationUnit.MINUTES: 60, DurationUnit.HOURS: 3600}
 _SEGMENT_TEXT = re.compile(r"(\d\d):(\d\d)(?::(\d\d))?-(\d\d):(\d\d)(?::(\d\d))?")
 
 
@@ -195,9 +195,8 @@ class WorkingCalendar:
 
     def add(self, start: datetime, duration: Duration) -> datetime:
         """The deadline ``duration`` of working time after ``start``."""
-        if duration.unit is DurationUnit.DAYS:
-            return self._add_days(start, duration.amount)
-        return self.add_seconds(start, duration.amount * _UNIT_SECONDS[duration.unit])
+        end = self._add_days(start, duration.days) if duration.days else start
+        return self.add_seconds(end, duration.minutes * 60) if duration.minutes else end
 
     def add_seconds(self, start: datetime, seconds: float) -> datetime:
         """The moment after ``seconds`` of working time counted from ``start``."""

@@ -23,7 +23,12 @@ YEARS = range(2000, 2101)  # dates and times people give: far ones overflow time
 MAX_PAGE = 100_000  # no list has that many pages; a larger number would overflow the database's offset
 MAX_ID = 2**31 - 1  # the largest id a path or body may carry: ids are 32-bit INTEGER columns
 TICKET_NUMBER = r"[0-9]{6}-[0-9]{6,}"  # a tracking number: 261127-000001
-WORKING_TIME = r"[1-9][0-9]{0,3}[mhd]"  # an extension: 30m, 4h, 2d
+# An extension as people type it (2天, 3小时, 1天2小时, 2d, 30m, full-width too): digits first, then units;
+# ``Duration.parse`` reads the value and says what is wrong with one that fits this but not the grammar.
+WORKING_TIME = (
+    r"[ \u3000]*[0-9\uff10-\uff19][0-9\uff10-\uff19A-Za-z\uff21-\uff3a\uff41-\uff5a \u3000天日工作个小时钟头分]*"
+)
+MAX_WORKING_TIME = 40
 LATITUDE, LONGITUDE = 90.0, 180.0  # WGS84 bounds, either sign
 
 MAX_DESCRIPTION = 4000

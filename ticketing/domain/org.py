@@ -188,6 +188,19 @@ class Organisation:
             unit = self.units.get(unit.parent_id) if unit.parent_id else None
         return unit
 
+    def staff_id_for(self, typed: str) -> str:
+        """The staff id as the registry spells it, whatever the case typed (``s0015`` is ``S0015``).
+
+        Text that names nobody (or, in a registry with ids differing only in case, several) is returned
+        stripped, for the caller to refuse as unknown.
+        """
+        text = typed.strip()
+        if text in self.staff:
+            return text
+        folded = text.casefold()
+        found = [staff_id for staff_id in self.staff if staff_id.casefold() == folded]
+        return found[0] if len(found) == 1 else text
+
     def post_for(self, kind: PostKind, location_id: str) -> Post | None:
         """The post of this kind responsible for a location, if there is one."""
         unit = self.ancestor(location_id, POST_UNIT[kind])

@@ -26,6 +26,8 @@ means none: no satisfaction), the terminated and the returned tickets.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from enum import StrEnum
 
 NO_RATE = "—"
 
@@ -110,3 +112,58 @@ def total_of(counts: list[RateCounts]) -> RateCounts:
 def percent(rate: float | None, digits: int = 1) -> str:
     """A rate as a percentage for people: ``66.7%``, or ``—`` when there is no base."""
     return NO_RATE if rate is None else f"{rate * 100:.{digits}f}%"
+
+
+def iso_weeks(first: date, last: date) -> list[tuple[date, date]]:
+    """The ISO 8601 weeks (Monday to Sunday) covering ``first``–``last``, the first and last clipped to them.
+
+    Supervisors compare week with week, so a week is always the calendar week
+    people say (第49周, 11月30日那一周), not seven days from whichever day the period starts.
+    """
+    weeks = []
+    start = first
+    while start <= last:
+        sunday = start + timedelta(days=6 - start.weekday())
+        weeks.append((start, min(sunday, last)))
+        start = sunday + timedelta(days=1)
+    return weeks
+
+
+def week_name(first: date) -> str:
+    """The ISO week a day falls in, as ``2026-W49``."""
+    year, week, _day = first.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class Preset(StrEnum):
+    """The periods a supervisor picks with one tap, in the order offered."""
+
+    LAST_30_DAYS = "last_30_days"
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    THIS_QUARTER = "this_quarter"
+    LAST_QUARTER = "last_quarter"
+    THIS_YEAR = "this_year"
+    LAST_YEAR = "last_year"
+
+
+def preset_period(preset: Preset, today: date) -> tuple[date, date]:
+    """The first and last day of a preset period; a running month, quarter or year ends today."""
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    match preset:
+        case Preset.LAST_30_DAYS:
+            return today - timedelta(days=29), today
+        case Preset.THIS_MONTH:
+            return today.replace(day=1), today
+        case Preset.LAST_MONTH:
+            last = today.replace(day=1) - timedelta(days=1)
+            return last.replace(day=1), last
+        case Preset.THIS_QUARTER:
+            return quarter_start, today
+        case Preset.LAST_QUARTER:
+            last = quarter_start - timedelta(days=1)
+            return date(last.year, last.month - 2, 1), last
+        case Preset.THIS_YEAR:
+            return date(today.year, 1, 1), today
+        case Preset.LAST_YEAR:
+            return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)

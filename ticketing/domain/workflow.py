@@ -12,10 +12,13 @@ shared state machine that executes it lives outside the domain
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ticketing.domain.errors import InvalidInput
 from ticketing.domain.guards import DEFAULT_CALLBACK_ATTEMPTS
 from ticketing.domain.org import PostKind, UnitKind
 
@@ -49,26 +52,61 @@ class DurationUnit(StrEnum):
     DAYS = "d"
 
 
+MAX_DURATION_AMOUNT = 9999  # per unit: longer than any deadline, short enough for calendar arithmetic
+_UNIT_WORDS: dict[str, DurationUnit] = {
+    **dict.fromkeys(("d", "day", "days", "天", "日", "工作日", "个工作日"), DurationUnit.DAYS),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "小时", "个小时", "钟头", "个钟头"), DurationUnit.HOURS),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes", "分钟", "分"), DurationUnit.MINUTES),
+}
+_DURATION_PART = re.compile(r"([0-9]+)(" + "|".join(sorted(map(re.escape, _UNIT_WORDS), key=len, reverse=True)) + ")")
+
+
 @dataclass(frozen=True, slots=True)
 class Duration:
-    """An amount of working time: minutes or hours on the calendar, or working days."""
+    """An amount of working time: working days, then working minutes on the calendar.
 
-    amount: int
-    unit: DurationUnit
+    ``1天2小时`` is the close of the next workday, then two working hours more;
+    hours are kept as minutes, so ``2h`` and ``120m`` are the same duration.
+    """
+
+    days: int = 0
+    minutes: int = 0
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        """Parse ``"30m"``, ``"4h"`` or ``"3d"``; raise ValueError otherwise."""
-        text = text.strip()
-        if len(text) < 2 or not text[:-1].isdigit() or text[-1] not in "mhd":
-            raise ValueError(f"{text!r} is not a duration; write e.g. 30m, 4h or 3d")
-        amount = int(text[:-1])
-        if amount <= 0:
-            raise ValueError(f"{text!r} must be longer than zero")
-        return cls(amount, DurationUnit(text[-1]))
+        """Read ``2天``, ``3小时``, ``30分钟``, ``2d``, ``3h``, ``30m`` or a combination (``1天2小时``, ``2h 30m``).
+
+        Full-width digits and letters and any spaces are accepted; each unit at
+        most once, each amount from 1 to ``MAX_DURATION_AMOUNT``.  Anything else
+        raises InvalidInput naming what is allowed.
+        """
+        compact = "".join(unicodedata.normalize("NFKC", text).lower().split())
+        parts = _DURATION_PART.findall(compact)
+        units = [_UNIT_WORDS[word] for _amount, word in parts]
+        if not parts or "".join(a + w for a, w in parts) != compact or len(set(units)) < len(units):
+            raise InvalidInput(
+                "%(text)r is not a working time: write e.g. 2d, 3h or 30m (or 2天, 3小时, 30分钟; 1d2h combines them)",
+                text=text.strip(),
+            )
+        amounts = {unit: int(amount) for (amount, _word), unit in zip(parts, units, strict=True)}
+        if not all(0 < amount <= MAX_DURATION_AMOUNT for amount in amounts.values()):
+            raise InvalidInput(
+                "%(text)r: each amount of a working time is a whole number from 1 to %(most)d",
+                text=text.strip(),
+                most=MAX_DURATION_AMOUNT,
+            )
+        hours, minutes = amounts.get(DurationUnit.HOURS, 0), amounts.get(DurationUnit.MINUTES, 0)
+        return cls(amounts.get(DurationUnit.DAYS, 0), hours * 60 + minutes)
+
+    @property
+    def parts(self) -> tuple[tuple[int, DurationUnit], ...]:
+        """The non-zero amounts, largest unit first: ``((1, DAYS), (2, HOURS))`` for ``1d2h``."""
+        hours, minutes = divmod(self.minutes, 60)
+        amounts = ((self.days, DurationUnit.DAYS), (hours, DurationUnit.HOURS), (minutes, DurationUnit.MINUTES))
+        return tuple((amount, unit) for amount, unit in amounts if amount)
 
     def __str__(self) -> str:
-        return f"{self.amount}{self.unit.value}"
+        return "".join(f"{amount}{unit.value}" for amount, unit in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +142,7 @@ class Supervision:
     warn_after: int
 
 
-DEFAULT_ATTEMPT_SPACING = Duration(2, DurationUnit.HOURS)
+DEFAULT_ATTEMPT_SPACING = Duration(minutes=120)
 CALLBACK_ATTEMPTS = range(1, 11)  # how many unreached attempts per round a workflow may declare
 
 

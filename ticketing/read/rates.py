@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from ticketing.db.queries import rates as queries
 from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.org import Organisation, UnitKind
-from ticketing.domain.rates import RateCounts, Rates, RateWeights, rates, total_of
+from ticketing.domain.rates import RateCounts, Rates, RateWeights, iso_weeks, rates, total_of
 from ticketing.read.board import Overseer, Scope
 from ticketing.read.source import Source
 
@@ -53,13 +53,8 @@ class Period:
         return (self.last - self.first).days + 1
 
     def weeks(self) -> list[Period]:
-        """Seven-day stretches from the first day; the last one may be shorter."""
-        found = []
-        first = self.first
-        while first <= self.last:
-            found.append(Period(first, min(first + timedelta(days=6), self.last), self.tz))
-            first += timedelta(days=7)
-        return found
+        """The ISO weeks (Monday to Sunday) of the period; the first and last may be shorter."""
+        return [Period(first, last, self.tz) for first, last in iso_weeks(self.first, self.last)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +76,11 @@ class RateReport:
     weeks: list[tuple[Period, RateRow]]
     org: Organisation
     mediations: dict[MediationOutcome, int] = field(default_factory=dict)  # disputes mediated in the period
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to show: no ticket of the period was rated, terminated, returned or mediated."""
+        return self.overall.counts == RateCounts() and not any(self.mediations.values())
 
 
 def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:

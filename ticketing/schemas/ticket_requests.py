@@ -14,6 +14,7 @@ from ticketing.domain.field_rules import (
     DESCRIPTION,
     EMAIL,
     MAX_PAGE,
+    MAX_WORKING_TIME,
     NAME,
     PHONE,
     TEXT,
@@ -45,7 +46,9 @@ MaybeText = Annotated[str | None, text(TEXT, required=False)]
 Body = Annotated[str, text(BODY)]
 Verdict = Annotated[str | None, choice([s.value for s in Satisfaction], nullable=True)]
 Mediated = Annotated[str, choice([outcome.value for outcome in MediationOutcome])]
-WorkingTime = Annotated[str, text(TextRule(5, WORKING_TIME, "working time such as 30m, 4h or 2d"))]
+WorkingTime = Annotated[
+    str, text(TextRule(MAX_WORKING_TIME, WORKING_TIME, "a working time such as 2天, 3小时, 30分钟, 2d, 3h or 30m"))
+]
 Version = Annotated[int, integer(minimum=1)]
 Reached = Annotated[bool, boolean()]
 Solved = Annotated[bool | None, boolean()]
@@ -160,7 +163,8 @@ class CallbackAction(Action):
 
 class ExtendAction(Action):
     by: WorkingTime = Field(
-        description="Working time to add: minutes, hours or working days, e.g. 30m, 4h, 2d; at most the tier's "
+        description="Working time to add: working days, hours or minutes, e.g. 2天, 3小时, 30分钟, 1天2小时, 2d, 3h, "
+        "30m; at most the tier's "
         "`max_extension` (default: its resolve time), else 400."
     )
     reason: Text = Field(description="Why the deadline is extended.")

@@ -7,6 +7,7 @@ use case is one transaction: the absence and the hand-overs commit together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -25,6 +26,22 @@ from ticketing.services.changes import apply_each, require_aware
 from ticketing.services.unit_of_work import unit_of_work
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A new absence, and how many tickets passed to the other holders because it has begun."""
+
+    id: int
+    moved: int
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """An absence ended or cancelled, and how many tickets went back to its holder."""
+
+    absence: Absence
+    moved: int
+
+
 class Absences:
     """The absence use cases over one database."""
 
@@ -32,7 +49,7 @@ class Absences:
         self.engine = engine
         self.worlds = worlds
 
-    def record(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> int:
+    def record(self, staff_id: str, starts_at: datetime, ends_at: datetime, reason: str, now: datetime) -> Recorded:
         """Record leave or a trip within the bounds of ``domain.absences``; if it has begun, the others take over."""
         require_aware(starts_at, ends_at, now)
         absence_rules.check_period(starts_at, ends_at, now, self.worlds.tz)
@@ -42,10 +59,9 @@ class Absences:
             if staff_id not in world.org.staff:
                 raise NotFound("unknown staff member %(staff)r", staff=staff_id)
             absence_id = absence_store.add(work.conn, staff_id, starts_at, ends_at, text)
-            hand_over_due(work.conn, self.worlds.world(work.conn), now)
-            return absence_id
+            return Recorded(absence_id, hand_over_due(work.conn, self.worlds.world(work.conn), now))
 
-    def end(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
+    def end(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Changed:
         """The holder is back early: the absence ends now and the tickets it handed over come back.
 
         ``actor_id`` is who asks (the absent member or an admin); None is the operator at the command line.
@@ -56,10 +72,9 @@ class Absences:
             absence_rules.check_actor(self.worlds.world(work.conn).org, absence, actor_id)
             ended = absence_rules.end_early(absence, now, self.worlds.tz)
             absence_store.end(work.conn, absence_id, ended.ends_at)
-            hand_over_due(work.conn, self.worlds.world(work.conn), now)
-            return ended
+            return Changed(ended, hand_over_due(work.conn, self.worlds.world(work.conn), now))
 
-    def cancel(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Absence:
+    def cancel(self, absence_id: int, now: datetime, actor_id: str | None = None) -> Changed:
         """The absence will not happen or was a mistake: it stops counting and any tickets it moved come back."""
         require_aware(now)
         with unit_of_work(self.engine) as work:
@@ -67,8 +82,7 @@ class Absences:
             absence_rules.check_actor(self.worlds.world(work.conn).org, absence, actor_id)
             cancelled = absence_rules.cancel(absence, now, self.worlds.tz)
             absence_store.cancel(work.conn, absence_id, now, started=absence.starts_at <= now)
-            hand_over_due(work.conn, self.worlds.world(work.conn), now)
-            return cancelled
+            return Changed(cancelled, hand_over_due(work.conn, self.worlds.world(work.conn), now))
 
 
 def hand_over_due(conn: Connection, world: World, now: datetime) -> int:

@@ -52,10 +52,7 @@ def _satisfaction(params: dict[str, Any]) -> Satisfaction | None:
 
 
 def _duration(params: dict[str, Any]) -> Duration:
-    try:
-        return Duration.parse(_text(params, "by"))
-    except ValueError as error:
-        raise InvalidInput("extend --by: %(error)s", error=error) from None
+    return Duration.parse(_text(params, "by"))
 
 
 ACTIONS: dict[str, Act] = {

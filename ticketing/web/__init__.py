@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Flask, render_template
-from flask_babel import Babel, format_datetime, get_locale
+from flask_babel import Babel, get_locale
 
 from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.datadir import secret_key
@@ -32,6 +30,7 @@ from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import select_locale
 from ticketing.web.labels import TEMPLATE_GLOBALS
 from ticketing.web.nav import nav_links
+from ticketing.web.times import local_date, local_time
 
 
 def create_app(
@@ -76,25 +75,12 @@ def create_app(
     inputs.register(app)  # before the blueprints: their rules use its converters
     for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
         app.register_blueprint(blueprint)
-    app.add_template_filter(_local_time, "local_time")
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(local_date, "local_date")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
     _register_status_pages(app)
     return app
-
-
-def _local_time(moment: datetime | None, style: str = "short") -> str:
-    """A time in the district's zone and the reader's language.
-
-    A stored time at the very edge of the calendar (year 1 or 9999) may not
-    move into the zone: it is shown in UTC rather than failing the page.
-    """
-    if not moment:
-        return "—"
-    try:
-        return format_datetime(moment, style)
-    except OverflowError:
-        return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _register_status_pages(app: Flask) -> None:

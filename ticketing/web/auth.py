@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -28,6 +28,7 @@ from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES
 from ticketing.web.ratelimit import client_address, configured
 from ticketing.web.redirects import local_target
+from ticketing.web.times import local_time
 from ticketing.web.users import StaffUser
 
 bp = Blueprint("auth", __name__)
@@ -81,7 +82,8 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    result = log_in(service().engine, form.staff_id.data.strip(), form.password.data, client_address(), now())
+    staff_id = current_organisation(service()).staff_id_for(form.staff_id.data)
+    result = log_in(service().engine, staff_id, form.password.data, client_address(), now())
     user = _staff_user(result.account) if result.account is not None else None
     if user is not None:
         login_user(user)
@@ -91,9 +93,9 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     if result.retry_at is None:
         return render_template("auth/login.html", form=form)
     wait = math.ceil((result.retry_at - now()).total_seconds())
-    form.password.errors.append(
-        _("Too many failed logins. Try again after %(time)s.", time=format_time(result.retry_at, "medium"))
-    )
+    # Shown to the minute like every time, rounded up so it is never too early.
+    retry_at = (result.retry_at + timedelta(minutes=1, microseconds=-1)).replace(second=0, microsecond=0)
+    form.password.errors.append(_("Too many failed logins. Try again after %(time)s.", time=local_time(retry_at)))
     return render_template("auth/login.html", form=form), 429, {"Retry-After": str(max(wait, 1))}
 
 

@@ -12,8 +12,11 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
+from ticketing.domain.errors import InvalidInput
 from ticketing.domain.field_rules import YEARS, TextRule, is_email
 from ticketing.domain.ticket import Channel, ResidentChannel
+from ticketing.domain.workflow import Duration
+from ticketing.web.errors import message_of
 
 
 def stripped(value: str | None) -> str | None:
@@ -69,3 +72,11 @@ def sane_date(form: FlaskForm, field: Field) -> None:
     """A date validator: a year the district can work in (far ones overflow the time zone arithmetic)."""
     if field.data is not None and field.data.year not in YEARS:
         raise ValidationError(_("Choose a date from %(first)d to %(last)d.", first=YEARS[0], last=YEARS[-1]))
+
+
+def working_time(form: FlaskForm, field: Field) -> None:
+    """A working time as people type it (``2天``, ``3小时``, ``1天2小时``, ``2d``): refused with what is allowed."""
+    try:
+        Duration.parse(field.data or "")
+    except InvalidInput as error:
+        raise ValidationError(message_of(error)) from None

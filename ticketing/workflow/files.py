@@ -624,11 +624,11 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.problem(key, f"{value!r} must be a string such as 30m, 4h or 3d")
+            self.problem(key, f"{value!r} must be a string such as 30m, 4h, 3d or 3天")
             return None
         try:
             return Duration.parse(value)
-        except ValueError as error:
+        except InvalidInput as error:
             self.problem(key, str(error))
             return None
 

@@ -383,6 +383,7 @@ def test_the_list_filters_and_cursors_are_opaque_but_checked(
         t.number for t in service.list_tickets(state="closed", holder_id="S0013", limit=1000)
     }
     assert numbers("first_responder=S0013") == {t.number for t in service.list_tickets(first_responder_id="S0013")}
+    assert numbers("first_responder=s0013") == numbers("first_responder=S0013"), "a staff number in any case"
     _error(admin("GET", "/api/v1/tickets?state=lost"), 422, "invalid_request")
     forged = base64.urlsafe_b64encode(b'["yesterday", 3]').decode()
     _error(admin("GET", f"/api/v1/tickets?cursor={forged}"), 400, "invalid_cursor")

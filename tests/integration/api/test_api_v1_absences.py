@@ -134,3 +134,14 @@ def test_cancelling_through_the_api_and_who_may(service: Ticketing, as_staff: Ca
     assert service.show(ticket.number).ticket.holder_id == "S0013"
     assert leader("GET", "/api/v1/absences").get_json() == {"items": []}
     assert "already cancelled" in _error(leader("POST", cancel), 409, "conflict")
+
+
+def test_an_admin_records_an_absence_for_a_staff_number_in_lower_case(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    ticket = _open(service)
+
+    recorded = as_staff("S0001")("POST", "/api/v1/absences", json={**ABSENCE, "staff_id": "s0013"})
+
+    assert recorded.status_code == 201 and recorded.get_json()["staff_id"] == "S0013"
+    assert service.show(ticket.number).ticket.holder_id == "S0014"

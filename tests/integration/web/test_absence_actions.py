@@ -53,8 +53,8 @@ def test_back_early_i_end_my_absence_and_my_tickets_come_back(
     service: Ticketing, login: Login, clock: list[datetime]
 ) -> None:
     ticket = _open(service)
-    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "外出培训", NOW)
-    coming = service.absences.record("S0013", NOW + 5 * DAY, NOW + 6 * DAY, "年假", NOW)
+    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "外出培训", NOW).id
+    coming = service.absences.record("S0013", NOW + 5 * DAY, NOW + 6 * DAY, "年假", NOW).id
     me = login("S0013")
     page = _text(me.get("/staff/absence"))
     assert _buttons(page) == [
@@ -77,7 +77,7 @@ def test_back_early_i_end_my_absence_and_my_tickets_come_back(
 
 def test_i_cancel_an_absence_entered_by_mistake(service: Ticketing, login: Login) -> None:
     ticket = _open(service)
-    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "输错了", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "输错了", NOW).id
 
     me = login("S0013")
 
@@ -90,7 +90,7 @@ def test_i_cancel_an_absence_entered_by_mistake(service: Ticketing, login: Login
 
 def test_nobody_else_ends_or_cancels_my_absence_from_the_staff_page(service: Ticketing, login: Login) -> None:
     ticket = _open(service)
-    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW).id
     before = _rows(service)
 
     for staff_id in ("S0014", "S0004"):
@@ -116,7 +116,7 @@ def test_a_far_future_absence_is_refused_on_the_form_and_nothing_is_written(serv
 
 
 def test_the_end_and_cancel_buttons_need_the_csrf_token(app: Flask, service: Ticketing, login: Login) -> None:
-    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
+    absence_id = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW).id
     me, admin = login("S0013"), login("S0001")
     app.config["WTF_CSRF_ENABLED"] = True
 
@@ -134,8 +134,8 @@ def test_the_end_and_cancel_buttons_need_the_csrf_token(app: Flask, service: Tic
 
 def test_the_admin_ends_and_cancels_anyones_absence(service: Ticketing, login: Login, clock: list[datetime]) -> None:
     ticket = _open(service)
-    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)
-    coming = service.absences.record("S0014", NOW + DAY, NOW + 2 * DAY, "年假", NOW)
+    running = service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW).id
+    coming = service.absences.record("S0014", NOW + DAY, NOW + 2 * DAY, "年假", NOW).id
     admin = login("S0001")
     assert _buttons(_text(admin.get("/admin/absences"))) == [
         f"/admin/absences/{running}/end",
@@ -150,7 +150,7 @@ def test_the_admin_ends_and_cancels_anyones_absence(service: Ticketing, login: L
     assert ended.status_code == cancelled.status_code == 302
     assert _holder(service, ticket) == "S0013"
     page = _text(admin.get("/admin/absences"))
-    assert "Absence of S0013 ended" in page and "Absence of S0014 cancelled." in page
+    assert "Absence of 陈强 ended; 1 ticket returned to them." in page and "Absence of 吴红霞 cancelled." in page
     assert "Nobody is away now or later." in page
     again = admin.post(f"/admin/absences/{coming}/cancel")
     assert again.status_code == 409 and "already cancelled" in _text(again)
@@ -177,3 +177,43 @@ def test_the_admin_pages_show_an_absurd_row_stored_before_the_bounds(service: Ti
 
     assert admin.post(f"/admin/absences/{absence_id}/cancel").status_code == 302
     assert "旧数据" not in _text(admin.get("/admin/absences"))
+
+
+def test_the_admin_is_told_in_chinese_how_many_tickets_moved(service: Ticketing, login: Login) -> None:
+    tickets = [_open(service) for _ in range(3)]
+    admin = login("S0001")
+    admin.post("/language/zh_Hans", data={"next": "/"})
+    form = {"staff_id": "s0013", "starts_at": "2026-11-23T08:00", "ends_at": "2026-11-25T18:00", "reason": "出差"}
+
+    recorded = admin.post("/admin/absences", data=form)
+
+    assert recorded.status_code == 302 and {_holder(service, ticket) for ticket in tickets} == {"S0014"}
+    assert "已登记陈强的离岗；3 张工单已转由其岗位的另一名在岗人顶岗。" in _text(admin.get("/admin/absences"))
+    running = _rows(service)[0][0]
+    cancelled = admin.post(f"/admin/absences/{running}/cancel")
+    assert cancelled.status_code == 302 and {_holder(service, ticket) for ticket in tickets} == {"S0013"}
+    assert "已撤销陈强的离岗；3 张工单已交回本人。" in _text(admin.get("/admin/absences"))
+
+
+def test_an_absence_that_has_not_begun_moves_nothing_yet_and_says_so(service: Ticketing, login: Login) -> None:
+    ticket = _open(service)
+    form = {"staff_id": "S0013", "starts_at": "2026-11-30T08:00", "ends_at": "2026-12-01T18:00", "reason": "年假"}
+    admin = login("S0001")
+
+    admin.post("/admin/absences", data=form)
+
+    assert _holder(service, ticket) == "S0013"
+    page = _text(admin.get("/admin/absences"))
+    assert "Absence of 陈强 recorded; their tickets pass to the other holders when it begins." in page
+
+
+def test_times_read_the_same_in_chinese_and_english(service: Ticketing, login: Login) -> None:
+    service.absences.record("S0013", NOW - HOUR, NOW + 3 * DAY, "出差", NOW)  # from 08:00 Monday in Shanghai
+    admin = login("S0001")
+
+    english = _text(admin.get("/admin/absences"))
+    chinese = _text(admin.get("/admin/absences", headers={"Accept-Language": "zh-CN"}))
+
+    for page in (english, chinese):
+        assert "<td>2026-11-23 08:00</td>" in page and "<td>2026-11-26 09:00</td>" in page
+    assert "11/23/26" not in english and "2026/11/23" not in chinese

@@ -535,7 +535,7 @@ def _populate(service: Ticketing) -> World:
         other_photo=_photo_of(service, resolved),
         dead_notice=_give_up_on_a_notice(service, resolved, start),
         live_notice=_notices_of(service, number)[0],
-        absence=service.absences.record("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start),
+        absence=service.absences.record("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start).id,
     )
 
 

@@ -109,13 +109,23 @@ def test_unknown_community_post_or_staff_is_a_404(login: Login) -> None:
 def test_changed_holders_take_the_next_ticket(service: Ticketing, login: Login) -> None:
     assert _open(service).holder_id == "S0013"
     admin = login(ADMIN)
-    response = admin.post(f"/admin/posts/{BUILDING_POST}/holders", data={"holder_a": " S0015 ", "holder_b": "S0013"})
+    response = admin.post(f"/admin/posts/{BUILDING_POST}/holders", data={"holder_a": " s0015 ", "holder_b": "s0013"})
     assert response.status_code == 302
     assert response.location.endswith(f"/admin/organisation?community=C0101#{BUILDING_POST}")
     assert (_post(service).holder_a, _post(service).holder_b) == ("S0015", "S0013")
     assert _open(service).holder_id == "S0015"
     page = _text(admin.get(response.location))
-    assert f"{BUILDING_POST}: A is now S0015, B S0013." in page
+    assert "阳光小区1号楼 Building leader: A is now 肖书勤 (was 陈强); B is now 陈强 (was 吴红霞)." in page
+    assert BUILDING_POST not in page.split("<main")[1].split("</section>")[0]
+
+
+def test_a_holder_change_is_told_in_chinese_with_names(service: Ticketing, login: Login) -> None:
+    admin = login(ADMIN)
+    admin.post("/language/zh_Hans", data={"next": "/"})
+    url = f"/admin/posts/{BUILDING_POST}/holders"
+    response = admin.post(url, data={"holder_a": "S0013", "holder_b": "s0015"})
+    page = _text(admin.get(response.location))
+    assert "阳光小区1号楼楼长：A岗仍为 陈强；B岗现为 肖书勤（原 吴红霞）。" in page
 
 
 def test_wrong_holders_are_refused_next_to_the_field_and_kept(service: Ticketing, login: Login) -> None:
@@ -184,7 +194,7 @@ def test_an_absence_hands_the_ticket_over(service: Ticketing, login: Login) -> N
     admin = login(ADMIN)
     response = admin.post(
         "/admin/absences",
-        data={"staff_id": "S0013", "starts_at": "2026-11-23T08:00", "ends_at": "2026-11-25T18:00", "reason": "年假"},
+        data={"staff_id": "s0013", "starts_at": "2026-11-23T08:00", "ends_at": "2026-11-25T18:00", "reason": "年假"},
     )
     assert response.status_code == 302 and response.location.endswith("/admin/absences")
     history = service.show(ticket.number).history
@@ -194,7 +204,8 @@ def test_an_absence_hands_the_ticket_over(service: Ticketing, login: Login) -> N
     assert _absent(service, "S0013", datetime(2026, 11, 23, 0, tzinfo=UTC))
     assert not _absent(service, "S0013", datetime(2026, 11, 23, 0, tzinfo=UTC) - timedelta(minutes=1))
     listed = _text(admin.get("/admin/absences"))
-    assert "Absence of S0013 recorded." in listed and "陈强" in listed and "年假" in listed and "away now" in listed
+    assert "Absence of 陈强 recorded; 1 ticket passed to the other holder of their post." in listed
+    assert "年假" in listed and "away now" in listed
     organisation = _text(admin.get("/admin/organisation"))
     assert "Absent now" in organisation and "away now" in organisation
 
@@ -348,3 +359,8 @@ def test_the_admin_sees_notices_given_up_on(service: Ticketing, login: Callable[
         )
     page = client.get("/admin/outbox").get_data(as_text=True)
     assert ticket.number in page and "smtp: connection refused" in page and "S0013" in page
+
+
+def test_a_staff_number_in_lower_case_opens_the_account_page(login: Login) -> None:
+    response = login(ADMIN).get("/admin/accounts/s0015")
+    assert (response.status_code, response.location) == (302, "/admin/accounts/S0015")

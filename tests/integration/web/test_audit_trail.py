@@ -101,7 +101,8 @@ def test_the_admin_reads_the_trail_in_chinese_and_others_may_not(service: Ticket
     admin.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     page = admin.get("/admin/audit").get_data(as_text=True)
     assert "操作留痕" in page
-    assert "更换AB岗人员" in page and "阳光小区1号楼 楼长" in page and "S0013 → S0015" in page  # the post in words
+    assert "更换AB岗人员" in page and "阳光小区1号楼楼长" in page and "陈强 → 肖书勤" in page
+    assert POST not in page and "S0013 → S0015" not in page, "posts and staff in words, not ids"
     assert "导入组织架构" in page and "roster.csv" in page and "岗位变更: 1" in page
     assert page.index("导入组织架构") < page.index("更换AB岗人员"), "newest first"
     assert "董志强" in page, "the admin who made the changes, by name"

@@ -155,10 +155,10 @@ def test_an_admin_gives_the_police_post_a_third_holder_audited(app: Flask, servi
 
     assert response.status_code == 302
     with service.engine.connect() as conn:
-        post = service.worlds.organisation(conn).posts[POLICE]
-    assert post.holders == ("S0006", "S0252", "S0007", "S0063")
+        org = service.worlds.organisation(conn)
+    assert org.posts[POLICE].holders == ("S0006", "S0252", "S0007", "S0063")
     audit = _text(admin.get("/admin/audit"))
-    assert "S0252 → S0007, S0063" in audit
+    assert f"{org.staff['S0252'].name} → {org.staff['S0007'].name}, {org.staff['S0063'].name}" in audit
 
 
 def test_a_holder_named_twice_is_refused_on_the_holders_page(service: Ticketing, login: Login) -> None:

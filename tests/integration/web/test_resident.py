@@ -334,7 +334,7 @@ def test_the_private_link_shows_the_status_and_nothing_private(
     assert '<p class="resident-state">Awaiting acknowledgement</p>' in page
     assert "<dd>Building leader · 阳光小区1号楼</dd>" in page
     assert "<dd>阳光小区1号楼</dd>" in page and "<dd>Property repair</dd>" in page
-    assert "To be taken up by" in page and "11/23/26, 11:00\u202fAM" in page  # two working hours, in Shanghai time
+    assert "To be taken up by" in page and "2026-11-23 11:00" in page  # two working hours, in Shanghai time
     assert "Your request was received and given to Building leader · 阳光小区1号楼." in page
     assert "<dd>139****5678</dd>" in page and PHONE not in page
     assert "内部" not in page  # notes are internal

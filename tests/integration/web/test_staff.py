@@ -221,7 +221,7 @@ def test_my_absence_hands_my_tickets_to_the_b_holder(service: Ticketing, login: 
     assert _numbers(_text(holder_b.get("/staff/queue"))) == [number]
     assert _numbers(_text(holder_a.get("/staff/queue"))) == []
     listed = _text(holder_a.get("/staff/absence"))
-    assert "外出培训" in listed and "11/25/26, 6:00" in listed  # shown in the district's time
+    assert "外出培训" in listed and "2026-11-25 18:00" in listed  # shown in the district's time
 
 
 def test_a_ticket_nobody_holds_shows_in_its_posts_queues(service: Ticketing, login: Login) -> None:

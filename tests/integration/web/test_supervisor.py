@@ -253,7 +253,40 @@ def test_a_malformed_extension_is_refused_next_to_the_field(board: Board, servic
     )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Write a working time such as 30m, 4h or 2d." in text and 'value="soon"' in text
+    assert "&#39;soon&#39; is not a working time: write e.g. 2d, 3h or 30m" in text and 'value="soon"' in text
+    assert "Working time, e.g. 2d, 3h, 30m (days are working days)." in text
+    assert service.show(board.b).history[-1].action != "extend"
+
+
+@pytest.mark.parametrize("typed", ["2天", "２ 天", "1天2小时"])
+def test_a_supervisor_extends_in_chinese_words_and_digits(
+    board: Board, service: Ticketing, login: Login, typed: str
+) -> None:
+    before = ticket(service, board.b)
+    supervisor = login("S0004")
+    supervisor.post("/language/zh_Hans", data={"next": "/"})
+    assert "如 2天、3小时、30分钟" in supervisor.get("/supervise/board").get_data(as_text=True)
+
+    response = supervisor.post(
+        f"/supervise/board/{board.b}/extend", data=extension(board.b, before.version, typed, "需协调物业")
+    )
+
+    assert response.status_code == 302
+    after = ticket(service, board.b)
+    assert after.due_at is not None and before.due_at is not None and after.due_at > before.due_at + DAY
+
+
+def test_a_bad_working_time_is_refused_in_chinese_saying_what_is_allowed(
+    board: Board, service: Ticketing, login: Login
+) -> None:
+    supervisor = login("S0004")
+    supervisor.post("/language/zh_Hans", data={"next": "/"})
+    version = ticket(service, board.b).version
+
+    response = supervisor.post(f"/supervise/board/{board.b}/extend", data=extension(board.b, version, "两天", "x"))
+
+    assert response.status_code == 400
+    assert "不是有效的工作时间：请写如 2天、3小时、30分钟" in response.get_data(as_text=True)
 
 
 def test_a_stale_version_shows_the_current_state_instead_of_overwriting(
@@ -400,7 +433,62 @@ def test_the_period_follows_the_districts_calendar_days(crafted: Crafted, login:
     after_midnight = client.get("/supervise/rates?first=2026-11-24&last=2026-11-24").get_data(as_text=True)
     assert '<dd id="overall-base">1</dd>' in after_midnight
     empty = client.get("/supervise/rates?first=2026-10-01&last=2026-10-31").get_data(as_text=True)
-    assert '<dd id="overall-base">0</dd>' in empty and '<dd id="overall-total">—</dd>' in empty
+    assert 'id="rates-empty"' in empty and 'id="overall-base"' not in empty
+
+
+def test_an_empty_period_says_why_instead_of_dashes_and_empty_charts(crafted: Crafted, login: Login) -> None:
+    client = login("S0004")
+
+    empty = client.get("/supervise/rates?first=2026-10-01&last=2026-10-31").get_data(as_text=True)
+
+    assert (
+        "No request opened from 2026-10-01 to 2026-10-31 has been called back, terminated or returned yet, "
+        "so this period has no rates." in empty
+    )
+    assert '<a href="/supervise/rates?first=2026-01-01&amp;last=2026-11-25">This year</a>' in empty
+    assert "—" not in empty.split("<main")[1] and "<canvas" not in empty and "chart.umd.min.js" not in empty
+    chinese = client.get("/supervise/rates?first=2026-10-01&last=2026-10-31", headers={"Accept-Language": "zh-CN"})
+    assert "2026-10-01 至 2026-10-31 期间受理的诉求尚无回访" in chinese.get_data(as_text=True)
+
+
+def test_presets_pick_a_month_quarter_or_year_in_one_tap(crafted: Crafted, login: Login) -> None:
+    client = login("S0004")  # today is Wednesday 2026-11-25 in Shanghai
+
+    page = client.get("/supervise/rates").get_data(as_text=True)
+    presets = re.findall(r'<a href="/supervise/rates\?first=([0-9-]+)&amp;last=([0-9-]+)"[^>]*>([^<]+)</a>', page)
+
+    assert presets[:7] == [
+        ("2026-10-27", "2026-11-25", "Last 30 days"),
+        ("2026-11-01", "2026-11-25", "This month"),
+        ("2026-10-01", "2026-10-31", "Last month"),
+        ("2026-10-01", "2026-11-25", "This quarter"),
+        ("2026-07-01", "2026-09-30", "Last quarter"),
+        ("2026-01-01", "2026-11-25", "This year"),
+        ("2025-01-01", "2025-12-31", "Last year"),
+    ]
+    assert 'aria-current="true">Last 30 days</a>' in page
+    month = client.get("/supervise/rates?first=2026-11-01&last=2026-11-25").get_data(as_text=True)
+    assert 'aria-current="true">This month</a>' in month and '<dd id="overall-base">3</dd>' in month
+    refused = client.get("/supervise/rates?first=2026-11-23&last=2026-11-01")
+    assert refused.status_code == 400 and ">Last month</a>" in refused.get_data(as_text=True)
+
+
+def test_weeks_run_monday_to_sunday_whatever_day_the_period_starts(crafted: Crafted, login: Login) -> None:
+    # 2026-11-01 is a Sunday and 2026-11-30 a Monday: both are weeks of one day.
+    page = login("S0004").get("/supervise/rates?first=2026-11-01&last=2026-11-30").get_data(as_text=True)
+    weeks = page[page.index('id="table-weeks"') :]
+    weeks = weeks[: weeks.index("</table>")]
+
+    assert re.findall(r'data-key="([0-9-]+)"', weeks) == [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+        "2026-11-30",
+    ]
+    assert rate_cells(page, "weeks", "2026-11-23")[:2] == ["2026-W48, from 2026-11-23", "3"]
+    assert rate_cells(page, "weeks", "2026-11-30")[0] == "2026-W49, from 2026-11-30"
 
 
 def test_a_wrong_period_is_refused_next_to_the_field(login: Login) -> None:
@@ -425,9 +513,10 @@ def test_the_charts_get_their_data_as_json(crafted: Crafted, login: Login) -> No
     assert community["labels"] == ["海曲社区"] and community["data"]["response"] == [66.7]
     grid = next(level for level in chart["levels"] if level["id"] == "grid")
     assert grid["data"]["total"] == [98.0, 0.0, None]
-    # the last 30 days up to Wednesday 25 November, in weeks from 27 October; the tickets fall in the fourth
-    assert chart["trend"]["labels"][3:] == ["11-17–11-23", "11-24–11-25"]
-    assert chart["trend"]["data"]["response"] == [None, None, None, 66.7, None]
+    # the last 30 days up to Wednesday 25 November, in ISO weeks (Tuesday 27 October to Sunday 1 November first);
+    # the tickets of Monday 23 November fall in the fifth
+    assert chart["trend"]["labels"] == ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    assert chart["trend"]["data"]["response"] == [None, None, None, None, 66.7]
     assert '<canvas id="chart-trend"' in text
 
 

@@ -150,7 +150,7 @@ def test_an_unreached_attempt_too_soon_is_refused_with_the_next_allowed_time(
     client = login("S0013")
     assert _act(client, service, number, "callback", means="phone", reached="no").status_code == 302
     page = _text(client.get(f"/staff/t/{number}"))
-    assert "next attempt from 11/23/26, 11:00" in _dd(page, "Callback attempts")
+    assert "next attempt from 2026-11-23 11:00" in _dd(page, "Callback attempts")
 
     clock[0] = NOW + HOUR
     refused = _act(client, service, number, "callback", means="phone", reached="no")

@@ -15,6 +15,7 @@ from wtforms.widgets import PasswordInput
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from ticketing.read.admin import account_detail, accounts_page
+from ticketing.read.source import current_organisation
 from ticketing.services import accounts as account_changes
 from ticketing.web.admin.blueprint import bp
 from ticketing.web.auth import renew_session
@@ -61,7 +62,11 @@ def accounts() -> str:
 
 @bp.get("/accounts/<staff_id>")
 @requires("admin")
-def account(staff_id: str) -> str:
+def account(staff_id: str) -> str | Response:
+    """One staff member's login; ``/accounts/s0015`` is the page of ``S0015``."""
+    canonical = current_organisation(service()).staff_id_for(staff_id)
+    if canonical != staff_id:
+        return redirect(url_for(".account", staff_id=canonical))
     found = account_detail(service(), staff_id)
     return render_template("admin/account.html", account=found, form=PasswordForm())
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ticketing.domain.audit import AuditAction
+from ticketing.domain.org import Organisation
 from ticketing.read.audit import audit_page
 from ticketing.read.source import current_organisation
 from ticketing.web.admin.blueprint import bp
@@ -53,6 +57,33 @@ AUDIT_DETAILS = {
 AUDIT_VALUES = {"kind": {"holiday": _l("Holiday"), "workday": _l("Make-up workday")}}  # stored codes, in words
 
 
+HOLDER_DETAILS = ("holder_a", "holder_b", "more_holders")
+STAFF_ID_IN_TEXT = re.compile(r"[^\s,→—]+")  # a stored holder change reads "S0013 → S0015"
+
+
+class InWords:
+    """The posts and staff of the trail by name: ``阳光小区1号楼 楼长``, ``陈强 → 肖书勤``, never ids alone."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+
+    def subject(self, subject: str) -> str:
+        post = self.org.posts.get(subject)
+        unit = self.org.units.get(post.unit_id) if post else None
+        if post is None or unit is None:
+            return self._name(subject) if subject in self.org.staff else str(AUDIT_SUBJECTS.get(subject, subject))
+        return _("%(unit)s %(post)s", unit=unit.name, post=term(POST_KINDS, post.kind))
+
+    def value(self, key: str, value: object) -> object:
+        if key not in HOLDER_DETAILS or not isinstance(value, str):
+            return value
+        return STAFF_ID_IN_TEXT.sub(lambda found: self._name(found[0]), value)
+
+    def _name(self, staff_id: str) -> str:
+        member = self.org.staff.get(staff_id)
+        return member.name if member else staff_id
+
+
 @bp.get("/audit")
 @requires("admin")
 def audit() -> str:
@@ -62,20 +93,8 @@ def audit() -> str:
         "admin/audit.html",
         page=page,
         actions=AUDIT_ACTIONS,
-        subjects=AUDIT_SUBJECTS,
-        named=subject_names({row.subject for row in page.items}),
         details=AUDIT_DETAILS,
         values=AUDIT_VALUES,
+        words=InWords(current_organisation(service())),
     )
 
-
-def subject_names(subjects: set[str]) -> dict[str, tuple[str, str | None]]:
-    """The staff members and posts among ``subjects`` in words, with the id to show beside (a staff number)."""
-    org = current_organisation(service())
-    named: dict[str, tuple[str, str | None]] = {}
-    for subject in subjects:
-        if (member := org.staff.get(subject)) is not None:
-            named[subject] = (member.name, subject)  # 厉德福 S0013
-        elif (post := org.posts.get(subject)) is not None and (unit := org.units.get(post.unit_id)) is not None:
-            named[subject] = (f"{unit.name} {term(POST_KINDS, post.kind)}", None)  # 阳光小区1号楼 楼长
-    return named

@@ -14,9 +14,11 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ticketing.read.admin import organisation_view, post_detail
+from ticketing.read.source import current_organisation
 from ticketing.services.organisation import HolderProblems, change_holders
 from ticketing.web.admin.blueprint import HOLDER_MESSAGES, bp, strip
 from ticketing.web.context import now, service
+from ticketing.web.labels import POST_KINDS, term
 from ticketing.web.nav import requires
 
 
@@ -29,6 +31,22 @@ def rehomed_text(count: int) -> str:
 
 
 MAX_MORE_HOLDERS = 8
+
+
+def holders_text(where: str, before: tuple[str, str], after: tuple[str, str], names: dict[str, str]) -> str:
+    """``1号楼 楼长: A is now 张三 (was 李四), B stays 王五.``: the change in names, never in ids."""
+    (old_a, old_b), (new_a, new_b) = before, after
+    a = (
+        _("A stays %(name)s", name=names.get(new_a, new_a))
+        if new_a == old_a
+        else _("A is now %(name)s (was %(old)s)", name=names.get(new_a, new_a), old=names.get(old_a, old_a))
+    )
+    b = (
+        _("B stays %(name)s", name=names.get(new_b, new_b))
+        if new_b == old_b
+        else _("B is now %(name)s (was %(old)s)", name=names.get(new_b, new_b), old=names.get(old_b, old_b))
+    )
+    return _("%(post)s: %(a)s; %(b)s.", post=where, a=a, b=b)
 
 
 class HoldersForm(FlaskForm):
@@ -58,16 +76,20 @@ def holders(post_id: str) -> str | Response | tuple[str, int]:
     current = {"holder_a": post.holder_a, "holder_b": post.holder_b, "more_holders": " ".join(post.more_holders)}
     form = HoldersForm(data=current)
     if form.validate_on_submit():
+        names = dict(detail.staff)
+        canonical = current_organisation(service()).staff_id_for
+        holders = (canonical(form.holder_a.data), canonical(form.holder_b.data))
+        further = [canonical(typed) for typed in form.further()]
         try:
-            holders = (form.holder_a.data, form.holder_b.data)
-            summary = change_holders(service(), post_id, *holders, now(), current_user.id, form.further())
+            summary = change_holders(service(), post_id, *holders, now(), current_user.id, further)
         except HolderProblems as problems:
             for name, code in problems.fields.items():
                 form[name].errors.append(HOLDER_MESSAGES[code])
         else:
-            flash(_("%(post)s: A is now %(a)s, B %(b)s.", post=post_id, a=form.holder_a.data, b=form.holder_b.data))
-            if form.further():
-                flash(_("After B, in order: %(holders)s.", holders=", ".join(form.further())))
+            where = _("%(unit)s %(post)s", unit=detail.unit.name, post=term(POST_KINDS, post.kind))
+            flash(holders_text(where, (post.holder_a, post.holder_b), holders, names))
+            if further:
+                flash(_("After B, in order: %(holders)s.", holders=", ".join(names.get(h, h) for h in further)))
             if summary.rehomed:
                 flash(rehomed_text(summary.rehomed))
             return redirect(url_for(".organisation", community=detail.community_id, _anchor=post_id))

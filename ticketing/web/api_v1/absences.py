@@ -21,6 +21,7 @@ ABSENCE_ID = {"absence_id": "The absence's id, as listed by `GET /api/v1/absence
 def _whose(staff_id: str | None) -> str:
     """Whose absences: the caller's own, or anyone's for an admin."""
     caller = user()
+    staff_id = current_organisation(service()).staff_id_for(staff_id) if staff_id is not None else None
     if staff_id is None or staff_id == caller.id:
         return caller.id
     if not caller.is_admin:
@@ -52,7 +53,7 @@ def list_absences(query: absences.AbsenceQuery) -> absences.AbsenceList:
 def record_absence(json: absences.NewAbsence) -> tuple[absences.Absence, int]:
     """Record leave or a trip: the other holders of the posts cover at once"""
     staff_id = _whose(json.staff_id)
-    absence_id = service().absences.record(staff_id, json.starts_at, json.ends_at, json.reason, now())
+    absence_id = service().absences.record(staff_id, json.starts_at, json.ends_at, json.reason, now()).id
     return _absence(Absence(absence_id, staff_id, json.starts_at, json.ends_at, json.reason)), 201
 
 
@@ -73,7 +74,7 @@ def end_absence(absence_id: int) -> absences.Absence:
 
     Your own absences; admins anyone's. No fields: send no body or `{}`.
     """
-    return _absence(service().absences.end(absence_id, now(), user().id))
+    return _absence(service().absences.end(absence_id, now(), user().id).absence)
 
 
 @bp.post("/absences/<int:absence_id>/cancel")
@@ -83,4 +84,4 @@ def cancel_absence(absence_id: int) -> absences.Absence:
 
     Your own absences; admins anyone's. No fields: send no body or `{}`.
     """
-    return _absence(service().absences.cancel(absence_id, now(), user().id))
+    return _absence(service().absences.cancel(absence_id, now(), user().id).absence)

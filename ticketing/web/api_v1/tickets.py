@@ -14,6 +14,7 @@ from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.read import queues
 from ticketing.read.api import Cursor, TicketFilter, Visibility, ticket_slice
 from ticketing.read.queues import TicketView, deadline_of
+from ticketing.read.source import current_organisation
 from ticketing.schemas import tickets
 from ticketing.schemas.ticket_requests import NewTicket, NoQuery, TicketQuery
 from ticketing.web.api_errors import ApiError
@@ -51,11 +52,12 @@ def ticket(number: str) -> tickets.Ticket:
 @api.validate(resp=answers(200, tickets.TicketList, 422), tags=["tickets"], operation_id="listTickets")
 def list_tickets(query: TicketQuery) -> tickets.TicketList:
     """Tickets you may see, most urgent deadline first, a page at a time"""
+    canonical = current_organisation(service()).staff_id_for
     filters = TicketFilter(
         state=query.state,
         post_id=query.post,
-        holder_id=query.holder,
-        first_responder_id=query.first_responder,
+        holder_id=canonical(query.holder) if query.holder else None,
+        first_responder_id=canonical(query.first_responder) if query.first_responder else None,
         community_id=query.community,
         overdue=query.overdue,
         open_only=query.open,

@@ -35,13 +35,13 @@ from ticketing.web.staff.blueprint import bp
 
 
 def working_time(duration: Duration) -> str:
-    """``2 working days``, ``4 working hours``, ``30 working minutes``."""
-    number = duration.amount
-    if duration.unit is DurationUnit.DAYS:
-        return ngettext("%(num)d working day", "%(num)d working days", number)
-    if duration.unit is DurationUnit.HOURS:
-        return ngettext("%(num)d working hour", "%(num)d working hours", number)
-    return ngettext("%(num)d working minute", "%(num)d working minutes", number)
+    """``2 working days``, ``1 working day 2 working hours``, ``30 working minutes``."""
+    words = {
+        DurationUnit.DAYS: lambda n: ngettext("%(num)d working day", "%(num)d working days", n),
+        DurationUnit.HOURS: lambda n: ngettext("%(num)d working hour", "%(num)d working hours", n),
+        DurationUnit.MINUTES: lambda n: ngettext("%(num)d working minute", "%(num)d working minutes", n),
+    }
+    return " ".join(words[unit](amount) for amount, unit in duration.parts)
 
 
 def _view(number: str, refused: int) -> TicketView:

@@ -51,7 +51,7 @@ def extend(number: str) -> Response | tuple[str, int]:
     form = forms.extend
     if not form.validate_on_submit():
         return render_board(Failed(ticket, forms, 400))
-    params = {"by": "".join(form.by.data.split()), "reason": form.reason.data}
+    params = {"by": form.by.data, "reason": form.reason.data}
     return _act(ticket, forms, "extend", params, form.version.data, term(HISTORY_ACTIONS, "extend"))
 
 

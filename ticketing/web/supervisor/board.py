@@ -13,13 +13,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rules import MAX_TEXT
 from ticketing.domain.ticket import Ticket
 from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page
 from ticketing.web.context import now, service
+from ticketing.web.fields import working_time
 from ticketing.web.inputs import MAX_PAGE
 from ticketing.web.labels import FLAGS, POST_KINDS, UNIT_KINDS, label_name, lazy_term, term
 from ticketing.web.nav import requires
@@ -133,7 +134,7 @@ class ExtendForm(FlaskForm):
         _l("Extend by"),
         validators=[
             InputRequired(),
-            Regexp(r"^\s*[1-9]\d{0,3}\s*[mhd]\s*$", message=_l("Write a working time such as 30m, 4h or 2d.")),
+            working_time,
         ],
     )
     reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=MAX_TEXT)])

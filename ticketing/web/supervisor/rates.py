@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +16,7 @@ from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
 from ticketing.domain.org import UnitKind
-from ticketing.domain.rates import percent
+from ticketing.domain.rates import Preset, percent, preset_period, week_name
 from ticketing.read.rates import DEFAULT_DAYS, MAX_DAYS, Period, RateReport, RateRow, rate_report
 from ticketing.web.context import now, rate_weights, service, settings
 from ticketing.web.fields import sane_date
@@ -46,6 +47,45 @@ class PeriodForm(FlaskForm):
         return Period(self.first.data or default_first, self.last.data or default_last, settings().tz)
 
 
+PRESETS: dict[Preset, LazyString] = {
+    Preset.LAST_30_DAYS: _l("Last 30 days"),
+    Preset.THIS_MONTH: _l("This month"),
+    Preset.LAST_MONTH: _l("Last month"),
+    Preset.THIS_QUARTER: _l("This quarter"),
+    Preset.LAST_QUARTER: _l("Last quarter"),
+    Preset.THIS_YEAR: _l("This year"),
+    Preset.LAST_YEAR: _l("Last year"),
+}
+
+
+@dataclass(frozen=True)
+class PresetLink:
+    """One preset period as a link: its name, its days and whether it is the period shown."""
+
+    preset: Preset
+    name: str
+    first: date
+    last: date
+    current: bool
+
+
+def preset_links(shown: tuple[date, date] | None) -> list[PresetLink]:
+    """The preset periods as of today in the district, the one shown marked."""
+    today = now().astimezone(settings().tz).date()
+    links = []
+    for preset, name in PRESETS.items():
+        first, last = preset_period(preset, today)
+        links.append(PresetLink(preset, str(name), first, last, (first, last) == shown))
+    return links
+
+
+def suggestion(links: list[PresetLink]) -> PresetLink:
+    """The period to suggest when the one shown is empty: this year, or last year when this year is shown."""
+    by_preset = {link.preset: link for link in links}
+    this_year = by_preset[Preset.THIS_YEAR]
+    return by_preset[Preset.LAST_YEAR] if this_year.current else this_year
+
+
 def _default_period() -> tuple[date, date]:
     """The last 30 days, today included, in the district's time zone."""
     today = now().astimezone(settings().tz).date()
@@ -71,14 +111,19 @@ class RatesView:
         return unit.name if unit else _("(none)")
 
     def week(self, period: Period) -> str:
-        return f"{period.first:%m-%d}–{period.last:%m-%d}"
+        """``2026-W49``: the ISO week, as the charts label it."""
+        return week_name(period.first)
+
+    def week_long(self, period: Period) -> str:
+        """``2026-W49, from 2026-11-30``: the ISO week and its first day in the period, for tables and exports."""
+        return _("%(week)s, from %(date)s", week=week_name(period.first), date=period.first.isoformat())
 
     def items(self, level: UnitKind) -> list[tuple[str, str, RateRow]]:
         """The rows of one level with their names and unit ids, for the tables."""
         return [(self.name(row), row.unit_id or "", row) for row in self.report.levels[level]]
 
     def week_items(self) -> list[tuple[str, str, RateRow]]:
-        return [(self.week(week), week.first.isoformat(), row) for week, row in self.report.weeks]
+        return [(self.week_long(week), week.first.isoformat(), row) for week, row in self.report.weeks]
 
     def chart(self) -> dict[str, Any]:
         """What the charts draw, as JSON: rates in percent, null where the base is empty."""
@@ -106,7 +151,7 @@ class RatesView:
             for row in rows:
                 yield self._line(term(UNIT_KINDS, level), row.unit_id or "", self.name(row), row)
         for week, row in self.report.weeks:
-            yield self._line(_("Week"), week.first.isoformat(), self.week(week), row)
+            yield self._line(_("Week"), week.first.isoformat(), self.week_long(week), row)
         yield self._line(_("Total"), "", _("All in scope"), self.report.overall)
 
     @staticmethod
@@ -155,12 +200,17 @@ def rates() -> tuple[str, int]:
     """Response, resolution and satisfaction rates per grid, community and street, with charts and trend."""
     form, view = rates_view()
     if view is None:
-        return render_template("supervisor/rates.html", form=form, view=None, weights=rate_weights()), 400
+        links = preset_links(None)
+        page = render_template("supervisor/rates.html", form=form, view=None, presets=links, weights=rate_weights())
+        return page, 400
+    links = preset_links((view.report.period.first, view.report.period.last))
     return (
         render_template(
             "supervisor/rates.html",
             form=form,
             view=view,
+            presets=links,
+            suggested=suggestion(links),
             report=view.report,
             chart=view.chart(),
             weights=rate_weights(),

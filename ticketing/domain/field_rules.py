@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
@@ -74,6 +75,22 @@ ADDRESS = TextRule(MAX_ADDRESS)
 REASON = TextRule(MAX_REASON)
 PHONE = TextRule(MAX_PHONE, PHONE_PATTERN, "a phone number (5–15 digits)")
 EMAIL = TextRule(MAX_EMAIL, EMAIL_PATTERN, "an e-mail address")
+
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\ufe63_]")  # hyphens, dashes, minus and long marks IMEs type
+TYPED_NUMBER = re.compile(r"([0-9]{6})([0-9]{6,})")
+
+
+def typed_digits(text: str) -> str:
+    """``text`` with full-width digits and signs made ASCII (NFKC), dashes made hyphens and spaces dropped."""
+    return "".join(DASHES.sub("-", unicodedata.normalize("NFKC", text)).split())
+
+
+def typed_ticket_number(text: str) -> str:
+    """A tracking number as a resident types it — ``２６１１２７０００００１``, ``261127 000001`` — in its form
+    ``261127-000001``; text that is no tracking number comes back only tidied, for the format check to refuse."""
+    tidy = typed_digits(text)
+    return TYPED_NUMBER.sub(r"\1-\2", tidy) if TYPED_NUMBER.fullmatch(tidy) else tidy
 
 
 def is_email(text: str) -> bool:

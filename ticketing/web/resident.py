@@ -23,7 +23,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from ticketing.domain.errors import Conflict, NotFound
-from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, PHONE, TICKET_NUMBER
+from ticketing.domain.field_rules import (
+    MAX_ADDRESS,
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    PHONE,
+    TICKET_NUMBER,
+    typed_digits,
+    typed_ticket_number,
+)
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
@@ -38,6 +46,16 @@ from ticketing.web.ratelimit import configured
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
 MAX_TRACKED = 20
+
+
+def typed_number(value: str | None) -> str | None:
+    """A field filter: the tracking number as typed, in its ``261127-000001`` form."""
+    return typed_ticket_number(value) if isinstance(value, str) else value
+
+
+def typed(value: str | None) -> str | None:
+    """A field filter: digits as typed (full-width too) in ASCII, without spaces."""
+    return typed_digits(value) if isinstance(value, str) else value
 
 
 class RequestForm(FlaskForm):
@@ -114,15 +132,20 @@ class RequestForm(FlaskForm):
 
 
 class TrackForm(FlaskForm):
+    """A tracking number, with or without its hyphen, in ASCII or full-width digits, and the phone's last four."""
+
     number = StringField(
-        filters=[stripped],
+        filters=[typed_number],
         validators=[
             DataRequired(_l("Give the tracking number from your receipt.")),
-            Regexp(f"^{TICKET_NUMBER}$", message=_l("A tracking number looks like 261127-000001.")),
+            Regexp(
+                f"^{TICKET_NUMBER}$",
+                message=_l("A tracking number looks like 261127-000001 (the hyphen may be left out)."),
+            ),
         ],
     )
     phone_ending = StringField(
-        filters=[stripped],
+        filters=[typed],
         validators=[
             DataRequired(_l("Give the last four digits of your phone number.")),
             Regexp(r"^\d{4}$", message=_l("Four digits, like 5678.")),

@@ -331,10 +331,10 @@ def test_the_private_link_shows_the_status_and_nothing_private(
     page = _page(client.get(link))
 
     assert f"Request {number}" in page
-    assert '<p class="resident-state">Awaiting acknowledgement</p>' in page
+    assert '<p class="resident-state">Received</p>' in page  # the resident's words, not the staff's
     assert "<dd>Building leader · 阳光小区1号楼</dd>" in page
     assert "<dd>阳光小区1号楼</dd>" in page and "<dd>Property repair</dd>" in page
-    assert "To be taken up by" in page and "11/23/26, 11:00\u202fAM" in page  # two working hours, in Shanghai time
+    assert "Handling starts by" in page and "11/23/26, 11:00\u202fAM" in page  # two working hours, in Shanghai time
     assert "Your request was received and given to Building leader · 阳光小区1号楼." in page
     assert "<dd>139****5678</dd>" in page and PHONE not in page
     assert "内部" not in page  # notes are internal
@@ -348,7 +348,9 @@ def test_the_status_page_in_chinese(app: Flask, service: Ticketing) -> None:
 
     page = _page(browser.get(link))
 
-    assert '<p class="resident-state">待签收</p>' in page and "<dd>物业维修</dd>" in page
+    assert '<p class="resident-state">已受理</p>' in page and "<dd>物业维修</dd>" in page
+    assert "最迟开始办理" in page
+    assert not any(word in page for word in ("待签收", "签收时限", "待回访", "回访时限"))
 
 
 def test_the_timeline_tells_the_story_in_plain_sentences(
@@ -420,7 +422,29 @@ def test_track_by_number_and_phone_ending(app: Flask, client: FlaskClient) -> No
 
     assert (response.status_code, response.location) == (302, f"/r/status/{number}")
     page = _page(resident.get(f"/r/status/{number}", headers={"Accept-Language": "en"}))
-    assert f"Request {number}" in page and "Awaiting acknowledgement" in page
+    assert f"Request {number}" in page and "Received" in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{day}-{serial}", "{day}{serial}", " {day} {serial} ", "{wide_day}－{wide_serial}", "{wide_day}{wide_serial}"],
+    ids=["with-hyphen", "without-hyphen", "spaced", "full-width", "full-width-without-hyphen"],
+)
+def test_a_tracking_number_is_found_however_it_is_typed(app: Flask, client: FlaskClient, typed: str) -> None:
+    number, _link = _open(client)
+    day, serial = number.split("-")
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    entered = typed.format(day=day, serial=serial, wide_day=day.translate(wide), wide_serial=serial.translate(wide))
+
+    response = app.test_client().post("/r/track", data={"number": entered, "phone_ending": "５６７８"})
+
+    assert (response.status_code, response.location) == (302, f"/r/status/{number}")
+
+
+def test_a_tracking_number_of_another_shape_is_refused_with_the_shape_to_give(client: FlaskClient) -> None:
+    response = client.post("/r/track", data={"number": "12345", "phone_ending": "5678"})
+
+    assert "A tracking number looks like 261127-000001 (the hyphen may be left out)." in _page(response)
 
 
 def test_a_phone_written_with_country_code_and_dashes_is_tracked_by_its_last_digits(
@@ -428,7 +452,7 @@ def test_a_phone_written_with_country_code_and_dashes_is_tracked_by_its_last_dig
 ) -> None:
     number, _link = _open(client, contact_phone=" +86 139-1234-4321 ")
 
-    assert service.show(number).ticket.contact_phone == "+86 139-1234-4321"
+    assert service.show(number).ticket.contact_phone == "13912344321"  # kept as the SMS gateway dials it
     response = app.test_client().post("/r/track", data={"number": number, "phone_ending": "4321"})
     assert response.location == f"/r/status/{number}"
 
@@ -558,7 +582,7 @@ def test_an_unsatisfied_resident_reopens_the_request(client: FlaskClient, servic
     assert (ticket.state, ticket.reopen_count, ticket.holder_id) == ("in_progress", 1, "S0013")
     page = _page(client.get(f"/r/status/{number}"))
     assert "Your request was reopened" in page and "You were not satisfied; your request was reopened." in page
-    assert '<p class="resident-state">In progress</p>' in page and "To be handled by" in page
+    assert '<p class="resident-state">Being handled</p>' in page and "Handled by" in page
 
 
 def test_a_referred_request_names_the_body_and_is_confirmed_online(
@@ -622,6 +646,21 @@ def test_feedback_needs_a_verdict(client: FlaskClient, service: Ticketing, clock
 
     assert response.status_code == 200 and "Choose how satisfied you are." in _page(response)
     assert service.show(number).ticket.state == "resolved"
+
+
+def test_a_verdict_left_out_is_announced_at_the_top_of_the_page(
+    client: FlaskClient, service: Ticketing, clock: list[Any]
+) -> None:
+    number, link = _open(client)
+    _resolve(service, number, clock[0])
+
+    page = _page(client.post(link, data={"solved": "yes", "version": service.show(number).ticket.version}))
+
+    summary = re.search(r'<div class="flash error error-summary" role="alert" tabindex="-1">(.*?)</div>', page, re.S)
+    assert summary and page.index(summary.group(0)) < page.index("<h1>")  # above everything a phone shows first
+    assert '<a href="#satisfaction-0">Choose how satisfied you are.</a>' in summary.group(1)
+    assert "solved" not in summary.group(1)  # what was answered is not an error
+    assert "resident.js" in page  # the script that moves the focus to it
 
 
 def test_feedback_before_the_matter_is_handled_is_refused(client: FlaskClient, service: Ticketing) -> None:

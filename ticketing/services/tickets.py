@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from ticketing.db import tickets as store
 from ticketing.domain import choices, rules
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
+from ticketing.domain.field_rules import tidy_phone
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
 from ticketing.domain.org import UnitKind
@@ -137,7 +138,7 @@ class Ticketing:
                 category,
                 description,
                 channel,
-                contact_phone,
+                tidy_phone(contact_phone),
                 where,
                 address,
                 lat,

@@ -38,7 +38,7 @@ from ticketing.domain.workflow import Category, WorkflowSpec
 from ticketing.read import resident as read
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
-from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped
+from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped, typed_phone
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, label_name, lazy_term
 from ticketing.web.photos import Photo, discard, read_photo, store_photo, uploads
 from ticketing.web.ratelimit import configured
@@ -79,10 +79,16 @@ class RequestForm(FlaskForm):
         filters=[stripped], validators=[Length(max=MAX_ADDRESS, message=_l("At most %(max)d characters."))]
     )
     contact_phone = TelField(
-        filters=[stripped],
+        filters=[typed_phone],
         validators=[
             ResidentPhone(_l("You chose a text message: give your phone number, or choose another way to be told.")),
-            Fits(PHONE, _l("This is not a phone number.")),
+            Fits(
+                PHONE,
+                _l(
+                    "This is not a phone number: give a mobile number (11 digits, like 139 1234 5678) or a landline"
+                    " with its area code (like 010-12345678)."
+                ),
+            ),
         ],
     )
     contact_name = StringField(

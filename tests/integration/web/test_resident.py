@@ -131,7 +131,7 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
     page = _page(response)
     assert response.status_code == 200
     assert '<p class="error" id="description-error">Say what the problem is.</p>' in page
-    assert '<p class="error" id="contact_phone-error">This is not a phone number.</p>' in page
+    assert '<p class="error" id="contact_phone-error">A text message needs a mobile number (11 digits' in page
     assert '<p class="error" id="place-error">Pick a building or a street or shop, not both.</p>' in page
     assert 'value="call me"' in page and 'value="3单元502"' in page and 'value="张阿姨"' in page
     assert '<option value="B01010101" selected>' in page and '<option value="P01010102" selected>' in page
@@ -147,8 +147,12 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
         ({"description": "灯" * 4001}, "description", "At most 4000 characters."),
         ({"description": "  \n "}, "description", "Say what the problem is."),
         ({"contact_phone": ""}, "contact_phone", "You chose a text message: give your phone number, or choose"),
-        ({"contact_phone": "12-34"}, "contact_phone", "This is not a phone number."),
-        ({"contact_phone": "1380000000012345"}, "contact_phone", "This is not a phone number."),
+        ({"contact_phone": "12-34", "notify_by": "none"}, "contact_phone", "This is not a phone number:"),
+        ({"contact_phone": "1380000000012345", "notify_by": "none"}, "contact_phone", "This is not a phone number:"),
+        ({"contact_phone": "12345", "notify_by": "sms"}, "contact_phone", "A text message needs a mobile number"),
+        ({"contact_phone": "12345", "notify_by": "none"}, "contact_phone", "like 010-12345678"),
+        ({"contact_phone": "010-12345678", "notify_by": "sms"}, "contact_phone", "a landline can only be called back"),
+        ({"contact_phone": "12012345678", "notify_by": "sms"}, "contact_phone", "(11 digits, like 139 1234 5678)"),
         ({"building": ""}, "address", "Say where: pick your building, a street or shop, or type the address."),
         ({"community": "C0102"}, "building", "This building is not in the community you chose."),
         ({"building": "", "community": "C0102", "place": "P01010102"}, "place", "not in the community you chose"),
@@ -276,6 +280,25 @@ def test_an_anonymous_request_is_opened_with_its_receipt_and_tells_nobody(
     ticket = service.show(number).ticket
     assert (ticket.contact_phone, ticket.contact_name, ticket.notify_by) == ("", "", ResidentChannel.NONE)
     assert f"Request {number}" in _page(client.get(link))
+
+
+@pytest.mark.parametrize(
+    ("typed", "notify_by", "kept"),
+    [
+        ("010-12345678", "none", "010-12345678"),
+        ("0571 8888 8888", "none", "0571-88888888"),
+        ("+86 139 1234 5678", "sms", "13912345678"),
+        ("86-139-1234-5678", "sms", "13912345678"),
+        ("１３９１２３４５６７８", "sms", "13912345678"),
+    ],
+)
+def test_a_landline_is_taken_for_the_callback_and_a_mobile_however_written_for_sms(
+    client: FlaskClient, service: Ticketing, typed: str, notify_by: str, kept: str
+) -> None:
+    number, _link = _open(client, contact_phone=typed, notify_by=notify_by)
+
+    ticket = service.show(number).ticket
+    assert (ticket.contact_phone, ticket.notify_by) == (kept, notify_by)
 
 
 def test_a_text_message_without_a_phone_is_refused_with_what_to_give_and_opens_nothing(

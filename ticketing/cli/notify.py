@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from ticketing.cli.context import CliContext, pass_context
-from ticketing.notify.delivery import configured_channels
-from ticketing.notify.messages import Renderer
+from ticketing.notify.delivery import configured_channels, renderer_for
 from ticketing.read.outbox import dead_messages
 from ticketing.services.outbox import DispatchReport, dispatch_due, retry_dead
 
@@ -28,7 +27,7 @@ def notify() -> None:
 def dispatch(obj: CliContext, once: bool, now: str | None, batch_size: int, interval: float) -> None:
     """Deliver due notices at least once, retrying failures with backoff; dead after 8 failures."""
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
+    renderer = renderer_for(obj.settings, obj.ticketing.worlds.catalogue)
     if once:
         click.echo(_summary(dispatch_due(obj.engine, channels, obj.moment(now), batch_size, renderer)))
         return

@@ -11,8 +11,7 @@ import click
 from ticketing.cli.context import CliContext, pass_context
 from ticketing.deploy.lifeline import follow_parent
 from ticketing.deploy.metrics import serve_worker_metrics
-from ticketing.notify.delivery import configured_channels
-from ticketing.notify.messages import Renderer
+from ticketing.notify.delivery import configured_channels, renderer_for
 from ticketing.scheduler import Dispatch, Worker
 from ticketing.services.outbox import dispatch_due
 
@@ -67,5 +66,5 @@ def worker(
 def _dispatcher(obj: CliContext) -> Dispatch:
     """Outbox delivery over the configured channels, in the configured language."""
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
+    renderer = renderer_for(obj.settings, obj.ticketing.worlds.catalogue)
     return lambda now: dispatch_due(obj.engine, channels, now, DISPATCH_BATCH, renderer)

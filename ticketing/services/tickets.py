@@ -115,6 +115,7 @@ class Ticketing:
         contact_name: str = "",
         contact_email: str = "",
         notify_by: ResidentChannel | str = ResidentChannel.NONE,
+        resident_language: str = "zh_Hans",
         registrar_id: str | None = None,
         access_token: str | None = None,
         attachment: NewAttachment | None = None,
@@ -125,9 +126,11 @@ class Ticketing:
         ``attachment`` (a photo) is recorded in the same transaction.
         ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
         ``contact_phone`` may be empty: an e-mail only, an anonymous request, a patrol report.
+        ``resident_language`` is the language the resident filed in (zh_Hans or en): their notices use it.
         """
         require_aware(now)
         channel_choice = choices.resident_channel_of(notify_by)
+        language = choices.resident_language_of(resident_language)
         with unit_of_work(self.engine) as work:
             world = self.worlds.world(work.conn)
             where = locate(world.org, location_id, address, lat, lon)
@@ -150,6 +153,7 @@ class Ticketing:
             ticket_id = store.next_ticket_id(work.conn)
             number = f"{now.astimezone(self.worlds.tz):%y%m%d}-{ticket_id:06d}"
             ticket, outcome = rules.open_ticket(world, intake, ticket_id, number, now, registrar_id)
+            ticket.resident_language = language
             plan_timers(world, ticket, outcome, now)
             store.insert_ticket(work.conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
             if attachment is not None:

@@ -12,7 +12,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, send_from_directory, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, send_from_directory, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -35,10 +36,12 @@ from ticketing.domain.field_rules import (
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
+from ticketing.notify.links import signed_number
 from ticketing.read import resident as read
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
 from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped, typed_phone
+from ticketing.web.i18n import DEFAULT_LOCALE
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, label_name, lazy_term
 from ticketing.web.photos import Photo, discard, read_photo, store_photo, uploads
 from ticketing.web.ratelimit import configured
@@ -199,6 +202,7 @@ def new_request() -> str | Response:
             contact_name=form.contact_name.data or "",
             contact_email=form.contact_email.data or "",
             notify_by=form.notify_by.data,
+            resident_language=str(get_locale() or DEFAULT_LOCALE),
             location_id=form.location_id,
             address=form.address.data or "",
             channel=Channel.WEB,
@@ -243,7 +247,7 @@ def track() -> str | Response:
 @bp.route("/t/<token>", methods=["GET", "POST"])
 def link(token: str) -> str | tuple[str, int] | Response:
     """The status page behind the private link, with the feedback form once the matter is handled."""
-    return _status_page(lambda: read.by_token(service(), token), {"token": token}, ".link")
+    return _status_page(lambda: _by_link(token), {"token": token}, ".link")
 
 
 @bp.route("/status/<ticket:number>", methods=["GET", "POST"])
@@ -254,7 +258,15 @@ def status(number: str) -> str | tuple[str, int] | Response:
 
 @bp.get("/t/<token>/photos/<int:photo_id>")
 def link_photo(token: str, photo_id: int) -> Response:
-    return _send(read.by_token(service(), token).photo(photo_id))
+    return _send(_by_link(token).photo(photo_id))
+
+
+def _by_link(token: str) -> read.ResidentStatus:
+    """The status behind the receipt's link (a stored token's hash) or a notice's (a signed tracking number)."""
+    number = signed_number(current_app.config["SECRET_KEY"], token)
+    if number is not None:
+        return read.by_number(service(), number, (number,))
+    return read.by_token(service(), token)
 
 
 @bp.get("/status/<ticket:number>/photos/<int:photo_id>")

@@ -384,6 +384,17 @@ def test_a_post_that_cannot_be_taken_says_why(
     assert service.list_tickets() == []
 
 
+def test_the_resident_is_written_to_in_the_language_the_request_came_in(
+    app: Flask, client: FlaskClient, service: Ticketing, key: str
+) -> None:
+    by_header = service.show(_post(client, key)).ticket  # this client's Accept-Language is English
+    by_param = service.show(_post(client, key, locale="zh_Hans")).ticket
+    unsaid = service.show(_post(app.test_client(), key)).ticket
+
+    assert [t.resident_language for t in (by_header, by_param, unsaid)] == ["en", "zh_Hans", "zh_Hans"]
+    _error(_call(client, "POST", "requests", "json", **_form(key, locale="fr")), "json", 400, "locale: 'fr'")
+
+
 def test_a_landline_is_kept_for_the_callback_and_a_mobile_for_text_messages(
     client: FlaskClient, service: Ticketing, key: str
 ) -> None:

@@ -20,6 +20,7 @@ from ticketing.db.schema import attachments
 from ticketing.deploy.datadir import uploads_dir
 from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import ResidentChannel
+from ticketing.notify.links import link_token
 from ticketing.services import Ticketing
 from ticketing.web import create_app
 
@@ -432,6 +433,47 @@ def test_a_returned_request_says_why(client: FlaskClient, service: Ticketing, cl
 
 def test_an_unknown_private_link_is_not_found(client: FlaskClient) -> None:
     assert client.get("/r/t/not-a-real-token").status_code == 404
+
+
+def test_the_link_a_notice_carries_opens_the_request_and_a_forged_one_does_not(
+    app: Flask, client: FlaskClient, service: Ticketing, clock: list[Any]
+) -> None:
+    number, _link = _open(client)
+    _resolve(service, number, clock[0])
+    stranger = app.test_client()
+    stranger.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    token = link_token(TEST_SECRET_KEY, number)
+
+    page = _page(stranger.get(f"/r/t/{token}"))
+
+    assert f"Request {number}" in page and "Are you satisfied with the result?" in page
+    signature = token.partition(".")[2]
+    changed = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    other_number = number[:-1] + ("2" if number[-1] != "2" else "3")
+    assert stranger.get(f"/r/t/{number}.{changed}").status_code == 404
+    assert stranger.get(f"/r/t/{other_number}.{signature}").status_code == 404
+    assert stranger.get(f"/r/t/{link_token('another-secret-key-of-enough-length-1234', number)}").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "kept"), [("en", "en"), ("zh-CN", "zh_Hans"), ("fr", "zh_Hans")])
+def test_the_request_keeps_the_language_the_resident_filed_in(
+    app: Flask, service: Ticketing, language: str, kept: str
+) -> None:
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
+    number, _link = _open(browser)
+
+    assert service.show(number).ticket.resident_language == kept
+
+
+def test_the_language_chosen_with_the_switch_is_the_one_kept(app: Flask, service: Ticketing) -> None:
+    browser = app.test_client()
+    browser.post("/language/en", data={"next": "/r/new"})
+
+    number, _link = _open(browser)
+
+    assert service.show(number).ticket.resident_language == "en"
 
 
 # --- tracking ------------------------------------------------------------------------

@@ -20,8 +20,11 @@ from ticketing.db.schema import attachments
 from ticketing.deploy.datadir import uploads_dir
 from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import ResidentChannel
-from ticketing.notify.links import link_token
+from ticketing.notify.channels import RecordingSms, SmsChannel
+from ticketing.notify.links import ResidentLinks, link_token
+from ticketing.notify.messages import Renderer
 from ticketing.services import Ticketing
+from ticketing.services.outbox import dispatch_due
 from ticketing.web import create_app
 
 PHONE = "13912345678"
@@ -465,6 +468,42 @@ def test_the_request_keeps_the_language_the_resident_filed_in(
     number, _link = _open(browser)
 
     assert service.show(number).ticket.resident_language == kept
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "[Handled] Your request {number} was handled\n"
+            "Dear 张阿姨, your request {number} (Property repair) at {place}",
+        ),
+        (
+            "zh-CN",
+            "【办理结果】您的诉求 {number} 已办理\n张阿姨，您好！您反映的物业维修诉求（编号 {number}，地点 {place}）",
+        ),
+    ],
+)
+def test_the_resolved_message_is_in_the_language_filed_in_with_the_whole_place_and_a_link_that_opens_the_request(
+    app: Flask, service: Ticketing, clock: list[Any], language: str, expected: str
+) -> None:
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    number, _link = _open(browser, address="2单元3楼", contact_phone=PHONE, notify_by="sms")
+    _resolve(service, number, clock[0])
+    sms = RecordingSms()
+    links = ResidentLinks("https://grid.example.cn", TEST_SECRET_KEY)
+    renderer = Renderer("zh_Hans", app.extensions["ticketing_settings"].tz, service.worlds.catalogue, links)
+
+    dispatch_due(service.engine, [SmsChannel(sms)], clock[0] + timedelta(hours=2), 10, renderer)
+
+    [text] = [text for phone, text, _key in sms.sent if phone == PHONE]
+    place = "海曲社区 · 海曲社区第一网格 · 阳光小区1号楼 · 2单元3楼"
+    assert text.startswith(expected.format(number=number, place=place))
+    link = re.search(r"https://grid\.example\.cn(/r/t/[\w.-]+)", text)
+    assert link and f"Request {number}" in _page(
+        app.test_client().get(link.group(1), headers={"Accept-Language": "en"})
+    )
 
 
 def test_the_language_chosen_with_the_switch_is_the_one_kept(app: Flask, service: Ticketing) -> None:

@@ -89,7 +89,7 @@ EMAIL = TextRule(MAX_EMAIL, EMAIL_PATTERN, "an e-mail address")
 
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\ufe63_]")  # hyphens, dashes, minus and long marks IMEs type
-TYPED_NUMBER = re.compile(r"([0-9]{6})([0-9]{6,})")
+TYPED_NUMBER = re.compile(r"([0-9]{6})([0-9]{6,10})")  # a day and a serial of at most a ticket id's ten digits
 
 
 def typed_digits(text: str) -> str:

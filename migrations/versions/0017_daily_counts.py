@@ -1,7 +1,7 @@
 """The rates' daily roll-up: each ticket's day of opening, and the counts of every day and grid kept by triggers
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-05 10:00:00.000000
 
 ``tickets.opened_on`` is the district's calendar day a ticket was opened,
@@ -23,7 +23,7 @@ from ticketing.db import rollup
 from ticketing.db.schema import RATE_COUNTS
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """The journeys of issue 3 in a real Chromium: a resident, a building leader, the sweep, a supervisor, the language.
 
 Time moves by setting ``clock[0]`` (the live server's clock) and running the
-sweep; the Chinese pages assert on the workflow files' labels (待签收, 物业维修…),
-which do not depend on the message catalogues.
+sweep; the Chinese pages assert on the workflow files' labels (待签收, 物业维修…)
+and, on the resident's pages, on the resident's words for the states (已受理).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def test_a_resident_opens_a_request_on_a_phone_and_follows_it(
 
     link.click()
     expect(page.locator("h1")).to_contain_text(number)
-    expect(page.locator(".resident-state")).to_have_text("待签收")
+    expect(page.locator(".resident-state")).to_have_text("已受理")  # the resident's word; staff see 待签收
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("物业维修")
     expect(facts).to_contain_text(BUILDING_NAME)  # responsible now: the leader of the resident's building
@@ -107,7 +107,7 @@ def test_a_resident_opens_a_request_on_a_phone_and_follows_it(
     other.locator("form:has(#phone_ending) button[type=submit]").click()
     expect(other).to_have_url(re.compile(rf"/r/status/{number}$"))
     expect(other.locator("h1")).to_contain_text(number)
-    expect(other.locator(".resident-state")).to_have_text("待签收")
+    expect(other.locator(".resident-state")).to_have_text("已受理")
 
 
 def test_a_building_leader_acknowledges_and_resolves(

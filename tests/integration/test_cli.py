@@ -168,6 +168,20 @@ def test_a_patrol_report_and_an_anonymous_request_open_without_a_phone(run: Run)
     assert texted.exit_code == 1 and "SMS was chosen, so give a phone number" in texted.stderr
 
 
+def test_a_phone_is_checked_as_the_forms_and_apis_check_it(run: Run) -> None:
+    where = ("--category", "sanitation", "--description", "楼道堆放杂物", "--location", "B01010103", "--now", MONDAY)
+
+    short = run("tickets", "open", *where, "--phone", "12345", "--notify-by", "sms")
+    landline_texted = run("tickets", "open", *where, "--phone", "010-12345678", "--notify-by", "sms")
+    landline = _json(run("tickets", "open", *where, "--phone", "0571 8888 8888", "--json"))
+    mobile = _json(run("tickets", "open", *where, "--phone", "+86 139 1234 5678", "--json"))
+
+    assert short.exit_code == 1 and "'12345' is not a phone number: a mainland mobile (11 digits" in short.stderr
+    assert landline_texted.exit_code == 1 and "a landline can only be called back" in landline_texted.stderr
+    assert (landline["contact_phone"], landline["notify_by"]) == ("0571-88888888", "none")
+    assert (mobile["contact_phone"], mobile["notify_by"]) == ("13912345678", "sms")
+
+
 def test_errors_go_to_stderr_with_exit_code_1(run: Run) -> None:
     missing = run("tickets", "show", "000000-000000")
     assert missing.exit_code == 1 and "no ticket" in missing.stderr and missing.stdout == ""

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
+from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, select
 
 from ticketing.db.schema import notifications
@@ -42,6 +43,7 @@ from ticketing.notify.channels import (
     sign,
 )
 from ticketing.notify.delivery import configured_channels
+from ticketing.notify.links import ResidentLinks, link_token
 from ticketing.notify.messages import LANGUAGES, Facts, Renderer
 from ticketing.read.outbox import dead_messages
 from ticketing.services import Ticketing
@@ -349,6 +351,7 @@ def test_a_resident_without_a_name_is_greeted_all_the_same(service: Ticketing, e
         contact_phone=RESIDENT_PHONE,
         location_id=BUILDING,
         notify_by="sms",
+        resident_language="en",
         now=MONDAY,
     )
     service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=10))
@@ -358,8 +361,80 @@ def test_a_resident_without_a_name_is_greeted_all_the_same(service: Ticketing, e
     sms = RecordingSms()
     dispatch_due(engine, [SmsChannel(sms)], MONDAY + timedelta(hours=1), 10, Renderer("en", SHANGHAI, CATALOGUE))
     [text] = [text for phone, text, _key in sms.sent if phone == RESIDENT_PHONE]
-    assert f"Hello, your request {ticket.number} (Sanitation) at 阳光小区1号楼 was handled." in text
+    place = "海曲社区 · 海曲社区第一网格 · 阳光小区1号楼"  # the resident is told the whole place
+    assert f"Hello, your request {ticket.number} (Sanitation) at {place} was handled." in text
     assert "please turn to 区市场监管局" in text and "What was done" not in text
+
+
+PUBLIC_URL = "https://grid.example.cn"
+LINKED = Renderer("zh_Hans", SHANGHAI, CATALOGUE, ResidentLinks(PUBLIC_URL, TEST_SECRET_KEY))
+FULL_PLACE = "海曲社区 · 海曲社区第一网格 · 阳光小区1号楼 · 2单元3楼"
+
+
+def _filed_in(service: Ticketing, language: str) -> Ticket:
+    """张阿姨's request about the stairway light, filed in ``language`` with her unit and floor, then resolved."""
+    ticket = service.open_ticket(
+        category="property_repair",
+        description="楼道灯不亮",
+        contact_phone=RESIDENT_PHONE,
+        contact_name="张阿姨",
+        location_id=BUILDING,
+        address="2单元3楼",
+        notify_by="sms",
+        resident_language=language,
+        now=MONDAY,
+    )
+    service.act(ticket.number, "acknowledge", "S0013", MONDAY + timedelta(minutes=10))
+    _resolve(service, ticket)
+    return ticket
+
+
+def _texts(engine: Engine) -> dict[str, list[str]]:
+    """The texts sent, by phone number."""
+    sms = RecordingSms()
+    dispatch_due(engine, [SmsChannel(sms)], MONDAY + timedelta(hours=1), 10, LINKED)
+    sent: dict[str, list[str]] = {}
+    for phone, text, _key in sms.sent:
+        sent.setdefault(phone, []).append(text)
+    return sent
+
+
+def test_an_english_filer_is_told_in_english_with_the_private_link_and_the_whole_place(
+    service: Ticketing, engine: Engine
+) -> None:
+    ticket = _filed_in(service, "en")
+
+    sent = _texts(engine)
+
+    [text] = sent[RESIDENT_PHONE]
+    assert text.startswith(f"[Handled] Your request {ticket.number} was handled\nDear 张阿姨,")
+    assert f"(Property repair) at {FULL_PLACE} was handled." in text
+    link = f"{PUBLIC_URL}/r/t/{link_token(TEST_SECRET_KEY, ticket.number)}"
+    assert f"here: {link} (your private link" in text
+    assert [text[:6] for text in sent[STAFF_PHONE]] == ["【工单派发】", "【工单待回访"]  # the district's language
+    assert all("/r/t/" not in text for text in sent[STAFF_PHONE])  # the private link is the resident's only
+
+
+def test_a_chinese_filer_is_told_in_chinese_with_the_private_link_and_the_whole_place(
+    service: Ticketing, engine: Engine
+) -> None:
+    ticket = _filed_in(service, "zh_Hans")
+
+    [text] = _texts(engine)[RESIDENT_PHONE]
+
+    assert text.startswith(f"【办理结果】您的诉求 {ticket.number} 已办理\n张阿姨，您好！")
+    assert f"（编号 {ticket.number}，地点 {FULL_PLACE}）已办理。" in text
+    assert f"请在这里告诉我们：{PUBLIC_URL}/r/t/{link_token(TEST_SECRET_KEY, ticket.number)}（" in text
+
+
+def test_without_a_public_address_the_notice_says_how_to_find_the_request(service: Ticketing, engine: Engine) -> None:
+    _filed_in(service, "zh_Hans")
+    sms = RecordingSms()
+
+    dispatch_due(engine, [SmsChannel(sms)], MONDAY + timedelta(hours=1), 10, RENDERER)
+
+    [text] = [text for to, text, _key in sms.sent if to == RESIDENT_PHONE]
+    assert "/r/t/" not in text and "凭诉求编号和手机号后四位在网上确认" in text
 
 
 def test_the_webhook_tells_staff_and_resident_messages_apart_without_personal_data(

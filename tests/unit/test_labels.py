@@ -9,11 +9,12 @@ from flask import Flask
 from flask_babel import Babel, LazyString
 
 from ticketing.deploy.resources import TRANSLATIONS
+from ticketing.deploy.settings import Settings
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.ticket import Channel, Event, ResidentChannel
-from ticketing.domain.workflow import Label
+from ticketing.domain.workflow import Clock, Label
 from ticketing.organisation.data import POST_LABELS_ZH, UNIT_LABELS_ZH
 from ticketing.web import labels
 from ticketing.web.labels import (
@@ -23,15 +24,18 @@ from ticketing.web.labels import (
     NOTICE_EVENTS,
     POST_KINDS,
     RESIDENT_CHANNELS,
+    RESIDENT_DEADLINES,
+    RESIDENT_STATES,
     SATISFACTION,
     UNIT_KINDS,
     label_name,
     lazy_term,
     term,
 )
+from ticketing.workflow.files import load_workflows
 
 TABLES = ("POST_KINDS", "UNIT_KINDS", "CHANNELS", "RESIDENT_CHANNELS", "SATISFACTION", "FLAGS")
-TABLES += ("ACTION_TITLES", "HISTORY_ACTIONS", "NOTICE_EVENTS", "RATES")
+TABLES += ("ACTION_TITLES", "HISTORY_ACTIONS", "NOTICE_EVENTS", "RATES", "RESIDENT_STATES", "RESIDENT_DEADLINES")
 
 
 def _reading(locale: str) -> Iterator[None]:
@@ -57,6 +61,19 @@ def test_every_kind_has_a_label() -> None:
     assert set(CHANNELS) == set(Channel) and set(SATISFACTION) == set(Satisfaction)
     assert set(RESIDENT_CHANNELS) == set(ResidentChannel) and set(NOTICE_EVENTS) == set(Event)
     assert set(ACTION_TITLES) == set(ORDER) and set(ORDER) <= set(HISTORY_ACTIONS)
+
+
+def test_every_state_and_deadline_of_the_shipped_workflows_has_a_resident_s_word() -> None:
+    catalogue = load_workflows([Settings().workflows_path])
+    states = {name for spec in catalogue.workflows.values() for name in spec.states}
+    assert states == set(RESIDENT_STATES) and set(RESIDENT_DEADLINES) == set(Clock)
+
+
+def test_a_resident_reads_no_staff_word_for_a_state_or_a_deadline(chinese: None) -> None:
+    words = [term(RESIDENT_STATES, state) for state in RESIDENT_STATES]
+    words += [term(RESIDENT_DEADLINES, clock) for clock in Clock]
+    assert words[:3] == ["已受理", "处理中", "等待您的配合"]
+    assert not any(staff in word for word in words for staff in ("签收", "回访", "时限"))
 
 
 def test_every_label_is_a_msgid_of_the_catalogues_and_nothing_beside_them() -> None:

@@ -62,6 +62,8 @@ def test_the_security_settings_are_read_from_the_environment(monkeypatch: pytest
         ("TICKETING_LOGIN_LIMIT", "ten per minute", "is not a rate limit"),
         ("TICKETING_TRUSTED_PROXIES", "two", "give a whole number, 0 or more"),
         ("TICKETING_TRUSTED_PROXIES", "-1", "give a whole number, 0 or more"),
+        ("TICKETING_PUBLIC_URL", "grid.example.cn", "give the address residents open"),
+        ("TICKETING_PUBLIC_URL", "https://grid.example.cn/r?x=1", "give the address residents open"),
     ],
 )
 def test_a_value_the_service_cannot_use_is_refused_with_the_variables_name(
@@ -73,6 +75,21 @@ def test_a_value_the_service_cannot_use_is_refused_with_the_variables_name(
         Settings.from_env()
 
     assert str(refused.value).startswith(f"{name}={value!r}") and reason in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("https://grid.example.cn/", "https://grid.example.cn"),
+        ("http://10.0.0.5:8000/grid", "http://10.0.0.5:8000/grid"),
+    ],
+)
+def test_the_public_address_for_residents_links_is_kept_without_its_trailing_slash(
+    monkeypatch: pytest.MonkeyPatch, value: str, kept: str
+) -> None:
+    monkeypatch.setenv("TICKETING_PUBLIC_URL", value)
+
+    assert Settings.from_env().public_url == kept
 
 
 def test_the_command_line_and_the_web_processes_refuse_a_malformed_limit_at_start(

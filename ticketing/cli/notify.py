@@ -28,12 +28,11 @@ def notify() -> None:
 @pass_context
 def dispatch(obj: CliContext, once: bool, now: str | None, batch_size: int, interval: float) -> None:
     """Deliver due notices at least once, retrying failures with backoff; dead after 8 failures."""
-    from ticketing.notify.delivery import configured_channels
-    from ticketing.notify.messages import Renderer
+    from ticketing.notify.delivery import configured_channels, renderer_for
     from ticketing.services.outbox import dispatch_due
 
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
+    renderer = renderer_for(obj.settings, obj.ticketing.worlds.catalogue)
     if once:
         click.echo(_summary(dispatch_due(obj.engine, channels, obj.moment(now), batch_size, renderer)))
         return

@@ -68,10 +68,9 @@ def worker(
 
 def _dispatcher(obj: CliContext) -> Dispatch:
     """Outbox delivery over the configured channels, in the configured language."""
-    from ticketing.notify.delivery import configured_channels
-    from ticketing.notify.messages import Renderer
+    from ticketing.notify.delivery import configured_channels, renderer_for
     from ticketing.services.outbox import dispatch_due
 
     channels = configured_channels(obj.settings)
-    renderer = Renderer(obj.settings.notify_language, obj.settings.tz, obj.ticketing.worlds.catalogue)
+    renderer = renderer_for(obj.settings, obj.ticketing.worlds.catalogue)
     return lambda now: dispatch_due(obj.engine, channels, now, DISPATCH_BATCH, renderer)

@@ -11,6 +11,8 @@ from sqlalchemy import Connection, select, update
 from ticketing.db.rows import AnyRow
 from ticketing.db.schema import notifications, staff, tickets, units
 
+_community = units.alias("community")  # the ticket's community and grid, for the place a resident is told
+_grid = units.alias("grid")
 _CLAIM_COLUMNS = (
     notifications.c.id,
     notifications.c.idempotency_key,
@@ -29,7 +31,10 @@ _CLAIM_COLUMNS = (
     tickets.c.contact_phone,
     tickets.c.contact_email,
     tickets.c.notify_by,
+    tickets.c.resident_language,
     units.c.name.label("location_name"),
+    _community.c.name.label("community_name"),
+    _grid.c.name.label("grid_name"),
     staff.c.name.label("staff_name"),
     staff.c.phone.label("staff_phone"),
 )
@@ -46,6 +51,8 @@ def claim_due(conn: Connection, now: datetime, lease_until: datetime, limit: int
         .select_from(
             notifications.join(tickets)
             .outerjoin(units, units.c.id == tickets.c.location_id)
+            .outerjoin(_community, _community.c.id == tickets.c.community_id)
+            .outerjoin(_grid, _grid.c.id == tickets.c.grid_id)
             .outerjoin(staff, staff.c.id == notifications.c.recipient_id)
         )
         .where(notifications.c.next_attempt_at <= now)

@@ -215,6 +215,7 @@ tickets = Table(
     Column("ack_late", Boolean, nullable=False, server_default=text("false")),
     Column("contact_email", String(254), nullable=False, server_default=""),
     Column("notify_by", String(8), nullable=False, server_default="none"),
+    Column("resident_language", String(8), nullable=False, server_default="zh_Hans"),
     Column("allowed_seconds", Float),
     Column("overdue_at", UtcDateTime),
     Column("urged_at", UtcDateTime),

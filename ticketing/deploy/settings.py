@@ -60,6 +60,16 @@ def _limit(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _public_url(env: Mapping[str, str]) -> str | None:
+    """``TICKETING_PUBLIC_URL``: the address residents reach the service at, for the links in their notices."""
+    value = env.get("TICKETING_PUBLIC_URL", "").strip()
+    if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise InvalidSetting(
+            f"TICKETING_PUBLIC_URL={value!r}: give the address residents open, like https://grid.example.cn"
+        )
+    return value.rstrip("/") or None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the data lives, which workflows run and in which time zone.
@@ -76,8 +86,10 @@ class Settings:
     ``TICKETING_STAFF_EMAILS`` (``staff-id=address,…``: staff have no e-mail
     column), ``TICKETING_WEBHOOK_URL``, ``TICKETING_WEBHOOK_SECRET``,
     ``TICKETING_SMS_URL`` and ``TICKETING_SMS_SECRET`` (an SMS gateway taking
-    signed JSON POSTs, as the webhook) and ``TICKETING_NOTIFY_LANGUAGE``
-    (``zh_Hans`` or ``en``); the log channel always runs. Security settings
+    signed JSON POSTs, as the webhook), ``TICKETING_NOTIFY_LANGUAGE``
+    (``zh_Hans`` or ``en``: staff notices; a resident's are in the language they
+    filed in) and ``TICKETING_PUBLIC_URL`` (the address residents open, for the
+    private link in their notices); the log channel always runs. Security settings
     (``TICKETING_DATA_DIR``, ``TICKETING_RATELIMIT_STORAGE_URI``,
     ``TICKETING_TRUSTED_PROXIES``, ``TICKETING_METRICS_TOKEN``,
     ``TICKETING_METRICS_ALLOW`` and the ``TICKETING_*_LIMIT`` rate limits)
@@ -100,6 +112,7 @@ class Settings:
     sms_url: str | None = None
     sms_secret: str = ""
     notify_language: str = "zh_Hans"
+    public_url: str | None = None
     data_dir: Path = Path("instance")
     ratelimit_storage_uri: str | None = None
     trusted_proxies: int = 0
@@ -134,6 +147,7 @@ class Settings:
             sms_url=env.get("TICKETING_SMS_URL") or None,
             sms_secret=env.get("TICKETING_SMS_SECRET", ""),
             notify_language=env.get("TICKETING_NOTIFY_LANGUAGE") or "zh_Hans",
+            public_url=_public_url(env),
             data_dir=data_dir,
             ratelimit_storage_uri=env.get("TICKETING_RATELIMIT_STORAGE_URI") or None,
             trusted_proxies=_count(env, "TICKETING_TRUSTED_PROXIES"),

@@ -15,7 +15,7 @@ from ticketing.domain.coverage import placements
 from ticketing.domain.errors import InvalidInput
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, UnitKind
-from ticketing.domain.ticket import CallbackMeans, ResidentChannel, Ticket
+from ticketing.domain.ticket import RESIDENT_LANGUAGES, CallbackMeans, ResidentChannel, Ticket
 from ticketing.domain.workflow import Duration
 
 EXTENSIONS = tuple(Duration.parse(text) for text in ("1h", "4h", "1d", "2d", "3d", "5d"))
@@ -122,3 +122,14 @@ def resident_channel_of(value: object) -> ResidentChannel:
         raise InvalidInput(
             "notify_by: %(value)r is not a way to tell the resident; choose sms, email or none", value=value
         ) from None
+
+
+def resident_language_of(value: object) -> str:
+    """The language a resident filed in and is written to in, from its code."""
+    if value in RESIDENT_LANGUAGES:
+        return str(value)
+    raise InvalidInput(
+        "resident_language: %(value)r is not a language notices are written in; choose %(allowed)s",
+        value=value,
+        allowed=" or ".join(RESIDENT_LANGUAGES),
+    )

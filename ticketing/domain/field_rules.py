@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, line feed and carriage return are text
@@ -40,7 +41,12 @@ MAX_PHONE = 32
 MAX_EMAIL = 254  # characters: the longest address SMTP carries
 MAX_REASON = 200  # an absence's reason
 
-PHONE_PATTERN = r"[ -]*\+?(?:[ -]*[0-9]){5,15}[ -]*"  # 5–15 digits; spaces, dashes and a leading + allowed
+# A mainland mobile (1, then 3–9, then nine digits; +86 or 86 before it allowed) or a landline with its area code
+# (0, then 9 to 11 digits: 010-12345678, 0571 8888 8888); spaces and hyphens anywhere.  Only a mobile takes SMS.
+_SEP = "[ -]*"
+MOBILE_PATTERN = rf"{_SEP}(?:\+?{_SEP}8{_SEP}6{_SEP})?1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}{_SEP}"
+LANDLINE_PATTERN = rf"{_SEP}0{_SEP}[1-9](?:{_SEP}[0-9]){{8,10}}{_SEP}"
+PHONE_PATTERN = f"{MOBILE_PATTERN}|{LANDLINE_PATTERN}"
 # No control character, and Python's and ECMAScript's \s differ only in \x1c-\x1f, \x85 and \ufeff: all excluded.
 _ADDRESS_PART = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
 EMAIL_PATTERN = rf"{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}"
@@ -77,8 +83,47 @@ BODY = TextRule(MAX_BODY)
 NAME = TextRule(MAX_NAME)
 ADDRESS = TextRule(MAX_ADDRESS)
 REASON = TextRule(MAX_REASON)
-PHONE = TextRule(MAX_PHONE, PHONE_PATTERN, "a phone number (5–15 digits)")
+PHONE = TextRule(
+    MAX_PHONE,
+    PHONE_PATTERN,
+    "a phone number: a mainland mobile (11 digits, 13… to 19…, +86 allowed) or a landline with its area code"
+    " (010-12345678)",
+)
+MOBILE = TextRule(MAX_PHONE, MOBILE_PATTERN, "a mainland mobile number (11 digits, 13… to 19…, +86 allowed)")
 EMAIL = TextRule(MAX_EMAIL, EMAIL_PATTERN, "an e-mail address")
+
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff0d\ufe63_]")  # hyphens, dashes, minus and long marks IMEs type
+TYPED_NUMBER = re.compile(r"([0-9]{6})([0-9]{6,10})")  # a day and a serial of at most a ticket id's ten digits
+
+
+def typed_digits(text: str) -> str:
+    """``text`` with full-width digits and signs made ASCII (NFKC), dashes made hyphens and spaces dropped."""
+    return "".join(DASHES.sub("-", unicodedata.normalize("NFKC", text)).split())
+
+
+def typed_ticket_number(text: str) -> str:
+    """A tracking number as a resident types it — ``２６１１２７０００００１``, ``261127 000001`` — in its form
+    ``261127-000001``; text that is no tracking number comes back only tidied, for the format check to refuse."""
+    tidy = typed_digits(text)
+    return TYPED_NUMBER.sub(r"\1-\2", tidy) if TYPED_NUMBER.fullmatch(tidy) else tidy
+
+
+def is_mobile(text: str) -> bool:
+    """Whether ``text`` is a mainland mobile number, the only kind an SMS reaches."""
+    return MOBILE.fits(typed_digits(text))
+
+
+def tidy_phone(text: str) -> str:
+    """A phone as it is kept and dialled: a mobile's 11 digits (``13912345678``), a landline's area code and number
+    (``0571-88888888``); anything else comes back as given, for the rule to refuse."""
+    digits = typed_digits(text).replace("-", "")
+    if MOBILE.fits(digits):
+        return digits[-11:]
+    if re.fullmatch(LANDLINE_PATTERN, digits):
+        area = 3 if digits[1] in "12" else 4  # 010 and 02x are the three-digit area codes
+        return f"{digits[:area]}-{digits[area:]}"
+    return text
 
 
 def is_email(text: str) -> bool:

@@ -51,6 +51,7 @@ TERMINATED = "terminated"  # the final state of an approved 诉求终结 (lifecy
 RETURNED = "returned"  # the final state of a ticket sent away (不予受理): not a 诉求终结
 
 RESIDENT = "@resident"  # the recipient of notices to the ticket's resident (never a staff id)
+RESIDENT_LANGUAGES = ("zh_Hans", "en")  # what a resident may file and be written to in; Chinese first
 
 
 class Event(StrEnum):
@@ -118,6 +119,7 @@ class Ticket:
     contact_phone: str = ""
     contact_email: str = ""
     notify_by: ResidentChannel = ResidentChannel.NONE
+    resident_language: str = "zh_Hans"  # the language the resident filed in: their notices are written in it
     street_id: str | None = None
     community_id: str | None = None
     grid_id: str | None = None

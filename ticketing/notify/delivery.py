@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ticketing.db.rows import AnyRow
+from ticketing.deploy.datadir import secret_key
 from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import RESIDENT, Event, ResidentChannel
 from ticketing.notify.channels import (
+    Audience,
     Channel,
     HttpSmsGateway,
     LogChannel,
@@ -17,7 +19,9 @@ from ticketing.notify.channels import (
     SmtpChannel,
     WebhookChannel,
 )
+from ticketing.notify.links import ResidentLinks
 from ticketing.notify.messages import Facts, Renderer
+from ticketing.workflow.files import Catalogue
 
 
 def configured_channels(settings: Settings) -> list[Channel]:
@@ -41,22 +45,41 @@ def _recipient(row: AnyRow) -> Recipient:
     return Recipient.staff(row.recipient_id, row.staff_name or row.recipient_id, row.staff_phone or "")
 
 
+def renderer_for(settings: Settings, catalogue: Catalogue) -> Renderer:
+    """The renderer of this deployment: staff notices in its language, residents' with their private link when
+    the public address is set (signed with the secret key the web pages check it with)."""
+    links = ResidentLinks(settings.public_url, secret_key(settings)) if settings.public_url else None
+    return Renderer(settings.notify_language, settings.tz, catalogue, links)
+
+
+def full_place(row: AnyRow) -> str:
+    """Community · grid · building (or street, shop) · what the resident typed, each named once."""
+    parts: list[str] = []
+    for part in (row.community_name, row.grid_name, row.location_name, row.address):
+        if part and part not in parts:
+            parts.append(part)
+    return " · ".join(parts)
+
+
 def message_of(renderer: Renderer, row: AnyRow) -> Message:
-    """The message of a claimed notice, in its recipient's words."""
+    """The message of a claimed notice, in its recipient's words: a resident's in the language they filed in,
+    with the whole place and their private link."""
     recipient = _recipient(row)
+    resident = recipient.audience is Audience.RESIDENT
     facts = Facts(
         Event(row.event),
         row.number,
         row.workflow,
         row.category,
         row.state,
-        row.address or row.location_name or "",
+        full_place(row) if resident else row.address or row.location_name or "",
         row.due_at,
         recipient.name,
         row.resolution or "",
         row.referred_to or "",
+        renderer.links(row.number) if resident and renderer.links else "",
     )
-    text = renderer.render(facts)
+    text = renderer.render(facts, row.resident_language if resident else None)
     return Message(row.idempotency_key, row.event, row.number, recipient, text.subject, text.body)
 
 

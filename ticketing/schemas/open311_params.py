@@ -32,7 +32,7 @@ from ticketing.domain.field_rules import (
     TextRule,
     is_coordinate,
 )
-from ticketing.domain.ticket import ResidentChannel
+from ticketing.domain.ticket import RESIDENT_LANGUAGES, ResidentChannel
 from ticketing.schemas.fields import (
     DAY,
     MOMENT,
@@ -105,6 +105,7 @@ Phone = Annotated[str | None, text(PHONE, required=False)]
 Description = Annotated[str, text(DESCRIPTION)]
 MediaUrl = Annotated[str | None, text(TextRule(500, r"https?://[!-~]+", "an http or https URL"), required=False)]
 NotifyBy = Annotated[str | None, choice([way.value for way in ResidentChannel])]
+ResidentLanguage = Annotated[str | None, choice(RESIDENT_LANGUAGES)]
 Urgency = Annotated[str | None, choice(URGENCY.keys)]
 Numbers = Annotated[
     str | None, text(TextRule(100_000, NUMBERS, "tracking numbers separated by commas"), required=False)
@@ -233,6 +234,11 @@ class NewRequest(Params):
         description="Extension: how the resident hears that the request was resolved and closed "
         "(default: email when an email is given, else sms when a phone is given, else none). "
         "email needs the email parameter, sms the phone parameter.",
+    )
+    locale: ResidentLanguage = Field(
+        None,
+        description="Extension: the language the resident wrote in, in which their notices are written: "
+        "zh_Hans or en (default: from the Accept-Language header, else zh_Hans).",
     )
     urgency: Urgency = Field(None, alias=URGENCY.parameter, description="How urgent: normal or urgent.")
     building: Place = Field(

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from ticketing.db import tickets as store
 from ticketing.domain import choices, rules
 from ticketing.domain.errors import Conflict, InvalidInput, NotFound
+from ticketing.domain.field_rules import tidy_phone
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
 from ticketing.domain.org import UnitKind
@@ -111,6 +112,7 @@ class Ticketing:
         contact_name: str = "",
         contact_email: str = "",
         notify_by: ResidentChannel | str = ResidentChannel.NONE,
+        resident_language: str = "zh_Hans",
         registrar_id: str | None = None,
         access_token: str | None = None,
         attachment: NewAttachment | None = None,
@@ -121,9 +123,11 @@ class Ticketing:
         ``attachment`` (a photo) is recorded in the same transaction.
         ``notify_by`` is how the resident hears of the resolution and the closing: sms, email or none.
         ``contact_phone`` may be empty: an e-mail only, an anonymous request, a patrol report.
+        ``resident_language`` is the language the resident filed in (zh_Hans or en): their notices use it.
         """
         require_aware(now)
         channel_choice = choices.resident_channel_of(notify_by)
+        language = choices.resident_language_of(resident_language)
         with unit_of_work(self.engine) as work:
             world = self.worlds.world(work.conn)
             where = locate(world.org, location_id, address, lat, lon)
@@ -134,7 +138,7 @@ class Ticketing:
                 category,
                 description,
                 channel,
-                contact_phone,
+                tidy_phone(contact_phone),
                 where,
                 address,
                 lat,
@@ -144,6 +148,7 @@ class Ticketing:
                 channel_choice,
             )
             ticket, outcome = rules.open_ticket(world, intake, rules.UNNUMBERED, "", now, registrar_id)
+            ticket.resident_language = language
             plan_timers(world, ticket, outcome, now)
             # The number last: the counter row stays locked by this transaction only for its writes and commit.
             rules.number_ticket(ticket, store.next_ticket_id(work.conn))

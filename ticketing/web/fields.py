@@ -10,10 +10,10 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from ticketing.domain.errors import InvalidInput
-from ticketing.domain.field_rules import YEARS, TextRule, is_email
+from ticketing.domain.field_rules import YEARS, TextRule, is_email, is_mobile, tidy_phone
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Duration
 from ticketing.web.errors import message_of
@@ -22,6 +22,11 @@ from ticketing.web.errors import message_of
 def stripped(value: str | None) -> str | None:
     """A field filter: text without surrounding spaces."""
     return value.strip() if isinstance(value, str) else value
+
+
+def typed_phone(value: str | None) -> str | None:
+    """A field filter: a phone as typed (spaces, hyphens, +86, full-width digits) as it is kept and dialled."""
+    return tidy_phone(value.strip()) if isinstance(value, str) else value
 
 
 class Fits:
@@ -58,14 +63,24 @@ class ResidentEmail:
 
 
 class ResidentPhone:
-    """The resident's phone: optional, unless they chose to be told by SMS (``missing`` says so)."""
+    """The resident's phone: optional, unless they chose to be told by SMS (``missing`` says so); a text message
+    needs a mainland mobile number, while a landline may be given for the callback alone."""
 
     def __init__(self, missing: LazyString) -> None:
         self.missing = missing
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        if not field.data and told_by(form) is ResidentChannel.SMS:
+        if told_by(form) is not ResidentChannel.SMS:
+            return
+        if not field.data:
             raise ValidationError(str(self.missing))
+        if not is_mobile(field.data):
+            raise StopValidation(
+                _(
+                    "A text message needs a mobile number (11 digits, like 139 1234 5678); a landline can only be"
+                    " called back. Give a mobile number, or choose another way to be told."
+                )
+            )
 
 
 def sane_date(form: FlaskForm, field: Field) -> None:

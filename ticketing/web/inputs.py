@@ -87,7 +87,7 @@ def refuse_hostile_input() -> None:
     if request.is_json and request.url_rule is not None and request.blueprint not in JSON_BLUEPRINTS:
         raise UnsupportedMediaType(_("This page takes a form, not JSON."))
     for name, value in request.form.items(multi=True):
-        _refuse(IN_TEXT, name, value)
+        _refuse(IN_TEXT, name or "", value or "")  # a malformed multipart part may come without either
     for name, upload in request.files.items(multi=True):
         _refuse(IN_TEXT, name, upload.filename or "")
 

@@ -20,7 +20,7 @@ from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
 from ticketing.domain.ticket import RESIDENT, CallbackMeans, Channel, Event, HistoryAction, ResidentChannel
-from ticketing.domain.workflow import Label
+from ticketing.domain.workflow import Clock, Label, State
 
 POST_KINDS: dict[PostKind, LazyString] = {
     PostKind.STREET_COMMITTEE: _l("Street committee supervisor"),
@@ -162,6 +162,25 @@ NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.INVITED: _l("Invited to join"),
 }
 RESIDENT_RECIPIENT: LazyString = _l("Resident")
+# A request's state as its resident reads it (已受理, 处理中, 待您确认办理结果), not the staff's words
+# (待签收, 待回访): the shared lifecycle's states; a state a workflow file adds shows its own label.
+RESIDENT_STATES: dict[str, LazyString] = {
+    "new": _l("Received"),
+    "in_progress": _l("Being handled"),
+    "waiting_resident": _l("Waiting for something from you"),
+    "resolved": _l("Handled: please confirm the result"),
+    "referred": _l("Outside our remit: please confirm you were told where to turn"),
+    "closed": _l("Completed"),
+    "closed_unreachable": _l("Closed: we could not reach you"),
+    "returned": _l("Not taken up"),
+    "terminated": _l("Closed: it cannot be met under current law or policy"),
+}
+# What the running deadline promises the resident (not 签收时限 or 回访时限).
+RESIDENT_DEADLINES: dict[Clock, LazyString] = {
+    Clock.ACKNOWLEDGE: _l("Handling starts by"),
+    Clock.RESOLVE: _l("Handled by"),
+    Clock.CALLBACK: _l("We ask you about the result by"),
+}
 # The three rates (三率) and the weighted total, in report order.
 RATES: dict[str, LazyString] = {
     "response": _l("Response rate"),
@@ -180,6 +199,12 @@ def term(table: Mapping[Any, LazyString], key: object) -> str:
 def lazy_term(table: Mapping[Any, LazyString], key: object) -> LazyString:
     """``term`` when shown, not when defined (for form choices declared at import)."""
     return LazyString(term, table, key)
+
+
+def resident_state(state: State) -> str:
+    """A state in the resident's words; a state the shared lifecycle lacks shows its workflow label."""
+    label = RESIDENT_STATES.get(state.name)
+    return str(label) if label is not None else label_name(state.label)
 
 
 def label_name(label: Label) -> str:
@@ -208,6 +233,9 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "label_name": label_name,
     "staff_roles": STAFF_ROLES,
     "zone_name": zone_name,
+    "resident_state": resident_state,
+    "resident_states": RESIDENT_STATES,
+    "resident_deadlines": RESIDENT_DEADLINES,
     "post_kinds": POST_KINDS,
     "unit_kinds": UNIT_KINDS,
     "channels": CHANNELS,

@@ -18,10 +18,13 @@ A POST needs no ``phone`` (the specification makes it optional): a request
 may carry only an ``email``, or no contact at all; its receipt is the
 ``service_request_id`` (and the token) all the same.
 
-One extension parameter: a POST may give ``notify_by`` (``sms``, ``email`` or
+Two extension parameters: a POST may give ``notify_by`` (``sms``, ``email`` or
 ``none``), how the resident hears that the request was resolved and closed.
 Without it the resident is told by e-mail when ``email`` is given, else by
-SMS when ``phone`` is, else not at all; ``sms`` needs a ``phone``.
+SMS when ``phone`` is a mobile, else not at all; ``sms`` needs a mobile
+``phone``.  And ``locale`` (``zh_Hans`` or ``en``, else the Accept-Language
+header's first of them, else Chinese): the language the resident's notices are
+written in.
 
 Service definitions are also answered at the singular ``service/{code}.{fmt}``
 that some clients ask for (a widely used Python client among them), the same in both formats.
@@ -420,6 +423,14 @@ def _usual_notice(params: NewRequest) -> ResidentChannel:
     return usual_notice(Channel.API, params.phone or "", "")
 
 
+def _header_language() -> str:
+    """The resident's language from the client's Accept-Language header: English if it asks for it first."""
+    for language, _quality in request.accept_languages:
+        if language.lower().startswith(("zh", "en")):
+            return "en" if language.lower().startswith("en") else "zh_Hans"
+    return "zh_Hans"
+
+
 def _intake(params: NewRequest) -> dict[str, Any]:
     """The engine's ``open_ticket`` arguments from a new request (an unknown service: 404)."""
     _known_service(params.service_code)
@@ -434,6 +445,7 @@ def _intake(params: NewRequest) -> dict[str, Any]:
         "contact_name": last + first if chinese else f"{first} {last}".strip(),  # 张三, John Smith
         "contact_email": params.email or "",
         "notify_by": way or _usual_notice(params),
+        "resident_language": params.locale or _header_language(),
         "location_id": params.address_id or params.building,
         "address": params.address_string or "",
         "lat": params.lat,

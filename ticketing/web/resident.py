@@ -12,7 +12,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, send_from_directory, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, send_from_directory, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,14 +24,24 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
 from ticketing.domain.errors import Conflict, NotFound
-from ticketing.domain.field_rules import MAX_ADDRESS, MAX_DESCRIPTION, MAX_NAME, PHONE, TICKET_NUMBER
+from ticketing.domain.field_rules import (
+    MAX_ADDRESS,
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    PHONE,
+    TICKET_NUMBER,
+    typed_digits,
+    typed_ticket_number,
+)
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import Channel, ResidentChannel
 from ticketing.domain.workflow import Category, WorkflowSpec
+from ticketing.notify.links import signed_number
 from ticketing.read import resident as read
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
-from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped
+from ticketing.web.fields import Fits, ResidentEmail, ResidentPhone, stripped, typed_phone
+from ticketing.web.i18n import DEFAULT_LOCALE
 from ticketing.web.labels import RESIDENT_CHANNELS, SATISFACTION, label_name, lazy_term
 from ticketing.web.photos import Photo, discard, read_photo, store_photo, uploads
 from ticketing.web.ratelimit import configured
@@ -38,6 +49,16 @@ from ticketing.web.ratelimit import configured
 bp = Blueprint("resident", __name__, url_prefix="/r")
 
 MAX_TRACKED = 20
+
+
+def typed_number(value: str | None) -> str | None:
+    """A field filter: the tracking number as typed, in its ``261127-000001`` form."""
+    return typed_ticket_number(value) if isinstance(value, str) else value
+
+
+def typed(value: str | None) -> str | None:
+    """A field filter: digits as typed (full-width too) in ASCII, without spaces."""
+    return typed_digits(value) if isinstance(value, str) else value
 
 
 class RequestForm(FlaskForm):
@@ -61,10 +82,16 @@ class RequestForm(FlaskForm):
         filters=[stripped], validators=[Length(max=MAX_ADDRESS, message=_l("At most %(max)d characters."))]
     )
     contact_phone = TelField(
-        filters=[stripped],
+        filters=[typed_phone],
         validators=[
             ResidentPhone(_l("You chose a text message: give your phone number, or choose another way to be told.")),
-            Fits(PHONE, _l("This is not a phone number.")),
+            Fits(
+                PHONE,
+                _l(
+                    "This is not a phone number: give a mobile number (11 digits, like 139 1234 5678) or a landline"
+                    " with its area code (like 010-12345678)."
+                ),
+            ),
         ],
     )
     contact_name = StringField(
@@ -114,15 +141,20 @@ class RequestForm(FlaskForm):
 
 
 class TrackForm(FlaskForm):
+    """A tracking number, with or without its hyphen, in ASCII or full-width digits, and the phone's last four."""
+
     number = StringField(
-        filters=[stripped],
+        filters=[typed_number],
         validators=[
             DataRequired(_l("Give the tracking number from your receipt.")),
-            Regexp(f"^{TICKET_NUMBER}$", message=_l("A tracking number looks like 261127-000001.")),
+            Regexp(
+                f"^{TICKET_NUMBER}$",
+                message=_l("A tracking number looks like 261127-000001 (the hyphen may be left out)."),
+            ),
         ],
     )
     phone_ending = StringField(
-        filters=[stripped],
+        filters=[typed],
         validators=[
             DataRequired(_l("Give the last four digits of your phone number.")),
             Regexp(r"^\d{4}$", message=_l("Four digits, like 5678.")),
@@ -170,6 +202,7 @@ def new_request() -> str | Response:
             contact_name=form.contact_name.data or "",
             contact_email=form.contact_email.data or "",
             notify_by=form.notify_by.data,
+            resident_language=str(get_locale() or DEFAULT_LOCALE),
             location_id=form.location_id,
             address=form.address.data or "",
             channel=Channel.WEB,
@@ -214,7 +247,7 @@ def track() -> str | Response:
 @bp.route("/t/<token>", methods=["GET", "POST"])
 def link(token: str) -> str | tuple[str, int] | Response:
     """The status page behind the private link, with the feedback form once the matter is handled."""
-    return _status_page(lambda: read.by_token(service(), token), {"token": token}, ".link")
+    return _status_page(lambda: _by_link(token), {"token": token}, ".link")
 
 
 @bp.route("/status/<ticket:number>", methods=["GET", "POST"])
@@ -225,7 +258,15 @@ def status(number: str) -> str | tuple[str, int] | Response:
 
 @bp.get("/t/<token>/photos/<int:photo_id>")
 def link_photo(token: str, photo_id: int) -> Response:
-    return _send(read.by_token(service(), token).photo(photo_id))
+    return _send(_by_link(token).photo(photo_id))
+
+
+def _by_link(token: str) -> read.ResidentStatus:
+    """The status behind the receipt's link (a stored token's hash) or a notice's (a signed tracking number)."""
+    number = signed_number(current_app.config["SECRET_KEY"], token)
+    if number is not None:
+        return read.by_number(service(), number, (number,))
+    return read.by_token(service(), token)
 
 
 @bp.get("/status/<ticket:number>/photos/<int:photo_id>")

@@ -43,6 +43,10 @@ PHONES = (
     "1234",
     "1234567890123456",  # 16 digits: the old description's pattern let it through, the intake refused it
     "+86 138 0633 0000 12",
+    "010-12345678",  # a landline with its area code: for the callback, not for SMS
+    "0571 8888 8888",
+    "12012345678",  # 11 digits, but no mobile starts 12
+    "12345678",  # a landline without its area code
     "1" * 15 + " " * 18,  # 15 digits, but longer than a phone column holds
     "１３８０６３３００００",  # full-width digits
     "138\n06330000",
@@ -100,7 +104,7 @@ def _intake_takes(field: str, value: str) -> bool:
 def _form_takes(app: Flask, form: type[Any], value: str) -> tuple[bool, str]:
     """Whether the form's phone field takes ``value``, and the value it hands on (forms strip some)."""
     with app.test_request_context():
-        found = form(formdata=MultiDict({"contact_phone": value}), meta={"csrf": False})
+        found = form(formdata=MultiDict({"contact_phone": value, "notify_by": "none"}), meta={"csrf": False})
         return found.contact_phone.validate(found), found.contact_phone.data
 
 
@@ -176,10 +180,29 @@ def test_a_phone_the_document_allows_is_registered_and_one_it_does_not_is_refuse
     body = {"category": "sanitation", "description": "垃圾没人清运", "location_id": "B01010101", "channel": "phone"}
     call = as_staff("S0010")
 
-    registered = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "+86 138-0633-1111 2"})
+    registered = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "+86 138-0633-1111"})
     too_long = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "1234567890123456"})
 
     assert registered.status_code == 201, registered.get_json()
     assert too_long.status_code == 422
     assert set(too_long.get_json()["error"]["details"]["fields"]) == {"contact_phone"}
+    assert len(service.list_tickets()) == 1
+
+
+def test_a_landline_is_registered_for_the_callback_and_refused_for_a_text_message(
+    service: Ticketing, as_staff: Callable[[str], Call]
+) -> None:
+    body = {"category": "sanitation", "description": "垃圾没人清运", "location_id": "B01010101", "channel": "phone"}
+    call = as_staff("S0010")
+
+    called_back = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "0633 888 1111"})
+    texted = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "0633-8881111", "notify_by": "sms"})
+    short = call("POST", "/api/v1/tickets", json={**body, "contact_phone": "12345", "notify_by": "sms"})
+
+    assert called_back.status_code == 201, called_back.get_json()
+    ticket = service.show(called_back.get_json()["number"]).ticket
+    assert (ticket.contact_phone, ticket.notify_by) == ("0633-8881111", "none")  # only called back
+    assert texted.status_code == 400 and "a landline can only be called back" in texted.get_json()["error"]["message"]
+    assert short.status_code == 422
+    assert set(short.get_json()["error"]["details"]["fields"]) == {"contact_phone"}
     assert len(service.list_tickets()) == 1

@@ -359,6 +359,8 @@ def test_attributes_and_the_media_url_reach_the_staff_in_the_description(
         ({"lat": "135", "long": "119"}, 400, "lat: a WGS84 coordinate"),
         ({"long": "east", "lat": "35"}, 400, "long: a WGS84 coordinate"),
         ({"phone": "call me"}, 400, "not a phone number"),
+        ({"phone": "12345"}, 400, "not a phone number: a mainland mobile (11 digits"),
+        ({"phone": "010-12345678", "notify_by": "sms"}, 400, "a landline can only be called back"),
         ({"description": None}, 400, "description: required"),
         ({"description": "x" * 4001}, 400, "description: at most 4,000 characters"),
         ({"description": "bad\x00byte"}, 400, "description: control characters are not allowed"),
@@ -380,6 +382,27 @@ def test_a_post_that_cannot_be_taken_says_why(
     _error(_call(client, "POST", "requests", fmt, **_form(key, **fields)), fmt, code, says)
 
     assert service.list_tickets() == []
+
+
+def test_the_resident_is_written_to_in_the_language_the_request_came_in(
+    app: Flask, client: FlaskClient, service: Ticketing, key: str
+) -> None:
+    by_header = service.show(_post(client, key)).ticket  # this client's Accept-Language is English
+    by_param = service.show(_post(client, key, locale="zh_Hans")).ticket
+    unsaid = service.show(_post(app.test_client(), key)).ticket
+
+    assert [t.resident_language for t in (by_header, by_param, unsaid)] == ["en", "zh_Hans", "zh_Hans"]
+    _error(_call(client, "POST", "requests", "json", **_form(key, locale="fr")), "json", 400, "locale: 'fr'")
+
+
+def test_a_landline_is_kept_for_the_callback_and_a_mobile_for_text_messages(
+    client: FlaskClient, service: Ticketing, key: str
+) -> None:
+    landline = service.show(_post(client, key, phone="0633 888 1111", email=None)).ticket
+    mobile = service.show(_post(client, key, phone="+86 139-1234-5678", email=None)).ticket
+
+    assert (landline.contact_phone, landline.notify_by) == ("0633-8881111", "none")  # only called back
+    assert (mobile.contact_phone, mobile.notify_by) == ("13912345678", "sms")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -20,7 +20,11 @@ from ticketing.db.schema import attachments
 from ticketing.deploy.datadir import uploads_dir
 from ticketing.deploy.settings import Settings
 from ticketing.domain.ticket import ResidentChannel
+from ticketing.notify.channels import RecordingSms, SmsChannel
+from ticketing.notify.links import ResidentLinks, link_token
+from ticketing.notify.messages import Renderer
 from ticketing.services import Ticketing
+from ticketing.services.outbox import dispatch_due
 from ticketing.web import create_app
 
 PHONE = "13912345678"
@@ -131,7 +135,7 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
     page = _page(response)
     assert response.status_code == 200
     assert '<p class="error" id="description-error">Say what the problem is.</p>' in page
-    assert '<p class="error" id="contact_phone-error">This is not a phone number.</p>' in page
+    assert '<p class="error" id="contact_phone-error">A text message needs a mobile number (11 digits' in page
     assert '<p class="error" id="place-error">Pick a building or a street or shop, not both.</p>' in page
     assert 'value="call me"' in page and 'value="3单元502"' in page and 'value="张阿姨"' in page
     assert '<option value="B01010101" selected>' in page and '<option value="P01010102" selected>' in page
@@ -147,8 +151,12 @@ def test_validation_errors_show_next_to_the_fields_and_keep_what_was_typed(
         ({"description": "灯" * 4001}, "description", "At most 4000 characters."),
         ({"description": "  \n "}, "description", "Say what the problem is."),
         ({"contact_phone": ""}, "contact_phone", "You chose a text message: give your phone number, or choose"),
-        ({"contact_phone": "12-34"}, "contact_phone", "This is not a phone number."),
-        ({"contact_phone": "1380000000012345"}, "contact_phone", "This is not a phone number."),
+        ({"contact_phone": "12-34", "notify_by": "none"}, "contact_phone", "This is not a phone number:"),
+        ({"contact_phone": "1380000000012345", "notify_by": "none"}, "contact_phone", "This is not a phone number:"),
+        ({"contact_phone": "12345", "notify_by": "sms"}, "contact_phone", "A text message needs a mobile number"),
+        ({"contact_phone": "12345", "notify_by": "none"}, "contact_phone", "like 010-12345678"),
+        ({"contact_phone": "010-12345678", "notify_by": "sms"}, "contact_phone", "a landline can only be called back"),
+        ({"contact_phone": "12012345678", "notify_by": "sms"}, "contact_phone", "(11 digits, like 139 1234 5678)"),
         ({"building": ""}, "address", "Say where: pick your building, a street or shop, or type the address."),
         ({"community": "C0102"}, "building", "This building is not in the community you chose."),
         ({"building": "", "community": "C0102", "place": "P01010102"}, "place", "not in the community you chose"),
@@ -278,6 +286,25 @@ def test_an_anonymous_request_is_opened_with_its_receipt_and_tells_nobody(
     assert f"Request {number}" in _page(client.get(link))
 
 
+@pytest.mark.parametrize(
+    ("typed", "notify_by", "kept"),
+    [
+        ("010-12345678", "none", "010-12345678"),
+        ("0571 8888 8888", "none", "0571-88888888"),
+        ("+86 139 1234 5678", "sms", "13912345678"),
+        ("86-139-1234-5678", "sms", "13912345678"),
+        ("１３９１２３４５６７８", "sms", "13912345678"),
+    ],
+)
+def test_a_landline_is_taken_for_the_callback_and_a_mobile_however_written_for_sms(
+    client: FlaskClient, service: Ticketing, typed: str, notify_by: str, kept: str
+) -> None:
+    number, _link = _open(client, contact_phone=typed, notify_by=notify_by)
+
+    ticket = service.show(number).ticket
+    assert (ticket.contact_phone, ticket.notify_by) == (kept, notify_by)
+
+
 def test_a_text_message_without_a_phone_is_refused_with_what_to_give_and_opens_nothing(
     client: FlaskClient, service: Ticketing
 ) -> None:
@@ -331,10 +358,10 @@ def test_the_private_link_shows_the_status_and_nothing_private(
     page = _page(client.get(link))
 
     assert f"Request {number}" in page
-    assert '<p class="resident-state">Awaiting acknowledgement</p>' in page
+    assert '<p class="resident-state">Received</p>' in page  # the resident's words, not the staff's
     assert "<dd>Building leader · 阳光小区1号楼</dd>" in page
     assert "<dd>阳光小区1号楼</dd>" in page and "<dd>Property repair</dd>" in page
-    assert "To be taken up by" in page and "2026-11-23 11:00" in page  # two working hours, in Shanghai time
+    assert "Handling starts by" in page and "2026-11-23 11:00" in page  # two working hours, in Shanghai time
     assert "Your request was received and given to Building leader · 阳光小区1号楼." in page
     assert "<dd>139****5678</dd>" in page and PHONE not in page
     assert "内部" not in page  # notes are internal
@@ -348,7 +375,9 @@ def test_the_status_page_in_chinese(app: Flask, service: Ticketing) -> None:
 
     page = _page(browser.get(link))
 
-    assert '<p class="resident-state">待签收</p>' in page and "<dd>物业维修</dd>" in page
+    assert '<p class="resident-state">已受理</p>' in page and "<dd>物业维修</dd>" in page
+    assert "最迟开始办理" in page
+    assert not any(word in page for word in ("待签收", "签收时限", "待回访", "回访时限"))
 
 
 def test_the_timeline_tells_the_story_in_plain_sentences(
@@ -409,6 +438,83 @@ def test_an_unknown_private_link_is_not_found(client: FlaskClient) -> None:
     assert client.get("/r/t/not-a-real-token").status_code == 404
 
 
+def test_the_link_a_notice_carries_opens_the_request_and_a_forged_one_does_not(
+    app: Flask, client: FlaskClient, service: Ticketing, clock: list[Any]
+) -> None:
+    number, _link = _open(client)
+    _resolve(service, number, clock[0])
+    stranger = app.test_client()
+    stranger.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    token = link_token(TEST_SECRET_KEY, number)
+
+    page = _page(stranger.get(f"/r/t/{token}"))
+
+    assert f"Request {number}" in page and "Are you satisfied with the result?" in page
+    signature = token.partition(".")[2]
+    changed = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    other_number = number[:-1] + ("2" if number[-1] != "2" else "3")
+    assert stranger.get(f"/r/t/{number}.{changed}").status_code == 404
+    assert stranger.get(f"/r/t/{other_number}.{signature}").status_code == 404
+    assert stranger.get(f"/r/t/{link_token('another-secret-key-of-enough-length-1234', number)}").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "kept"), [("en", "en"), ("zh-CN", "zh_Hans"), ("fr", "zh_Hans")])
+def test_the_request_keeps_the_language_the_resident_filed_in(
+    app: Flask, service: Ticketing, language: str, kept: str
+) -> None:
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
+    number, _link = _open(browser)
+
+    assert service.show(number).ticket.resident_language == kept
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "[Handled] Your request {number} was handled\n"
+            "Dear 张阿姨, your request {number} (Property repair) at {place}",
+        ),
+        (
+            "zh-CN",
+            "【办理结果】您的诉求 {number} 已办理\n张阿姨，您好！您反映的物业维修诉求（编号 {number}，地点 {place}）",
+        ),
+    ],
+)
+def test_the_resolved_message_is_in_the_language_filed_in_with_the_whole_place_and_a_link_that_opens_the_request(
+    app: Flask, service: Ticketing, clock: list[Any], language: str, expected: str
+) -> None:
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    number, _link = _open(browser, address="2单元3楼", contact_phone=PHONE, notify_by="sms")
+    _resolve(service, number, clock[0])
+    sms = RecordingSms()
+    links = ResidentLinks("https://grid.example.cn", TEST_SECRET_KEY)
+    renderer = Renderer("zh_Hans", app.extensions["ticketing_settings"].tz, service.worlds.catalogue, links)
+
+    dispatch_due(service.engine, [SmsChannel(sms)], clock[0] + timedelta(hours=2), 10, renderer)
+
+    [text] = [text for phone, text, _key in sms.sent if phone == PHONE]
+    place = "海曲社区 · 海曲社区第一网格 · 阳光小区1号楼 · 2单元3楼"
+    assert text.startswith(expected.format(number=number, place=place))
+    link = re.search(r"https://grid\.example\.cn(/r/t/[\w.-]+)", text)
+    assert link and f"Request {number}" in _page(
+        app.test_client().get(link.group(1), headers={"Accept-Language": "en"})
+    )
+
+
+def test_the_language_chosen_with_the_switch_is_the_one_kept(app: Flask, service: Ticketing) -> None:
+    browser = app.test_client()
+    browser.post("/language/en", data={"next": "/r/new"})
+
+    number, _link = _open(browser)
+
+    assert service.show(number).ticket.resident_language == "en"
+
+
 # --- tracking ------------------------------------------------------------------------
 
 
@@ -420,7 +526,29 @@ def test_track_by_number_and_phone_ending(app: Flask, client: FlaskClient) -> No
 
     assert (response.status_code, response.location) == (302, f"/r/status/{number}")
     page = _page(resident.get(f"/r/status/{number}", headers={"Accept-Language": "en"}))
-    assert f"Request {number}" in page and "Awaiting acknowledgement" in page
+    assert f"Request {number}" in page and "Received" in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["{day}-{serial}", "{day}{serial}", " {day} {serial} ", "{wide_day}－{wide_serial}", "{wide_day}{wide_serial}"],
+    ids=["with-hyphen", "without-hyphen", "spaced", "full-width", "full-width-without-hyphen"],
+)
+def test_a_tracking_number_is_found_however_it_is_typed(app: Flask, client: FlaskClient, typed: str) -> None:
+    number, _link = _open(client)
+    day, serial = number.split("-")
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    entered = typed.format(day=day, serial=serial, wide_day=day.translate(wide), wide_serial=serial.translate(wide))
+
+    response = app.test_client().post("/r/track", data={"number": entered, "phone_ending": "５６７８"})
+
+    assert (response.status_code, response.location) == (302, f"/r/status/{number}")
+
+
+def test_a_tracking_number_of_another_shape_is_refused_with_the_shape_to_give(client: FlaskClient) -> None:
+    response = client.post("/r/track", data={"number": "12345", "phone_ending": "5678"})
+
+    assert "A tracking number looks like 261127-000001 (the hyphen may be left out)." in _page(response)
 
 
 def test_a_phone_written_with_country_code_and_dashes_is_tracked_by_its_last_digits(
@@ -428,7 +556,7 @@ def test_a_phone_written_with_country_code_and_dashes_is_tracked_by_its_last_dig
 ) -> None:
     number, _link = _open(client, contact_phone=" +86 139-1234-4321 ")
 
-    assert service.show(number).ticket.contact_phone == "+86 139-1234-4321"
+    assert service.show(number).ticket.contact_phone == "13912344321"  # kept as the SMS gateway dials it
     response = app.test_client().post("/r/track", data={"number": number, "phone_ending": "4321"})
     assert response.location == f"/r/status/{number}"
 
@@ -558,7 +686,7 @@ def test_an_unsatisfied_resident_reopens_the_request(client: FlaskClient, servic
     assert (ticket.state, ticket.reopen_count, ticket.holder_id) == ("in_progress", 1, "S0013")
     page = _page(client.get(f"/r/status/{number}"))
     assert "Your request was reopened" in page and "You were not satisfied; your request was reopened." in page
-    assert '<p class="resident-state">In progress</p>' in page and "To be handled by" in page
+    assert '<p class="resident-state">Being handled</p>' in page and "Handled by" in page
 
 
 def test_a_referred_request_names_the_body_and_is_confirmed_online(
@@ -622,6 +750,21 @@ def test_feedback_needs_a_verdict(client: FlaskClient, service: Ticketing, clock
 
     assert response.status_code == 200 and "Choose how satisfied you are." in _page(response)
     assert service.show(number).ticket.state == "resolved"
+
+
+def test_a_verdict_left_out_is_announced_at_the_top_of_the_page(
+    client: FlaskClient, service: Ticketing, clock: list[Any]
+) -> None:
+    number, link = _open(client)
+    _resolve(service, number, clock[0])
+
+    page = _page(client.post(link, data={"solved": "yes", "version": service.show(number).ticket.version}))
+
+    summary = re.search(r'<div class="flash error error-summary" role="alert" tabindex="-1">(.*?)</div>', page, re.S)
+    assert summary and page.index(summary.group(0)) < page.index("<h1>")  # above everything a phone shows first
+    assert '<a href="#satisfaction-0">Choose how satisfied you are.</a>' in summary.group(1)
+    assert "solved" not in summary.group(1)  # what was answered is not an error
+    assert "resident.js" in page  # the script that moves the focus to it
 
 
 def test_feedback_before_the_matter_is_handled_is_refused(client: FlaskClient, service: Ticketing) -> None:

@@ -16,6 +16,7 @@ from ticketing.domain.field_rules import (
     NAME,
     PHONE,
     is_coordinate,
+    is_mobile,
 )
 from ticketing.domain.org import Post, UnitKind
 from ticketing.domain.rules.acting import become_first_responder, staff
@@ -71,6 +72,11 @@ class Intake:
             found.append("notify_by: e-mail was chosen, so give an e-mail address (contact_email)")
         if self.notify_by is ResidentChannel.SMS and not self.contact_phone:
             found.append("notify_by: SMS was chosen, so give a phone number (contact_phone)")
+        elif self.notify_by is ResidentChannel.SMS and PHONE.fits(phone := self.contact_phone) and not is_mobile(phone):
+            found.append(
+                "contact_phone: SMS was chosen, so give a mainland mobile number (11 digits, 13… to 19…);"
+                " a landline can only be called back"
+            )
         if self.channel is Channel.PATROL:
             found.extend(self._patrol_problems())
         return found
@@ -92,13 +98,14 @@ class Intake:
 
 
 def usual_notice(channel: Channel, phone: str, email: str) -> ResidentChannel:
-    """How the resident is told when they did not say: by SMS if they gave a phone, else by e-mail, else not.
+    """How the resident is told when they did not say: by SMS to a mobile, else by e-mail, else not (a landline
+    is only called back).
 
     A patrol report has no resident to tell.
     """
     if channel is Channel.PATROL:
         return ResidentChannel.NONE
-    if phone:
+    if is_mobile(phone):
         return ResidentChannel.SMS
     return ResidentChannel.EMAIL if email else ResidentChannel.NONE
 

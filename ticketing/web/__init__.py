@@ -31,7 +31,8 @@ from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import select_locale
 from ticketing.web.labels import TEMPLATE_GLOBALS
-from ticketing.web.nav import nav_links
+from ticketing.web.nav import landing, nav_links
+from ticketing.web.timeleft import time_left
 
 
 def create_app(
@@ -78,7 +79,8 @@ def create_app(
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
-    app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
+    app.jinja_env.globals["time_left"] = time_left
+    app.context_processor(lambda: {"nav_links": nav_links, "landing": landing, "current_locale": str(get_locale())})
     _register_status_pages(app)
     return app
 

@@ -187,8 +187,8 @@ def test_the_queue_lists_my_open_tickets_overdue_and_most_urgent_first(
     page = _text(login("S0013").get("/staff/queue"))
 
     assert _numbers(page) == [late.number, soon.number, later.number]
-    assert "overdue by 30 min working time" in page
-    assert "30 min working time left" in page and "1 h 0 min working time left" in page
+    assert "overdue by 30 min (working time)" in page
+    assert "30 min left (working time)" in page and "1 h left (working time)" in page
     assert "138****0000" in page and PHONE not in page
 
 
@@ -200,10 +200,10 @@ def test_time_left_counts_working_time_on_the_posts_calendar(
     client = login("S0013")
 
     clock[0] = shanghai(19, 30)
-    assert "1 h 30 min working time left" in _text(client.get(f"/staff/t/{number}"))
+    assert "1 h 30 min left (working time)" in _text(client.get(f"/staff/t/{number}"))
     clock[0] = shanghai(9, 30) + timedelta(days=1)
     page = _text(client.get(f"/staff/t/{number}"))
-    assert "overdue by 30 min working time" in page
+    assert "overdue by 30 min (working time)" in page
 
 
 def test_my_absence_hands_my_tickets_to_the_b_holder(service: Ticketing, login: Login) -> None:

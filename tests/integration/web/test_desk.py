@@ -1,0 +1,150 @@
+"""A staff member's desk: where each role lands after logging in, the navigation by role with what waits in
+each list, time left in working days and hours, and the escalated mark in the grid leader's queue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from ticketing.domain.ticket import Ticket
+from ticketing.services import Ticketing
+from ticketing.web.timeleft import working_span
+
+NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai, the app's clock
+BUILDING = "B01010101"  # building leaders S0013 (A) and S0014 (B); grid leader S0010; community C0101 (S0004)
+PASSWORD = "test-password"  # the login fixture's
+
+Login = Callable[[str], FlaskClient]
+
+
+def _open(service: Ticketing, at: datetime = NOW, description: str = "楼道灯坏了") -> Ticket:
+    return service.open_ticket(
+        category="property_repair", description=description, contact_phone="13806330000", location_id=BUILDING, now=at
+    )
+
+
+def _text(client: FlaskClient, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def _nav(page: str) -> str:
+    found = re.search(r'<nav aria-label="[^"]+" class="nav">(.*?)</nav>', page, re.S)
+    assert found, "no main navigation"
+    return found.group(1)
+
+
+def _count(page: str, href: str) -> int:
+    """The count the navigation shows on the link to ``href``."""
+    found = re.search(rf'<a href="{re.escape(href)}"[^>]*>[^<]*<span class="nav-count[^"]*">(\d+)</span>', _nav(page))
+    assert found, f"no count on {href}"
+    return int(found.group(1))
+
+
+def _numbers(page: str) -> list[str]:
+    return re.findall(r'<td class="card-head"><a href="/staff/t/([0-9-]+)"', page)
+
+
+@pytest.mark.parametrize(
+    ("staff_id", "landing"),
+    [("S0013", "/staff/queue"), ("S0010", "/staff/queue"), ("S0004", "/supervise/board"), ("S0001", "/admin/")],
+)
+def test_each_role_lands_on_its_own_page_after_logging_in(
+    app: Flask, login: Login, staff_id: str, landing: str
+) -> None:
+    login(staff_id)  # makes the account
+    response = app.test_client().post("/login", data={"staff_id": staff_id, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(landing)
+
+
+def test_a_next_page_still_wins_over_the_landing_page(app: Flask, login: Login) -> None:
+    login("S0013")
+    response = app.test_client().post("/login?next=/staff/absence", data={"staff_id": "S0013", "password": PASSWORD})
+
+    assert response.headers["Location"] == "/staff/absence"
+
+
+def test_residents_keep_the_home_page_and_their_own_links(app: Flask) -> None:
+    page = _text(app.test_client(), "/")
+
+    nav = _nav(page)
+    assert 'href="/r/new"' in nav and "/staff/" not in nav and "nav-count" not in nav
+
+
+def test_the_navigation_counts_what_waits_in_my_queue_and_callbacks(service: Ticketing, login: Login) -> None:
+    waiting = [_open(service, description=f"第{n}件") for n in range(3)]
+    service.act(waiting[0].number, "acknowledge", "S0013", NOW)
+    service.act(waiting[0].number, "resolve", "S0013", NOW + timedelta(minutes=5), resolution="已修好")
+    client = login("S0013")
+
+    queue = _text(client, "/staff/queue")
+    callbacks = _text(client, "/staff/callbacks")
+
+    assert _count(queue, "/staff/queue") == len(_numbers(queue)) == 3  # the resolved one waits for its callback
+    assert _count(queue, "/staff/callbacks") == len(_numbers(callbacks)) == 1
+    nav = _nav(queue)
+    assert "/r/new" not in nav and "/r/track" not in nav  # no resident's pages on a staff member's bar
+    assert "/supervise/board" not in nav
+
+
+def _escalate(service: Ticketing, ticket: Ticket) -> Ticket:
+    """Let deadlines pass unacknowledged until the ticket leaves the building leaders (A, then B) for the grid."""
+    while ticket.tier == 0:
+        assert ticket.due_at is not None
+        service.sweep.run(ticket.due_at)
+        ticket = service.show(ticket.number).ticket
+    return ticket
+
+
+def test_a_supervisor_sees_the_boards_count_first(service: Ticketing, login: Login, clock: list[datetime]) -> None:
+    late = _escalate(service, _open(service))
+    clock[0] = late.due_at or clock[0]
+    client = login("S0004")
+
+    board = _text(client, "/supervise/board")
+
+    nav = _nav(board)
+    assert nav.index("/supervise/board") < nav.index("/staff/queue")
+    assert _count(board, "/supervise/board") == len(re.findall(r'<tr id="t-', board)) == 1
+
+
+def test_the_grid_leaders_queue_marks_escalated_tickets_and_reads_time_left_in_working_days(
+    service: Ticketing, login: Login, clock: list[datetime]
+) -> None:
+    climbed = _escalate(service, _open(service, description="楼顶漏水"))
+    assert climbed.due_at is not None
+    clock[0] = climbed.due_at - timedelta(days=1)
+
+    page = _text(login("S0010"), "/staff/queue")
+
+    assert _numbers(page) == [climbed.number]
+    row = page[page.index(f'href="/staff/t/{climbed.number}"') :]
+    assert re.search(r'class="staff-badge staff-escalated">Escalated · Tier 2<', row)
+    assert re.search(r"\d+ h( \d+ min)? left \(working time\)", row), row[:2000]
+
+
+WORKDAY = 7.5 * 3600  # office hours 08:30-12:00, 13:30-17:30
+
+
+@pytest.mark.parametrize(
+    ("seconds", "english", "chinese"),
+    [
+        (WORKDAY + 3600, "1 working day 1 h", "1 个工作日1小时"),
+        (2 * WORKDAY + 59, "2 working days", "2 个工作日"),
+        (6.5 * 3600, "6 h 30 min", "6小时30分钟"),
+        (6 * 3600, "6 h", "6小时"),
+        (20 * 60 + 30, "20 min", "20分钟"),
+    ],
+)
+def test_time_left_reads_in_working_days_and_hours(app: Flask, seconds: float, english: str, chinese: str) -> None:
+    for language, expected in (("en", english), ("zh-CN", chinese)):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert working_span(seconds, WORKDAY) == expected

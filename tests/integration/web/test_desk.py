@@ -148,3 +148,32 @@ def test_time_left_reads_in_working_days_and_hours(app: Flask, seconds: float, e
     for language, expected in (("en", english), ("zh-CN", chinese)):
         with app.test_request_context(headers={"Accept-Language": language}):
             assert working_span(seconds, WORKDAY) == expected
+
+
+def test_the_ticket_page_puts_one_action_first_and_the_others_in_a_menu(service: Ticketing, login: Login) -> None:
+    number = _open(service).number
+
+    page = _text(login("S0013"), f"/staff/t/{number}")
+
+    actions = page[page.index('id="actions"') : page.index('id="history"')]
+    assert re.search(r'class="card staff-action" id="act-acknowledge"', actions)
+    menu = actions[actions.index('<details class="staff-more"') :]
+    assert re.findall(r'<details class="staff-menu-item" id="menu-([a-z_]+)"\s*>', menu) == [
+        "note",
+        "invite",
+        "transfer",
+        "return_to_resident",
+    ]  # all closed: the history follows right after
+
+
+def test_the_transfer_targets_are_grouped_by_tier_with_a_filter_box(service: Ticketing, login: Login) -> None:
+    number = _open(service).number
+
+    page = _text(login("S0013"), f"/staff/t/{number}")
+
+    select = re.search(r'<select data-filtered="" id="transfer-target_post".*?</select>', page, re.S)
+    assert select, "no transfer target list"
+    groups = re.findall(r'<optgroup label="([^"]+)">', select.group(0))
+    assert groups[:3] == ["Tier 1 · Building leader", "Tier 2 · Grid leader", "Tier 3 · Community party secretary"]
+    assert len(groups) == len(set(groups)) > 2
+    assert 'data-filters="transfer-target_post"' in page and "/static/staff.js" in page

@@ -306,17 +306,17 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
     assert first.status_code == 302 and first.headers["Location"].endswith(f"/staff/t/{number}")
     after = _text(client.get(first.headers["Location"]))
     assert "Done: Acknowledge." in after and _forms(after) == [
+        "resolve",  # first, the rest in the menu
         "note",
         "invite",
         "transfer",
         "pause",
-        "resolve",
         "refer",
         "propose_termination",
     ]
 
     assert _act(client, number, "resolve", 2, resolution="已更换楼道灯").status_code == 302
-    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "invite", "callback"]
+    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["callback", "note", "invite"]
     assert (
         _act(
             client, number, "callback", 3, reached="yes", solved="yes", satisfaction="satisfied", comment="很满意"

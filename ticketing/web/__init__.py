@@ -26,6 +26,7 @@ from ticketing.web import (
     resident,
     staff,
     supervisor,
+    webapp,
 )
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
@@ -75,7 +76,8 @@ def create_app(
     auth.login_manager.init_app(app)
     errors.register(app)
     inputs.register(app)  # before the blueprints: their rules use its converters
-    for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
+    blueprints = (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp, webapp.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)

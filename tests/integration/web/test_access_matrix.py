@@ -169,6 +169,8 @@ MATRIX: tuple[Case, ...] = (
     Case("open311.unknown", "GET", "/open311/v2/potholes.json", ("refused 404",) * 7),
     Case("open311.unknown", "POST", "/open311/v2/services.json", ("refused 405",) * 7),
     Case("status", "GET", "/status", EVERYONE),
+    Case("webapp.manifest", "GET", "/manifest.webmanifest", EVERYONE),
+    Case("webapp.start", "GET", "/start", EVERYONE),  # a staff member's own list, a resident's home page
     Case("auth.login", "GET", "/login", EVERYONE),
     Case("auth.login", "POST", "/login", EVERYONE, lambda w: {"staff_id": "S0014", "password": PASSWORD}),
     Case("auth.logout", "POST", "/logout", ANY_STAFF),

@@ -177,3 +177,27 @@ def test_the_transfer_targets_are_grouped_by_tier_with_a_filter_box(service: Tic
     assert groups[:3] == ["Tier 1 · Building leader", "Tier 2 · Grid leader", "Tier 3 · Community party secretary"]
     assert len(groups) == len(set(groups)) > 2
     assert 'data-filters="transfer-target_post"' in page and "/static/staff.js" in page
+
+
+def test_the_web_app_manifest_names_the_service_in_the_readers_language(app: Flask) -> None:
+    client = app.test_client()
+
+    chinese = client.get("/manifest.webmanifest", headers={"Accept-Language": "zh-CN"})
+    english = client.get("/manifest.webmanifest", headers={"Accept-Language": "en"})
+
+    assert chinese.status_code == 200 and chinese.mimetype == "application/manifest+json"
+    assert "Accept-Language" in chinese.headers["Vary"]
+    assert (chinese.json or {})["name"] == "社区网格服务" and (chinese.json or {})["lang"] == "zh-Hans"
+    assert (english.json or {})["name"] == "Community grid service"
+    icons = {icon["sizes"]: icon for icon in (english.json or {})["icons"]}
+    assert set(icons) == {"192x192", "512x512", "any"}
+    for icon in icons.values():
+        served = client.get(icon["src"])
+        assert (served.status_code, served.mimetype) == (200, icon["type"])
+    assert '<link rel="manifest" href="/manifest.webmanifest"' in client.get("/").get_data(as_text=True)
+
+
+def test_the_installed_app_opens_on_each_ones_own_page(app: Flask, login: Login) -> None:
+    assert app.test_client().get("/start").headers["Location"] == "/"
+    assert login("S0010").get("/start").headers["Location"] == "/staff/queue"
+    assert login("S0004").get("/start").headers["Location"] == "/supervise/board"

@@ -224,6 +224,19 @@ MATRIX: tuple[Case, ...] = (
         variant="another ticket's photo",
     ),
     Case(
+        "staff.small_photo",
+        "GET",
+        "/staff/t/{number}/photos/{photo}/small",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),
+    ),
+    Case(
+        "staff.small_photo",
+        "GET",
+        "/staff/t/{number}/photos/{other_photo}/small",
+        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        variant="another ticket's photo",
+    ),
+    Case(
         "staff.act",
         "POST",
         "/staff/t/{number}/note",

@@ -3,6 +3,7 @@ each list, time left in working days and hours, and the escalated mark in the gr
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
 from ticketing.domain.ticket import Ticket
 from ticketing.services import Ticketing
@@ -201,3 +203,76 @@ def test_the_installed_app_opens_on_each_ones_own_page(app: Flask, login: Login)
     assert app.test_client().get("/start").headers["Location"] == "/"
     assert login("S0010").get("/start").headers["Location"] == "/staff/queue"
     assert login("S0004").get("/start").headers["Location"] == "/supervise/board"
+
+
+def _jpeg(width: int, height: int, orientation: int = 1) -> bytes:
+    """A real photo as a phone camera writes it; ``orientation`` 6: held upright, stored lying on its side."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(out, "JPEG", quality=95, exif=exif)
+    return out.getvalue()
+
+
+def _patrol_with(client: FlaskClient, photo: bytes | None) -> str:
+    """A patrol report at the building (with a photo); its number."""
+    data: dict[str, object] = {
+        "channel": "patrol",
+        "category": "sanitation",
+        "description": "楼道堆放杂物，堵塞消防通道",
+        "location_id": BUILDING,
+        "contact_phone": "",
+        "contact_name": "",
+    }
+    if photo is not None:
+        data["photo"] = (io.BytesIO(photo), "camera.jpg")
+    response = client.post("/staff/register", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_photos_show_as_small_thumbnails_that_open_full_size_to_those_who_may_see_the_ticket(login: Login) -> None:
+    grid_worker = login("S0010")
+    photo = _jpeg(2400, 1800)
+    number = _patrol_with(grid_worker, photo)
+
+    page = _text(grid_worker, f"/staff/t/{number}")
+
+    found = re.search(
+        r'<a href="(/staff/t/[0-9-]+/photos/\d+)"[^>]*><img class="staff-thumb" src="([^"]+)" width="160" height="160"',
+        page,
+    )
+    assert found, "no thumbnail"
+    full, small = found.groups()
+    assert small == f"{full}/small"
+    thumbnail = grid_worker.get(small)
+    assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(thumbnail.data)).size == (480, 360) and len(thumbnail.data) < len(photo)
+    assert grid_worker.get(full).data == photo  # a tap opens the photo as sent
+    assert login("S0013").get(small).status_code == 200  # the holder sees it too
+    for outsider in ("S0031", "S0063"):  # staff of another grid, of another community
+        assert login(outsider).get(small).status_code == 404
+        assert login(outsider).get(full).status_code == 404
+    other = _patrol_with(grid_worker, None)
+    assert grid_worker.get(small.replace(number, other)).status_code == 404  # not through another ticket
+
+
+def test_a_photo_taken_upright_shows_upright(login: Login) -> None:
+    grid_worker = login("S0010")
+    number = _patrol_with(grid_worker, _jpeg(400, 200, orientation=6))  # stored lying down, taken upright
+    small = re.search(r'<img class="staff-thumb" src="([^"]+)"', _text(grid_worker, f"/staff/t/{number}"))
+    assert small
+
+    assert Image.open(io.BytesIO(grid_worker.get(small.group(1)).data)).size == (200, 400)
+
+
+def test_a_photo_that_cannot_be_read_as_an_image_is_its_own_thumbnail(login: Login) -> None:
+    grid_worker = login("S0010")
+    broken = b"\xff\xd8\xff\xe0" + b"\x00" * 64  # a JPEG's first bytes and nothing of a picture
+    number = _patrol_with(grid_worker, broken)
+    small = re.search(r'<img class="staff-thumb" src="([^"]+)"', _text(grid_worker, f"/staff/t/{number}"))
+    assert small
+
+    served = grid_worker.get(small.group(1))
+
+    assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", broken)

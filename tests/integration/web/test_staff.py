@@ -555,7 +555,7 @@ def test_a_patrol_report_with_a_camera_photo_makes_the_grid_worker_first_respond
     assert (ticket.contact_phone, ticket.notify_by) == ("", ResidentChannel.NONE)  # nobody to tell, whatever checked
     page = _text(grid_worker.get(response.headers["Location"]))
     assert "<dt>Channel</dt><dd>Found on patrol</dd>" in page and "no contact given" in page
-    photo_url = re.search(r'<img class="resident-photo" src="(/staff/t/[0-9-]+/photos/[0-9]+)"', page)
+    photo_url = re.search(r'<a href="(/staff/t/[0-9-]+/photos/[0-9]+)"[^>]*><img class="staff-thumb"', page)
     assert photo_url, page
     served = grid_worker.get(photo_url.group(1))
     assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", JPEG)

@@ -21,7 +21,7 @@ from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import ACTION_TITLES, CALLBACK_MEANS, POST_KINDS, term
 from ticketing.web.nav import requires
-from ticketing.web.photos import uploads
+from ticketing.web.photos import small_copy, uploads
 from ticketing.web.staff.action_forms import (
     ACTION_FORMS,
     ActionForm,
@@ -124,6 +124,15 @@ def photo(number: str, photo_id: int) -> Response:
     """A photo sent with the request (or taken on patrol), to whoever may see the ticket."""
     shown = _view(number, 404).photo(photo_id)
     return send_from_directory(uploads(), shown.file_name, mimetype=shown.content_type)
+
+
+@bp.get("/t/<ticket:number>/photos/<int:photo_id>/small")
+@requires("staff")
+def small_photo(number: str, photo_id: int) -> Response:
+    """A photo's thumbnail, to whoever may see the ticket (the photo itself if it has no small copy)."""
+    shown = _view(number, 404).photo(photo_id)
+    file_name, content_type = small_copy(shown.file_name, shown.content_type)
+    return send_from_directory(uploads(), file_name, mimetype=content_type)
 
 
 @bp.post("/t/<ticket:number>/<action>")

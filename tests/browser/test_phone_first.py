@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,7 +16,7 @@ from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 PHONE = {"width": 390, "height": 844, "mobile": True}
 DESK = {"width": 1366, "height": 900}
@@ -118,3 +119,68 @@ def test_the_navigation_counts_are_the_queues_own(page_factory: Callable[..., Pa
     page.goto("/staff/callbacks")
     callbacks = int(page.locator("nav.nav a[href='/staff/callbacks'] .nav-count").inner_text())
     assert callbacks == page.locator("table.staff-tickets tbody tr").count()
+
+
+BUILDING = "B01010101"  # building leaders S0013 (A) and S0014 (B), in grid G010101 (grid leader 吴磊 S0010)
+GRID_POST = "G010101.grid_leader"
+
+
+def _at_the_building(service: Ticketing, clock: list[datetime]) -> str:
+    return service.open_ticket(
+        category="property_repair",
+        description="楼道灯坏了",
+        contact_phone="13906335678",
+        location_id=BUILDING,
+        now=clock[0],
+    ).number
+
+
+def _pass_to_the_grid_leader(page: Page, number: str, typed: str | None) -> None:
+    """Open the menu, then the transfer form; find the grid leader by typing ``typed`` (None: no filter box)."""
+    page.goto(f"/staff/t/{number}")
+    assert not page.locator("#act-transfer").is_visible()  # the forms beside the first wait in the menu
+    page.locator(".staff-more > summary").click()
+    page.locator("#menu-transfer > summary").click()
+    if typed is None:
+        assert not page.locator("#transfer-target_post-filter").is_visible()
+        page.select_option("#transfer-target_post", GRID_POST)
+    else:
+        page.fill("#transfer-target_post-filter", typed)
+        assert page.locator("#transfer-target_post option").count() == 2  # the grid leader and "choose a post"
+        assert page.input_value("#transfer-target_post") == GRID_POST
+    page.fill("#transfer-reason", "需网格长协调物业")
+    with page.expect_navigation():
+        page.locator("#act-transfer button[type=submit]").click()
+
+
+def test_on_a_phone_the_building_leader_finds_the_post_to_pass_a_ticket_to_by_typing(
+    page_factory: Callable[..., Page], demo_service: Ticketing, clock: list[datetime]
+) -> None:
+    number = _at_the_building(demo_service, clock)
+    page = page_factory(**PHONE)
+    _log_in(page, "S0013")
+
+    _pass_to_the_grid_leader(page, number, "第一网格")  # the grid's name: only its grid leader's post
+
+    assert demo_service.show(number).ticket.post_id == GRID_POST
+    assert _fits(page)
+
+
+def test_without_scripts_the_transfer_list_grouped_by_tier_still_works(
+    browser: Browser, live_server: str, demo_service: Ticketing, clock: list[datetime]
+) -> None:
+    number = _at_the_building(demo_service, clock)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        _log_in(page, "S0013")
+        groups = page.goto(f"/staff/t/{number}") and page.locator("#transfer-target_post optgroup")
+        assert groups.first.get_attribute("label") == "第1级 · 楼长"
+
+        _pass_to_the_grid_leader(page, number, None)
+
+        assert demo_service.show(number).ticket.post_id == GRID_POST
+    finally:
+        context.close()

@@ -276,3 +276,13 @@ def test_a_photo_that_cannot_be_read_as_an_image_is_its_own_thumbnail(login: Log
     served = grid_worker.get(small.group(1))
 
     assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", broken)
+
+
+def test_the_boards_filters_fold_away_until_used(login: Login) -> None:
+    client = login("S0004")
+
+    plain = _text(client, "/supervise/board")
+    narrowed = _text(client, "/supervise/board?community=C0101&street=")
+
+    assert '<details class="card sup-filter-box" >' in plain
+    assert '<details class="card sup-filter-box" open>' in narrowed and "Filters (1 applied)" in narrowed

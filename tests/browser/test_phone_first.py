@@ -1,4 +1,4 @@
-"""The grid leader's, the supervisor's and the admin's pages on a 390 px phone and a 1366 px desk: nothing
+"""The grid leader's, the supervisor's and the admin's pages on a 390 and a 360 px phone and a 1366 px desk: nothing
 scrolls sideways, no table column is squeezed to a character, each role lands on its own page after logging
 in, and the navigation's counts are the lists' own (CSRF on, Chinese pages, the demo district)."""
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 PHONE = {"width": 390, "height": 844, "mobile": True}
+SMALL_PHONE = {"width": 360, "height": 780, "mobile": True}
 DESK = {"width": 1366, "height": 900}
 GRID_LEADER, SUPERVISOR, ADMIN = "S0010", "S0004", "S0001"  # grid G010101, community C0101, the district
 SQUEEZED = """() => [...document.querySelectorAll("td, th, caption")]
@@ -50,7 +51,7 @@ def _check(page: Page, path: str) -> None:
     assert page.evaluate(SQUEEZED) == [], f"{path} squeezes table cells"
 
 
-@pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
+@pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_grid_leaders_lists_and_ticket_fit_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
     _log_in(page, GRID_LEADER)
@@ -66,7 +67,7 @@ def test_the_grid_leaders_lists_and_ticket_fit_the_screen(page_factory: Callable
     assert _fits(page) and page.evaluate(SQUEEZED) == []
 
 
-@pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
+@pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_overdue_board_fits_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
     _log_in(page, SUPERVISOR)
@@ -77,7 +78,7 @@ def test_the_overdue_board_fits_the_screen(page_factory: Callable[..., Page], si
         shoot(page, "phone-board")
 
 
-@pytest.mark.parametrize("size", [PHONE, DESK], ids=["phone", "desk"])
+@pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_admin_lists_fit_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
     _log_in(page, ADMIN)

@@ -48,6 +48,8 @@ def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_re
     leader = page_factory(**SMALL_PHONE)
     _log_in(leader, GRID_LEADER)
     leader.goto(f"/staff/t/{number}")
+    leader.locator(".staff-more > summary").click()  # the actions beside the first one wait in a menu
+    leader.locator("#menu-invite > summary").click()
     leader.select_option("#invite-post", POLICE)
     leader.fill("#invite-reason", "双方情绪激动，请民警协助调解")
     leader.locator("#act-invite button[type=submit]").click()

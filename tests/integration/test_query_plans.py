@@ -1,4 +1,5 @@
-"""The board, the staff queues, the rates and the API list never read the tickets table from end to end.
+"""The board, the staff queues, the navigation's counts, the rates and the API list never read the tickets
+table from end to end.
 
 On PostgreSQL (these tests need ``TICKETING_TEST_DATABASE_URL``), over
 30,000 bulk-inserted tickets of which about 97 % are closed, each page is
@@ -155,6 +156,14 @@ def test_every_staff_queue_reads_its_tickets_by_index(city: Ticketing, list_name
     read = getattr(queues, list_name)
     assert_indexed(city.engine, lambda: read(city, staff_id, NOW))
     assert_indexed(city.engine, lambda: read(city, staff_id, NOW, number=2))
+
+
+@pytest.mark.parametrize("staff_id", ["S0010", "S0013"])
+def test_the_navigation_counts_read_by_index(city: Ticketing, staff_id: str) -> None:
+    """The bar's counts on every page: my queue and my callbacks, and a supervisor's or admin's board."""
+    assert_indexed(city.engine, lambda: queues.desk_counts(city, staff_id))
+    for overseer in _overseers(city).values():
+        assert_indexed(city.engine, lambda seer=overseer: board.board_count(city, seer, NOW))
 
 
 @pytest.mark.parametrize("scope", ["community", "street", "admin"])

@@ -95,6 +95,12 @@ class Segment:
     def __str__(self) -> str:
         return f"{_format_time(self.start)}-{_format_time(self.end)}"
 
+    @property
+    def seconds(self) -> float:
+        """How long the segment lasts on an ordinary day (no daylight-saving change)."""
+        end = 86400 if self.end == time.max else self.end.hour * 3600 + self.end.minute * 60 + self.end.second
+        return end - (self.start.hour * 3600 + self.start.minute * 60 + self.start.second)
+
 
 def _format_time(moment: time) -> str:
     if moment == time.max:
@@ -160,6 +166,11 @@ class WorkingHours:
     def segments(self, kind: DayKind) -> tuple[Segment, ...]:
         return getattr(self, kind.value)
 
+    @property
+    def workday_seconds(self) -> float:
+        """The working time of one workday: what "a working day" of time left means to the people on these hours."""
+        return sum(segment.seconds for segment in self.workday)
+
 
 STANDARD_HOURS = WorkingHours(
     "standard",
@@ -218,6 +229,11 @@ class WorkingCalendar:
                 if seg_end > begin:
                     total += min(seg_end, stop) - max(seg_start, begin)
         return total
+
+    @property
+    def workday_seconds(self) -> float:
+        """One workday of working time on these hours."""
+        return self.hours.workday_seconds
 
     def is_working(self, moment: datetime) -> bool:
         """Whether ``moment`` falls inside a segment (a segment's end is outside it)."""

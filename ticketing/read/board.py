@@ -10,7 +10,7 @@ keyset for exports.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -20,6 +20,7 @@ from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import Ticket
 from ticketing.domain.workflow import open_states
+from ticketing.read.queues import Deadline, deadline_of, overdue_for
 from ticketing.read.source import Source, current_organisation
 
 PER_PAGE = 25
@@ -87,11 +88,13 @@ class BoardFilter:
 
 @dataclass(frozen=True, slots=True)
 class BoardRow:
-    """A ticket on the board and since when it is overdue or waiting for review."""
+    """A ticket on the board and since when it is overdue or waiting for review; on the page, its ``deadline``
+    in working time as the queues show it (time left, or how long overdue at the top of its chain)."""
 
     ticket: Ticket
     overdue_since: datetime | None
     review_since: datetime | None
+    deadline: Deadline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,33 @@ def board_page(source: Source, overseer: Overseer, filters: BoardFilter, now: da
         total = queries.count_flagged(conn, where)
         page = min(max(page, 1), max((total + PER_PAGE - 1) // PER_PAGE, 1))
         found = queries.flagged(conn, where, PER_PAGE, offset=(page - 1) * PER_PAGE)
-        return BoardPage(_with_since(conn, found), total, page, PER_PAGE, world)
+        rows = [replace(row, deadline=working_deadline(world, row, now)) for row in _with_since(conn, found)]
+        return BoardPage(rows, total, page, PER_PAGE, world)
+
+
+def lone_row(source: Source, ticket: Ticket, now: datetime) -> BoardRow:
+    """A ticket not on the page (one whose action was refused), as a board row with its working-time deadline."""
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        row = _with_since(conn, [ticket])[0]
+    return replace(row, deadline=working_deadline(world, row, now))
+
+
+def working_deadline(world: World, row: BoardRow, now: datetime) -> Deadline:
+    """The row's deadline on the queues' working-time scale: time left or past on the running clock, else how
+    long it has been overdue at the top of its chain."""
+    deadline = deadline_of(world, row.ticket, now)
+    if deadline.working_seconds is None and row.overdue_since is not None:
+        return overdue_for(world, row.ticket, row.overdue_since, now)
+    return deadline
+
+
+def board_count(source: Source, overseer: Overseer, now: datetime) -> int:
+    """How many tickets are on the overseer's whole board (the navigation's count; the board's own indexed count)."""
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        where = _flagged(overseer.scope(world.org), BoardFilter(), open_states(world.workflows.values()), now)
+        return queries.count_flagged(conn, where)
 
 
 def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: datetime) -> Iterator[BoardRow]:

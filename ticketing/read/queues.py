@@ -43,7 +43,8 @@ class Deadline:
     ``working_seconds`` is the time left, or how long ago it passed when
     ``overdue``; None when no deadline runs (then ``kept_seconds`` is what a
     paused clock keeps).  A ticket flagged overdue at the top of its chain has
-    no deadline left but is still ``overdue``.
+    no deadline left but is still ``overdue``.  ``day_seconds`` is one workday
+    of that calendar, so time left can read in working days and hours.
     """
 
     clock: Clock | None
@@ -51,6 +52,7 @@ class Deadline:
     working_seconds: float | None
     overdue: bool
     kept_seconds: float | None = None
+    day_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +139,19 @@ def mask_phone(phone: str) -> str:
 def deadline_of(world: World, ticket: Ticket, now: datetime) -> Deadline:
     """The running deadline of a ticket and the working time left (or past) at ``now``."""
     if ticket.clock is None or ticket.due_at is None:
-        return Deadline(None, None, None, ticket.overdue or ticket.needs_review, ticket.paused_remaining)
+        day = world.calendar_for(ticket.post_id).workday_seconds
+        return Deadline(None, None, None, ticket.overdue or ticket.needs_review, ticket.paused_remaining, day)
     calendar = world.calendar_for(calendar_post(ticket, ticket.clock))
+    day = calendar.workday_seconds
     if now < ticket.due_at:
-        return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(now, ticket.due_at), False)
-    return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(ticket.due_at, now), True)
+        return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(now, ticket.due_at), False, None, day)
+    return Deadline(ticket.clock, ticket.due_at, calendar.working_seconds(ticket.due_at, now), True, None, day)
+
+
+def overdue_for(world: World, ticket: Ticket, since: datetime, now: datetime) -> Deadline:
+    """How long a ticket flagged overdue at the top of its chain has been so, in its post's working time."""
+    calendar = world.calendar_for(ticket.post_id)
+    return Deadline(None, None, calendar.working_seconds(since, now), True, day_seconds=calendar.workday_seconds)
 
 
 def _callback_states(world: World) -> list[str]:
@@ -218,6 +228,24 @@ def callbacks_due(source: Source, staff_id: str, now: datetime, number: int = 1,
         total = queries.count_callbacks_due(conn, staff_id, states, posts)
         read = partial(queries.callbacks_due, conn, staff_id, states, posts)
         return _page(world, total, read, now, number, size)
+
+
+@dataclass(frozen=True, slots=True)
+class DeskCounts:
+    """What waits on a staff member's desk, for the navigation: their queue and the callbacks due."""
+
+    queue: int
+    callbacks: int
+
+
+def desk_counts(source: Source, staff_id: str) -> DeskCounts:
+    """The counts of my queue and my callbacks due: the lists' own indexed counts, in one connection."""
+    with source.engine.connect() as conn:
+        world = source.worlds.world(conn)
+        posts = sorted(post.id for post in world.org.holds(staff_id))
+        queue = queries.count_my_queue(conn, staff_id, open_states(world.workflows.values()), posts)
+        callbacks = queries.count_callbacks_due(conn, staff_id, _callback_states(world), posts)
+    return DeskCounts(queue, callbacks)
 
 
 def ticket_view(source: Source, key: str, staff_id: str, now: datetime) -> TicketView:

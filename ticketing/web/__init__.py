@@ -24,12 +24,14 @@ from ticketing.web import (
     resident,
     staff,
     supervisor,
+    webapp,
 )
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
 from ticketing.web.i18n import select_locale
 from ticketing.web.labels import TEMPLATE_GLOBALS
-from ticketing.web.nav import nav_links
+from ticketing.web.nav import landing, nav_links
+from ticketing.web.timeleft import time_left
 from ticketing.web.times import local_date, local_time
 
 
@@ -73,12 +75,14 @@ def create_app(
     auth.login_manager.init_app(app)
     errors.register(app)
     inputs.register(app)  # before the blueprints: their rules use its converters
-    for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
+    blueprints = (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp, webapp.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
-    app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
+    app.jinja_env.globals["time_left"] = time_left
+    app.context_processor(lambda: {"nav_links": nav_links, "landing": landing, "current_locale": str(get_locale())})
     _register_status_pages(app)
     return app
 

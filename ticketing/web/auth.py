@@ -26,6 +26,7 @@ from ticketing.services.logins import log_in
 from ticketing.web.context import now, service
 from ticketing.web.extensions import limiter
 from ticketing.web.i18n import LOCALES
+from ticketing.web.nav import landing
 from ticketing.web.ratelimit import client_address, configured
 from ticketing.web.redirects import local_target
 from ticketing.web.times import local_time
@@ -78,7 +79,8 @@ class LoginForm(FlaskForm):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(configured("login_limit"), methods=["POST"])  # per client address
 def login() -> str | Response | tuple[str, int, dict[str, str]]:
-    """Log in, unless the staff number or this address failed too often lately (then: when to try again)."""
+    """Log in and land where the role starts (or on ``next``), unless the staff number or this address failed
+    too often lately (then: when to try again)."""
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
@@ -87,7 +89,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     user = _staff_user(result.account) if result.account is not None else None
     if user is not None:
         login_user(user)
-        return redirect(local_target(request.args.get("next"), url_for("home")))
+        return redirect(local_target(request.args.get("next"), landing()))
     if result.checked:
         form.password.errors.append(str(WRONG))
     if result.retry_at is None:

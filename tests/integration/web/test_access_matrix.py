@@ -169,6 +169,8 @@ MATRIX: tuple[Case, ...] = (
     Case("open311.unknown", "GET", "/open311/v2/potholes.json", ("refused 404",) * 7),
     Case("open311.unknown", "POST", "/open311/v2/services.json", ("refused 405",) * 7),
     Case("status", "GET", "/status", EVERYONE),
+    Case("webapp.manifest", "GET", "/manifest.webmanifest", EVERYONE),
+    Case("webapp.start", "GET", "/start", EVERYONE),  # a staff member's own list, a resident's home page
     Case("auth.login", "GET", "/login", EVERYONE),
     Case("auth.login", "POST", "/login", EVERYONE, lambda w: {"staff_id": "S0014", "password": PASSWORD}),
     Case("auth.logout", "POST", "/logout", ANY_STAFF),
@@ -218,6 +220,19 @@ MATRIX: tuple[Case, ...] = (
         "staff.photo",
         "GET",
         "/staff/t/{number}/photos/{other_photo}",
+        (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        variant="another ticket's photo",
+    ),
+    Case(
+        "staff.small_photo",
+        "GET",
+        "/staff/t/{number}/photos/{photo}/small",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK),
+    ),
+    Case(
+        "staff.small_photo",
+        "GET",
+        "/staff/t/{number}/photos/{other_photo}/small",
         (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
         variant="another ticket's photo",
     ),

@@ -344,12 +344,13 @@ HOSTILE_NEXT = [
 ]
 
 
-def _sent_home(response: Any, target: str) -> bool:
-    """Redirected to the start page; or, for a control character, refused by the request guard before the view."""
+def _sent_home(response: Any, target: str, home: str = "/") -> bool:
+    """Redirected to the start page (``home``); or, for a control character, refused by the request guard before
+    the view."""
     assert "a=b" not in response.headers.get("Set-Cookie", "")
     if response.status_code == 400:
         return bool(CONTROL_ESCAPE.search(target)) and "Location" not in response.headers
-    return response.status_code == 302 and response.headers["Location"] == "/"
+    return response.status_code == 302 and response.headers["Location"] == home
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
@@ -357,7 +358,7 @@ def test_login_sends_a_hostile_next_to_the_start_page(login: Login, app: Flask, 
     login(STAFF)  # creates the account
     response = app.test_client().post(f"/login?next={target}", data={"staff_id": STAFF, "password": PASSWORD})
 
-    assert _sent_home(response, target)
+    assert _sent_home(response, target, home="/staff/queue")  # a staff member's start page: their queue
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)

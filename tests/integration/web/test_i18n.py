@@ -74,7 +74,7 @@ def test_a_staff_queue_and_ticket_follow_the_language(service: Ticketing, login:
     client = _chinese(login("S0013"))  # the building leader (A) of the ticket's post
 
     queue = _page(client, "/staff/queue")
-    _check(queue, ["我的待办", "待签收", "物业维修", "剩余工作时间", "1件工单"], ["My queue", "Awaiting", "Property"])
+    _check(queue, ["我的待办", "待签收", "物业维修", "（工作时间）", "1件工单"], ["My queue", "Awaiting", "Property"])
     ticket = _page(client, f"/staff/t/{number}")
     # domain terms from ticketing.web.labels: action, channel, history entry, post kind
     _check(ticket, ["首问负责人", ">签收<", "网上", "已受理", "楼长 · "], ["Acknowledge", "Online", "Building leader"])
@@ -83,7 +83,7 @@ def test_a_staff_queue_and_ticket_follow_the_language(service: Ticketing, login:
     queue = _page(client, "/staff/queue")
     _check(
         queue,
-        ["My queue", "Awaiting acknowledgement", "Property repair", "working time left", "1 ticket"],
+        ["My queue", "Awaiting acknowledgement", "Property repair", "left (working time)", "1 ticket"],
         ["我的待办", "待签收"],
     )
     ticket = _page(client, f"/staff/t/{number}")

@@ -90,7 +90,7 @@ def test_every_police_holder_finds_the_joined_ticket_in_their_queue_marked(servi
 def test_an_auxiliary_records_the_mediation_and_supervisors_see_it(service: Ticketing, login: Login) -> None:
     ticket = _invited(service, login)
     auxiliary = login(AUXILIARY)
-    assert _forms(_text(auxiliary.get(f"/staff/t/{ticket.number}"))) == ["note", "mediate"]  # not signed for yet
+    assert _forms(_text(auxiliary.get(f"/staff/t/{ticket.number}"))) == ["mediate", "note"]  # not signed for yet
 
     response = _act(auxiliary, ticket.number, "mediate", ticket.version, outcome="success", agreement=AGREEMENT)
 

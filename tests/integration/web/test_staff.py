@@ -187,8 +187,8 @@ def test_the_queue_lists_my_open_tickets_overdue_and_most_urgent_first(
     page = _text(login("S0013").get("/staff/queue"))
 
     assert _numbers(page) == [late.number, soon.number, later.number]
-    assert "overdue by 30 min working time" in page
-    assert "30 min working time left" in page and "1 h 0 min working time left" in page
+    assert "overdue by 30 min (working time)" in page
+    assert "30 min left (working time)" in page and "1 h left (working time)" in page
     assert "138****0000" in page and PHONE not in page
 
 
@@ -200,10 +200,10 @@ def test_time_left_counts_working_time_on_the_posts_calendar(
     client = login("S0013")
 
     clock[0] = shanghai(19, 30)
-    assert "1 h 30 min working time left" in _text(client.get(f"/staff/t/{number}"))
+    assert "1 h 30 min left (working time)" in _text(client.get(f"/staff/t/{number}"))
     clock[0] = shanghai(9, 30) + timedelta(days=1)
     page = _text(client.get(f"/staff/t/{number}"))
-    assert "overdue by 30 min working time" in page
+    assert "overdue by 30 min (working time)" in page
 
 
 def test_my_absence_hands_my_tickets_to_the_b_holder(service: Ticketing, login: Login) -> None:
@@ -306,17 +306,17 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
     assert first.status_code == 302 and first.headers["Location"].endswith(f"/staff/t/{number}")
     after = _text(client.get(first.headers["Location"]))
     assert "Done: Acknowledge." in after and _forms(after) == [
+        "resolve",  # first, the rest in the menu
         "note",
         "invite",
         "transfer",
         "pause",
-        "resolve",
         "refer",
         "propose_termination",
     ]
 
     assert _act(client, number, "resolve", 2, resolution="已更换楼道灯").status_code == 302
-    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["note", "invite", "callback"]
+    assert _forms(_text(client.get(f"/staff/t/{number}"))) == ["callback", "note", "invite"]
     assert (
         _act(
             client, number, "callback", 3, reached="yes", solved="yes", satisfaction="satisfied", comment="很满意"
@@ -555,7 +555,7 @@ def test_a_patrol_report_with_a_camera_photo_makes_the_grid_worker_first_respond
     assert (ticket.contact_phone, ticket.notify_by) == ("", ResidentChannel.NONE)  # nobody to tell, whatever checked
     page = _text(grid_worker.get(response.headers["Location"]))
     assert "<dt>Channel</dt><dd>Found on patrol</dd>" in page and "no contact given" in page
-    photo_url = re.search(r'<img class="resident-photo" src="(/staff/t/[0-9-]+/photos/[0-9]+)"', page)
+    photo_url = re.search(r'<a href="(/staff/t/[0-9-]+/photos/[0-9]+)"[^>]*><img class="staff-thumb"', page)
     assert photo_url, page
     served = grid_worker.get(photo_url.group(1))
     assert (served.status_code, served.mimetype, served.data) == (200, "image/jpeg", JPEG)

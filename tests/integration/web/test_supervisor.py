@@ -135,7 +135,7 @@ def test_the_board_lists_overdue_escalated_and_review_tickets_of_the_supervisors
     assert numbers_on(text) == {board.a, board.b, board.c}
     assert text.index(board.a) < text.index(board.c) < text.index(board.b), "oldest first"
     assert f'href="/staff/t/{board.a}"' in text
-    assert "Overdue for" in text and "Callback overdue since" in text
+    assert "overdue by" in text and "(working time)" in text and "Callback overdue since" in text
     assert "Public facilities" in text and "海曲社区第一网格" in text
     assert "Community party secretary" in text and "Grid leader" in text
 

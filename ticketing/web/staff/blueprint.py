@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from flask_babel import gettext as _
 
-from ticketing.read.queues import Deadline
 from ticketing.web.context import service
 from ticketing.web.labels import label_name
+from ticketing.web.timeleft import time_left
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -30,32 +29,11 @@ def workflow_title(name: str) -> str:
     return label_name(spec.title) if spec else name
 
 
-def span(seconds: float) -> str:
-    """``3 h 20 min`` (whole minutes, rounded down)."""
-    hours, minutes = divmod(int(seconds // 60), 60)
-    return (
-        _("%(hours)d h %(minutes)d min", hours=hours, minutes=minutes)
-        if hours
-        else _("%(minutes)d min", minutes=minutes)
-    )
-
-
-def deadline_text(deadline: Deadline) -> str:
-    """``3 h 20 min working time left`` / ``overdue by 40 min working time`` / a stopped clock / ``—``."""
-    if deadline.working_seconds is None:
-        if deadline.kept_seconds is not None:
-            return _("Clock stopped; %(time)s working time kept", time=span(deadline.kept_seconds))
-        return "—"
-    if deadline.overdue:
-        return _("overdue by %(time)s working time", time=span(deadline.working_seconds))
-    return _("%(time)s working time left", time=span(deadline.working_seconds))
-
-
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
         "state_label": state_label,
         "category_label": category_label,
         "workflow_title": workflow_title,
-        "deadline_text": deadline_text,
+        "deadline_text": time_left,
     }

@@ -21,7 +21,7 @@ from ticketing.web.context import now, service
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.labels import ACTION_TITLES, CALLBACK_MEANS, POST_KINDS, term
 from ticketing.web.nav import requires
-from ticketing.web.photos import uploads
+from ticketing.web.photos import small_copy, uploads
 from ticketing.web.staff.action_forms import (
     ACTION_FORMS,
     ActionForm,
@@ -52,9 +52,26 @@ def _view(number: str, refused: int) -> TicketView:
     return view
 
 
+PRIMARY = ("acknowledge", "callback", "approve_termination", "resolve", "mediate", "resume")
+"""The one action a ticket page puts first, the first of these offered; the others wait in the menu."""
+
+
 def _post_choice(view: TicketView, post: Post) -> SelectChoice:
     holders = " / ".join(view.person(holder) for holder in post.holders)
     return SelectChoice(post.id, f"{term(POST_KINDS, post.kind)} · {view.unit_name(post.unit_id)} — {holders}")
+
+
+def _by_tier(view: TicketView, posts: list[Post]) -> dict[str | None, list[SelectChoice]]:
+    """Transfer targets in groups, one per post kind: the ticket's chain tier by tier, then the community's others."""
+    chain = [tier.post_kind for tier in view.spec.chain]
+    kinds = sorted({post.kind for post in posts}, key=lambda k: (chain.index(k) if k in chain else len(chain), k))
+    groups: dict[str | None, list[SelectChoice]] = {None: [SelectChoice("", _("— choose a post —"))]}
+    for kind in kinds:
+        label = term(POST_KINDS, kind)
+        if kind in chain:
+            label = _("Tier %(tier)d · %(post)s", tier=chain.index(kind) + 1, post=label)
+        groups[label] = [_post_choice(view, post) for post in posts if post.kind is kind]
+    return groups
 
 
 def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | None = None) -> ActionForm:
@@ -62,10 +79,7 @@ def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | 
     data = None if formdata is not None else {"version": str(view.ticket.version)}
     form = ACTION_FORMS[action](formdata=formdata, data=data, prefix=action)
     if isinstance(form, TransferForm):
-        form.target_post.choices = [
-            SelectChoice("", _("— choose a post —")),
-            *(_post_choice(view, p) for p in view.targets),
-        ]
+        form.target_post.choices = _by_tier(view, view.targets)
     if isinstance(form, InviteForm):
         form.post.choices = [SelectChoice("", _("— choose a post —")), *(_post_choice(view, p) for p in view.invitable)]
     if isinstance(form, ReleaseForm):
@@ -88,7 +102,13 @@ def _ticket_page(
     shown = [name for name in ORDER if name in view.actions or (failed and name == failed[0])]
     forms = {name: failed[1] if failed and name == failed[0] else _action_form(name, view) for name in shown}
     failed_action = failed[0] if failed else None
-    return render_template("staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message), status
+    primary = next((name for name in PRIMARY if name in forms), None)
+    return (
+        render_template(
+            "staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message, primary=primary
+        ),
+        status,
+    )
 
 
 @bp.get("/t/<ticket:number>")
@@ -104,6 +124,15 @@ def photo(number: str, photo_id: int) -> Response:
     """A photo sent with the request (or taken on patrol), to whoever may see the ticket."""
     shown = _view(number, 404).photo(photo_id)
     return send_from_directory(uploads(), shown.file_name, mimetype=shown.content_type)
+
+
+@bp.get("/t/<ticket:number>/photos/<int:photo_id>/small")
+@requires("staff")
+def small_photo(number: str, photo_id: int) -> Response:
+    """A photo's thumbnail, to whoever may see the ticket (the photo itself if it has no small copy)."""
+    shown = _view(number, 404).photo(photo_id)
+    file_name, content_type = small_copy(shown.file_name, shown.content_type)
+    return send_from_directory(uploads(), file_name, mimetype=content_type)
 
 
 @bp.post("/t/<ticket:number>/<action>")

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rules import MAX_TEXT
 from ticketing.domain.ticket import Ticket
-from ticketing.read.board import BoardFilter, BoardRow, Scope, board_page
+from ticketing.read.board import BoardFilter, Scope, board_page, lone_row
 from ticketing.web.context import now, service
 from ticketing.web.fields import working_time
 from ticketing.web.inputs import MAX_PAGE
@@ -181,7 +181,7 @@ def render_board(failed: Failed | None = None) -> tuple[str, int]:
         page = board_page(service(), overseer(), form.filters(), now(), form.page.data or 1)
     rows = list(page.rows) if page else []
     if failed and all(row.ticket.number != failed.ticket.number for row in rows):
-        rows.insert(0, BoardRow(failed.ticket, None, None))
+        rows.insert(0, lone_row(service(), failed.ticket, now()))
     forms = {row.ticket.number: RowForms.of(row.ticket.number) for row in rows}
     if failed:
         forms[failed.ticket.number] = failed.forms

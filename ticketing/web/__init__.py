@@ -11,6 +11,7 @@ from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.datadir import secret_key
 from ticketing.deploy.resources import STATIC, TEMPLATES, TRANSLATIONS
 from ticketing.deploy.settings import Settings
+from ticketing.domain.workflow import WorkflowSpec
 from ticketing.read import health
 from ticketing.services import Ticketing
 from ticketing.web import (
@@ -29,8 +30,9 @@ from ticketing.web import (
 )
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
+from ticketing.web.history_text import history_line
 from ticketing.web.i18n import select_locale
-from ticketing.web.labels import TEMPLATE_GLOBALS
+from ticketing.web.labels import FLAGS, TEMPLATE_GLOBALS, label_name, term
 from ticketing.web.nav import nav_links
 
 
@@ -77,7 +79,7 @@ def create_app(
     for blueprint in (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(_local_time, "local_time")
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, history_line=history_line)
     app.context_processor(lambda: {"nav_links": nav_links, "current_locale": str(get_locale())})
     _register_status_pages(app)
     return app
@@ -106,9 +108,16 @@ def _register_status_pages(app: Flask) -> None:
     def status() -> str:
         service: Ticketing = app.extensions["ticketing"]
         health.ping(service)
+        workflows = list(service.worlds.catalogue.workflows.values())
+        counts = [(_state_in_words(workflows, state), count) for state, count in sorted(service.state_counts().items())]
         return render_template(
-            "status.html",
-            schema_current=health.schema_current(service),
-            workflows=service.worlds.catalogue.workflows.values(),
-            counts=service.state_counts(),
+            "status.html", schema_current=health.schema_current(service), workflows=workflows, counts=counts
         )
+
+
+def _state_in_words(workflows: list[WorkflowSpec], state: str) -> str:
+    """A state's label from the first workflow that has it; ``overdue`` is the board's flag."""
+    if state == "overdue":
+        return term(FLAGS, state)
+    found = next((spec.states[state] for spec in workflows if state in spec.states), None)
+    return label_name(found.label) if found else state

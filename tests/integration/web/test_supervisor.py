@@ -133,6 +133,8 @@ def test_the_board_lists_overdue_escalated_and_review_tickets_of_the_supervisors
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert numbers_on(text) == {board.a, board.b, board.c}
+    never_acknowledged = text.split(f'id="t-{board.a}"', 1)[1].split("</tr>", 1)[0]
+    assert "Not acknowledged in time" in never_acknowledged and "Acknowledged late" not in never_acknowledged
     assert text.index(board.a) < text.index(board.c) < text.index(board.b), "oldest first"
     assert f'href="/staff/t/{board.a}"' in text
     assert "Overdue for" in text and "Callback overdue since" in text
@@ -203,8 +205,11 @@ def test_a_supervision_note_is_added_from_the_board(board: Board, service: Ticke
     )
     assert response.status_code == 302 and response.location.endswith("/supervise/board?grid=G010101")
     last = service.show(board.a).history[-1]
-    assert (last.action, last.actor_id, last.reason) == ("note", "S0004", "请于今日内上门处理并回复")
-    assert f"Supervision note added: {board.a}" in client.get(response.location).get_data(as_text=True)
+    assert (last.action, last.actor_id, last.reason) == ("supervise", "S0004", "请于今日内上门处理并回复")
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"Supervision note added: {board.a}" in page
+    row = page.split(f'id="t-{board.a}"', 1)[1].split("</tr>", 1)[0]
+    assert re.search(r"<strong>Supervision</strong> · 黄海燕 \(S0004\) · [^<]+<br>请于今日内上门处理并回复", row)
 
 
 def test_an_empty_note_is_refused_next_to_the_field(board: Board, service: Ticketing, login: Login) -> None:

@@ -146,7 +146,7 @@ def test_a_reached_resident_must_give_a_verdict(d: District) -> None:
     ticket = _resolved(d)
     before = replace(ticket)
 
-    with pytest.raises(InvalidInput, match="record their satisfaction \\(satisfied, basically_satisfied, unsatisf"):
+    with pytest.raises(InvalidInput, match="record their satisfaction \\(satisfied, basically satisfied or unsatisf"):
         _call(d, ticket, None)
     assert ticket == before
 

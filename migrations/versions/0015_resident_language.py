@@ -1,7 +1,7 @@
 """The resident's language on each ticket: their notices are written in the language they filed in
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-05 09:40:00.000000
 
 Tickets opened before this revision were filed through Chinese pages or by
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

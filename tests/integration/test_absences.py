@@ -101,7 +101,7 @@ def test_ending_early_hands_the_open_tickets_back_with_a_history_entry(service: 
     detail = service.show(kept.number)
     assert detail.ticket.holder_id == LEADER
     assert (detail.history[-1].action, detail.history[-1].at) == ("handover", back_at)
-    assert "S0013 back from absence" in detail.history[-1].reason
+    assert detail.history[-1].details == {"cause": "back", "to": "S0013"}
     closed = service.show(settled.number)
     assert closed.ticket.state == "closed" and closed.ticket.holder_id == COVER
     assert [e.action for e in closed.history].count("handover") == 1  # only the hand-over when S0013 left

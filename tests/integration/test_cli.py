@@ -341,7 +341,7 @@ def test_a_ticket_with_nobody_to_reach_is_closed_on_a_checked_result(run: Run, e
         conn.execute(update(tickets).where(tickets.c.number == number).values(contact_phone="", contact_name=""))
 
     phoned = _callback(run, number, holder, "2026-11-23T15:00", "--solved", "--satisfaction", "satisfied")
-    assert phoned.exit_code == 1 and "callback by phone is not possible" in phoned.stderr
+    assert phoned.exit_code == 1 and "callback: phone is not possible" in phoned.stderr
     checked = _json(_callback(run, number, holder, "2026-11-23T15:00", "--means", "none", "--solved", "--json"))
 
     assert checked["state"] == "closed"

@@ -190,7 +190,7 @@ def test_an_absence_hands_tickets_over_and_back(service: Ticketing) -> None:
     service.sweep.run(end + timedelta(minutes=1))
     back = service.show(ticket.number)
     handovers = [entry for entry in back.history if entry.action == "handover"]
-    assert back.ticket.holder_id == "S0013" and "back from absence" in handovers[-1].reason
+    assert back.ticket.holder_id == "S0013" and handovers[-1].details == {"cause": "back", "to": "S0013"}
 
 
 def test_an_absence_needs_a_sane_period_and_a_known_person(service: Ticketing) -> None:

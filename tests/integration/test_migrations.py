@@ -8,12 +8,18 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from flask import Flask
+from flask_babel import Babel
 from sqlalchemy import Engine, MetaData, Table, insert, select
 
+from ticketing.db.schema import history as history_now
 from ticketing.db.schema import meta, metadata, posts, staff, units
 from ticketing.db.schema import tickets as tickets_now
 from ticketing.deploy.migrate import is_current, upgrade
-from ticketing.deploy.resources import MIGRATIONS
+from ticketing.deploy.resources import MIGRATIONS, TRANSLATIONS
+from ticketing.domain.org import Organisation, Staff
+from ticketing.domain.ticket import HistoryAction, HistoryEntry
+from ticketing.web.history_text import Names, history_text
 
 OLD = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
@@ -148,3 +154,85 @@ def test_tickets_called_back_before_trusted_callbacks_keep_what_their_callback_m
         (5, None, None, None, 0),
     ]
     assert is_current(engine)
+
+
+def _old_line(ticket_id: int, action: str, reason: str, **values: object) -> dict[str, object]:
+    """A history row as revision 0013 stores it: one English sentence."""
+    return {
+        "ticket_id": ticket_id,
+        "at": OLD,
+        "action": action,
+        "from_state": "new",
+        "to_state": "new",
+        "tier": 0,
+        "post_id": "building-leader:b1",
+        "reason": reason,
+    } | values
+
+
+def test_old_english_history_lines_become_codes_each_reader_sees_in_their_language(engine: Engine) -> None:
+    """Upgrading from 0013: each known English sentence is split into the person's words and its details;
+    a line of no known shape stays as it was."""
+    _migrate(engine, "downgrade", "0013")
+    lines = {
+        "channel web": ("open", "", {"channel": "web"}),
+        "channel walk_in, registered by S0013; A holder S0013 is away, so B holder S0014 takes it (AB岗)": (
+            "open",
+            "",
+            {"channel": "walk_in", "registrar": "S0013", "away": "S0013", "covering": "S0014"},
+        ),
+        "S0019 did not acknowledge in time; passed to S0020": (
+            "handover",
+            "",
+            {"cause": "not_acknowledged", "from": "S0019", "to": "S0020"},
+        ),
+        "S0013 away (区里开会); S0014 covers": (
+            "handover",
+            "区里开会",
+            {"cause": "away", "from": "S0013", "to": "S0014"},
+        ),
+        "up the chain to grid_leader": ("escalate", "", {"to_kind": "grid_leader"}),
+        "not reached (attempt 1). 无人接听": ("callback", "无人接听", {"reached": 0, "attempt": 1}),
+        "satisfied. 很满意": ("callback", "很满意", {"reached": 1, "means": "phone", "satisfaction": "satisfied"}),
+        "phone, not solved, unsatisfied. 还是不亮": (
+            "callback",
+            "还是不亮",
+            {"reached": 1, "means": "phone", "solved": 0, "satisfaction": "unsatisfied"},
+        ),
+        "to G010101.grid_leader: 需网格长协调": ("transfer", "需网格长协调", {"to_post": "G010101.grid_leader"}),
+        "resolve deadline +1d: 需采购配件": ("extend", "需采购配件", {"clock": "resolve", "by": "1d"}),
+        "deadline passed at the top of the chain (超期督办)": ("overdue", "", {}),
+        "50% of the acknowledge time used; due 2026-03-02 11:00": (
+            "remind",
+            "",
+            {"share": 50, "clock": "acknowledge", "due": "2026-03-02 11:00"},
+        ),
+        "请物业今天处理": ("note", "请物业今天处理", {}),
+        "something a later version wrote": ("escalate", "something a later version wrote", {}),
+    }
+    with engine.begin() as conn:
+        old = MetaData()
+        tickets, history = (Table(name, old, autoload_with=conn) for name in ("tickets", "history"))
+        conn.execute(insert(tickets), [_old_ticket(1, "new", None)])
+        conn.execute(insert(history), [_old_line(1, action, text) for text, (action, _, _) in lines.items()])
+
+    upgrade(engine)
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(history_now.c.reason, history_now.c.details).order_by(history_now.c.id)).all()
+    assert [(row.reason, row.details) for row in rows] == [(words, details) for _, words, details in lines.values()]
+    assert is_current(engine)
+    covered = HistoryEntry(
+        OLD, None, HistoryAction.HANDOVER, "new", "new", 0, "P", "S0014", rows[3].reason, rows[3].details
+    )
+    assert _in_chinese(covered) == "王伟不在岗（区里开会），由李娜顶岗"
+
+
+def _in_chinese(entry: HistoryEntry) -> str:
+    """The line as a Chinese page shows it, S0013 being 王伟 and S0014 李娜."""
+    app = Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
+    Babel(app, locale_selector=lambda: "zh_Hans")
+    org = Organisation(staff={"S0013": Staff("S0013", "王伟"), "S0014": Staff("S0014", "李娜")})
+    with app.test_request_context():
+        return history_text(entry, Names(org))

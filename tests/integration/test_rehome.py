@@ -55,7 +55,8 @@ def _assert_moved(service: Ticketing, login: Login, ticket: Ticket) -> None:
     assert (moved.ticket.holder_id, moved.ticket.first_responder_id) == (NEW, OLD)
     handover = moved.history[-1]
     assert handover.action == "handover" and handover.holder_id == NEW
-    assert f"{OLD} hands over to {NEW}" in handover.reason and f"changed from A {OLD}, B S0014" in handover.reason
+    assert (handover.details["from"], handover.details["to"]) == (OLD, NEW)
+    assert (handover.details["before"], handover.details["cause"]) == (f"{OLD},S0014", "holders_changed")
     assert ticket.number in _queue(login, NEW)
     assert ticket.number not in _queue(login, OLD)
     with pytest.raises(NotAllowed):
@@ -137,4 +138,5 @@ def test_a_new_second_auxiliary_takes_the_tickets_of_the_one_replaced(service: T
     assert summary.rehomed == 1
     moved = service.show(dispute.number)
     assert moved.ticket.holder_id == "S0063"
-    assert moved.history[-1].reason.endswith("to A S0006, B S0007, then S0063; S0252 hands over to S0063")
+    details = moved.history[-1].details
+    assert (details["after"], details["from"], details["to"]) == ("S0006,S0007,S0063", "S0252", "S0063")

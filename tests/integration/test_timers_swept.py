@@ -57,7 +57,7 @@ def test_reminders_fire_once_each_and_leave_the_ticket_alone(service: Ticketing,
 
     assert (first.reminded, first.fired, again.reminded) == (1, 0, 0)
     reminded = service.show(ticket.number)
-    assert reminded.history[-1].action == "remind" and reminded.history[-1].reason.startswith("50% of")
+    assert reminded.history[-1].action == "remind" and reminded.history[-1].details["share"] == 50
     assert reminded.ticket.version == ticket.version  # a staff member's open form is still current
     assert _notices(engine, ticket.id, "reminder") == ["S0013"]
     [four_fifths] = _pending(engine, ticket.id)

@@ -19,7 +19,10 @@ def test_health_and_status_pages(service: Ticketing, client: FlaskClient) -> Non
     )
     assert client.get("/healthz").get_json() == {"status": "ok"}
     page = client.get("/status", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "居民一般诉求" in page and "<td>已受理</td><td>1</td>" in page and "<td>new</td>" not in page
+    assert "居民一般诉求" in page and "<td>已受理</td><td>1</td>" in page  # states in resident words, never codes
+    assert "<td>new</td>" not in page and "closed_unreachable" not in page
+    english = client.get("/status").get_data(as_text=True)
+    assert "<td>Received</td><td>1</td>" in english and "<td>Overdue</td><td>0</td>" in english
 
 
 def test_staff_log_in_with_the_right_password_only(service: Ticketing, client: FlaskClient) -> None:

@@ -70,7 +70,8 @@ def test_a_satisfied_resident_closes_the_ticket(d: District, satisfaction: Satis
         "resolved",
         "closed",
     )
-    assert entry.reason == f"phone, solved, {satisfaction.value}. 灯已经亮了"
+    assert entry.reason == "灯已经亮了"
+    assert entry.details == {"reached": 1, "means": "phone", "solved": 1, "satisfaction": satisfaction.value}
 
 
 def test_an_unsatisfied_resident_reopens_the_ticket_at_the_same_tier(d: District) -> None:
@@ -87,7 +88,8 @@ def test_an_unsatisfied_resident_reopens_the_ticket_at_the_same_tier(d: District
     assert (ticket.clock, ticket.due_at) == (Clock.RESOLVE, cst(3, 9, 17, 30))  # 3 working days from Wednesday
     assert (ticket.reopen_count, ticket.satisfaction, ticket.closed_at) == (1, "unsatisfied", None)
     assert outcome.notices == [Notice(a(BUILDING_1), Event.REOPENED)]
-    assert outcome.entries[-1].reason == "phone, not solved, unsatisfied. 只亮了一层"
+    assert outcome.entries[-1].reason == "只亮了一层"
+    assert outcome.entries[-1].details == {"reached": 1, "means": "phone", "solved": 0, "satisfaction": "unsatisfied"}
 
 
 def test_a_ticket_handled_higher_up_reopens_with_that_handler(d: District) -> None:
@@ -112,7 +114,8 @@ def test_an_unreached_resident_leaves_the_ticket_waiting_with_the_same_deadline(
 
     assert (ticket.state, ticket.callback_attempts, ticket.due_at) == ("resolved", 1, due)
     assert ticket.satisfaction is None  # a verdict nobody gave is not recorded
-    assert outcome.entries[-1].reason == "not reached (attempt 1). 无人接听"
+    assert outcome.entries[-1].reason == "无人接听"
+    assert outcome.entries[-1].details == {"reached": 0, "attempt": 1, "means": "phone"}
     assert not outcome.deadline_changed
 
 
@@ -124,7 +127,7 @@ def test_three_spaced_unreached_attempts_close_the_ticket_as_unreachable(d: Dist
 
     assert (ticket.state, ticket.callback_attempts, ticket.closed_at) == ("closed_unreachable", 3, cst(3, 4, 15, 30))
     assert (ticket.clock, ticket.due_at, ticket.satisfaction) == (None, None, None)
-    assert outcome.entries[-1].reason == "not reached (attempt 3)"
+    assert (outcome.entries[-1].reason, outcome.entries[-1].details["attempt"]) == ("", 3)
 
 
 def test_a_reopened_ticket_gets_a_fresh_round_of_callback_attempts(d: District) -> None:
@@ -143,7 +146,7 @@ def test_a_reached_resident_must_give_a_verdict(d: District) -> None:
     ticket = _resolved(d)
     before = replace(ticket)
 
-    with pytest.raises(InvalidInput, match="record their satisfaction \\(satisfied, basically_satisfied, unsatisf"):
+    with pytest.raises(InvalidInput, match="record their satisfaction \\(satisfied, basically satisfied or unsatisf"):
         _call(d, ticket, None)
     assert ticket == before
 
@@ -175,7 +178,7 @@ def test_a_referred_ticket_is_still_called_back(d: District) -> None:
 
     assert (ticket.state, ticket.referred_to, ticket.resolved_at) == ("referred", "区市场监管局", cst(3, 3, 10))
     assert (ticket.clock, ticket.due_at) == (Clock.CALLBACK, cst(3, 4, 17, 30))
-    assert outcome.entries[-1].reason == "区市场监管局: 商品质量投诉"
+    assert (outcome.entries[-1].reason, outcome.entries[-1].details) == ("商品质量投诉", {"body": "区市场监管局"})
     assert outcome.notices == [Notice(a(BUILDING_1), Event.RESOLVED)]
 
     _call(d, ticket, Satisfaction.BASICALLY_SATISFIED)

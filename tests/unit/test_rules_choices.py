@@ -22,7 +22,7 @@ from district import (
 from test_workflows import CHAIN, MINI, edit, problems_of, write
 
 from ticketing.domain import choices, rules
-from ticketing.domain.errors import InvalidInput
+from ticketing.domain.errors import InvalidInput, Named, NameKind
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.rules import World
 from ticketing.domain.ticket import ResidentChannel, Ticket
@@ -158,5 +158,6 @@ def test_a_verdict_or_a_way_to_tell_the_resident_outside_the_list_is_refused_nam
     with pytest.raises(InvalidInput, match="'happy' is not one of: satisfied, basically_satisfied, unsatisfied"):
         choices.satisfaction_of("happy")
     assert choices.resident_channel_of("email") is ResidentChannel.EMAIL
-    with pytest.raises(InvalidInput, match="choose sms, email or none"):
+    with pytest.raises(InvalidInput, match="choose one of: sms, email, none") as refused:
         choices.resident_channel_of("wechat")
+    assert refused.value.params["allowed"] == Named(NameKind.RESIDENT_CHANNEL, ("sms", "email", "none"))

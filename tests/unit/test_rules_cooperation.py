@@ -55,7 +55,8 @@ def test_the_grid_leader_invites_the_police_to_mediate_a_dispute_at_any_time(d: 
     assert (ticket.due_at, ticket.state, ticket.holder_id, ticket.post_id) == (due, state, holder, GRID_1)
     assert not outcome.deadline_changed
     [entry] = outcome.entries
-    assert (entry.action, entry.actor_id, entry.reason) == ("invite", a(GRID_1), f"{POLICE_1}: {REASON}")
+    assert (entry.action, entry.actor_id, entry.reason) == ("invite", a(GRID_1), REASON)
+    assert entry.details == {"post": POLICE_1}
     assert outcome.notices == [Notice(a(POLICE_1), Event.INVITED)]
     assert [joined.post_id for joined in outcome.invited] == [POLICE_1]
 
@@ -142,7 +143,7 @@ def test_whoever_may_invite_releases_the_joined_post(d: District) -> None:
 
     assert ticket.joined == ()
     [entry] = outcome.entries
-    assert (entry.action, entry.actor_id, entry.reason) == ("release", SUPERVISOR, POLICE_1)
+    assert (entry.action, entry.actor_id, entry.details) == ("release", SUPERVISOR, {"post": POLICE_1})
     assert [(ended.post_id, ended.released_by) for ended in outcome.released] == [(POLICE_1, SUPERVISOR)]
     assert available_actions(d.world, ticket, a(POLICE_1), cst(3, 2, 13)) == []
     with pytest.raises(NotAllowed, match="nobody to release"):

@@ -49,9 +49,9 @@ def test_with_both_holders_away_the_ticket_escalates_at_once(d: District) -> Non
     assert actions(outcome.entries) == ["open", "both_absent", "escalate"]
     both_absent, escalate = outcome.entries[1:]
     assert both_absent.post_id == BUILDING_1
-    assert both_absent.reason == (f"both holders of post {BUILDING_1} (A {a(BUILDING_1)}, B {b(BUILDING_1)}) are away")
+    assert both_absent.details == {"post": BUILDING_1}
     assert (escalate.from_state, escalate.to_state, escalate.tier, escalate.post_id) == ("new", "new", 1, GRID_1)
-    assert escalate.reason == "up the chain to grid_leader"
+    assert escalate.details == {"to_kind": "grid_leader"}
     assert outcome.notices == [Notice(a(GRID_1), Event.ASSIGNED)]
 
 
@@ -69,7 +69,7 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
     assert ticket.due_at == cst(3, 2, 14, 30)  # 2h more: 11:00–12:00 and 13:30–14:30
     [entry] = handover.entries
     assert (entry.action, entry.actor_id, entry.holder_id) == ("handover", None, b(BUILDING_1))
-    assert entry.reason == f"{a(BUILDING_1)} did not acknowledge in time; passed to {b(BUILDING_1)}"
+    assert entry.details == {"cause": "not_acknowledged", "from": a(BUILDING_1), "to": b(BUILDING_1)}
     assert handover.notices == [Notice(b(BUILDING_1), Event.HANDED_OVER), Notice(a(GRID_1), Event.VOLUNTEER_MISSED)]
 
     escalation = d.expire(ticket)
@@ -91,7 +91,7 @@ def test_an_unacknowledged_ticket_passes_to_the_other_holder_once_then_climbs_to
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.overdue) == ("new", 2, PARTY_1, True)
     assert (ticket.clock, ticket.due_at) == (None, None)
     assert actions(top.entries) == ["overdue"]
-    assert top.entries[0].reason == "deadline passed at the top of the chain (超期督办)"
+    assert (top.entries[0].reason, top.entries[0].details) == ("", {})
     assert top.notices == [Notice(a(PARTY_1), Event.OVERDUE), Notice(SUPERVISOR, Event.OVERDUE)]
 
 
@@ -134,7 +134,8 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     assert (ticket.state, ticket.holder_id, ticket.due_at) == ("in_progress", b(BUILDING_1), due)
     [entry] = covered.entries
     assert (entry.action, entry.holder_id) == ("handover", b(BUILDING_1))
-    assert entry.reason == f"{a(BUILDING_1)} away (外出开会); {b(BUILDING_1)} covers"
+    assert entry.reason == "外出开会"
+    assert entry.details == {"cause": "away", "from": a(BUILDING_1), "to": b(BUILDING_1)}
     assert covered.notices == [Notice(b(BUILDING_1), Event.COVERING)]  # told why: A is away, not a missed deadline
     assert not covered.deadline_changed
 
@@ -143,7 +144,7 @@ def test_when_the_holder_leaves_the_other_holder_covers_and_hands_back_on_return
     assert (ticket.holder_id, ticket.due_at) == (a(BUILDING_1), due)
     [entry] = returned.entries
     assert (entry.action, entry.holder_id) == ("handover", a(BUILDING_1))
-    assert entry.reason == f"{a(BUILDING_1)} back from absence; takes over again"
+    assert entry.details == {"cause": "back", "to": a(BUILDING_1)}
     assert returned.notices == [Notice(a(BUILDING_1), Event.TAKEN_BACK)]
 
 
@@ -185,7 +186,7 @@ def test_an_intake_ticket_nobody_takes_climbs_to_the_community_party_organisatio
     outcome = d.expire(ticket)
 
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.holder_id) == ("new", 2, PARTY_1, a(PARTY_1))
-    assert outcome.entries[-1].reason == "up the chain to community_party"
+    assert outcome.entries[-1].details == {"to_kind": "community_party"}
 
 
 def test_with_everyone_up_the_chain_away_the_ticket_waits_at_the_top_for_the_supervisors(d: District) -> None:
@@ -218,9 +219,7 @@ def test_the_opening_entry_says_the_b_holder_has_it_because_the_a_holder_is_away
     ticket, outcome = d.submit(d.intake("b1"))
 
     assert ticket.holder_id == b(BUILDING_1)
-    assert outcome.entries[0].reason == (
-        f"channel web; A holder {a(BUILDING_1)} is away, so B holder {b(BUILDING_1)} takes it (AB岗)"
-    )
+    assert outcome.entries[0].details == {"channel": "web", "away": a(BUILDING_1), "covering": b(BUILDING_1)}
 
 
 def test_a_ticket_sent_up_to_a_post_whose_a_holder_is_away_says_the_b_holder_has_it(d: District) -> None:
@@ -231,6 +230,4 @@ def test_a_ticket_sent_up_to_a_post_whose_a_holder_is_away_says_the_b_holder_has
 
     assert (ticket.post_id, ticket.holder_id) == (GRID_1, b(GRID_1))
     [escalated] = [entry for entry in outcome.entries if entry.action == "escalate"]
-    assert escalated.reason == (
-        f"up the chain to grid_leader; A holder {a(GRID_1)} is away, so B holder {b(GRID_1)} takes it (AB岗)"
-    )
+    assert escalated.details == {"to_kind": "grid_leader", "away": a(GRID_1), "covering": b(GRID_1)}

@@ -90,7 +90,7 @@ def test_a_missed_deadline_at_the_top_marks_the_ticket_overdue_for_the_superviso
     assert (ticket.state, ticket.tier, ticket.post_id, ticket.overdue) == ("in_progress", 2, PARTY_1, True)
     assert (ticket.clock, ticket.due_at) == (None, None)
     assert actions(outcome.entries) == ["overdue"]
-    assert outcome.entries[0].reason == "deadline passed at the top of the chain (超期督办)"
+    assert (outcome.entries[0].action, outcome.entries[0].details) == ("overdue", {})
     assert outcome.notices == [
         Notice(a(BUILDING_1), Event.OVERDUE),  # the first responder
         Notice(a(PARTY_1), Event.OVERDUE),
@@ -140,7 +140,7 @@ def test_a_missed_callback_deadline_flags_the_ticket_for_review(d: District) -> 
 
     assert (ticket.state, ticket.needs_review, ticket.clock, ticket.due_at) == ("resolved", True, None, None)
     [entry] = outcome.entries
-    assert (entry.action, entry.reason) == ("callback_overdue", "callback deadline passed (回访超期)")
+    assert (entry.action, entry.reason, entry.details) == ("callback_overdue", "", {})
     assert outcome.notices == [
         Notice(a(BUILDING_1), Event.CALLBACK_OVERDUE),
         Notice(a(PARTY_1), Event.CALLBACK_OVERDUE),
@@ -163,7 +163,7 @@ def test_a_supervisor_extends_a_running_deadline_in_working_time(d: District, by
     assert (ticket.state, ticket.clock, ticket.due_at) == ("new", Clock.ACKNOWLEDGE, due)
     [entry] = outcome.entries
     assert (entry.action, entry.actor_id, entry.from_state, entry.to_state) == ("extend", SUPERVISOR, "new", "new")
-    assert entry.reason == f"acknowledge deadline +{by}: 居民出差，周二返回"
+    assert (entry.reason, entry.details) == ("居民出差，周二返回", {"clock": "acknowledge", "by": by})
     assert outcome.deadline_changed
 
 

@@ -68,11 +68,12 @@ def test_an_intake_staffer_who_passes_on_an_unacknowledged_ticket_becomes_first_
     assert (ticket.state, ticket.post_id, ticket.tier, ticket.holder_id) == ("new", BUILDING_1, 0, a(BUILDING_1))
     assert ticket.due_at == cst(3, 2, 12)  # a fresh 2h acknowledge deadline for the building leader
     [entry] = outcome.entries
-    assert (entry.action, entry.actor_id, entry.post_id, entry.reason) == (
+    assert (entry.action, entry.actor_id, entry.post_id, entry.reason, entry.details) == (
         "transfer",
         b(INTAKE_1),
         BUILDING_1,
-        f"to {BUILDING_1}: 属于海曲小区1号楼",
+        "属于海曲小区1号楼",
+        {"to_post": BUILDING_1},
     )
     assert outcome.notices == [Notice(a(BUILDING_1), Event.ASSIGNED)]
 

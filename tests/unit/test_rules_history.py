@@ -149,17 +149,18 @@ def test_a_long_realistic_life_leaves_a_complete_history(d: District) -> None:
         ("callback_overdue", None, "resolved", "resolved", 1, gl, a(gl)),
         ("callback", a(INTAKE_1), "resolved", "closed", 1, gl, a(gl)),
     ]
-    assert [e.reason for e in history if e.actor_id is not None and e.action != "acknowledge"] == [
-        f"channel walk_in, registered by {a(INTAKE_1)}",
-        "等居民在家",
-        "",
-        f"to {gl}: 需协调物业",
-        "已协调物业更换",
-        "not reached (attempt 1). 无人接听",
-        "phone, not solved, unsatisfied. 晚上还是不亮",
-        "resolve deadline +1d: 需采购配件",
-        "配件已换",
-        "phone, solved, satisfied",
+    people = [(e.reason, dict(e.details)) for e in history if e.actor_id is not None and e.action != "acknowledge"]
+    assert people == [  # what each person wrote, as they wrote it, and what the line is told from
+        ("", {"channel": "walk_in", "registrar": a(INTAKE_1)}),
+        ("等居民在家", {}),
+        ("", {}),
+        ("需协调物业", {"to_post": gl}),
+        ("已协调物业更换", {}),
+        ("无人接听", {"reached": 0, "attempt": 1, "means": "phone"}),
+        ("晚上还是不亮", {"reached": 1, "means": "phone", "solved": 0, "satisfaction": "unsatisfied"}),
+        ("需采购配件", {"clock": "resolve", "by": "1d"}),
+        ("配件已换", {}),
+        ("", {"reached": 1, "means": "phone", "solved": 1, "satisfaction": "satisfied"}),
     ]
     assert [e.at for e in history] == sorted(e.at for e in history)
     assert ticket.state == history[-1].to_state == "closed"

@@ -51,7 +51,7 @@ def test_routes_to_the_first_tier_with_a_post_for_the_location(
     assert outcome.deadline_changed
     [entry] = outcome.entries
     assert (entry.action, entry.actor_id, entry.from_state, entry.to_state) == ("open", None, None, "new")
-    assert (entry.post_id, entry.tier, entry.reason) == (post, tier, "channel web")
+    assert (entry.post_id, entry.tier, entry.reason, entry.details) == (post, tier, "", {"channel": "web"})
 
 
 def test_without_a_location_it_goes_to_the_default_communitys_intake_post(d: District) -> None:
@@ -118,7 +118,7 @@ def test_a_walk_in_makes_the_registering_staffer_first_responder_with_their_post
     assert (ticket.first_responder_id, ticket.first_responder_post_id) == (a(INTAKE_1), INTAKE_1)
     assert (ticket.post_id, ticket.holder_id) == (BUILDING_1, a(BUILDING_1))
     [entry] = outcome.entries
-    assert (entry.actor_id, entry.reason) == (a(INTAKE_1), f"channel walk_in, registered by {a(INTAKE_1)}")
+    assert (entry.actor_id, entry.details) == (a(INTAKE_1), {"channel": "walk_in", "registrar": a(INTAKE_1)})
 
 
 def test_a_phone_request_registered_by_the_holder_of_the_receiving_post_keeps_that_post(d: District) -> None:

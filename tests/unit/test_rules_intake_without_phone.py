@@ -19,7 +19,7 @@ def test_a_patrol_report_makes_the_grid_worker_first_responder_without_a_phone(d
     assert (ticket.channel, ticket.contact_phone, ticket.notify_by) == (Channel.PATROL, "", ResidentChannel.NONE)
     assert (ticket.first_responder_id, ticket.first_responder_post_id) == (a(GRID_1), GRID_1)
     assert (ticket.post_id, ticket.holder_id) == (BUILDING_1, a(BUILDING_1))  # routed by place as any request
-    assert outcome.entries[0].reason == f"channel patrol, registered by {a(GRID_1)}"
+    assert outcome.entries[0].details == {"channel": "patrol", "registrar": a(GRID_1)}
     assert Notice(a(BUILDING_1), Event.ASSIGNED) in outcome.notices
 
 
@@ -56,7 +56,7 @@ def test_a_resident_may_leave_only_an_e_mail_address_and_be_told_by_e_mail(d: Di
     ticket, outcome = d.submit(request)
 
     assert (ticket.contact_phone, ticket.contact_email, ticket.notify_by) == ("", "wang@example.com", "email")
-    assert outcome.entries[0].reason == "channel web"
+    assert outcome.entries[0].details == {"channel": "web"}
 
 
 def test_an_anonymous_request_is_opened_and_tells_nobody(d: District) -> None:

@@ -31,9 +31,9 @@ def test_a_missed_acknowledgement_passes_through_every_holder_in_order(d: Distri
 
     to_b, to_c, up = d.expire(ticket), d.expire(ticket), d.expire(ticket)
 
-    assert [entry.reason for entry in (*to_b.entries, *to_c.entries)] == [
-        f"{a(POLICE_1)} did not acknowledge in time; passed to {b(POLICE_1)}",
-        f"{b(POLICE_1)} did not acknowledge in time; passed to {c(POLICE_1)}",
+    assert [entry.details for entry in (*to_b.entries, *to_c.entries)] == [
+        {"cause": "not_acknowledged", "from": a(POLICE_1), "to": b(POLICE_1)},
+        {"cause": "not_acknowledged", "from": b(POLICE_1), "to": c(POLICE_1)},
     ]
     assert to_c.notices == [Notice(c(POLICE_1), Event.HANDED_OVER)]
     assert actions(up.entries) == ["escalate"]
@@ -49,7 +49,7 @@ def test_a_missed_acknowledgement_skips_an_absent_holder_and_wraps_round_to_a_re
     to_a = d.expire(ticket)  # the officer is back by then; the second auxiliary is away
     up = d.expire(ticket)
 
-    assert to_a.entries[-1].reason == f"{b(POLICE_1)} did not acknowledge in time; passed to {a(POLICE_1)}"
+    assert to_a.entries[-1].details == {"cause": "not_acknowledged", "from": b(POLICE_1), "to": a(POLICE_1)}
     assert actions(up.entries) == ["escalate"]
 
 
@@ -61,7 +61,8 @@ def test_when_the_holder_leaves_the_first_present_holder_in_order_covers(d: Dist
     covered = rules.cover_absence(d.world, ticket, b(POLICE_1), "出差", cst(3, 2, 11))
 
     assert ticket.holder_id == c(POLICE_1)
-    assert covered.entries[-1].reason == f"{b(POLICE_1)} away (出差); {c(POLICE_1)} covers"
+    assert covered.entries[-1].reason == "出差"
+    assert covered.entries[-1].details == {"cause": "away", "from": b(POLICE_1), "to": c(POLICE_1)}
 
 
 def test_a_returning_auxiliary_takes_back_from_the_one_after_them_but_not_from_the_officer(d: District) -> None:

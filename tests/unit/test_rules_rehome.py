@@ -83,10 +83,14 @@ def test_the_new_a_holder_takes_the_old_as_ticket_and_may_act_on_it(d: District)
     assert (ticket.first_responder_id, ticket.due_at, ticket.state) == (a(BUILDING_1), due, "in_progress")
     entry = outcome.entries[-1]
     assert (entry.action, entry.holder_id, entry.actor_id) == ("handover", "new-a", None)
-    assert entry.reason == (
-        f"holders of post {BUILDING_1} changed from A {a(BUILDING_1)}, B {b(BUILDING_1)} "
-        f"to A new-a, B {b(BUILDING_1)}; {a(BUILDING_1)} hands over to new-a"
-    )
+    assert entry.details == {
+        "cause": "holders_changed",
+        "post": BUILDING_1,
+        "before": f"{a(BUILDING_1)},{b(BUILDING_1)}",
+        "after": f"new-a,{b(BUILDING_1)}",
+        "from": a(BUILDING_1),
+        "to": "new-a",
+    }
     assert outcome.notices == [Notice("new-a", Event.REASSIGNED)]
     assert not outcome.deadline_changed
     rules.resolve(d.world, ticket, "new-a", "已修好", LATER)
@@ -119,7 +123,7 @@ def test_a_b_covering_for_an_absent_a_hands_over_to_a_present_new_a(d: District)
     outcome = rules.rehome(d.world, ticket, _change(d, BUILDING_1, holder_a="new-a"), LATER)
 
     assert ticket.holder_id == "new-a"
-    assert outcome.entries[-1].reason.endswith(f"; {b(BUILDING_1)} hands over to new-a")
+    assert (outcome.entries[-1].details["from"], outcome.entries[-1].details["to"]) == (b(BUILDING_1), "new-a")
 
 
 def test_with_both_new_holders_away_the_ticket_climbs_the_chain(d: District) -> None:
@@ -131,6 +135,12 @@ def test_with_both_new_holders_away_the_ticket_climbs_the_chain(d: District) -> 
 
     assert (ticket.post_id, ticket.holder_id, ticket.tier) == (GRID_1, a(GRID_1), 1)
     assert actions(outcome.entries) == ["both_absent", "escalate"]
+    assert outcome.entries[0].details == {
+        "cause": "holders_changed",
+        "post": BUILDING_1,
+        "before": ",".join(before.holders),
+        "after": "new-a,new-b",
+    }
     assert outcome.deadline_changed
 
 

@@ -38,7 +38,8 @@ def test_a_satisfied_resident_closes_the_ticket_online(d: District, satisfaction
         "resolved",
         "closed",
     )
-    assert entry.reason == f"link, solved, {satisfaction.value}. 灯亮了，谢谢"
+    assert entry.reason == "灯亮了，谢谢"
+    assert entry.details == {"reached": 1, "means": "link", "solved": 1, "satisfaction": satisfaction.value}
 
 
 def test_an_unsatisfied_resident_reopens_the_ticket_like_at_a_callback(d: District) -> None:
@@ -60,10 +61,8 @@ def test_an_unsatisfied_resident_reopens_the_ticket_like_at_a_callback(d: Distri
     )
     assert (ticket.clock, ticket.due_at) == (Clock.RESOLVE, cst(3, 9, 17, 30))
     assert outcome.notices == [Notice(a(BUILDING_1), Event.REOPENED)]
-    assert (outcome.entries[-1].action, outcome.entries[-1].reason) == (
-        "resident_feedback",
-        "link, not solved, unsatisfied. 只亮了一层",
-    )
+    assert (outcome.entries[-1].action, outcome.entries[-1].reason) == ("resident_feedback", "只亮了一层")
+    assert outcome.entries[-1].details["satisfaction"] == "unsatisfied"
 
 
 def test_a_referred_ticket_is_confirmed_online_too(d: District) -> None:

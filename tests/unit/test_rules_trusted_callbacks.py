@@ -176,7 +176,7 @@ def test_a_second_unsatisfied_verdict_at_the_top_of_the_chain_tells_the_supervis
     outcome = rules.callback(d.world, ticket, a(BUILDING_1), True, UNSATISFIED, "", cst(3, 4, 10), solved=False)
 
     assert (ticket.state, ticket.post_id, ticket.holder_id) == ("new", PARTY_1, a(PARTY_1))
-    assert outcome.entries[-1].reason == "already at the top of the chain: supervisors told"
+    assert outcome.entries[-1].details == {"at_top": 1}
     assert Notice(SUPERVISOR, Event.REOPENED) in outcome.notices
 
 
@@ -215,14 +215,14 @@ def test_nobody_to_reach_takes_no_satisfaction_and_no_phone_callback(d: District
             solved=True,
             means=CallbackMeans.NONE,
         )
-    with pytest.raises(InvalidInput, match=r"callback by phone is not possible .* possible: none"):
+    with pytest.raises(InvalidInput, match=r"callback: phone is not possible .* possible: none"):
         _verdict(d, ticket, Satisfaction.SATISFIED, solved=True, at=WEDNESDAY)
 
 
 def test_a_resident_with_a_contact_is_never_closed_without_being_asked(d: District) -> None:
     ticket = _resolved(d)
 
-    with pytest.raises(InvalidInput, match=r"callback by none is not possible .* possible: phone, visit"):
+    with pytest.raises(InvalidInput, match=r"callback: none is not possible .* possible: phone, visit"):
         rules.callback(d.world, ticket, a(BUILDING_1), True, None, "", WEDNESDAY, solved=True, means=CallbackMeans.NONE)
 
 

@@ -102,7 +102,7 @@ def test_a_reminder_tells_the_holder_and_leaves_the_ticket_as_it_was(d: District
     assert outcome is not None and not outcome.deadline_changed
     assert outcome.notices == [Notice(a(BUILDING_1), Event.REMINDER)]
     assert actions(outcome.entries) == ["remind"]
-    assert outcome.entries[0].reason.startswith("50% of the acknowledge time used")
+    assert (outcome.entries[0].details["share"], outcome.entries[0].details["clock"]) == (50, "acknowledge")
     assert ticket == before
 
 
@@ -223,7 +223,9 @@ def test_a_missed_deadline_below_the_top_escalates_without_supervision(d: Distri
     assert [t.kind for t in supervision.plan(d.world, ticket, ticket.updated_at)][-1] is DEADLINE
 
 
-def test_reminder_texts_give_the_times_on_the_districts_clock_not_in_utc(d: District) -> None:
+def test_supervision_lines_keep_the_moments_they_name_in_utc_for_each_reader_to_see_on_their_clock(
+    d: District,
+) -> None:
     ticket = d.open("b1")  # acknowledge by Monday 11:00 China time (03:00 UTC)
     [half, _, _] = supervision.plan(d.world, ticket, cst(3, 2, 9))
     reminded = supervision.fire(d.world, ticket, half, half.at)
@@ -234,10 +236,10 @@ def test_reminder_texts_give_the_times_on_the_districts_clock_not_in_utc(d: Dist
     [warn] = supervision.plan(d.world, overdue, urge.at)
     warned = supervision.fire(d.world, overdue, warn, warn.at)
 
-    assert (
-        reminded is not None and reminded.entries[0].reason == "50% of the acknowledge time used; due 2026-03-02 11:00"
-    )
-    assert urged.entries[0].reason == "still not acted on since the deadline passed at 2026-03-03 17:30"
-    assert (
-        warned is not None and warned.entries[0].reason == "still not acted on after the reminder of 2026-03-04 08:30"
-    )
+    assert reminded is not None and reminded.entries[0].details == {
+        "share": 50,
+        "clock": "acknowledge",
+        "due": "2026-03-02T03:00:00+00:00",  # 11:00 in China
+    }
+    assert urged.entries[0].details == {"since": "2026-03-03T09:30:00+00:00"}  # 17:30 in China
+    assert warned is not None and warned.entries[0].details == {"since": "2026-03-04T00:30:00+00:00"}  # 08:30

@@ -85,8 +85,11 @@ def _one_line(text: str, width: int = 40) -> str:
 
 
 def history_lines(obj: CliContext, entries: list[HistoryEntry]) -> list[str]:
+    """One line per entry for operators: the codes and ids as stored, then what a person wrote."""
     return [
         f"{obj.local(e.at)}  {e.action:<17} {e.from_state or '-'} -> {e.to_state}  tier {e.tier + 1} {e.post_id} "
-        f"holder {e.holder_id or '-'} by {e.actor_id or 'system'}" + (f"  {e.reason}" if e.reason else "")
+        f"holder {e.holder_id or '-'} by {e.actor_id or 'system'}"
+        + "".join(f" {key}={value}" for key, value in e.details.items())
+        + (f"  {e.reason}" if e.reason else "")
         for e in entries
     ]

@@ -313,7 +313,9 @@ history = Table(
     Column("tier", Integer, nullable=False),
     Column("post_id", String(100), nullable=False),
     Column("holder_id", String(64)),
+    # What a person wrote; the rest of the line as codes, ids and numbers (``HistoryEntry.details``).
     Column("reason", Text, nullable=False, server_default=""),
+    Column("details", JSON, nullable=False, server_default="{}"),
     Index("ix_history_ticket", "ticket_id", "id"),
 )
 

@@ -9,6 +9,7 @@ overwriting.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -321,7 +322,8 @@ def _insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
 
     On PostgreSQL several rows go in by ``COPY``: psycopg sends an executemany as
     one statement per row, which made the sweep's writes a round of statements per
-    timer.  The copy runs on the same connection, inside the caller's transaction.
+    timer.  The copy runs on the same connection, inside the caller's transaction;
+    a JSON column's value (a history line's details) goes in as its JSON text.
     """
     if not rows:
         return
@@ -330,7 +332,7 @@ def _insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]])
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[name] for name in names])
+                copy.write_row([json.dumps(row[name]) if isinstance(row[name], dict) else row[name] for name in names])
         return
     conn.execute(insert(table), rows)
 
@@ -352,17 +354,18 @@ def to_timer(row: AnyRow) -> Timer:
 
 
 def _history_values(ticket_id: int, entry: HistoryEntry) -> dict[str, Any]:
-    return {"ticket_id": ticket_id} | {f.name: getattr(entry, f.name) for f in fields(HistoryEntry)}
+    values = {f.name: getattr(entry, f.name) for f in fields(HistoryEntry)}
+    return {"ticket_id": ticket_id} | values | {"details": dict(entry.details)}
 
 
 def history_of(conn: Connection, ticket_id: int) -> list[HistoryEntry]:
     rows = conn.execute(select(history).where(history.c.ticket_id == ticket_id).order_by(history.c.id))
-    return [_history_entry(row) for row in rows]
+    return [history_entry(row) for row in rows]
 
 
-def _history_entry(row: AnyRow) -> HistoryEntry:
+def history_entry(row: AnyRow) -> HistoryEntry:
     values = {f.name: getattr(row, f.name) for f in fields(HistoryEntry)}
-    return HistoryEntry(**values | {"action": HistoryAction(row.action)})
+    return HistoryEntry(**values | {"action": HistoryAction(row.action), "details": dict(row.details or {})})
 
 
 def claim_due(conn: Connection, now: datetime, limit: int) -> list[AnyRow]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from ticketing.domain.coverage import placements
-from ticketing.domain.errors import InvalidInput
+from ticketing.domain.errors import InvalidInput, Named, NameKind
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import Organisation, Post, PostKind, UnitKind
 from ticketing.domain.ticket import RESIDENT_LANGUAGES, CallbackMeans, ResidentChannel, Ticket
@@ -85,7 +85,7 @@ def satisfaction_of(value: object) -> Satisfaction | None:
     try:
         return Satisfaction(str(value))
     except ValueError:
-        allowed = ", ".join(s.value for s in Satisfaction)
+        allowed = Named(NameKind.SATISFACTION, tuple(Satisfaction))
         raise InvalidInput("satisfaction %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
 
 
@@ -110,7 +110,7 @@ def callback_means_of(value: object) -> CallbackMeans:
     try:
         return CallbackMeans(str(value))
     except ValueError:
-        allowed = ", ".join(m.value for m in CallbackMeans)
+        allowed = Named(NameKind.MEANS, tuple(CallbackMeans))
         raise InvalidInput("means %(value)r is not one of: %(allowed)s", value=value, allowed=allowed) from None
 
 
@@ -120,7 +120,9 @@ def resident_channel_of(value: object) -> ResidentChannel:
         return ResidentChannel(str(value))
     except ValueError:
         raise InvalidInput(
-            "notify_by: %(value)r is not a way to tell the resident; choose sms, email or none", value=value
+            "notify_by: %(value)r is not a way to tell the resident; choose one of: %(allowed)s",
+            value=value,
+            allowed=Named(NameKind.RESIDENT_CHANNEL, tuple(ResidentChannel)),
         ) from None
 
 

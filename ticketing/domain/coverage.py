@@ -24,14 +24,12 @@ def on_duty_holder(post: Post, at: datetime, absent: Absent, prefer: str | None 
     return next((holder for holder in order if holder and not absent(holder, at)), None)
 
 
-def why_this_holder(post: Post, holder_id: str | None) -> str:
+def why_this_holder(post: Post, holder_id: str | None) -> dict[str, str]:
     """Why the ticket went to a holder after A, for its history: those before them in order are away."""
     if holder_id is None or holder_id == post.holder_a or holder_id not in post.holders:
-        return ""
-    if holder_id == post.holder_b:
-        return f"A holder {post.holder_a} is away, so B holder {holder_id} takes it (AB岗)"
+        return {}
     before = post.holders[: post.holders.index(holder_id)]
-    return f"holders {', '.join(before)} are away, so {holder_id}, next in order, takes it"
+    return {"away": ",".join(before), "covering": holder_id}
 
 
 def next_in_turn(post: Post, holder_id: str | None, moved: int, at: datetime, absent: Absent) -> tuple[str, int] | None:

@@ -17,6 +17,9 @@ English text. The templates are literal first arguments of the raises, which
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 
 class TicketingError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -28,6 +31,42 @@ class TicketingError(Exception):
 
     def __str__(self) -> str:
         return self.template % self.params if self.params else self.template
+
+
+class NameKind(StrEnum):
+    """What the codes of a ``Named`` are."""
+
+    SATISFACTION = "satisfaction"
+    MEANS = "means"  # how a callback was made
+    MEDIATION = "mediation"  # how a mediation ended
+    RESIDENT_CHANNEL = "resident_channel"  # how the resident is told
+    STATE = "state"  # a state of ``Named.workflow``
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """Codes an error message names (what is allowed, a ticket's state), for the reader to see in words.
+
+    The web names each in the reader's language (``ticketing.web.errors``); ``str()``, for logs and the CLI,
+    lists the codes as they are, and the API's error details carry them as a list.
+    """
+
+    kind: NameKind
+    codes: tuple[str, ...]
+    workflow: str = ""
+    single: bool = False  # one value (a state), not a list of what is allowed
+
+    @classmethod
+    def one(cls, kind: NameKind, code: str, workflow: str = "") -> Named:
+        return cls(kind, (code,), workflow, single=True)
+
+    def __str__(self) -> str:
+        return ", ".join(self.codes) or "—"
+
+
+def state_of(ticket_state: str, workflow: str) -> Named:
+    """A ticket's state, for a message that says which state it is in."""
+    return Named.one(NameKind.STATE, ticket_state, workflow)
 
 
 class InvalidInput(TicketingError):

@@ -24,12 +24,12 @@ after the ticket moved on: ``fire`` then returns None and nothing happens.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from ticketing.domain.org import held_by_volunteers
 from ticketing.domain.rules import World, calendar_post, deadline_passed, grid_leader, supervisors
-from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket, Timer, TimerKind
+from ticketing.domain.ticket import Detail, Event, HistoryAction, Outcome, Ticket, Timer, TimerKind, moment
 from ticketing.domain.workflow import Clock
 
 
@@ -105,15 +105,8 @@ def _remind(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcom
         return None
     outcome = Outcome()
     assert timer.clock is not None
-    due = world.calendar_for(calendar_post(ticket, timer.clock)).local(ticket.due_at)
-    outcome.record(
-        ticket,
-        now,
-        None,
-        HistoryAction.REMIND,
-        ticket.state,
-        f"{timer.step}% of the {timer.clock.value} time used; due {due}",
-    )
+    details = {"share": timer.step, "clock": timer.clock.value, "due": moment(ticket.due_at)}
+    outcome.record(ticket, now, None, HistoryAction.REMIND, ticket.state, details=details)
     callback = timer.clock is Clock.CALLBACK and ticket.first_responder_id
     outcome.notify(ticket.first_responder_id if callback else ticket.holder_id, Event.REMINDER)
     return outcome
@@ -121,12 +114,10 @@ def _remind(world: World, ticket: Ticket, timer: Timer, now: datetime) -> Outcom
 
 def _urge(world: World, ticket: Ticket, now: datetime) -> Outcome:
     """催办: the supervisors press the holder and first responder of a ticket left past its deadline."""
-    since = world.calendar_for(ticket.post_id).local(ticket.overdue_at) if ticket.overdue_at else "?"
+    since = moment(ticket.overdue_at)
     ticket.urged_at = now
-    reason = f"still not acted on since the deadline passed at {since}"
-    return _press(
-        world, ticket, now, HistoryAction.URGE, reason, Event.URGED, (ticket.holder_id, ticket.first_responder_id)
-    )
+    responsible = (ticket.holder_id, ticket.first_responder_id)
+    return _press(world, ticket, now, HistoryAction.URGE, {"since": since}, Event.URGED, responsible)
 
 
 def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
@@ -135,13 +126,12 @@ def _warn(world: World, ticket: Ticket, now: datetime) -> Outcome:
     A written warning binds community staff only: a volunteer holding the
     ticket or first asked is not its subject; their grid leader hears instead.
     """
-    since = world.calendar_for(ticket.post_id).local(ticket.urged_at) if ticket.urged_at else "?"
+    since = moment(ticket.urged_at)
     ticket.warned_at = now
     responsible = ((ticket.holder_id, ticket.post_id), (ticket.first_responder_id, ticket.first_responder_post_id))
     volunteers = {person for person, post_id in responsible if person and _volunteer_post(world, post_id)}
     subjects = [person for person, _ in responsible if person not in volunteers]
-    reason = f"still not acted on after the reminder of {since}"
-    outcome = _press(world, ticket, now, HistoryAction.WARN, reason, Event.WARNED, subjects)
+    outcome = _press(world, ticket, now, HistoryAction.WARN, {"since": since}, Event.WARNED, subjects)
     leader = grid_leader(world, ticket, now)
     if volunteers and leader not in subjects:
         outcome.notify(leader, Event.VOLUNTEER_MISSED)
@@ -158,14 +148,14 @@ def _press(
     ticket: Ticket,
     now: datetime,
     action: HistoryAction,
-    reason: str,
+    details: Mapping[str, Detail],
     event: Event,
     responsible: Sequence[str | None],
 ) -> Outcome:
     """Record a supervision step and tell the ``responsible`` and the supervisors."""
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    outcome.record(ticket, now, None, action, ticket.state, reason)
+    outcome.record(ticket, now, None, action, ticket.state, details=details)
     for recipient in (*responsible, *supervisors(world, ticket, now)):
         outcome.notify(recipient, event)
     return outcome

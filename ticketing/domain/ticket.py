@@ -7,8 +7,9 @@ the running deadline changed, and who must be told.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from ticketing.domain.cooperation import Joined, Release
@@ -174,6 +175,7 @@ class HistoryAction(StrEnum):
     OPEN = "open"
     ACKNOWLEDGE = "acknowledge"
     NOTE = "note"
+    SUPERVISE = "supervise"  # 督办: a supervisor's note on a ticket they oversee
     TRANSFER = "transfer"
     PAUSE = "pause"
     RESUME = "resume"
@@ -199,9 +201,33 @@ class HistoryAction(StrEnum):
     REJECT_TERMINATION = "reject_termination"
 
 
+Detail = str | int | None
+"""One parameter of a history line: a code, an id, a number or an ISO moment (never a sentence)."""
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    """One immutable line of a ticket's history."""
+    """One immutable line of a ticket's history.
+
+    ``reason`` holds only what a person wrote (a note, a reason, a comment) as
+    they wrote it; everything else the line says is in ``details``, as codes,
+    ids and numbers, so each reader gets it in their own language when it is
+    shown.  The keys each action uses:
+
+    - open: ``channel``, ``registrar`` (if staff registered it), and a cover;
+    - escalate: ``to_kind``, and a cover; or ``at_top`` (1: no tier above, supervisors told);
+    - a cover (the holder after A took the ticket): ``away`` (ids, comma-separated), ``covering``;
+    - handover: ``cause`` (``not_acknowledged``, ``away``, ``back``, ``holders_changed``), ``from``, ``to``,
+      and with ``holders_changed`` the ``post`` and its holders ``before`` and ``after``;
+      with ``away`` the absence's reason is the ``reason``;
+    - both_absent: ``post``, and ``cause`` ``holders_changed`` with ``before`` and ``after`` when that was why;
+    - transfer: ``to_post``; invite, release: ``post``; mediate: ``outcome``;
+    - refer: ``body`` (the competent body, as written); extend: ``clock``, ``by`` (``4h``);
+    - callback, resident_feedback: ``reached`` (0/1), ``attempt`` (unreached), ``means``, ``solved`` (0/1),
+      ``satisfaction``;
+    - remind: ``share`` (percent), ``clock``, ``due``; urge: ``since`` (the deadline); warn: ``since`` (the urge);
+      moments are ISO 8601 in UTC.
+    """
 
     at: datetime
     actor_id: str | None
@@ -212,6 +238,12 @@ class HistoryEntry:
     post_id: str
     holder_id: str | None
     reason: str = ""
+    details: Mapping[str, Detail] = field(default_factory=dict)
+
+
+def moment(at: datetime | None) -> str | None:
+    """A moment as a history detail: ISO 8601 in UTC, shown in the reader's time zone."""
+    return at.astimezone(UTC).isoformat() if at is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,10 +284,21 @@ class Outcome:
         action: HistoryAction,
         from_state: str | None,
         reason: str = "",
+        details: Mapping[str, Detail] | None = None,
     ) -> None:
+        """Append a history line: ``reason`` is a person's own words, ``details`` the codes it is told from."""
         self.entries.append(
             HistoryEntry(
-                at, actor_id, action, from_state, ticket.state, ticket.tier, ticket.post_id, ticket.holder_id, reason
+                at,
+                actor_id,
+                action,
+                from_state,
+                ticket.state,
+                ticket.tier,
+                ticket.post_id,
+                ticket.holder_id,
+                reason,
+                {key: value for key, value in (details or {}).items() if value is not None},
             )
         )
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from ticketing.db.queries import board as queries
 from ticketing.domain.org import Organisation, Unit, UnitKind
 from ticketing.domain.rules import World
-from ticketing.domain.ticket import Ticket
+from ticketing.domain.ticket import HistoryEntry, Ticket
 from ticketing.domain.workflow import open_states
 from ticketing.read.queues import Deadline, deadline_of, overdue_for
 from ticketing.read.source import Source, current_organisation
@@ -95,6 +95,7 @@ class BoardRow:
     overdue_since: datetime | None
     review_since: datetime | None
     deadline: Deadline | None = None
+    supervision: HistoryEntry | None = None  # the latest supervision note (督办)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +187,13 @@ def board_rows(source: Source, overseer: Overseer, filters: BoardFilter, now: da
 def _with_since(conn: Connection, found: list[Ticket]) -> list[BoardRow]:
     """Attach when each ticket went overdue or missed its callback, from its history."""
     since = queries.flagged_since(conn, [t.id for t in found])
+    notes = queries.latest_supervision(conn, [t.id for t in found])
     return [
         BoardRow(
             ticket,
             since.get((ticket.id, "overdue")) if ticket.overdue else None,
             since.get((ticket.id, "callback_overdue")) if ticket.needs_review else None,
+            supervision=notes.get(ticket.id),
         )
         for ticket in found
     ]

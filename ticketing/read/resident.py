@@ -208,7 +208,7 @@ def _step(org: Organisation, spec: WorkflowSpec, entry: HistoryEntry) -> Step:
 
 
 def _result(spec: WorkflowSpec, entry: HistoryEntry) -> str:
-    reached = not entry.reason.startswith("not reached")
+    reached = entry.details.get("reached") != 0
     if spec.state(entry.to_state).final:
         return "closed" if reached else "gave_up"
     if entry.to_state == entry.from_state:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -101,18 +102,28 @@ class Mediation(Answer):
 
 
 class HistoryEntry(Answer):
+    """One line of a ticket's history: its codes for programs, and the line in the request's language."""
+
     at: Time
     actor_id: str | None
-    action: str
+    action: domain.HistoryAction = Field(description="What the line records.")
     from_state: str | None
     to_state: str
     tier: Count
     post_id: str
     holder_id: str | None
-    reason: str
+    reason: str = Field(description="What a person wrote (a note, a reason, a comment), as they wrote it.")
+    details: dict[str, str | int | None] = Field(
+        description="What the line is told from: codes, staff and post ids, numbers, moments (ISO 8601, UTC); "
+        "the keys each action uses are those of `HistoryEntry` in `ticketing.domain.ticket`."
+    )
+    text: str = Field(
+        description="The line in the request's language (Accept-Language), people and posts by name, with the "
+        "words a person wrote; empty when there is nothing to say beyond the action."
+    )
 
     @classmethod
-    def of(cls, entry: domain.HistoryEntry, tz: ZoneInfo) -> HistoryEntry:
+    def of(cls, entry: domain.HistoryEntry, tz: ZoneInfo, text: str = "") -> HistoryEntry:
         return cls(
             at=local_time(entry.at, tz),
             actor_id=entry.actor_id,
@@ -123,6 +134,8 @@ class HistoryEntry(Answer):
             post_id=entry.post_id,
             holder_id=entry.holder_id,
             reason=entry.reason,
+            details=dict(entry.details),
+            text=text or entry.reason,
         )
 
 
@@ -194,8 +207,18 @@ class Ticket(TicketSummary):
     mediation: Mediation | None = Field(description="How the mediation of a dispute ended, once recorded.")
 
     @classmethod
-    def of_view(cls, world: World, view: queues.TicketView, tz: ZoneInfo) -> Ticket:
-        """The ticket as the view's reader sees it (their actions), with its whole phone number."""
+    def of_view(
+        cls,
+        world: World,
+        view: queues.TicketView,
+        tz: ZoneInfo,
+        describe: Callable[[domain.HistoryEntry], str] | None = None,
+    ) -> Ticket:
+        """The ticket as the view's reader sees it (their actions), with its whole phone number.
+
+        ``describe`` gives each history line's ``text`` (the web's, in the request's language); without it the
+        text is what a person wrote.
+        """
         ticket, org = view.ticket, world.org
         return cls.model_validate(
             {
@@ -226,7 +249,7 @@ class Ticket(TicketSummary):
                 "acknowledged_at": local_time(ticket.acknowledged_at, tz),
                 "resolved_at": local_time(ticket.resolved_at, tz),
                 "closed_at": local_time(ticket.closed_at, tz),
-                "history": [HistoryEntry.of(entry, tz) for entry in view.history],
+                "history": [HistoryEntry.of(entry, tz, describe(entry) if describe else "") for entry in view.history],
                 "actions": view.actions,
                 "transfer_targets": [Post.of(org, post) for post in view.targets],
                 "joined": [

@@ -59,6 +59,7 @@ def _duration(params: dict[str, Any]) -> Duration:
 ACTIONS: dict[str, Act] = {
     "acknowledge": lambda w, t, a, now, p: rules.acknowledge(w, t, a, now),
     "note": lambda w, t, a, now, p: rules.note(w, t, a, _text(p, "text"), now),
+    "supervise": lambda w, t, a, now, p: rules.supervise(w, t, a, _text(p, "text"), now),
     "transfer": lambda w, t, a, now, p: rules.transfer(w, t, a, p.get("target_post"), _text(p, "reason"), now),
     "pause": lambda w, t, a, now, p: rules.pause(w, t, a, _text(p, "reason"), now),
     "resume": lambda w, t, a, now, p: rules.resume(w, t, a, now),

@@ -28,6 +28,7 @@ from ticketing.web import (
 )
 from ticketing.web.context import Clock, wall_clock
 from ticketing.web.extensions import csrf, limiter
+from ticketing.web.history_text import history_line
 from ticketing.web.i18n import select_locale
 from ticketing.web.labels import TEMPLATE_GLOBALS
 from ticketing.web.nav import landing, nav_links
@@ -80,7 +81,7 @@ def create_app(
         app.register_blueprint(blueprint)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, history_line=history_line)
     app.jinja_env.globals["time_left"] = time_left
     app.context_processor(lambda: {"nav_links": nav_links, "landing": landing, "current_locale": str(get_locale())})
     _register_status_pages(app)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
+from ticketing.domain.errors import Conflict, InvalidInput, Named, NotAllowed, NotFound, TicketingError
 from ticketing.schemas.fields import UNUSABLE
 from ticketing.web.errors import message_of, status_of
 
@@ -80,6 +80,8 @@ def _plain(value: object) -> object:
         return value
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, Named):
+        return value.codes[0] if value.single else list(value.codes)
     return str(value)
 
 

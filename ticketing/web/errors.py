@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Flask, render_template
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, TicketingError
+from ticketing.domain.errors import Conflict, InvalidInput, Named, NameKind, NotAllowed, NotFound, TicketingError
+from ticketing.web.context import service
+from ticketing.web.labels import CALLBACK_MEANS, MEDIATION, RESIDENT_CHANNELS, SATISFACTION, label_name, term
 
 STATUS: dict[type[TicketingError], int] = {
     InvalidInput: 400,
@@ -17,13 +24,40 @@ STATUS: dict[type[TicketingError], int] = {
 }
 
 
+# The labels of each kind of code a message may name (states are the workflow's own).
+NAMED: dict[NameKind, Mapping[Any, LazyString]] = {
+    NameKind.SATISFACTION: SATISFACTION,
+    NameKind.MEANS: CALLBACK_MEANS,
+    NameKind.MEDIATION: MEDIATION,
+    NameKind.RESIDENT_CHANNEL: RESIDENT_CHANNELS,
+}
+
+
 def status_of(error: TicketingError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
 def message_of(error: TicketingError) -> str:
-    """The error's message in the page's language: its template translated, then filled in."""
-    return _(error.template, **error.params)
+    """The error's message in the page's language: its template translated, then filled in, codes in words."""
+    return _(error.template, **{key: words(value) for key, value in error.params.items()})
+
+
+def words(value: object) -> object:
+    """A ``Named`` as the reader's words (满意、基本满意、不满意); any other value as it is."""
+    if not isinstance(value, Named):
+        return value
+    names = [_word(value, code) for code in value.codes]
+    if not names:
+        return "—"
+    return functools.reduce(lambda first, then: _("%(first)s, %(next)s", first=first, next=then), names)
+
+
+def _word(named: Named, code: str) -> str:
+    if named.kind is NameKind.STATE:
+        spec = service().worlds.catalogue.workflows.get(named.workflow)
+        state = spec.states.get(code) if spec else None
+        return label_name(state.label) if state else code
+    return term(NAMED[named.kind], code)
 
 
 def register(app: Flask) -> None:

@@ -82,6 +82,7 @@ FLAGS: dict[str, LazyString] = {
     "escalated": _l("Escalated"),
     "review": _l("Callback overdue"),
     "ack_late": _l("Acknowledged late"),
+    "ack_missed": _l("Not acknowledged in time"),  # ack_late on a ticket nobody has acknowledged yet
     "urged": _l("Supervisor reminder sent"),
     "warned": _l("Written warning"),
 }
@@ -116,6 +117,7 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
     HistoryAction.OPEN: _l("Accepted"),
     HistoryAction.ACKNOWLEDGE: _l("Taken up"),
     HistoryAction.NOTE: _l("Note"),
+    HistoryAction.SUPERVISE: _l("Supervision"),
     HistoryAction.TRANSFER: _l("Transferred"),
     HistoryAction.PAUSE: _l("Paused"),
     HistoryAction.RESUME: _l("Resumed"),

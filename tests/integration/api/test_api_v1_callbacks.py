@@ -76,7 +76,9 @@ def test_a_visit_is_the_first_responders_and_none_is_for_nobody_to_reach(service
     visit = {"means": "visit", "satisfaction": "satisfied", "solved": True}
     _refused(_act(as_staff("S0014"), service, visited, "callback", **visit), 403, "on-site visit (上门回访)")
     assert _ok(_act(as_staff("S0013"), service, visited, "callback", **visit))["state"] == "closed"
-    _refused(_act(as_staff("S0013"), service, checked, "callback", means="none", solved=True), 400, "possible: phone")
+    refused = _act(as_staff("S0013"), service, checked, "callback", means="none", solved=True)
+    _refused(refused, 400, "possible: Phone callback, On-site visit")  # in words; the details keep the codes
+    assert refused.get_json()["error"]["details"]["allowed"] == ["phone", "visit"]
     _refused(_act(as_staff("S0013"), service, checked, "callback", means="link", solved=True), 422, "means")
     with service.engine.begin() as conn:  # a patrol report: nobody to reach (intake will accept no phone)
         ticket = store.get(conn, checked, for_update=True)

@@ -665,7 +665,8 @@ def test_a_satisfied_resident_closes_the_request(client: FlaskClient, service: T
         clock[0],
     )
     last = detail.history[-1]
-    assert (last.action, last.actor_id, last.reason) == ("resident_feedback", None, "link, solved, satisfied. 灯亮了")
+    assert (last.action, last.actor_id, last.reason) == ("resident_feedback", None, "灯亮了")
+    assert last.details == {"reached": 1, "means": "link", "solved": 1, "satisfaction": "satisfied"}
     page = _page(client.get(link))
     assert "Thank you. Your request is closed." in page and '<p class="resident-state">Completed</p>' in page
     assert "You confirmed the result; your request is closed." in page and "Are you satisfied" not in page

@@ -327,7 +327,7 @@ def test_acknowledge_resolve_and_a_satisfied_callback_close_the_ticket(service: 
     ticket = service.show(number).ticket
     assert (ticket.state, ticket.satisfaction, ticket.first_responder_id) == ("closed", "satisfied", "S0013")
     page = _text(client.get(f"/staff/t/{number}"))
-    assert "Closed" in page and "已更换楼道灯" in page and "satisfied. 很满意" in page
+    assert "Closed" in page and "已更换楼道灯" in page and "Phone callback; Problem solved; Satisfied: 很满意" in page
     assert page.count("陈强 (S0013)") >= 4  # first responder, and the actor of three history entries
 
 

@@ -135,7 +135,8 @@ def test_a_ticket_with_nobody_to_reach_closes_on_a_checked_result(service: Ticke
     assert _means_offered(_text(client.get(f"/staff/t/{number}"))) == ["none"]
 
     phoned = _act(client, service, number, "callback", means="phone", reached="yes", solved="yes", satisfaction="")
-    assert phoned.status_code == 400 and "callback by phone is not possible" in _text(phoned)
+    assert phoned.status_code == 400 and "callback: Phone callback is not possible" in _text(phoned)
+    assert "possible: Nobody to reach: result checked" in _text(phoned)  # what is allowed, in words
     checked = _act(client, service, number, "callback", means="none", reached="yes", solved="yes", satisfaction="")
 
     assert checked.status_code == 302, _text(checked)

@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, func, select, true, tuple_
 
 from ticketing.db.schema import ON_BOARD, history, tickets
-from ticketing.db.tickets import to_ticket
-from ticketing.domain.ticket import Ticket
+from ticketing.db.tickets import history_entry, to_ticket
+from ticketing.domain.ticket import HistoryAction, HistoryEntry, Ticket
 
 
 def in_communities(communities: Collection[str] | None) -> ColumnElement[bool]:
@@ -84,3 +84,16 @@ def flagged_since(conn: Connection, ticket_ids: Sequence[int]) -> dict[tuple[int
         .group_by(history.c.ticket_id, history.c.action)
     )
     return {(ticket_id, action): at for ticket_id, action, at in conn.execute(query)}
+
+
+def latest_supervision(conn: Connection, ticket_ids: Sequence[int]) -> dict[int, HistoryEntry]:
+    """Each ticket's latest supervision note (督办), by ticket id (one query, ``ix_history_ticket``)."""
+    if not ticket_ids:
+        return {}
+    latest = (
+        select(func.max(history.c.id))
+        .where(history.c.ticket_id.in_(ticket_ids), history.c.action == HistoryAction.SUPERVISE.value)
+        .group_by(history.c.ticket_id)
+    )
+    rows = conn.execute(select(history).where(history.c.id.in_(latest.scalar_subquery())))
+    return {row.ticket_id: history_entry(row) for row in rows}

@@ -67,6 +67,8 @@ def history_of_many(
             row.tier,
             row.post_id,
             row.holder_id,
+            row.reason,
+            dict(row.details or {}),
         )
         found.setdefault(row.ticket_id, []).append(entry)
     return found

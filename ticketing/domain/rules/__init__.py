@@ -45,6 +45,7 @@ from ticketing.domain.rules.actions import (
     resolve,
     resume,
     return_to_resident,
+    supervise,
     transfer,
 )
 from ticketing.domain.rules.callback import allowed_means, callback, next_attempt_at, resident_feedback, staff_means
@@ -94,6 +95,7 @@ __all__ = [
     "resume",
     "return_to_resident",
     "staff_means",
+    "supervise",
     "supervisors",
     "transfer",
     "transfer_targets",

@@ -24,9 +24,8 @@ def cover_absence(world: World, ticket: Ticket, absent_id: str, reason: str, now
     ticket.updated_at = now
     if other is not None:
         ticket.holder_id = other
-        outcome.record(
-            ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{absent_id} away ({reason}); {other} covers"
-        )
+        details = {"cause": "away", "from": absent_id, "to": other}
+        outcome.record(ticket, now, None, HistoryAction.HANDOVER, ticket.state, reason, details)
         outcome.notify(other, Event.COVERING)
         return outcome
     ticket.holder_id = None
@@ -47,8 +46,7 @@ def hand_back(world: World, ticket: Ticket, returning_id: str, now: datetime) ->
         return outcome
     ticket.holder_id = returning_id
     ticket.updated_at = now
-    outcome.record(
-        ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{returning_id} back from absence; takes over again"
-    )
+    details = {"cause": "back", "to": returning_id}
+    outcome.record(ticket, now, None, HistoryAction.HANDOVER, ticket.state, details=details)
     outcome.notify(returning_id, Event.TAKEN_BACK)
     return outcome

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from ticketing.domain import actors, choices
 from ticketing.domain.coverage import on_duty_holder, placements
-from ticketing.domain.errors import InvalidInput, NotAllowed
+from ticketing.domain.errors import InvalidInput, NotAllowed, state_of
 from ticketing.domain.field_rules import MAX_BODY
 from ticketing.domain.guards import ActionContext
 from ticketing.domain.rules.acting import become_first_responder, fire, require_holder, require_involved, staff
@@ -14,7 +15,7 @@ from ticketing.domain.rules.clock import after_transition, calendar_post
 from ticketing.domain.rules.escalation import place_holder
 from ticketing.domain.rules.offers import chain_kinds, extension_limit, transfer_targets
 from ticketing.domain.rules.world import World, said
-from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket
+from ticketing.domain.ticket import Detail, Event, HistoryAction, Outcome, Ticket
 from ticketing.domain.workflow import Action, Duration
 
 
@@ -39,6 +40,19 @@ def note(world: World, ticket: Ticket, actor_id: str | None, text: str, now: dat
     outcome = Outcome()
     ticket.updated_at = now
     outcome.record(ticket, now, actor, HistoryAction.NOTE, ticket.state, said("text", text))
+    return outcome
+
+
+def supervise(world: World, ticket: Ticket, actor_id: str | None, text: str, now: datetime) -> Outcome:
+    """督办: a supervisor's note on a ticket they oversee, kept apart from the handlers' notes."""
+    actor = staff(world, actor_id)
+    if not actors.is_supervisor(world.org, actor):
+        raise NotAllowed("supervision notes (督办) are written by supervisors; %(actor)s is not one", actor=actor)
+    if not text.strip():
+        raise InvalidInput("supervise: write the supervision note (督办意见)")
+    outcome = Outcome()
+    ticket.updated_at = now
+    outcome.record(ticket, now, actor, HistoryAction.SUPERVISE, ticket.state, said("text", text))
     return outcome
 
 
@@ -77,7 +91,7 @@ def transfer(
     ticket.holder_id = on_duty_holder(target, now, world.absent)
     ticket.updated_at = now
     outcome.deadline_changed = True
-    outcome.record(ticket, now, actor, HistoryAction.TRANSFER, previous, f"to {target.id}: {reason}")
+    outcome.record(ticket, now, actor, HistoryAction.TRANSFER, previous, reason, {"to_post": target.id})
     place_holder(world, ticket, now, outcome, prefer=None)
     return outcome
 
@@ -90,7 +104,7 @@ def pause(world: World, ticket: Ticket, actor_id: str | None, reason: str, now: 
 
 
 def resume(world: World, ticket: Ticket, actor_id: str | None, now: datetime) -> Outcome:
-    return _simple(world, ticket, actor_id, Action.RESUME, now, "")
+    return _simple(world, ticket, actor_id, Action.RESUME, now)
 
 
 def resolve(world: World, ticket: Ticket, actor_id: str | None, resolution: str, now: datetime) -> Outcome:
@@ -112,7 +126,7 @@ def refer(world: World, ticket: Ticket, actor_id: str | None, body: str, reason:
     if not body.strip():
         raise InvalidInput("refer: name the competent body the resident should turn to (告知有权处理的机关)")
     body = said("body", body, MAX_BODY)
-    outcome = _simple(world, ticket, actor_id, Action.REFER, now, f"{body}: {said('reason', reason)}")
+    outcome = _simple(world, ticket, actor_id, Action.REFER, now, said("reason", reason), {"body": body})
     ticket.referred_to = body
     ticket.resolution = None  # the history keeps what an earlier resolution said
     ticket.resolved_at = now
@@ -149,12 +163,20 @@ def return_to_resident(world: World, ticket: Ticket, actor_id: str | None, reaso
 JOINED_MAY = frozenset({Action.PAUSE, Action.RESUME, Action.RESOLVE})
 
 
-def _simple(world: World, ticket: Ticket, actor_id: str | None, action: Action, now: datetime, reason: str) -> Outcome:
+def _simple(
+    world: World,
+    ticket: Ticket,
+    actor_id: str | None,
+    action: Action,
+    now: datetime,
+    reason: str = "",
+    details: Mapping[str, Detail] | None = None,
+) -> Outcome:
     require_holder(world, ticket, actor_id, action.value, joined_may=action in JOINED_MAY)
     outcome = Outcome()
     previous = fire(world, ticket, action, ActionContext(actor_id))
     after_transition(world, ticket, now, outcome)
-    outcome.record(ticket, now, actor_id, HistoryAction(action.value), previous, reason)
+    outcome.record(ticket, now, actor_id, HistoryAction(action.value), previous, reason, details)
     return outcome
 
 
@@ -179,7 +201,7 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
         raise NotAllowed(
             "ticket %(number)s has no running deadline to extend (state %(state)s)",
             number=ticket.number,
-            state=ticket.state,
+            state=state_of(ticket.state, ticket.workflow),
         )
     if now >= ticket.due_at:
         raise NotAllowed(
@@ -205,7 +227,6 @@ def extend(world: World, ticket: Ticket, actor_id: str | None, by: Duration, rea
     ticket.due_at = extended
     ticket.updated_at = now
     outcome = Outcome(deadline_changed=True)
-    outcome.record(
-        ticket, now, actor, HistoryAction.EXTEND, ticket.state, f"{ticket.clock.value} deadline +{by}: {reason}"
-    )
+    details = {"clock": ticket.clock.value, "by": str(by)}
+    outcome.record(ticket, now, actor, HistoryAction.EXTEND, ticket.state, reason, details)
     return outcome

@@ -23,13 +23,13 @@ from datetime import datetime
 
 from ticketing.domain import actors
 from ticketing.domain.calendar import next_half_day
-from ticketing.domain.errors import InvalidInput, NotAllowed
+from ticketing.domain.errors import InvalidInput, Named, NameKind, NotAllowed, state_of
 from ticketing.domain.guards import ActionContext, Satisfaction
 from ticketing.domain.rules.acting import can, fire, staff
 from ticketing.domain.rules.clock import after_transition, calendar_post
 from ticketing.domain.rules.escalation import send_up_a_tier
 from ticketing.domain.rules.world import World, said
-from ticketing.domain.ticket import CallbackMeans, Event, HistoryAction, Outcome, Ticket
+from ticketing.domain.ticket import CallbackMeans, Detail, Event, HistoryAction, Outcome, Ticket
 from ticketing.domain.workflow import Action, Clock
 
 STAFF_MEANS = (CallbackMeans.PHONE, CallbackMeans.VISIT, CallbackMeans.NONE)
@@ -45,14 +45,16 @@ class Verdict:
     satisfaction: Satisfaction | None
     solved: bool | None
 
-    def summary(self, attempts: int, comment: str) -> str:
-        """The history line: the means, solved or not, the satisfaction, the comment."""
+    def details(self, attempts: int) -> dict[str, Detail]:
+        """The history line's details: the attempt when unreached; else the means, solved or not, the satisfaction."""
         if not self.reached:
-            verdict = f"not reached (attempt {attempts})"
-        else:
-            parts = [self.means.value, "solved" if self.solved else "not solved"]
-            verdict = ", ".join([*parts, self.satisfaction.value] if self.satisfaction else parts)
-        return f"{verdict}. {comment.strip()}".strip(". ").strip()
+            return {"reached": 0, "attempt": attempts, "means": self.means.value}
+        return {
+            "reached": 1,
+            "means": self.means.value,
+            "solved": None if self.solved is None else int(self.solved),
+            "satisfaction": self.satisfaction.value if self.satisfaction else None,
+        }
 
 
 def allowed_means(ticket: Ticket) -> list[CallbackMeans]:
@@ -100,7 +102,7 @@ def callback(
     elif reached and satisfaction is None:
         raise InvalidInput(
             "callback: the resident was reached, so record their satisfaction "
-            "(satisfied, basically_satisfied, unsatisfied)"
+            "(satisfied, basically satisfied or unsatisfied)"
         )
     if reached and solved is None:
         raise InvalidInput("callback: record whether the problem is solved (问题是否解决: yes or no)")
@@ -129,7 +131,7 @@ def resident_feedback(
         raise NotAllowed(
             "ticket %(number)s is %(state)s: a resident confirms the result only once it is resolved or referred",
             number=ticket.number,
-            state=ticket.state,
+            state=state_of(ticket.state, ticket.workflow),
         )
     verdict = Verdict(CallbackMeans.LINK, True, satisfaction, solved)
     return _verdict(world, ticket, None, HistoryAction.RESIDENT_FEEDBACK, verdict, comment, now)
@@ -142,11 +144,10 @@ def _require_means(ticket: Ticket, means: CallbackMeans) -> None:
         )
     if means not in allowed_means(ticket):
         raise InvalidInput(
-            "callback by %(means)s is not possible for ticket %(number)s with the contact it has; "
-            "possible: %(allowed)s",
-            means=means.value,
+            "callback: %(means)s is not possible for ticket %(number)s with the contact it has; possible: %(allowed)s",
+            means=Named.one(NameKind.MEANS, means.value),
             number=ticket.number,
-            allowed=", ".join(m.value for m in staff_means(ticket)),
+            allowed=Named(NameKind.MEANS, tuple(staff_means(ticket))),
         )
 
 
@@ -233,7 +234,7 @@ def _verdict(
     if ticket.state != previous:
         _moved(world, ticket, now, outcome, again)
     ticket.updated_at = now
-    outcome.record(ticket, now, actor_id, action, previous, verdict.summary(ticket.callback_attempts, comment))
+    outcome.record(ticket, now, actor_id, action, previous, comment.strip(), verdict.details(ticket.callback_attempts))
     if again:
         send_up_a_tier(world, ticket, now, outcome)
     return outcome

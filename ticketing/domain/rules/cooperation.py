@@ -12,7 +12,7 @@ from datetime import datetime
 from ticketing.domain import actors, choices
 from ticketing.domain.cooperation import WITH_AGREEMENT, Joined, MediationOutcome, Release
 from ticketing.domain.coverage import on_duty_holder
-from ticketing.domain.errors import InvalidInput, NotAllowed
+from ticketing.domain.errors import InvalidInput, Named, NameKind, NotAllowed, state_of
 from ticketing.domain.org import PostKind
 from ticketing.domain.rules.acting import require_involved, staff
 from ticketing.domain.rules.world import World, said
@@ -44,7 +44,7 @@ def invite(
     ticket.joined = (*ticket.joined, joined)
     ticket.updated_at = now
     outcome = Outcome(invited=[joined])
-    outcome.record(ticket, now, actor, HistoryAction.INVITE, ticket.state, f"{target.id}: {reason}")
+    outcome.record(ticket, now, actor, HistoryAction.INVITE, ticket.state, reason, {"post": target.id})
     outcome.notify(on_duty_holder(target, now, world.absent), Event.INVITED)
     return outcome
 
@@ -68,7 +68,7 @@ def release(world: World, ticket: Ticket, actor_id: str | None, post_id: str | N
     ticket.joined = tuple(entry for entry in ticket.joined if entry.post_id != post_id)
     ticket.updated_at = now
     outcome = Outcome(released=[Release(post_id, actor, now)])
-    outcome.record(ticket, now, actor, HistoryAction.RELEASE, ticket.state, post_id)
+    outcome.record(ticket, now, actor, HistoryAction.RELEASE, ticket.state, details={"post": post_id})
     return outcome
 
 
@@ -101,9 +101,7 @@ def mediate(
     ticket.mediation_agreement = agreement or None
     ticket.mediated_at = ticket.updated_at = now
     outcome = Outcome()
-    outcome.record(
-        ticket, now, actor, HistoryAction.MEDIATE, ticket.state, f"{outcome_of.value}: {agreement}".rstrip(": ")
-    )
+    outcome.record(ticket, now, actor, HistoryAction.MEDIATE, ticket.state, agreement, {"outcome": outcome_of.value})
     return outcome
 
 
@@ -127,7 +125,7 @@ def _outcome(result: str | None) -> MediationOutcome:
     try:
         return MediationOutcome(result or "")
     except ValueError:
-        allowed = ", ".join(item.value for item in MediationOutcome)
+        allowed = Named(NameKind.MEDIATION, tuple(MediationOutcome))
         raise InvalidInput("mediate: the outcome is one of %(allowed)s", allowed=allowed) from None
 
 
@@ -137,5 +135,5 @@ def _require_open(world: World, ticket: Ticket, action: str) -> None:
             "%(action)s: ticket %(number)s is closed (%(state)s)",
             action=action,
             number=ticket.number,
-            state=ticket.state,
+            state=state_of(ticket.state, ticket.workflow),
         )

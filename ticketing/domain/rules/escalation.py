@@ -11,6 +11,7 @@ member of their grid, not to the supervisors' 通报.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from ticketing.domain.coverage import next_in_turn, next_placement, on_duty_holder, why_this_holder
@@ -19,20 +20,13 @@ from ticketing.domain.org import Post, PostKind, held_by_volunteers
 from ticketing.domain.rules.acting import can, fire
 from ticketing.domain.rules.clock import start_clock
 from ticketing.domain.rules.world import World
-from ticketing.domain.ticket import Event, HistoryAction, Outcome, Ticket
+from ticketing.domain.ticket import Detail, Event, HistoryAction, Outcome, Ticket
 from ticketing.domain.workflow import Action, Clock
 
 
-def holders_text(post: Post) -> str:
-    more = "".join(f", then {holder}" for holder in post.more_holders)
-    return f"post {post.id} (A {post.holder_a}, B {post.holder_b}{more})"
-
-
-def all_away(post: Post) -> str:
-    """The history's reason when nobody of the post is on duty."""
-    if post.more_holders:
-        return f"every holder of {holders_text(post)} is away"
-    return f"both holders of {holders_text(post)} are away"
+def all_away(post: Post) -> dict[str, Detail]:
+    """The history's details when nobody of the post is on duty."""
+    return {"post": post.id}
 
 
 def supervisors(world: World, ticket: Ticket, now: datetime) -> list[str]:
@@ -70,24 +64,19 @@ def place_holder(world: World, ticket: Ticket, now: datetime, outcome: Outcome, 
             start_clock(world, ticket, now)
             outcome.notify(ticket.holder_id, Event.ASSIGNED)
             return
-        outcome.record(
-            ticket,
-            now,
-            None,
-            HistoryAction.BOTH_ABSENT,
-            ticket.state,
-            all_away(post),
-        )
+        outcome.record(ticket, now, None, HistoryAction.BOTH_ABSENT, ticket.state, details=all_away(post))
         if not _climb(world, ticket, now, outcome):
             _unstaffed(world, ticket, now, outcome)
             start_clock(world, ticket, now)
             return
 
 
-def nobody_on_duty(world: World, ticket: Ticket, now: datetime, outcome: Outcome, reason: str) -> Outcome:
+def nobody_on_duty(
+    world: World, ticket: Ticket, now: datetime, outcome: Outcome, details: Mapping[str, Detail]
+) -> Outcome:
     """No holder of the post can take the ticket: it climbs the chain, or waits unstaffed at the top."""
     outcome.deadline_changed = True
-    outcome.record(ticket, now, None, HistoryAction.BOTH_ABSENT, ticket.state, reason)
+    outcome.record(ticket, now, None, HistoryAction.BOTH_ABSENT, ticket.state, details=details)
     if _climb(world, ticket, now, outcome):
         place_holder(world, ticket, now, outcome, prefer=None)
     else:
@@ -104,9 +93,7 @@ def send_up_a_tier(world: World, ticket: Ticket, now: datetime, outcome: Outcome
     if _climb(world, ticket, now, outcome):
         place_holder(world, ticket, now, outcome, prefer=None)
         return
-    outcome.record(
-        ticket, now, None, HistoryAction.ESCALATE, ticket.state, "already at the top of the chain: supervisors told"
-    )
+    outcome.record(ticket, now, None, HistoryAction.ESCALATE, ticket.state, details={"at_top": 1})
     place_holder(world, ticket, now, outcome, prefer=ticket.holder_id)
     for recipient in supervisors(world, ticket, now):
         outcome.notify(recipient, Event.REOPENED)
@@ -126,10 +113,8 @@ def _climb(world: World, ticket: Ticket, now: datetime, outcome: Outcome) -> boo
     ticket.post_id = placement.post.id
     ticket.holder_id = on_duty_holder(placement.post, now, world.absent)
     ticket.updated_at = now
-    reason = f"up the chain to {placement.post.kind.value}"
-    if cover := why_this_holder(placement.post, ticket.holder_id):
-        reason += f"; {cover}"
-    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, reason)
+    details = {"to_kind": placement.post.kind.value} | why_this_holder(placement.post, ticket.holder_id)
+    outcome.record(ticket, now, None, HistoryAction.ESCALATE, previous, details=details)
     outcome.notify(ticket.first_responder_id, Event.ESCALATED)
     return True
 
@@ -140,9 +125,7 @@ def _mark_overdue(world: World, ticket: Ticket, now: datetime, outcome: Outcome)
     ticket.overdue = True
     ticket.overdue_at = now
     ticket.urged_at = None
-    outcome.record(
-        ticket, now, None, HistoryAction.OVERDUE, ticket.state, "deadline passed at the top of the chain (超期督办)"
-    )
+    outcome.record(ticket, now, None, HistoryAction.OVERDUE, ticket.state)
     for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
         outcome.notify(recipient, Event.OVERDUE)
 
@@ -165,9 +148,7 @@ def deadline_passed(world: World, ticket: Ticket, clock: Clock, now: datetime) -
     if clock is Clock.CALLBACK:
         ticket.needs_review = True
         ticket.clock = ticket.due_at = None
-        outcome.record(
-            ticket, now, None, HistoryAction.CALLBACK_OVERDUE, ticket.state, "callback deadline passed (回访超期)"
-        )
+        outcome.record(ticket, now, None, HistoryAction.CALLBACK_OVERDUE, ticket.state)
         for recipient in (ticket.first_responder_id, *supervisors(world, ticket, now)):
             outcome.notify(recipient, Event.CALLBACK_OVERDUE)
         caller = world.org.posts.get(ticket.first_responder_post_id or "")
@@ -194,14 +175,8 @@ def _missed(world: World, ticket: Ticket, post: Post, clock: Clock, now: datetim
         previous_holder, (ticket.holder_id, step) = ticket.holder_id, turn
         ticket.ack_passes += step
         start_clock(world, ticket, now)
-        outcome.record(
-            ticket,
-            now,
-            None,
-            HistoryAction.HANDOVER,
-            ticket.state,
-            f"{previous_holder} did not acknowledge in time; passed to {ticket.holder_id}",
-        )
+        details = {"cause": "not_acknowledged", "from": previous_holder, "to": ticket.holder_id}
+        outcome.record(ticket, now, None, HistoryAction.HANDOVER, ticket.state, details=details)
         outcome.notify(ticket.holder_id, Event.HANDED_OVER)
         return
     if _climb(world, ticket, now, outcome):

@@ -27,19 +27,18 @@ def rehome(world: World, ticket: Ticket, before: Post, now: datetime) -> Outcome
     holder = successor(before, post, ticket.holder_id, now, world.absent)
     if holder == ticket.holder_id:
         return outcome
-    change = f"holders of post {post.id} changed from {_order(before)} to {_order(post)}"
-    previous = ticket.holder_id or "nobody"
+    change = {"cause": "holders_changed", "post": post.id, "before": _order(before), "after": _order(post)}
+    previous = ticket.holder_id
     ticket.holder_id = holder
     ticket.updated_at = now
     if holder is not None:
-        outcome.record(
-            ticket, now, None, HistoryAction.HANDOVER, ticket.state, f"{change}; {previous} hands over to {holder}"
-        )
+        details = change | {"from": previous, "to": holder}
+        outcome.record(ticket, now, None, HistoryAction.HANDOVER, ticket.state, details=details)
         outcome.notify(holder, Event.REASSIGNED)
         return outcome
-    return nobody_on_duty(world, ticket, now, outcome, f"{change}; every new holder is away")
+    return nobody_on_duty(world, ticket, now, outcome, change)
 
 
 def _order(post: Post) -> str:
-    """``A S1, B S2`` and any further holders: ``A S1, B S2, then S3``."""
-    return "".join((f"A {post.holder_a}, B {post.holder_b}", *(f", then {holder}" for holder in post.more_holders)))
+    """The post's holders in order (A, B, then any further ones), comma-separated."""
+    return ",".join(post.holders)

@@ -179,11 +179,10 @@ def open_ticket(
     outcome = Outcome(deadline_changed=True)
     if registrar_id is not None:
         become_first_responder(world, ticket, registrar_id)
-    reason = f"channel {intake.channel.value}" + (f", registered by {registrar_id}" if registrar_id else "")
     ticket.holder_id = on_duty_holder(place.post, now, world.absent)
-    if cover := why_this_holder(place.post, ticket.holder_id):
-        reason += f"; {cover}"
-    outcome.record(ticket, now, registrar_id, HistoryAction.OPEN, None, reason)
+    cover = why_this_holder(place.post, ticket.holder_id)
+    details = {"channel": intake.channel.value, "registrar": registrar_id} | cover
+    outcome.record(ticket, now, registrar_id, HistoryAction.OPEN, None, details=details)
     place_holder(world, ticket, now, outcome, prefer=None)
     return ticket, outcome
 

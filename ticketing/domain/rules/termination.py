@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ticketing.domain import actors
-from ticketing.domain.errors import InvalidInput, NotAllowed
+from ticketing.domain.errors import InvalidInput, NotAllowed, state_of
 from ticketing.domain.guards import ActionContext
 from ticketing.domain.rules.acting import can, fire, require_holder, staff
 from ticketing.domain.rules.clock import after_transition
@@ -33,7 +33,7 @@ def propose_termination(world: World, ticket: Ticket, actor_id: str | None, reas
         raise NotAllowed(
             "ticket %(number)s is %(state)s: 诉求终结 is proposed while the ticket is being handled",
             number=ticket.number,
-            state=ticket.state,
+            state=state_of(ticket.state, ticket.workflow),
         )
     if ticket.termination_pending:
         raise NotAllowed(
@@ -55,7 +55,7 @@ def approve_termination(world: World, ticket: Ticket, actor_id: str | None, now:
         raise NotAllowed(
             "ticket %(number)s is now %(state)s and can no longer be terminated; reject the proposal instead",
             number=ticket.number,
-            state=ticket.state,
+            state=state_of(ticket.state, ticket.workflow),
         )
     outcome = Outcome()
     previous = fire(world, ticket, Action.TERMINATE, ActionContext(actor))

@@ -21,6 +21,7 @@ from ticketing.web.api_errors import ApiError
 from ticketing.web.api_v1.auth import user
 from ticketing.web.api_v1.blueprint import BODY, NUMBER, answers, api, bp
 from ticketing.web.context import now, service
+from ticketing.web.history_text import history_line
 from ticketing.web.users import StaffUser
 
 NO_TICKET = "no ticket %(key)r: give a tracking number such as 261127-000001"
@@ -45,7 +46,9 @@ def visible_view(number: str) -> TicketView:
 def ticket(number: str) -> tickets.Ticket:
     """The ticket as the caller may see it (their actions), with its history."""
     view = visible_view(number)
-    return tickets.Ticket.of_view(view.world, view, service().worlds.tz)
+    return tickets.Ticket.of_view(
+        view.world, view, service().worlds.tz, describe=lambda entry: history_line(entry, view.org)
+    )
 
 
 @bp.get("/tickets")

@@ -39,7 +39,8 @@ def note(number: str) -> Response | tuple[str, int]:
     form = forms.note
     if not form.validate_on_submit():
         return render_board(Failed(ticket, forms, 400))
-    return _act(ticket, forms, "note", {"text": form.text.data}, form.version.data, _("Supervision note added"))
+    text = {"text": form.text.data}
+    return _act(ticket, forms, "supervise", text, form.version.data, _("Supervision note added"), refused="note")
 
 
 @bp.post("/board/<ticket:number>/extend")
@@ -62,6 +63,7 @@ def _act(
     params: dict[str, str],
     expected_version: int,
     done: str,
+    refused: str = "",
 ) -> Response | tuple[str, int]:
     """Apply the action; a stale version shows the current state, a refusal is shown next to the form."""
     try:
@@ -82,7 +84,7 @@ def _act(
             409,
         )
     except (NotAllowed, InvalidInput) as error:
-        forms.refusal, forms.refused = message_of(error), action
+        forms.refusal, forms.refused = message_of(error), refused or action
         current = service().show(ticket.number).ticket
         return render_board(Failed(current, forms, status_of(error)))
     flash(f"{done}: {ticket.number}")

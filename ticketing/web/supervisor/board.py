@@ -65,7 +65,8 @@ class Labels:
                 ("overdue", ticket.overdue),
                 ("escalated", ticket.tier > 0),
                 ("review", ticket.needs_review),
-                ("ack_late", ticket.ack_late),
+                ("ack_late", ticket.ack_late and ticket.acknowledged_at is not None),
+                ("ack_missed", ticket.ack_late and ticket.acknowledged_at is None),
                 ("urged", ticket.urged_at is not None and ticket.overdue and ticket.clock is None),
                 ("warned", ticket.warned_at is not None),
             )

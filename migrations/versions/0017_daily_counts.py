@@ -7,8 +7,9 @@ Create Date: 2026-12-05 10:00:00.000000
 ``tickets.opened_on`` is the district's calendar day a ticket was opened,
 filled here in the district's time zone (``TICKETING_TIMEZONE``, as the
 application reads it).  ``daily_counts`` is computed from the tickets, then
-triggers keep it in every transaction that writes a ticket
-(``ticketing.db.rollup``): the rates of any period become a small sum.
+triggers record in every transaction that writes a ticket what it changed
+(``daily_count_changes``, folded in by the sweep: ``ticketing.db.rollup``):
+the rates of any period become a small sum.
 """
 
 from __future__ import annotations
@@ -44,6 +45,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("day", "street_id", "community_id", "grid_id", name=op.f("pk_daily_counts")),
     )
     op.create_index("ix_daily_counts_community_day", "daily_counts", ["community_id", "day"])
+    op.create_table(
+        "daily_count_changes",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("street_id", sa.String(length=64), nullable=False),
+        sa.Column("community_id", sa.String(length=64), nullable=False),
+        sa.Column("grid_id", sa.String(length=64), nullable=False),
+        *(sa.Column(name, sa.Integer(), server_default=sa.text("0"), nullable=False) for name in RATE_COUNTS),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_daily_count_changes")),
+    )
     bind = op.get_bind()
     rollup.rebuild(bind)
     rollup.create_triggers(bind)
@@ -51,6 +62,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     rollup.drop_triggers(op.get_bind())
+    op.drop_table("daily_count_changes")
     op.drop_index("ix_daily_counts_community_day", table_name="daily_counts")
     op.drop_table("daily_counts")
     with op.batch_alter_table("tickets", schema=None) as batch_op:

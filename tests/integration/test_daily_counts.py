@@ -8,10 +8,19 @@ from zoneinfo import ZoneInfo
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, Table, delete, insert, select, update
+from sqlalchemy import Engine, MetaData, Table, delete, func, insert, select, update
 
 from bench.generate import generate
-from ticketing.db.schema import RATE_COUNTS, daily_counts, deadlines, history, notifications, tickets
+from ticketing.db.rollup import fold
+from ticketing.db.schema import (
+    RATE_COUNTS,
+    daily_count_changes,
+    daily_counts,
+    deadlines,
+    history,
+    notifications,
+    tickets,
+)
 from ticketing.deploy.migrate import upgrade
 from ticketing.deploy.resources import MIGRATIONS
 from ticketing.services import Ticketing
@@ -24,8 +33,11 @@ LEADER = "S0013"
 
 
 def _rows(engine: Engine) -> dict[tuple[object, ...], tuple[int, ...]]:
-    """Every day's counts with anything in them (a row of zeros says nothing)."""
+    """Every day's counts with anything in them (a row of zeros says nothing), the changes folded in first."""
     c = daily_counts.c
+    with engine.begin() as conn:
+        fold(conn)
+        assert conn.execute(select(func.count()).select_from(daily_count_changes)).scalar_one() == 0
     with engine.connect() as conn:
         found = conn.execute(select(c.day, c.street_id, c.community_id, c.grid_id, *(c[n] for n in RATE_COUNTS)))
         return {tuple(row[:4]): tuple(row[4:]) for row in found if any(row[4:])}

@@ -2,13 +2,17 @@
 
 A ticket adds one to each count whose term it meets (``terms``: the rate
 base of ``ticketing.domain.rates`` in SQL) on the row of its ``opened_on``
-day and its street, community and grid.  Triggers on ``tickets`` keep the rows
+day and its street, community and grid.  Triggers on ``tickets`` record it
 in the transaction that writes the ticket, whichever path writes it (an
 action, the sweep's batches, a bulk load, a restore): an insert adds the
 ticket's terms, a delete takes them away, an update that changes a column the
-terms read takes the old ones away and adds the new.  An update touching none
-of them (an escalation, a note) does not fire.  The triggers are generated
-here from the same terms as the rebuild, for each database.
+terms read takes the old ones away and adds the new; an update touching none
+of them (an escalation, a note) does not fire.  They append these changes to
+``daily_count_changes`` rather than update a day's row: writers of the same
+grid and day would otherwise queue on that row, and deadlock when two batches
+reach two rows in opposite orders.  ``fold`` moves the changes into
+``daily_counts`` (the sweep calls it); a reader sums both.  The triggers are
+generated here from the same terms as the rebuild, for each database.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
-from ticketing.db.schema import RATE_COUNTS, daily_counts, tickets
+from ticketing.db.schema import RATE_COUNTS, daily_count_changes, daily_counts, tickets
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.ticket import RETURNED, TERMINATED, CallbackMeans
 
@@ -67,9 +71,36 @@ def rebuild(conn: Connection) -> int:
     keys = (c.opened_on, *(func.coalesce(c[name], "") for name in UNITS))
     sums = (func.sum(case((term, 1), else_=0)) for term in terms(c))
     conn.execute(delete(daily_counts))
+    conn.execute(delete(daily_count_changes))
     grouped = select(*keys, *sums).group_by(*keys)
     conn.execute(insert(daily_counts).from_select(["day", *UNITS, *RATE_COUNTS], grouped))
     return conn.execute(select(func.count()).select_from(daily_counts)).scalar_one()
+
+
+def fold(conn: Connection) -> None:
+    """Move the recorded changes into the days' rows, in the caller's transaction.
+
+    Each change is taken by one folder only (PostgreSQL: ``DELETE … RETURNING``, which a second folder
+    waits on and then skips; SQLite: the write lock), and the days' rows are updated in key order, so two
+    sweeps folding at once wait for one another instead of deadlocking.
+    """
+    key = ", ".join(("day", *UNITS))
+    sums = ", ".join(f"sum({name})" for name in RATE_COUNTS)
+    added = ", ".join(f"{name} = daily_counts.{name} + excluded.{name}" for name in RATE_COUNTS)
+    into = f"INSERT INTO daily_counts ({key}, {', '.join(RATE_COUNTS)})"
+    upsert = f"ON CONFLICT ({key}) DO UPDATE SET {added}"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            f"WITH moved AS (DELETE FROM daily_count_changes RETURNING *) "
+            f"{into} SELECT {key}, {sums} FROM moved GROUP BY {key} ORDER BY {key} {upsert}"
+        )
+        return
+    last = conn.execute(select(func.max(daily_count_changes.c.id))).scalar()
+    if last is None:
+        return
+    taken = f"FROM daily_count_changes WHERE id <= {int(last)}"
+    conn.exec_driver_sql(f"{into} SELECT {key}, {sums} {taken} GROUP BY {key} ORDER BY {key} {upsert}")
+    conn.exec_driver_sql(f"DELETE {taken}")
 
 
 def create_triggers(conn: Connection) -> None:
@@ -92,8 +123,8 @@ def _trigger_ddl(dialect: Dialect) -> list[str]:
     if dialect.name == "postgresql":
         body = (
             "BEGIN\n"
-            f"  IF TG_OP IN ('UPDATE', 'DELETE') THEN {_upsert(dialect, 'old', -1)}; END IF;\n"
-            f"  IF TG_OP IN ('UPDATE', 'INSERT') THEN {_upsert(dialect, 'new', 1)}; END IF;\n"
+            f"  IF TG_OP IN ('UPDATE', 'DELETE') THEN {_record(dialect, 'old', -1)}; END IF;\n"
+            f"  IF TG_OP IN ('UPDATE', 'INSERT') THEN {_record(dialect, 'new', 1)}; END IF;\n"
             "  RETURN NULL;\n"
             "END"
         )
@@ -106,15 +137,15 @@ def _trigger_ddl(dialect: Dialect) -> list[str]:
             f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets {run}",
         ]
     return [
-        f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets BEGIN {_upsert(dialect, 'new', 1)}; END",
+        f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets BEGIN {_record(dialect, 'new', 1)}; END",
         f"CREATE TRIGGER {_TRIGGERS[1]} AFTER UPDATE ON tickets WHEN {changed} BEGIN "
-        f"{_upsert(dialect, 'old', -1)}; {_upsert(dialect, 'new', 1)}; END",
-        f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets BEGIN {_upsert(dialect, 'old', -1)}; END",
+        f"{_record(dialect, 'old', -1)}; {_record(dialect, 'new', 1)}; END",
+        f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets BEGIN {_record(dialect, 'old', -1)}; END",
     ]
 
 
-def _upsert(dialect: Dialect, row: str, sign: int) -> str:
-    """Add (``sign`` 1) or take away (-1) the terms of the trigger's ``new`` or ``old`` row on its day's row."""
+def _record(dialect: Dialect, row: str, sign: int) -> str:
+    """Append what the trigger's ``new`` (``sign`` 1) or ``old`` row (-1) adds to its day's counts."""
     ticket = table(row, *(column(each.name, each.type) for each in tickets.c)).c
     values = [
         ticket.opened_on,
@@ -124,9 +155,4 @@ def _upsert(dialect: Dialect, row: str, sign: int) -> str:
     rendered = ", ".join(
         str(value.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for value in values
     )
-    key = ", ".join(("day", *UNITS))
-    added = ", ".join(f"{name} = daily_counts.{name} + excluded.{name}" for name in RATE_COUNTS)
-    return (
-        f"INSERT INTO daily_counts ({key}, {', '.join(RATE_COUNTS)}) VALUES ({rendered}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {added}"
-    )
+    return f"INSERT INTO daily_count_changes ({', '.join(('day', *UNITS, *RATE_COUNTS))}) VALUES ({rendered})"

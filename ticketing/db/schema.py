@@ -274,8 +274,8 @@ Index("ix_tickets_mediated", tickets.c.mediated_at, postgresql_where=MEDIATED, s
 Index("ix_tickets_street", tickets.c.street_id)
 
 # The rates' daily roll-up: per calendar day of opening (``opened_on``) and grid, the counts the rates are
-# computed from (``RateCounts``), kept by triggers on ``tickets`` in the writing transaction (``ticketing.db.rollup``),
-# so a period's rates are a sum of at most a row per grid and day. '' stands for a ticket with no such unit.
+# computed from (``RateCounts``), kept through triggers on ``tickets`` in the writing transaction
+# (``ticketing.db.rollup``), so a period's rates are a small sum. '' stands for a ticket with no such unit.
 RATE_COUNTS = (
     "base",
     "responded",
@@ -298,6 +298,18 @@ daily_counts = Table(
     Column("grid_id", String(64), primary_key=True),
     *(Column(name, Integer, nullable=False, server_default=text("0")) for name in RATE_COUNTS),
     Index("ix_daily_counts_community_day", "community_id", "day"),
+)
+# What each ticket write added to or took from the counts, appended by the triggers (no row is ever updated, so
+# concurrent writers never wait on one another here); folded into ``daily_counts`` by the sweep; reads add both.
+daily_count_changes = Table(
+    "daily_count_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day", Date, nullable=False),
+    Column("street_id", String(64), nullable=False),
+    Column("community_id", String(64), nullable=False),
+    Column("grid_id", String(64), nullable=False),
+    *(Column(name, Integer, nullable=False, server_default=text("0")) for name in RATE_COUNTS),
 )
 
 history = Table(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from ticketing.db import rollup
 from ticketing.db import tickets as store
 from ticketing.domain import supervision
 from ticketing.domain.ticket import HistoryAction, Outcome, Ticket, Timer, TimerKind
@@ -78,6 +79,8 @@ class Sweep:
             report.handovers += hand_over_due(work.conn, self.worlds.world(work.conn), now)
         while self._batch(now, batch_size, report):
             pass
+        with unit_of_work(self.engine) as work:  # the rates' changes since the last sweep, into their days' rows
+            rollup.fold(work.conn)
         return report
 
     def _batch(self, now: datetime, batch_size: int, report: SweepReport) -> bool:

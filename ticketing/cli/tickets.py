@@ -17,6 +17,7 @@ from ticketing.domain.ticket import Channel, ResidentChannel
 ACTION_NAMES = (
     "acknowledge",
     "note",
+    "supervise",
     "transfer",
     "pause",
     "resume",
@@ -172,7 +173,7 @@ def terminations(obj: CliContext, as_json: bool) -> None:
 @click.argument("number")
 @click.argument("action", type=click.Choice(ACTION_NAMES))
 @click.option("--as", "actor", required=True, help="Staff id of the person acting.")
-@click.option("--text", help="note: the note.")
+@click.option("--text", help="note, supervise (督办, supervisors): the text.")
 @click.option(
     "--reason", help="transfer, pause, refer, extend, return_to_resident, invite, propose_/reject_termination: why."
 )

@@ -7,27 +7,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from screens import shoot
+from staff_pages import fits, log_in
 
-from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 SMALL_PHONE = {"width": 360, "height": 740, "mobile": True}
-
-
-def _log_in(page: Page, staff_id: str) -> None:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
-
-
-def _fits(page: Page) -> bool:
-    """Nothing wider than the screen: the page never scrolls sideways."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
@@ -40,12 +27,12 @@ def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
         "S0013", clock[0] + timedelta(days=5), clock[0] + timedelta(days=7), "年假", clock[0]
     ).id
     page = page_factory(**SMALL_PHONE)
-    _log_in(page, "S0013")
+    log_in(page, "S0013")
 
     page.goto("/staff/absence")
     end = page.locator(f"form[action='/staff/absence/{running}/end'] button")
     cancel = page.locator(f"form[action='/staff/absence/{coming}/cancel'] button")
-    assert end.is_visible() and cancel.is_visible() and _fits(page)
+    assert end.is_visible() and cancel.is_visible() and fits(page)
     shoot(page, "staff-absence-phone")
     with page.expect_navigation():
         end.click()
@@ -57,7 +44,7 @@ def test_on_a_small_phone_i_end_my_absence_and_cancel_a_coming_one(
 
     with demo_service.engine.connect() as conn:
         assert not demo_service.worlds.world(conn).absent("S0013", clock[0] + timedelta(days=6))
-    assert page.locator("form[action*='/staff/absence/']").count() == 0 and _fits(page)
+    assert page.locator("form[action*='/staff/absence/']").count() == 0 and fits(page)
 
 
 def test_the_admin_absences_page_fits_a_small_phone(
@@ -65,9 +52,9 @@ def test_the_admin_absences_page_fits_a_small_phone(
 ) -> None:
     demo_service.absences.record("S0014", clock[0], clock[0] + timedelta(days=2), "出差", clock[0])
     page = page_factory(**SMALL_PHONE)
-    _log_in(page, "S0001")
+    log_in(page, "S0001")
 
     page.goto("/admin/absences")
 
     assert page.locator("form[action$='/end'] button").is_visible()
-    assert _fits(page)
+    assert fits(page)

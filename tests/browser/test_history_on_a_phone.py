@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 from screens import shoot
 from sqlalchemy import func, select
+from staff_pages import fits, log_in
 
 from ticketing.db.schema import history, tickets
-from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
@@ -39,11 +39,7 @@ def _longest_story(service: Ticketing) -> str:
 
 
 def _history_lines(page: Page, number: str, staff_id: str) -> list[str]:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
+    log_in(page, staff_id)
     page.goto(f"/staff/t/{number}")
     return page.locator("section[aria-labelledby=history] li").all_inner_texts()
 
@@ -68,4 +64,4 @@ def test_the_history_reads_in_the_pages_language_with_names(
     else:
         page.locator("section[aria-labelledby=history]").scroll_into_view_if_needed()
         shoot(page, "phone-ticket-history")
-    assert page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
+    assert fits(page)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from screens import shoot
+from staff_pages import fits, log_in
 
 from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
@@ -19,19 +20,6 @@ if TYPE_CHECKING:
 SMALL_PHONE = {"width": 360, "height": 740, "mobile": True}
 POLICE = "C0101.community_police"  # officer S0006, auxiliaries S0007 and S0252
 GRID_LEADER, AUXILIARY = "S0010", "S0252"
-
-
-def _log_in(page: Page, staff_id: str) -> None:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
-
-
-def _fits(page: Page) -> bool:
-    """Nothing wider than the screen: the page never scrolls sideways."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_records_the_mediation(
@@ -46,7 +34,7 @@ def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_re
         now=clock[0],
     ).number
     leader = page_factory(**SMALL_PHONE)
-    _log_in(leader, GRID_LEADER)
+    log_in(leader, GRID_LEADER)
     leader.goto(f"/staff/t/{number}")
     leader.locator(".staff-more > summary").click()  # the actions beside the first one wait in a menu
     leader.locator("#menu-invite > summary").click()
@@ -54,10 +42,10 @@ def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_re
     leader.fill("#invite-reason", "双方情绪激动，请民警协助调解")
     leader.locator("#act-invite button[type=submit]").click()
     leader.wait_for_selector(".flash")
-    assert _fits(leader)
+    assert fits(leader)
 
     auxiliary = page_factory(**SMALL_PHONE)
-    _log_in(auxiliary, AUXILIARY)
+    log_in(auxiliary, AUXILIARY)
     auxiliary.goto("/staff/queue")
     auxiliary.get_by_role("link", name=number).click()
     auxiliary.locator("#act-mediate input[value=success]").check()
@@ -67,5 +55,5 @@ def test_on_a_small_phone_the_grid_leader_invites_the_police_and_an_auxiliary_re
     shoot(auxiliary, "staff-mediation")
 
     assert "双方同意晚八点后停止施工" in auxiliary.locator("dl.staff-facts").inner_text()
-    assert _fits(auxiliary)
+    assert fits(auxiliary)
     assert demo_service.show(number).ticket.mediation == "success"

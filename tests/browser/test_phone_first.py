@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from screens import shoot
+from staff_pages import fits, log_in
 
-from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
@@ -32,29 +32,16 @@ SQUEEZED = """() => [...document.querySelectorAll("td, th, caption")]
     .map((cell) => cell.textContent.trim().slice(0, 20))"""  # visible cells (and captions) narrower than two characters
 
 
-def _log_in(page: Page, staff_id: str) -> None:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
-
-
-def _fits(page: Page) -> bool:
-    """Nothing wider than the screen: the page never scrolls sideways."""
-    return page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
-
-
 def _check(page: Page, path: str) -> None:
     page.goto(path)
-    assert _fits(page), f"{path} scrolls sideways"
+    assert fits(page), f"{path} scrolls sideways"
     assert page.evaluate(SQUEEZED) == [], f"{path} squeezes table cells"
 
 
 @pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_grid_leaders_lists_and_ticket_fit_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
-    _log_in(page, GRID_LEADER)
+    log_in(page, GRID_LEADER)
 
     for path in ("/staff/queue", "/staff/accountable", "/staff/callbacks"):
         _check(page, path)
@@ -64,13 +51,13 @@ def test_the_grid_leaders_lists_and_ticket_fit_the_screen(page_factory: Callable
         shoot(page, "phone-queue")
     page.locator("td.card-head a").first.click()
     page.wait_for_url(re.compile(r"/staff/t/"))
-    assert _fits(page) and page.evaluate(SQUEEZED) == []
+    assert fits(page) and page.evaluate(SQUEEZED) == []
 
 
 @pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_overdue_board_fits_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
-    _log_in(page, SUPERVISOR)
+    log_in(page, SUPERVISOR)
 
     _check(page, "/supervise/board")
     assert page.locator("table.sup-board tbody tr").count() > 0, "the demo community has tickets on the board"
@@ -81,7 +68,7 @@ def test_the_overdue_board_fits_the_screen(page_factory: Callable[..., Page], si
 @pytest.mark.parametrize("size", [PHONE, SMALL_PHONE, DESK], ids=["phone", "small-phone", "desk"])
 def test_the_admin_lists_fit_the_screen(page_factory: Callable[..., Page], size: dict) -> None:
     page = page_factory(**size)
-    _log_in(page, ADMIN)
+    log_in(page, ADMIN)
 
     for path in (
         "/admin/organisation?community=C0101",
@@ -102,15 +89,15 @@ def test_the_admin_lists_fit_the_screen(page_factory: Callable[..., Page], size:
 def test_each_role_lands_on_its_own_page(page_factory: Callable[..., Page], staff_id: str, landing: str) -> None:
     page = page_factory(**PHONE)
 
-    _log_in(page, staff_id)
+    log_in(page, staff_id)
 
     assert page.url.split("?")[0].endswith(landing)
-    assert _fits(page)
+    assert fits(page)
 
 
 def test_the_navigation_counts_are_the_queues_own(page_factory: Callable[..., Page], demo_service: Ticketing) -> None:
     page = page_factory(**PHONE)
-    _log_in(page, GRID_LEADER)
+    log_in(page, GRID_LEADER)
 
     page.goto("/staff/queue")
     counted = int(page.locator("nav.nav a[href='/staff/queue'] .nav-count").inner_text())
@@ -159,12 +146,12 @@ def test_on_a_phone_the_building_leader_finds_the_post_to_pass_a_ticket_to_by_ty
 ) -> None:
     number = _at_the_building(demo_service, clock)
     page = page_factory(**PHONE)
-    _log_in(page, "S0013")
+    log_in(page, "S0013")
 
     _pass_to_the_grid_leader(page, number, "第一网格")  # the grid's name: only its grid leader's post
 
     assert demo_service.show(number).ticket.post_id == GRID_POST
-    assert _fits(page)
+    assert fits(page)
 
 
 def test_without_scripts_the_transfer_list_grouped_by_tier_still_works(
@@ -176,7 +163,7 @@ def test_without_scripts_the_transfer_list_grouped_by_tier_still_works(
     )
     try:
         page = context.new_page()
-        _log_in(page, "S0013")
+        log_in(page, "S0013")
         groups = page.goto(f"/staff/t/{number}") and page.locator("#transfer-target_post optgroup")
         assert groups.first.get_attribute("label") == "第1级 · 楼长"
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from screens import shoot
+from staff_pages import fits, log_in
 
-from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
@@ -16,26 +16,14 @@ if TYPE_CHECKING:
 PHONE = {"width": 390, "height": 844, "mobile": True}
 
 
-def _log_in(page: Page, staff_id: str) -> None:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
-
-
-def _fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def test_on_a_phone_a_supervisor_taps_last_year_and_is_told_it_has_no_rates(
     page_factory: Callable[..., Page], demo_service: Ticketing
 ) -> None:
     page = page_factory(**PHONE)
-    _log_in(page, "s0004")  # typed in lower case, as a phone keyboard does
+    log_in(page, "s0004")  # typed in lower case, as a phone keyboard does
     page.goto("/supervise/rates")
     presets = page.locator("#presets a")
-    assert presets.count() == 7 and presets.first.is_visible() and _fits(page)
+    assert presets.count() == 7 and presets.first.is_visible() and fits(page)
     shoot(page, "supervisor-rates-presets-phone")
 
     with page.expect_navigation():
@@ -44,4 +32,4 @@ def test_on_a_phone_a_supervisor_taps_last_year_and_is_told_it_has_no_rates(
     assert "first=2025-01-01&last=2025-12-31" in page.url
     assert page.locator("#presets a[aria-current=true]").inner_text() == "去年"
     assert page.locator("#rates-empty").is_visible() and page.locator("canvas").count() == 0
-    assert _fits(page)
+    assert fits(page)

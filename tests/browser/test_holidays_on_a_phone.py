@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from screens import shoot
-from test_absence_buttons import SMALL_PHONE, _fits, _log_in
+from staff_pages import fits, log_in
+from test_absence_buttons import SMALL_PHONE
 
 from ticketing.services import Ticketing
 
@@ -20,11 +21,11 @@ def test_on_a_small_phone_an_admin_adds_a_make_up_workday_and_removes_it(
     page_factory: Callable[..., Page], demo_service: Ticketing
 ) -> None:
     page = page_factory(**SMALL_PHONE)
-    _log_in(page, "S0001")
+    log_in(page, "S0001")
 
     page.goto("/admin/calendars#holidays")
     assert page.locator(".admin-notice-warning").is_visible()  # 2027's notice is not loaded
-    assert page.locator("time[datetime='2026-10-10']").is_visible() and _fits(page)
+    assert page.locator("time[datetime='2026-10-10']").is_visible() and fits(page)
     page.fill("#day", "2027-02-20")
     page.select_option("#kind", "workday")
     page.fill("#reason", "国办发明电〔2026〕X号")
@@ -32,7 +33,7 @@ def test_on_a_small_phone_an_admin_adds_a_make_up_workday_and_removes_it(
         page.locator("form[action='/admin/calendars/holidays'] button[type=submit]").click()
     page.wait_for_selector(".flash:not(.error)")
 
-    assert page.locator(REMOVE).is_visible() and _fits(page)
+    assert page.locator(REMOVE).is_visible() and fits(page)
     shoot(page, "admin-holidays-phone")
     with page.expect_navigation():
         page.locator(REMOVE).click()

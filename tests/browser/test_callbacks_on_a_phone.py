@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from screens import shoot
+from staff_pages import fits, log_in
 
-from ticketing.demo.tickets import DEMO_PASSWORD
 from ticketing.services import Ticketing
 
 if TYPE_CHECKING:
@@ -22,19 +22,6 @@ LINES = """cells => cells.map((cell) => {
     return new Set([...text.getClientRects()].map((line) => Math.round(line.top))).size;
 })"""  # the lines of text in each cell
 BUILDING = "B01010101"  # building leaders S0013 (A) and S0014 (B); community C0101, supervisor S0004
-
-
-def _log_in(page: Page, staff_id: str) -> None:
-    page.goto("/login")
-    page.fill("#staff_id", staff_id)
-    page.fill("#password", DEMO_PASSWORD)
-    page.locator("form:has(#password) button[type=submit]").click()
-    page.locator("header").filter(has_text=f"({staff_id})").wait_for()
-
-
-def _fits(page: Page) -> bool:
-    """Nothing wider than the screen: the page never scrolls sideways."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _handled(service: Ticketing, at: datetime) -> str:
@@ -55,11 +42,11 @@ def test_on_a_small_phone_i_record_a_callback_with_solved_apart(
     number = _handled(demo_service, clock[0])
     demo_service.act(number, "resolve", "S0013", clock[0] - timedelta(hours=1), resolution="已更换玻璃")
     page = page_factory(**SMALL_PHONE)
-    _log_in(page, "S0013")
+    log_in(page, "S0013")
 
     page.goto(f"/staff/t/{number}")
     form = page.locator("#act-callback")
-    assert form.is_visible() and _fits(page)
+    assert form.is_visible() and fits(page)
     shoot(page, "staff-callback-phone")
     form.locator("select[name='callback-means']").select_option("phone")
     form.locator("input[name='callback-solved'][value='no']").check()
@@ -70,7 +57,7 @@ def test_on_a_small_phone_i_record_a_callback_with_solved_apart(
 
     ticket = demo_service.show(number).ticket
     assert (ticket.state, ticket.solved, ticket.satisfaction) == ("closed", False, "basically_satisfied")
-    assert _fits(page)
+    assert fits(page)
 
 
 def test_on_a_small_phone_a_supervisor_decides_a_termination_and_reads_the_rates(
@@ -80,14 +67,14 @@ def test_on_a_small_phone_a_supervisor_decides_a_termination_and_reads_the_rates
     reason = "要求社区出资更换私家门窗，属于个人财产，不在社区职责和政策范围内"
     demo_service.act(number, "propose_termination", "S0013", clock[0] - timedelta(hours=1), reason=reason)
     page = page_factory(**SMALL_PHONE)
-    _log_in(page, "S0004")
+    log_in(page, "S0004")
 
     page.goto("/supervise/terminations")
-    assert page.locator(f"a[href='/staff/t/{number}']").is_visible() and _fits(page)
+    assert page.locator(f"a[href='/staff/t/{number}']").is_visible() and fits(page)
     shoot(page, "supervisor-terminations-phone")
     page.locator(f"a[href='/staff/t/{number}']").click()
     approve = page.locator("#act-approve_termination")
-    assert approve.is_visible() and _fits(page)
+    assert approve.is_visible() and fits(page)
     shoot(page, "supervisor-termination-ticket-phone")
     with page.expect_navigation():
         approve.locator("button[type=submit]").click()
@@ -95,7 +82,7 @@ def test_on_a_small_phone_a_supervisor_decides_a_termination_and_reads_the_rates
     assert demo_service.show(number).ticket.state == "terminated"
 
     page.goto("/supervise/rates")
-    assert page.locator("#apart-terminated").inner_text() != "0" and _fits(page)
+    assert page.locator("#apart-terminated").inner_text() != "0" and fits(page)
     shoot(page, "supervisor-rates-phone")
     lines = page.eval_on_selector_all("#table-community th", LINES)
     assert set(lines) == {1}, f"headers squeezed to {lines} lines: the table should scroll sideways instead"

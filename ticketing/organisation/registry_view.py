@@ -57,6 +57,17 @@ class WorldSource:
                 self._version = current
             return self._world
 
+    def last_read(self, conn: Connection) -> World:
+        """The world as this process last read it, unchecked: to describe what a transaction just did with it.
+
+        Saves the version check's round trip where a change committed in between would not matter (naming
+        the post a ticket just went to); reads it afresh only when this process has read none yet.
+        """
+        with self._lock:
+            if self._world is not None:
+                return self._world
+        return self.world(conn)
+
     def holiday_table(self, conn: Connection) -> OverriddenHolidays:
         """The holidays as this transaction sees them, admins' overrides included."""
         self.world(conn)

@@ -254,10 +254,11 @@ def _requests(source: Source, read: Callable[[Connection], list[Ticket]], notes:
 def created(source: Source, ticket: Ticket) -> Created:
     """The answer to a request just opened: its tracking number and what happens next (no token: realtime).
 
-    Only the client that sent the request reads it, so the post is named with its own unit.
+    Only the client that sent the request reads it, so the post is named with its own unit, from the
+    registry the intake itself routed by.
     """
     with source.engine.connect() as conn:
-        org = source.worlds.organisation(conn)
+        org = source.worlds.last_read(conn).org
     return Created(service_request_id=ticket.number, service_notice=_View.of(source, org).notice(ticket, exact=True))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from ticketing.db import accounts as account_store
 from ticketing.db import credentials as store
+from ticketing.db.engine import one_statement
 from ticketing.domain.audit import AuditAction, AuditEvent
 from ticketing.domain.errors import InvalidInput, NotFound
 from ticketing.services.unit_of_work import unit_of_work
@@ -57,8 +58,8 @@ def revoke_api_key(engine: Engine, name: str, now: datetime, actor_id: str | Non
 
 
 def api_key_owner(engine: Engine, key: str) -> str | None:
-    """The name of the client holding this key, or None when it is unknown or revoked."""
-    with engine.connect() as conn:
+    """The name of the client holding this key, or None when it is unknown or revoked (checked at every call)."""
+    with one_statement(engine) as conn:
         return store.api_key_owner(conn, _digest(key))
 
 
@@ -98,5 +99,5 @@ def list_staff_tokens(engine: Engine, staff_id: str) -> list[Credential]:
 
 def token_owner(engine: Engine, token: str) -> str | None:
     """The staff id a bearer token acts as, or None when it is unknown, revoked or its account deactivated."""
-    with engine.connect() as conn:
+    with one_statement(engine) as conn:
         return store.token_owner(conn, _digest(token))

@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from secret_keys import TEST_SECRET_KEY
 from sqlalchemy import Engine, func, select
+from sqlalchemy.pool import StaticPool
 
+from ticketing.db.engine import make_engine
 from ticketing.db.schema import rate_limits
 from ticketing.deploy.settings import Settings
 from ticketing.services import Ticketing
@@ -100,6 +103,23 @@ def test_concurrent_hits_are_each_counted_once(engine: Engine) -> None:
         counts = list(pool.map(lambda _: storage.incr("busy", 60), range(80)))
 
     assert sorted(counts) == list(range(1, 81))
+
+
+def test_counting_leaves_later_transactions_durable(database_url: str) -> None:
+    """PostgreSQL: a hit's commit skips the disk wait; the connection's next transaction (a ticket's) does not."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    engine = make_engine(database_url, poolclass=StaticPool)  # one connection: the hits' and the next reader's
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET synchronous_commit = on")  # this run's databases default to off
+        storage = _storage(engine, [START])
+        assert [storage.incr("durable", 60) for _ in range(3)] == [1, 2, 3]
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"
+            storage.clear("durable")
+    finally:
+        engine.dispose()
 
 
 # --- the web app's limits ----------------------------------------------------------------------

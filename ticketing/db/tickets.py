@@ -41,7 +41,17 @@ from sqlalchemy import (
 )
 
 from ticketing.db.rows import AnyRow
-from ticketing.db.schema import OPEN, attachments, counters, deadlines, history, notifications, ticket_joins, tickets
+from ticketing.db.schema import (
+    OPEN,
+    attachments,
+    counters,
+    deadlines,
+    history,
+    meta,
+    notifications,
+    ticket_joins,
+    tickets,
+)
 from ticketing.domain.cooperation import Joined
 from ticketing.domain.errors import Conflict, NotFound
 from ticketing.domain.field_rules import MAX_ID
@@ -66,9 +76,7 @@ _READ_FIELDS = attrgetter(*TICKET_FIELDS)  # one C-level call for every field: t
 _ID = re.compile(r"[0-9]{1,10}")
 _NUMBER = re.compile(r"[0-9]{6}-[0-9]{6,12}")  # a tracking number, 261127-000001
 
-_NEXT_TICKET_ID = (
-    update(counters).where(counters.c.name == "ticket").values(value=counters.c.value + 1).returning(counters.c.value)
-)
+_NEXT_TICKET_ID = update(counters).where(counters.c.name == "ticket").values(value=counters.c.value + 1)
 _CANCEL_PENDING_OF_ONE = (
     update(deadlines)
     .where(deadlines.c.ticket_id == bindparam("p_ticket_id"), deadlines.c.status == PENDING)
@@ -76,9 +84,20 @@ _CANCEL_PENDING_OF_ONE = (
 )
 
 
-def next_ticket_id(conn: Connection) -> int:
-    """Take the next ticket number from the counter row (locked until commit)."""
-    return conn.execute(_NEXT_TICKET_ID).scalar_one()
+def next_ticket_id(conn: Connection, version_keys: tuple[str, ...]) -> tuple[int, tuple[int, ...]]:
+    """Take the next ticket number from the counter row (locked until commit), and read these ``meta`` versions.
+
+    One statement: an intake checks the versions of its cached registry here rather than in a round trip
+    of its own.
+    """
+    row = conn.execute(_numbering(version_keys)).one()
+    return row[0], tuple(int(value or 0) for value in row[1:])
+
+
+@cache
+def _numbering(version_keys: tuple[str, ...]) -> Update:
+    found = [select(meta.c.value).where(meta.c.key == key).scalar_subquery() for key in version_keys]
+    return _NEXT_TICKET_ID.returning(counters.c.value, *found)
 
 
 def counter_values(conn: Connection) -> dict[str, int]:

@@ -48,7 +48,10 @@ class WorldSource:
         self._calendars: dict[tuple[str, str], WorkingCalendar] = {}
 
     def world(self, conn: Connection) -> World:
-        current = versions(conn, VERSION_KEYS)
+        return self.world_at(conn, versions(conn, VERSION_KEYS))
+
+    def world_at(self, conn: Connection, current: tuple[int, ...]) -> World:
+        """The world at the ``VERSION_KEYS`` versions this transaction read itself."""
         with self._lock:
             if current != self._version or self._world is None:
                 if self._version is None or current[-1] != self._version[-1]:
@@ -57,16 +60,18 @@ class WorldSource:
                 self._version = current
             return self._world
 
-    def last_read(self, conn: Connection) -> World:
-        """The world as this process last read it, unchecked: to describe what a transaction just did with it.
+    def unchecked(self, conn: Connection) -> tuple[World, tuple[int, ...]]:
+        """The world as this process last read it and the versions it was read at, without a round trip.
 
-        Saves the version check's round trip where a change committed in between would not matter (naming
-        the post a ticket just went to); reads it afresh only when this process has read none yet.
+        For a transaction that reads the versions later, in a statement it runs anyway (an intake's
+        ticket number), and goes on with ``world_at`` when they moved; or that only describes what a
+        transaction of its own just did.  Reads them now when this process has read none yet.
         """
         with self._lock:
-            if self._world is not None:
-                return self._world
-        return self.world(conn)
+            if self._world is not None and self._version is not None:
+                return self._world, self._version
+        current = versions(conn, VERSION_KEYS)
+        return self.world_at(conn, current), current
 
     def holiday_table(self, conn: Connection) -> OverriddenHolidays:
         """The holidays as this transaction sees them, admins' overrides included."""

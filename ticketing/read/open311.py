@@ -258,7 +258,7 @@ def created(source: Source, ticket: Ticket) -> Created:
     registry the intake itself routed by.
     """
     with source.engine.connect() as conn:
-        org = source.worlds.last_read(conn).org
+        org = source.worlds.unchecked(conn)[0].org
     return Created(service_request_id=ticket.number, service_notice=_View.of(source, org).notice(ticket, exact=True))
 
 

@@ -8,15 +8,16 @@ whole transaction back, so nothing is ever half-written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
 from ticketing.db import tickets as store
+from ticketing.db.meta import versions
 from ticketing.domain import choices, rules
-from ticketing.domain.errors import Conflict, InvalidInput, NotFound
+from ticketing.domain.errors import Conflict, InvalidInput, NotFound, TicketingError
 from ticketing.domain.field_rules import tidy_phone
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.locate import locate
@@ -24,7 +25,7 @@ from ticketing.domain.org import UnitKind
 from ticketing.domain.rules import Intake, World
 from ticketing.domain.ticket import Channel, Outcome, ResidentChannel, Ticket, TicketDetail
 from ticketing.domain.workflow import Duration
-from ticketing.organisation.registry_view import WorldSource
+from ticketing.organisation.registry_view import VERSION_KEYS, WorldSource
 from ticketing.services.absences import Absences
 from ticketing.services.changes import plan_timers, require_aware
 from ticketing.services.holidays import HolidayOverrides
@@ -127,37 +128,57 @@ class Ticketing:
         ``resident_language`` is the language the resident filed in (zh_Hans or en): their notices use it.
         """
         require_aware(now)
-        channel_choice = choices.resident_channel_of(notify_by)
+        intake = Intake(
+            "",
+            category,
+            description,
+            channel,
+            tidy_phone(contact_phone),
+            location_id,
+            address,
+            lat,
+            lon,
+            contact_name,
+            contact_email.strip(),
+            choices.resident_channel_of(notify_by),
+        )
         language = choices.resident_language_of(resident_language)
         with unit_of_work(self.engine) as work:
-            world = self.worlds.world(work.conn)
-            where = locate(world.org, location_id, address, lat, lon)
-            kind = world.org.units[where].kind if where else None
-            spec = self.worlds.catalogue.for_category(category, kind if kind is not UnitKind.COMMUNITY else None)
-            intake = Intake(
-                spec.name,
-                category,
-                description,
-                channel,
-                tidy_phone(contact_phone),
-                where,
-                address,
-                lat,
-                lon,
-                contact_name,
-                contact_email.strip(),
-                channel_choice,
-            )
-            ticket, outcome = rules.open_ticket(world, intake, rules.UNNUMBERED, "", now, registrar_id)
-            ticket.resident_language = language
-            plan_timers(world, ticket, outcome, now)
+            # The registry as last read, checked by the statement that takes the number (one round trip less);
+            # routed again if it has moved, and checked at once when it refuses the request.
+            world, seen = self.worlds.unchecked(work.conn)
+            try:
+                ticket, outcome = self._opened(world, intake, language, now, registrar_id)
+            except TicketingError:
+                checked = versions(work.conn, VERSION_KEYS)
+                if checked == seen:
+                    raise
+                world, seen = self.worlds.world_at(work.conn, checked), checked
+                ticket, outcome = self._opened(world, intake, language, now, registrar_id)
             # The number last: the counter row stays locked by this transaction only for its writes and commit.
-            rules.number_ticket(ticket, store.next_ticket_id(work.conn))
+            ticket_id, current = store.next_ticket_id(work.conn, VERSION_KEYS)
+            if current != seen:
+                world = self.worlds.world_at(work.conn, current)
+                ticket, outcome = self._opened(world, intake, language, now, registrar_id)
+            rules.number_ticket(ticket, ticket_id)
             store.insert_ticket(work.conn, ticket, outcome, store.token_hash(access_token) if access_token else None)
             if attachment is not None:
                 photo = attachment
                 store.add_attachment(work.conn, ticket.id, photo.file_name, photo.content_type, photo.size, now)
             return ticket
+
+    def _opened(
+        self, world: World, intake: Intake, language: str, now: datetime, registrar_id: str | None
+    ) -> tuple[Ticket, Outcome]:
+        """The rules' ticket for ``intake`` in ``world``: located, given its workflow, routed, its timers planned."""
+        where = locate(world.org, intake.location_id, intake.address, intake.lat, intake.lon)
+        kind = world.org.units[where].kind if where else None
+        spec = self.worlds.catalogue.for_category(intake.category, kind if kind is not UnitKind.COMMUNITY else None)
+        located = replace(intake, workflow=spec.name, location_id=where)
+        ticket, outcome = rules.open_ticket(world, located, rules.UNNUMBERED, "", now, registrar_id)
+        ticket.resident_language = language
+        plan_timers(world, ticket, outcome, now)
+        return ticket, outcome
 
     def find_by_token(self, access_token: str) -> TicketDetail:
         """The ticket behind a resident's private link."""

@@ -9,9 +9,10 @@ hit, so a counter is never read stale and never needs a sweep to be correct;
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Insert, Select, bindparam, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ticketing.db.schema import RATE_LIMIT_KEY_LENGTH, rate_limits
@@ -33,9 +34,18 @@ def hit(conn: Connection, key: str, window_seconds: float, amount: int, now: flo
     commit.  A crash may forget the last fraction of a second of hits, which for
     a rate limit is harmless.
     """
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    fresh = insert(rate_limits).values(key=_stored(key), hits=amount, expires_at=now + window_seconds)
-    lapsed = rate_limits.c.expires_at <= now
+    values = {"p_key": _stored(key), "p_hits": amount, "p_expires_at": now + window_seconds, "p_now": now}
+    return conn.execute(_counting(conn.dialect.name), values).scalar_one()
+
+
+@cache
+def _counting(dialect: str) -> Insert:
+    """The counting upsert, built once per dialect (a request may count several limits)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    fresh = insert(rate_limits).values(
+        key=bindparam("p_key"), hits=bindparam("p_hits"), expires_at=bindparam("p_expires_at")
+    )
+    lapsed = rate_limits.c.expires_at <= bindparam("p_now", type_=rate_limits.c.expires_at.type)
     statement = fresh.on_conflict_do_update(
         index_elements=[rate_limits.c.key],
         set_={
@@ -43,10 +53,10 @@ def hit(conn: Connection, key: str, window_seconds: float, amount: int, now: flo
             "expires_at": case((lapsed, fresh.excluded.expires_at), else_=rate_limits.c.expires_at),
         },
     ).returning(rate_limits.c.hits)
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         # Evaluated before the statement's transaction commits: a counter need not wait for the disk.
         statement = statement.returning(func.set_config("synchronous_commit", "off", True))
-    return conn.execute(statement).scalar_one()
+    return statement
 
 
 def count(conn: Connection, key: str, now: float) -> int:

@@ -89,10 +89,20 @@ def _measure(
         load_demo_org(conn, args.district)
     service = create_ticketing(Settings(database_url=url), engine)
     progress.step(f"{database}: writing {args.tickets:,} tickets of history")
-    generate(engine, args.tickets, seed=13, workers=os.cpu_count() or 1)
+    written = generate(engine, args.tickets, seed=13, workers=os.cpu_count() or 1)
     vacuum(engine)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TICKETING_")} | {"TICKETING_DATABASE_URL": url}
-    figures = []
+    figures = [
+        Figure(
+            database,
+            f"history generator, {written.tickets:,} tickets ({written.history:,} history rows)",
+            f"{written.per_second:,.0f} tickets/s ({written.seconds / 60:.1f} min)",
+            "-",
+            "-",
+            "minutes",
+            None,
+        )
+    ]
     try:
         for name in wanted:
             progress.step(f"{database}: {name}")

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PG_ENV = "TICKETING_TEST_DATABASE_URL"
 FIGURES = (
+    "history generator, 2,000 tickets",
     "intake, engine, one transaction per ticket",
     "Open311 POST, gunicorn 2×4 threads, 8 clients",
     "escalation lateness, worker running",
@@ -55,6 +56,6 @@ def test_quick_run_prints_every_figure_beside_its_baseline(database: str) -> Non
         value, baseline, verdict = cells[2], cells[3], cells[6]
         assert any(digit.isdigit() for digit in value), found[0]
         assert verdict in ("yes", "NO", "-"), found[0]
-        if "lateness" not in figure:  # the one figure the issue gives no baseline
+        if "lateness" not in figure and "generator" not in figure:  # the figures the issue gives no baseline
             assert any(digit.isdigit() for digit in baseline), found[0]
     assert "done" in run.stderr  # the progress bar ran to its end

@@ -22,12 +22,13 @@ from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import percent
 from ticketing.read.board import BoardRow, board_rows
 from ticketing.web.context import now, service, settings
-from ticketing.web.exports import Formatted, csv_response, xlsx_response
+from ticketing.web.exports import csv_response, xlsx_response
 from ticketing.web.labels import CALLBACK_MEANS, FLAGS, RATES, SATISFACTION, UNIT_KINDS, term
 from ticketing.web.nav import requires
 from ticketing.web.supervisor.blueprint import bp, in_scope, overseer
 from ticketing.web.supervisor.board import Labels, board_form
 from ticketing.web.supervisor.rates import Rate, rates_view
+from ticketing.web.xlsx_stream import Formatted
 
 Writer = Callable[[str, Sequence[str], Iterable[Sequence[object]]], Response]
 

@@ -17,7 +17,8 @@ from dataclasses import fields
 from datetime import datetime
 from enum import Enum
 from functools import cache
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter, ne
 from typing import Any
 
 from sqlalchemy import (
@@ -71,8 +72,11 @@ from ticketing.domain.workflow import Clock
 
 PENDING, DONE, CANCELLED = "pending", "done", "cancelled"
 TICKET_FIELDS = tuple(f.name for f in fields(Ticket) if f.name != "joined")  # the joined posts have their own table
-UPDATABLE_FIELDS = tuple(name for name in TICKET_FIELDS if name != "id")
 _READ_FIELDS = attrgetter(*TICKET_FIELDS)  # one C-level call for every field: the sweep reads each ticket twice
+_ROW_FIELDS = itemgetter(*TICKET_FIELDS)  # a row's values in the dataclass's field order, one C-level call
+_CHANNEL, _NOTIFY_BY, _CALLBACK_MEANS, _CLOCK, _PAUSED_CLOCK = (
+    TICKET_FIELDS.index(name) for name in ("channel", "notify_by", "callback_means", "clock", "paused_clock")
+)
 _ID = re.compile(r"[0-9]{1,10}")
 _NUMBER = re.compile(r"[0-9]{6}-[0-9]{6,12}")  # a tracking number, 261127-000001
 
@@ -106,13 +110,14 @@ def counter_values(conn: Connection) -> dict[str, int]:
 
 
 def to_ticket(row: AnyRow) -> Ticket:
-    values = dict(row._mapping)
-    values["channel"] = Channel(values["channel"])
-    values["notify_by"] = ResidentChannel(values["notify_by"])
-    values["callback_means"] = CallbackMeans(values["callback_means"]) if values["callback_means"] else None
-    for key in ("clock", "paused_clock"):
-        values[key] = Clock(values[key]) if values[key] else None
-    return Ticket(**{name: values[name] for name in TICKET_FIELDS})
+    """The ticket of a row; its fields taken by position, as the sweep builds hundreds per batch."""
+    values = list(_ROW_FIELDS(row._mapping))  # every field but the last, joined, which has its own table
+    values[_CHANNEL] = Channel(values[_CHANNEL])
+    values[_NOTIFY_BY] = ResidentChannel(values[_NOTIFY_BY])
+    values[_CALLBACK_MEANS] = CallbackMeans(values[_CALLBACK_MEANS]) if values[_CALLBACK_MEANS] else None
+    for index in (_CLOCK, _PAUSED_CLOCK):
+        values[index] = Clock(values[index]) if values[index] else None
+    return Ticket(*values)
 
 
 def ticket_values(ticket: Ticket) -> dict[str, Any]:
@@ -253,69 +258,83 @@ def save(conn: Connection, ticket: Ticket, expected_version: int, outcome: Outco
     _write_effects(conn, [(ticket, outcome)])
 
 
-def snapshot(conn: Connection, found: Iterable[Ticket]) -> dict[int, dict[str, Any]] | None:
-    """The tickets' values as read, for ``save_many`` to write only what changed; PostgreSQL writes them whole."""
-    if conn.dialect.name == "postgresql":
-        return None
-    return {ticket.id: ticket_values(ticket) for ticket in found}
+def snapshot(conn: Connection, found: Iterable[Ticket]) -> dict[int, tuple[Any, ...]]:
+    """The tickets' values as read (in ``TICKET_FIELDS`` order), for ``save_many`` to write only what changed."""
+    return {ticket.id: _READ_FIELDS(ticket) for ticket in found}
 
 
 def save_many(
-    conn: Connection, changed: Sequence[tuple[Ticket, Outcome]], read: Mapping[int, Mapping[str, Any]] | None = None
+    conn: Connection, changed: Sequence[tuple[Ticket, Outcome]], read: Mapping[int, Sequence[Any]] | None = None
 ) -> None:
     """Write many tickets already locked by this transaction (the sweep).
 
-    With ``read`` (each ticket's ``ticket_values`` as it was read) only the
-    columns that changed are written: fewer parameters, and on SQLite fewer
-    index entries rewritten.  On PostgreSQL several tickets are written whole
-    from a copied table instead (``_update_by_copy``), and ``read`` is not needed.
+    With ``read`` (each ticket's ``snapshot`` as it was read) only the columns
+    that changed are written: fewer parameters, a narrower copied table, and on
+    SQLite fewer index entries rewritten; without it every column is.  On
+    PostgreSQL several tickets go through a copied table (``_update_by_copy``),
+    which holds the columns any of them changed.
     """
     if not changed:
         return
     _cancel_pending(conn, [t.id for t, outcome in changed if outcome.deadline_changed])
-    if conn.dialect.name == "postgresql" and len(changed) > 1:
-        _update_by_copy(conn, [ticket for ticket, _ in changed])
-        _write_effects(conn, changed)
-        return
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    rows = []
     for ticket, _ in changed:
         ticket.version += 1
-        values = ticket_values(ticket)
+        values = _READ_FIELDS(ticket)
         before = read.get(ticket.id) if read is not None else None
-        names = tuple(name for name in UPDATABLE_FIELDS if before is None or values[name] != before[name])
-        by_columns.setdefault(names, []).append({f"p_{name}": values[name] for name in ("id", *names)})
-    for names, params in by_columns.items():
-        conn.execute(_update_columns(names), params)
+        rows.append((values, _ALL_COLUMNS if before is None else _changed_columns(values, before)))
+    if conn.dialect.name == "postgresql" and len(rows) > 1:
+        columns = tuple(sorted(set().union(*(names for _, names in rows))))
+        _update_by_copy(conn, columns, [values for values, _ in rows])
+    else:
+        by_columns: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+        for values, names in rows:
+            by_columns.setdefault(names, []).append({f"p_{TICKET_FIELDS[i]}": values[i] for i in (0, *names)})
+        for names, params in by_columns.items():
+            conn.execute(_update_columns(tuple(TICKET_FIELDS[i] for i in names)), params)
     _write_effects(conn, changed)
 
 
-_TICKET_ROWS = "ticket_rows_" + hashlib.sha256(" ".join(TICKET_FIELDS).encode()).hexdigest()[:12]
-_CREATE_TICKET_ROWS = (
-    f"CREATE TEMP TABLE IF NOT EXISTS {_TICKET_ROWS} ON COMMIT DELETE ROWS AS "
-    f"SELECT {', '.join(TICKET_FIELDS)} FROM tickets WITH NO DATA"
-)
-_UPDATE_FROM_TICKET_ROWS = (
-    f"UPDATE tickets SET {', '.join(f'{name} = s.{name}' for name in UPDATABLE_FIELDS)} "
-    f"FROM {_TICKET_ROWS} AS s WHERE tickets.id = s.id"
-)
+_ALL_COLUMNS = tuple(range(1, len(TICKET_FIELDS)))  # positions in TICKET_FIELDS; 0 is the id, never written
 
 
-def _update_by_copy(conn: Connection, changed: Sequence[Ticket]) -> None:
-    """PostgreSQL: copy the tickets' new rows into a temporary table, then one ``UPDATE … FROM`` it.
+def _changed_columns(values: Sequence[Any], before: Sequence[Any]) -> tuple[int, ...]:
+    """The positions (in ``TICKET_FIELDS``) whose value differs from what was read (compared in C, not a loop)."""
+    return tuple(compress(_ALL_COLUMNS, map(ne, values[1:], before[1:])))
+
+
+def _update_by_copy(conn: Connection, columns: tuple[int, ...], changed: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: copy the tickets' ids and ``columns`` into a temporary table, then one ``UPDATE … FROM`` it.
 
     An executemany would be a statement per ticket.  The temporary table lives on the
-    connection and empties at commit; its name carries the columns, so a connection
-    opened before a migration never writes through a stale shape.  Every column is
-    written: PostgreSQL still updates in place (HOT) when no indexed value changed.
+    connection and empties at commit; its name carries its columns, so a connection
+    opened before a migration never writes through a stale shape, and each set of
+    columns the sweep writes (a handover's, an escalation's) keeps its own table.
     """
-    for ticket in changed:
-        ticket.version += 1
-    conn.exec_driver_sql(_CREATE_TICKET_ROWS)
+    create, copy_into, update_from = _copy_statements(tuple(TICKET_FIELDS[i] for i in columns))
+    conn.exec_driver_sql(create)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {_TICKET_ROWS} ({', '.join(TICKET_FIELDS)}) FROM STDIN") as copy:
-        for ticket in changed:
-            copy.write_row([value.value if isinstance(value, Enum) else value for value in _READ_FIELDS(ticket)])
-    conn.exec_driver_sql(_UPDATE_FROM_TICKET_ROWS)
+    with cursor.copy(copy_into) as copy:
+        for values in changed:
+            row = [values[0]]
+            for i in columns:
+                value = values[i]
+                row.append(value.value if isinstance(value, Enum) else value)
+            copy.write_row(row)
+    conn.exec_driver_sql(update_from)
+
+
+@cache
+def _copy_statements(names: tuple[str, ...]) -> tuple[str, str, str]:
+    """Create the temporary table of these columns, copy into it, update the tickets from it."""
+    table = "ticket_rows_" + hashlib.sha256(" ".join(names).encode()).hexdigest()[:12]
+    listed = ", ".join(("id", *names))
+    return (
+        f"CREATE TEMP TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS AS SELECT {listed} FROM tickets WITH NO DATA",
+        f"COPY {table} ({listed}) FROM STDIN",
+        f"UPDATE tickets SET {', '.join(f'{name} = s.{name}' for name in names)} FROM {table} AS s "
+        "WHERE tickets.id = s.id",
+    )
 
 
 @cache
@@ -429,8 +448,12 @@ def to_timer(row: AnyRow) -> Timer:
     return Timer(TimerKind(row.kind), Clock(row.clock) if row.clock else None, row.due_at, row.step)
 
 
+_HISTORY_FIELDS = tuple(f.name for f in fields(HistoryEntry))
+_READ_HISTORY = attrgetter(*_HISTORY_FIELDS)
+
+
 def _history_values(ticket_id: int, entry: HistoryEntry) -> dict[str, Any]:
-    values = {f.name: getattr(entry, f.name) for f in fields(HistoryEntry)}
+    values = dict(zip(_HISTORY_FIELDS, _READ_HISTORY(entry), strict=True))
     return {"ticket_id": ticket_id} | values | {"details": dict(entry.details)}
 
 

@@ -30,12 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ticketing.domain.org import VOLUNTEER_HOURS_ID
 from ticketing.domain.workflow import Duration
 
 _GIVE_UP_DAYS = 3 * 366
+_MEMO_LIMIT = 50_000  # remembered answers per calendar; past it they start afresh, so memory stays bounded
 _SEGMENT_TEXT = re.compile(r"(\d\d):(\d\d)(?::(\d\d))?-(\d\d):(\d\d)(?::(\d\d))?")
 
 
@@ -185,13 +186,18 @@ BUILT_IN_HOURS = {hours.id: hours for hours in (STANDARD_HOURS, VOLUNTEER_HOURS)
 """Calendars an organisation may name without defining them."""
 
 _Spans = tuple[tuple[float, float], ...]
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
 
 
 class WorkingCalendar:
     """Deadline arithmetic on one set of working hours in one time zone.
 
     Each local date is turned once into UTC timestamps of its segments and cached,
-    so adding a duration is a walk over a few cached floats.
+    so adding a duration is a walk over a few cached floats.  The answers are
+    remembered too, by UTC timestamp: a sweep asks the same few questions of
+    each calendar for every ticket (the deadline from ``now``, its working time,
+    the reminders' moments), and an answer depends on nothing else.
     """
 
     def __init__(self, hours: WorkingHours, holidays: HolidayTable, tz: tzinfo) -> None:
@@ -199,6 +205,9 @@ class WorkingCalendar:
         self.holidays = holidays
         self.tz = tz
         self._days: dict[int, tuple[DayKind, _Spans]] = {}
+        self._ordinals: dict[float, int] = {}  # a UTC timestamp's local date
+        self._advanced: dict[tuple[float, float], float] = {}  # (start, working seconds) -> end
+        self._worked: dict[tuple[float, float], float] = {}  # (start, end) -> working seconds between
 
     def local(self, moment: datetime) -> str:
         """``moment`` as people of the district read it: ``2026-03-02 11:00`` in the calendar's time zone."""
@@ -221,6 +230,12 @@ class WorkingCalendar:
         stop, last = self._locate(end)
         if stop <= begin:
             return 0.0
+        known = self._worked.get((begin, stop))
+        if known is None:
+            known = _remember(self._worked, (begin, stop), self._working_seconds(begin, first, stop, last))
+        return known
+
+    def _working_seconds(self, begin: float, first: int, stop: float, last: int) -> float:
         total = 0.0
         for ordinal in range(first, last + 1):
             for seg_start, seg_end in self._day(ordinal)[1]:
@@ -246,6 +261,12 @@ class WorkingCalendar:
 
     def _advance(self, start: datetime, seconds: float) -> float:
         ts, ordinal = self._locate(start)
+        known = self._advanced.get((ts, seconds))
+        if known is None:
+            known = _remember(self._advanced, (ts, seconds), self._walk(start, ts, ordinal, seconds))
+        return known
+
+    def _walk(self, start: datetime, ts: float, ordinal: int, seconds: float) -> float:
         remaining = seconds
         idle_days = 0
         while idle_days <= _GIVE_UP_DAYS:
@@ -290,7 +311,11 @@ class WorkingCalendar:
         """The UTC timestamp of ``moment`` and its local date as an ordinal (the cache key)."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError(f"{moment} has no time zone; give an aware datetime")
-        return moment.timestamp(), moment.astimezone(self.tz).toordinal()
+        ts = moment.timestamp()
+        ordinal = self._ordinals.get(ts)
+        if ordinal is None:
+            ordinal = _remember(self._ordinals, ts, moment.astimezone(self.tz).toordinal())
+        return ts, ordinal
 
     def _day(self, ordinal: int) -> tuple[DayKind, _Spans]:
         try:
@@ -318,6 +343,14 @@ class WorkingCalendar:
         if moment == time.max:
             return datetime.combine(day + timedelta(days=1), time(), self.tz).timestamp()
         return datetime.combine(day, moment, self.tz).timestamp()
+
+
+def _remember(memo: dict[_Key, _Value], key: _Key, value: _Value) -> _Value:
+    """Keep ``value`` as the answer for ``key``; a memo grown past its limit is emptied first."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def next_half_day(moment: datetime, tz: tzinfo) -> datetime:

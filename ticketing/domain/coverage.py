@@ -21,7 +21,10 @@ Absent = Callable[[str, datetime], bool]
 def on_duty_holder(post: Post, at: datetime, absent: Absent, prefer: str | None = None) -> str | None:
     """The holder who takes work now: ``prefer`` if given and present, else the first present one in order."""
     order = (prefer, *post.holders) if prefer else post.holders
-    return next((holder for holder in order if holder and not absent(holder, at)), None)
+    for holder in order:  # a loop, not a generator: it runs several times per escalation
+        if holder and not absent(holder, at):
+            return holder
+    return None
 
 
 def why_this_holder(post: Post, holder_id: str | None) -> dict[str, str]:

@@ -117,6 +117,7 @@ class WorldSource:
 
 def _absence_check(away: dict[str, list[Absence]]) -> Absent:
     def absent(staff_id: str, at: datetime) -> bool:
-        return any(absence.covers(at) for absence in away.get(staff_id, ()))
+        spells = away.get(staff_id)  # most staff have none: no generator for them (asked several times a ticket)
+        return spells is not None and any(absence.covers(at) for absence in spells)
 
     return absent

@@ -95,6 +95,16 @@ def test_an_escalation_leaves_the_counts_as_they_were(service: Ticketing) -> Non
     assert _rows(service.engine) == before
 
 
+def test_open_tickets_and_their_escalations_record_no_changes(service: Ticketing) -> None:
+    """An open ticket counts in no rate: opening and escalating it writes no roll-up row, not even one of zeros."""
+    number = _open(service, MONDAY)
+    service.sweep.run(MONDAY + timedelta(weeks=1))  # the acknowledge deadline passes: late, handed over (and folds)
+    assert service.show(number).ticket.ack_late
+    with service.engine.connect() as conn:
+        for table in (daily_counts, daily_count_changes):
+            assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 0
+
+
 def test_tickets_from_before_the_roll_up_get_their_day_and_are_counted(engine: Engine) -> None:
     """Upgrading: each ticket's day of opening in the district's time zone, and the counts computed from them."""
     config = Config()

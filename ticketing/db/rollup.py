@@ -7,8 +7,10 @@ in the transaction that writes the ticket, whichever path writes it (an
 action, the sweep's batches, a bulk load, a restore): an insert adds the
 ticket's terms, a delete takes them away, an update that changes a column the
 terms read takes the old ones away and adds the new; an update touching none
-of them (an escalation, a note) does not fire.  They append these changes to
-``daily_count_changes`` rather than update a day's row: writers of the same
+of them (a note, a hand-over) does not fire, nor a write to a ticket that meets
+no term before or after it (an open ticket): intake and escalations never do.
+They append these changes to ``daily_count_changes`` rather than update a
+day's row: writers of the same
 grid and day would otherwise queue on that row, and deadlock when two batches
 reach two rows in opposite orders.  ``fold`` moves the changes into
 ``daily_counts`` (the sweep calls it); a reader sums both.  The triggers are
@@ -29,6 +31,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     table,
     true,
@@ -117,9 +120,12 @@ def drop_triggers(conn: Connection) -> None:
 
 
 def _trigger_ddl(dialect: Dialect) -> list[str]:
-    changed = " OR ".join(
+    """Triggers firing only for rows that count (``_counts``): most writes are to open tickets, which count nowhere."""
+    differs = " OR ".join(
         f"old.{name} IS {'DISTINCT FROM' if dialect.name == 'postgresql' else 'NOT'} new.{name}" for name in READ
     )
+    old, new = _counts(dialect, "old"), _counts(dialect, "new")
+    changed = f"({differs}) AND ({old} OR {new})"
     if dialect.name == "postgresql":
         body = (
             "BEGIN\n"
@@ -128,31 +134,42 @@ def _trigger_ddl(dialect: Dialect) -> list[str]:
             "  RETURN NULL;\n"
             "END"
         )
-        run = f"FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}()"
+        run = f"EXECUTE FUNCTION {_FUNCTION}()"
         return [
             f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $rollup$\n{body}\n$rollup$",
-            f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets {run}",
-            f"CREATE TRIGGER {_TRIGGERS[1]} AFTER UPDATE ON tickets FOR EACH ROW WHEN ({changed}) "
-            f"EXECUTE FUNCTION {_FUNCTION}()",
-            f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets {run}",
+            f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets FOR EACH ROW WHEN ({new}) {run}",
+            f"CREATE TRIGGER {_TRIGGERS[1]} AFTER UPDATE ON tickets FOR EACH ROW WHEN ({changed}) {run}",
+            f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets FOR EACH ROW WHEN ({old}) {run}",
         ]
     return [
-        f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets BEGIN {_record(dialect, 'new', 1)}; END",
+        f"CREATE TRIGGER {_TRIGGERS[0]} AFTER INSERT ON tickets WHEN {new} BEGIN {_record(dialect, 'new', 1)}; END",
         f"CREATE TRIGGER {_TRIGGERS[1]} AFTER UPDATE ON tickets WHEN {changed} BEGIN "
         f"{_record(dialect, 'old', -1)}; {_record(dialect, 'new', 1)}; END",
-        f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets BEGIN {_record(dialect, 'old', -1)}; END",
+        f"CREATE TRIGGER {_TRIGGERS[2]} AFTER DELETE ON tickets WHEN {old} BEGIN {_record(dialect, 'old', -1)}; END",
     ]
+
+
+def _ticket_row(row: str) -> ReadOnlyColumnCollection[str, ColumnElement[object]]:
+    """The trigger's ``old`` or ``new`` row, as columns named like the tickets'."""
+    return table(row, *(column(each.name, each.type) for each in tickets.c)).c
+
+
+def _sql(dialect: Dialect, value: ColumnElement[object]) -> str:
+    return str(value.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _counts(dialect: Dialect, row: str) -> str:
+    """Whether the ``old`` or ``new`` row meets any term: an open ticket (no rating, not returned) meets none."""
+    return f"({_sql(dialect, or_(*terms(_ticket_row(row))))})"
 
 
 def _record(dialect: Dialect, row: str, sign: int) -> str:
     """Append what the trigger's ``new`` (``sign`` 1) or ``old`` row (-1) adds to its day's counts."""
-    ticket = table(row, *(column(each.name, each.type) for each in tickets.c)).c
+    ticket = _ticket_row(row)
     values = [
         ticket.opened_on,
         *(func.coalesce(ticket[name], "") for name in UNITS),
         *(case((term, literal(sign)), else_=literal(0)) for term in terms(ticket)),
     ]
-    rendered = ", ".join(
-        str(value.compile(dialect=dialect, compile_kwargs={"literal_binds": True})) for value in values
-    )
+    rendered = ", ".join(_sql(dialect, value) for value in values)
     return f"INSERT INTO daily_count_changes ({', '.join(('day', *UNITS, *RATE_COUNTS))}) VALUES ({rendered})"

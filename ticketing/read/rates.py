@@ -1,8 +1,8 @@
 """The counts behind the three rates (三率), per street, community, grid and week, over a period.
 
 The rate base and the formulas are defined in ``ticketing.domain.rates``;
-the counts are one query a level and one for the weeks over the daily
-roll-up (``ticketing.db.queries.rates``), restricted to the reader's scope.
+the counts are one query for the three levels and one for the weeks over the
+daily roll-up (``ticketing.db.queries.rates``), restricted to the reader's scope.
 A ticket counts on the day it was opened, in the district's time zone.  Every
 unit in scope gets a row, with tickets or not.
 """
@@ -85,9 +85,23 @@ class RateReport:
 
 def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
     """The counts of each week of the period, weeks without tickets too."""
-    weeks = period.weeks()
-    found = queries.weekly_counts(conn, period.first, [week.last for week in weeks], scope.communities)
-    return [(week, found.get(index, RateCounts())) for index, week in enumerate(weeks)]
+    by_monday: dict[date, list[RateCounts]] = {}
+    for day, counts in queries.daily_sums(conn, period.first, period.last, scope.communities).items():
+        by_monday.setdefault(_monday(day), []).append(counts)
+    return [(week, total_of(by_monday.get(_monday(week.first), []))) for week in period.weeks()]
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _by_level(found: dict[tuple[str, str, str], RateCounts]) -> dict[UnitKind, dict[str | None, RateCounts]]:
+    """The counts of each street, community and grid (``None``: tickets with no such unit) from their rows'."""
+    parts: dict[UnitKind, dict[str | None, list[RateCounts]]] = {level: {} for level in LEVELS}
+    for units, counts in found.items():
+        for level, unit_id in zip(LEVELS, units, strict=True):
+            parts[level].setdefault(unit_id or None, []).append(counts)
+    return {level: {key: total_of(each) for key, each in units.items()} for level, units in parts.items()}
 
 
 def rate_report(source: Source, overseer: Overseer, period: Period, weights: RateWeights) -> RateReport:
@@ -102,8 +116,9 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
         return RateRow(unit_id, counts, rates(counts, weights))
 
     levels: dict[UnitKind, list[RateRow]] = {}
+    by_level = _by_level(queries.counts_by_unit(conn, period.first, period.last, scope.communities))
     for level in LEVELS:
-        found = queries.counts_by(conn, level, period.first, period.last, scope.communities)
+        found = by_level[level]
         listed = [unit.id for unit in scope.units(org, level)]
         extra = [key for key in found if key not in listed]
         levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]

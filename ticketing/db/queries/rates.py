@@ -3,21 +3,20 @@ and of the tickets shown apart (checked without a callback, terminated, returned
 
 They sum the daily roll-up over the period's days: ``daily_counts`` (at most a row per grid and day, whatever
 the number of tickets) and the changes recorded since the sweep last folded them in (``daily_count_changes``,
-``ticketing.db.rollup``).  Each level is one GROUP BY (the primary key leads with the day;
-``ix_daily_counts_community_day`` within a supervisor's communities); the weekly trend is one more, grouping by
-a CASE over the week boundaries.
+``ticketing.db.rollup``).  The three levels are one GROUP BY over (street, community, grid), at most a row per
+grid, summed per level by the caller (the primary key leads with the day; ``ix_daily_counts_community_day``
+within a supervisor's communities); the weekly trend is one more, grouping by the day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Subquery, case, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Connection, Subquery, func, select, true, union_all
 
 from ticketing.db.queries.board import in_communities
 from ticketing.db.schema import RATE_COUNTS, daily_count_changes, daily_counts, tickets
-from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateCounts
 
 _KEYS = ("day", "street_id", "community_id", "grid_id")
@@ -38,30 +37,31 @@ def _sums(rows: Subquery) -> tuple[ColumnElement[int], ...]:
     return tuple(func.coalesce(func.sum(rows.c[name]), 0) for name in RATE_COUNTS)
 
 
-_LEVELS = {UnitKind.STREET: "street_id", UnitKind.COMMUNITY: "community_id", UnitKind.GRID: "grid_id"}
+def counts_by_unit(
+    conn: Connection, first: date, last: date, communities: Collection[str] | None
+) -> dict[tuple[str, str, str], RateCounts]:
+    """The counts of every (street, community, grid) with tickets opened on ``first``–``last`` (both included).
 
-
-def counts_by(
-    conn: Connection, level: UnitKind, first: date, last: date, communities: Collection[str] | None
-) -> dict[str | None, RateCounts]:
-    """The counts of every street, community or grid with tickets opened on ``first``–``last`` (both included)."""
+    One scan of the period's rows for the three levels: their sums are added up from these (``""``: no such unit).
+    """
     rows = _days(first, last, communities)
-    column = rows.c[_LEVELS[level]]
-    query = select(column, *_sums(rows)).group_by(column)
-    return {key or None: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
+    keys = [rows.c[name] for name in _KEYS[1:]]
+    query = select(*keys, *_sums(rows)).group_by(*keys)
+    found = conn.execute(query)
+    return {(street, community, grid): RateCounts(*map(int, numbers)) for street, community, grid, *numbers in found}
 
 
-def weekly_counts(
-    conn: Connection, first: date, week_lasts: Sequence[date], communities: Collection[str] | None
-) -> dict[int, RateCounts]:
-    """The counts of each week with tickets, by index: week i ends on ``week_lasts[i]`` (included)."""
-    rows = _days(first, week_lasts[-1], communities)
-    week = case(
-        *((rows.c.day <= last, literal(index)) for index, last in enumerate(week_lasts)),
-        else_=literal(len(week_lasts)),
-    )
-    query = select(week, *_sums(rows)).group_by(week)
-    return {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}
+def daily_sums(
+    conn: Connection, first: date, last: date, communities: Collection[str] | None
+) -> dict[date, RateCounts]:
+    """The counts of each day of ``first``–``last`` with tickets, for the weekly trend.
+
+    Grouping by the day (at most 366 groups) and adding the weeks up in Python is cheaper than grouping by a
+    CASE over 53 week boundaries, which every row of a year would walk.
+    """
+    rows = _days(first, last, communities)
+    query = select(rows.c.day, *_sums(rows)).group_by(rows.c.day)
+    return {day: RateCounts(*map(int, numbers)) for day, *numbers in conn.execute(query)}
 
 
 def mediation_counts(

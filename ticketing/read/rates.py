@@ -1,10 +1,10 @@
 """The counts behind the three rates (三率), per street, community, grid and week, over a period.
 
 The rate base and the formulas are defined in ``ticketing.domain.rates``;
-the counts are one query for the three levels and one for the weeks over the
-daily roll-up (``ticketing.db.queries.rates``), restricted to the reader's scope.
-A ticket counts on the day it was opened, in the district's time zone.  Every
-unit in scope gets a row, with tickets or not.
+the counts are one query (per unit and per day) over the daily roll-up
+(``ticketing.db.queries.rates``), restricted to the reader's scope.  A ticket
+counts on the day it was opened, in the district's time zone.  Every unit in
+scope gets a row, with tickets or not.
 """
 
 from __future__ import annotations
@@ -83,10 +83,10 @@ class RateReport:
         return self.overall.counts == RateCounts() and not any(self.mediations.values())
 
 
-def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
+def _weekly_counts(period: Period, by_day: dict[date, RateCounts]) -> list[tuple[Period, RateCounts]]:
     """The counts of each week of the period, weeks without tickets too."""
     by_monday: dict[date, list[RateCounts]] = {}
-    for day, counts in queries.daily_sums(conn, period.first, period.last, scope.communities).items():
+    for day, counts in by_day.items():
         by_monday.setdefault(_monday(day), []).append(counts)
     return [(week, total_of(by_monday.get(_monday(week.first), []))) for week in period.weeks()]
 
@@ -116,14 +116,15 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
         return RateRow(unit_id, counts, rates(counts, weights))
 
     levels: dict[UnitKind, list[RateRow]] = {}
-    by_level = _by_level(queries.counts_by_unit(conn, period.first, period.last, scope.communities))
+    found = queries.period_counts(conn, period.first, period.last, scope.communities)
+    by_level = _by_level(found.by_unit)
     for level in LEVELS:
-        found = by_level[level]
+        summed = by_level[level]
         listed = [unit.id for unit in scope.units(org, level)]
-        extra = [key for key in found if key not in listed]
-        levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]
+        extra = [key for key in summed if key not in listed]
+        levels[level] = [row(key, summed.get(key, RateCounts())) for key in [*listed, *extra]]
     overall = total_of([r.counts for r in levels[UnitKind.STREET]])
-    weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(conn, period, scope)]
+    weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(period, found.by_day)]
     recorded = queries.mediation_counts(conn, period.start, period.end, scope.communities)
     mediations = {outcome: recorded.get(outcome.value, 0) for outcome in MediationOutcome}
     return RateReport(period, levels, row(None, overall), weeks, org, mediations)

@@ -3,17 +3,17 @@ and of the tickets shown apart (checked without a callback, terminated, returned
 
 They sum the daily roll-up over the period's days: ``daily_counts`` (at most a row per grid and day, whatever
 the number of tickets) and the changes recorded since the sweep last folded them in (``daily_count_changes``,
-``ticketing.db.rollup``).  The three levels are one GROUP BY over (street, community, grid), at most a row per
-grid, summed per level by the caller (the primary key leads with the day; ``ix_daily_counts_community_day``
-within a supervisor's communities); the weekly trend is one more, grouping by the day.
+``ticketing.db.rollup``), grouped per (street, community, grid) and per day (``period_counts``; the primary
+key leads with the day, ``ix_daily_counts_community_day`` within a supervisor's communities).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Subquery, func, select, true, union_all
+from sqlalchemy import ColumnElement, Connection, Date, String, Subquery, func, null, select, true, tuple_, union_all
 
 from ticketing.db.queries.board import in_communities
 from ticketing.db.schema import RATE_COUNTS, daily_count_changes, daily_counts, tickets
@@ -37,31 +37,36 @@ def _sums(rows: Subquery) -> tuple[ColumnElement[int], ...]:
     return tuple(func.coalesce(func.sum(rows.c[name]), 0) for name in RATE_COUNTS)
 
 
-def counts_by_unit(
-    conn: Connection, first: date, last: date, communities: Collection[str] | None
-) -> dict[tuple[str, str, str], RateCounts]:
-    """The counts of every (street, community, grid) with tickets opened on ``first``–``last`` (both included).
+@dataclass(frozen=True, slots=True)
+class PeriodCounts:
+    """The counts of a period per (street, community, grid) (``""``: no such unit) and per day, with tickets."""
 
-    One scan of the period's rows for the three levels: their sums are added up from these (``""``: no such unit).
+    by_unit: dict[tuple[str, str, str], RateCounts]
+    by_day: dict[date, RateCounts]
+
+
+def period_counts(conn: Connection, first: date, last: date, communities: Collection[str] | None) -> PeriodCounts:
+    """The counts of the tickets opened on ``first``–``last`` (both included), per unit and per day.
+
+    The three levels are summed from the units' rows by the caller, the weeks from the days' (cheaper than a
+    CASE over 53 week boundaries, which every row of a year would walk). PostgreSQL groups both ways in one
+    scan of the period's rows (GROUPING SETS); SQLite, which has none, in two, sent as one statement.
     """
     rows = _days(first, last, communities)
-    keys = [rows.c[name] for name in _KEYS[1:]]
-    query = select(*keys, *_sums(rows)).group_by(*keys)
-    found = conn.execute(query)
-    return {(street, community, grid): RateCounts(*map(int, numbers)) for street, community, grid, *numbers in found}
-
-
-def daily_sums(
-    conn: Connection, first: date, last: date, communities: Collection[str] | None
-) -> dict[date, RateCounts]:
-    """The counts of each day of ``first``–``last`` with tickets, for the weekly trend.
-
-    Grouping by the day (at most 366 groups) and adding the weeks up in Python is cheaper than grouping by a
-    CASE over 53 week boundaries, which every row of a year would walk.
-    """
-    rows = _days(first, last, communities)
-    query = select(rows.c.day, *_sums(rows)).group_by(rows.c.day)
-    return {day: RateCounts(*map(int, numbers)) for day, *numbers in conn.execute(query)}
+    units, day = [rows.c[name] for name in _KEYS[1:]], rows.c.day
+    if conn.dialect.name == "postgresql":
+        query = select(*units, day, *_sums(rows)).group_by(func.grouping_sets(tuple_(*units), tuple_(day)))
+    else:  # the days' grouping first: its column types (a date) are the union's
+        by_day = select(*(null().cast(String) for _ in units), day, *_sums(rows)).group_by(day)
+        query = union_all(by_day, select(*units, null().cast(Date), *_sums(rows)).group_by(*units))
+    found = PeriodCounts({}, {})
+    for street, community, grid, day_of, *numbers in conn.execute(query):
+        counts = RateCounts(*map(int, numbers))
+        if day_of is None:
+            found.by_unit[street, community, grid] = counts
+        else:
+            found.by_day[day_of] = counts
+    return found
 
 
 def mediation_counts(

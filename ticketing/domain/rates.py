@@ -80,9 +80,6 @@ class RateCounts:
         ):
             raise ValueError(f"inconsistent rate counts: {self}")
 
-    def __add__(self, other: RateCounts) -> RateCounts:
-        return total_of([self, other])
-
 
 @dataclass(frozen=True, slots=True)
 class Rates:

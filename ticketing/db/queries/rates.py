@@ -13,7 +13,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Date, String, Subquery, func, null, select, true, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Executable,
+    String,
+    Subquery,
+    func,
+    null,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 
 from ticketing.db.queries.board import in_communities
 from ticketing.db.schema import RATE_COUNTS, daily_count_changes, daily_counts, tickets
@@ -54,6 +67,7 @@ def period_counts(conn: Connection, first: date, last: date, communities: Collec
     """
     rows = _days(first, last, communities)
     units, day = [rows.c[name] for name in _KEYS[1:]], rows.c.day
+    query: Executable
     if conn.dialect.name == "postgresql":
         query = select(*units, day, *_sums(rows)).group_by(func.grouping_sets(tuple_(*units), tuple_(day)))
     else:  # the days' grouping first: its column types (a date) are the union's

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -277,6 +278,17 @@ def test_working_seconds_of_an_office_week() -> None:
     assert office().working_seconds(local(3, 2, 0), local(3, 9, 0)) == 5 * 7.5 * 3600
     assert office().working_seconds(local(3, 2, 11), local(3, 2, 14)) == 1.5 * 3600
     assert office().working_seconds(local(3, 9, 0), local(3, 2, 0)) == 0
+
+
+def test_working_seconds_over_years_are_the_sum_of_their_weeks_whatever_was_asked_before() -> None:
+    """A ticket overdue for years is timed by running totals of whole days; asked in any order, they agree."""
+    start = datetime(2024, 2, 5, 9, tzinfo=SHANGHAI)  # a Monday
+    weeks = [start + timedelta(weeks=n) for n in range(157)]
+    by_week = sum(office(GOLDEN_WEEK).working_seconds(a, b) for a, b in itertools.pairwise(weeks))
+    calendar = office(GOLDEN_WEEK)
+    calendar.working_seconds(local(6, 1, 10), local(7, 1, 10))  # a run of days in the middle, grown both ways
+    assert calendar.working_seconds(weeks[0], weeks[-1]) == by_week
+    assert calendar.working_seconds(weeks[1], weeks[-2]) == by_week - 2 * 5 * 7.5 * 3600
 
 
 def test_is_working_treats_segment_ends_as_closed() -> None:

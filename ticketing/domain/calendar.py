@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from itertools import accumulate
 from typing import Protocol, TypeVar
 
 from ticketing.domain.org import VOLUNTEER_HOURS_ID
@@ -208,6 +209,7 @@ class WorkingCalendar:
         self._ordinals: dict[float, int] = {}  # a UTC timestamp's local date
         self._advanced: dict[tuple[float, float], float] = {}  # (start, working seconds) -> end
         self._worked: dict[tuple[float, float], float] = {}  # (start, end) -> working seconds between
+        self._run: tuple[int, tuple[float, ...]] = (0, ())  # see _whole_days
 
     def local(self, moment: datetime) -> str:
         """``moment`` as people of the district read it: ``2026-03-02 11:00`` in the calendar's time zone."""
@@ -225,7 +227,11 @@ class WorkingCalendar:
         return datetime.fromtimestamp(self._advance(start, seconds), UTC)
 
     def working_seconds(self, start: datetime, end: datetime) -> float:
-        """Working time in ``[start, end)``; 0 when ``end`` is not after ``start``."""
+        """Working time in ``[start, end)``; 0 when ``end`` is not after ``start``.
+
+        The first and last days are clipped to ``[start, end)``; the whole days between are a difference of
+        running totals, so a ticket overdue for years costs no more than one overdue since yesterday.
+        """
         begin, first = self._locate(start)
         stop, last = self._locate(end)
         if stop <= begin:
@@ -236,14 +242,34 @@ class WorkingCalendar:
         return known
 
     def _working_seconds(self, begin: float, first: int, stop: float, last: int) -> float:
-        total = 0.0
-        for ordinal in range(first, last + 1):
-            for seg_start, seg_end in self._day(ordinal)[1]:
-                if seg_start >= stop:
-                    return total
-                if seg_end > begin:
-                    total += min(seg_end, stop) - max(seg_start, begin)
-        return total
+        total = sum(
+            max(0.0, min(seg_end, stop) - max(seg_start, begin))
+            for ordinal in {first, last}
+            for seg_start, seg_end in self._day(ordinal)[1]
+        )
+        return total + self._whole_days(first + 1, last) if last > first + 1 else total
+
+    def _whole_days(self, first: int, end: int) -> float:
+        """The working time of the days ``first`` to ``end`` (excluded), as a difference of running totals.
+
+        The totals are kept over a contiguous run of days, grown at either end when a day outside it is asked
+        for; the run is replaced whole, never changed in place, so threads sharing the calendar may read it.
+        """
+        start, totals = self._run
+        if not totals:
+            start, totals = first, (0.0,)
+        if first < start:
+            earlier = list(accumulate((self._day_seconds(day) for day in range(first, start)), initial=0.0))
+            start, totals = first, (*earlier, *(earlier[-1] + total for total in totals[1:]))
+        after = start + len(totals) - 1  # the first day after the run
+        if end > after:
+            later = list(accumulate((self._day_seconds(day) for day in range(after, end)), initial=totals[-1]))
+            totals = (*totals, *later[1:])
+        self._run = (start, totals)
+        return totals[end - start] - totals[first - start]
+
+    def _day_seconds(self, ordinal: int) -> float:
+        return sum(end - start for start, end in self._day(ordinal)[1])
 
     @property
     def workday_seconds(self) -> float:

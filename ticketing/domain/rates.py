@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import attrgetter
 
 NO_RATE = "—"
 
@@ -79,9 +80,6 @@ class RateCounts:
         ):
             raise ValueError(f"inconsistent rate counts: {self}")
 
-    def __add__(self, other: RateCounts) -> RateCounts:
-        return RateCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
 
 @dataclass(frozen=True, slots=True)
 class Rates:
@@ -104,9 +102,15 @@ def rates(counts: RateCounts, weights: RateWeights = DEFAULT_WEIGHTS) -> Rates:
     return Rates(response, resolution, satisfaction, total)
 
 
+_NUMBERS = attrgetter(*(f.name for f in fields(RateCounts)))  # a RateCounts as a tuple, in field order
+
+
 def total_of(counts: list[RateCounts]) -> RateCounts:
-    """The counts of several groups together (the rates of a sum, not the sum of rates)."""
-    return sum(counts, RateCounts())
+    """The counts of several groups together (the rates of a sum, not the sum of rates).
+
+    Column by column in one pass: a year's rates add up hundreds of days' and grids' counts per request.
+    """
+    return RateCounts(*map(sum, zip(*map(_NUMBERS, counts), strict=True)))
 
 
 def percent(rate: float | None, digits: int = 1) -> str:

@@ -1,10 +1,10 @@
 """The counts behind the three rates (三率), per street, community, grid and week, over a period.
 
 The rate base and the formulas are defined in ``ticketing.domain.rates``;
-the counts are one query a level and one for the weeks over the daily
-roll-up (``ticketing.db.queries.rates``), restricted to the reader's scope.
-A ticket counts on the day it was opened, in the district's time zone.  Every
-unit in scope gets a row, with tickets or not.
+the counts are one query (per unit and per day) over the daily roll-up
+(``ticketing.db.queries.rates``), restricted to the reader's scope.  A ticket
+counts on the day it was opened, in the district's time zone.  Every unit in
+scope gets a row, with tickets or not.
 """
 
 from __future__ import annotations
@@ -83,11 +83,25 @@ class RateReport:
         return self.overall.counts == RateCounts() and not any(self.mediations.values())
 
 
-def _weekly_counts(conn: Connection, period: Period, scope: Scope) -> list[tuple[Period, RateCounts]]:
+def _weekly_counts(period: Period, by_day: dict[date, RateCounts]) -> list[tuple[Period, RateCounts]]:
     """The counts of each week of the period, weeks without tickets too."""
-    weeks = period.weeks()
-    found = queries.weekly_counts(conn, period.first, [week.last for week in weeks], scope.communities)
-    return [(week, found.get(index, RateCounts())) for index, week in enumerate(weeks)]
+    by_monday: dict[date, list[RateCounts]] = {}
+    for day, counts in by_day.items():
+        by_monday.setdefault(_monday(day), []).append(counts)
+    return [(week, total_of(by_monday.get(_monday(week.first), []))) for week in period.weeks()]
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _by_level(found: dict[tuple[str, str, str], RateCounts]) -> dict[UnitKind, dict[str | None, RateCounts]]:
+    """The counts of each street, community and grid (``None``: tickets with no such unit) from their rows'."""
+    parts: dict[UnitKind, dict[str | None, list[RateCounts]]] = {level: {} for level in LEVELS}
+    for units, counts in found.items():
+        for level, unit_id in zip(LEVELS, units, strict=True):
+            parts[level].setdefault(unit_id or None, []).append(counts)
+    return {level: {key: total_of(each) for key, each in units.items()} for level, units in parts.items()}
 
 
 def rate_report(source: Source, overseer: Overseer, period: Period, weights: RateWeights) -> RateReport:
@@ -102,13 +116,15 @@ def _report(conn: Connection, org: Organisation, scope: Scope, period: Period, w
         return RateRow(unit_id, counts, rates(counts, weights))
 
     levels: dict[UnitKind, list[RateRow]] = {}
+    found = queries.period_counts(conn, period.first, period.last, scope.communities)
+    by_level = _by_level(found.by_unit)
     for level in LEVELS:
-        found = queries.counts_by(conn, level, period.first, period.last, scope.communities)
+        summed = by_level[level]
         listed = [unit.id for unit in scope.units(org, level)]
-        extra = [key for key in found if key not in listed]
-        levels[level] = [row(key, found.get(key, RateCounts())) for key in [*listed, *extra]]
+        extra = [key for key in summed if key not in listed]
+        levels[level] = [row(key, summed.get(key, RateCounts())) for key in [*listed, *extra]]
     overall = total_of([r.counts for r in levels[UnitKind.STREET]])
-    weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(conn, period, scope)]
+    weeks = [(week, row(None, counts)) for week, counts in _weekly_counts(period, found.by_day)]
     recorded = queries.mediation_counts(conn, period.start, period.end, scope.communities)
     mediations = {outcome: recorded.get(outcome.value, 0) for outcome in MediationOutcome}
     return RateReport(period, levels, row(None, overall), weeks, org, mediations)

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from ticketing.domain.cooperation import MediationOutcome
 from ticketing.domain.guards import Satisfaction
 from ticketing.domain.org import PostKind, UnitKind
+from ticketing.domain.rules import MAX_TEXT
 from ticketing.domain.ticket import RESIDENT, CallbackMeans, Channel, Event, HistoryAction, ResidentChannel
 from ticketing.domain.workflow import Clock, Label, State
 
@@ -252,4 +253,5 @@ TEMPLATE_GLOBALS: dict[str, object] = {
     "history_actions": HISTORY_ACTIONS,
     "rate_labels": RATES,
     "mediation_labels": MEDIATION,
+    "max_text": MAX_TEXT,  # the longest text a form takes, for forms written out without WTForms
 }

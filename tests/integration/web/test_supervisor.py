@@ -332,6 +332,29 @@ def test_board_actions_need_the_csrf_token(board: Board, app: Flask, service: Ti
     assert service.show(board.a).history[-1].reason == "督办"
 
 
+def test_a_rows_extension_form_sends_what_the_board_shows_and_only_with_its_token(
+    board: Board, app: Flask, service: Ticketing, login: Login
+) -> None:
+    """The board writes each row's forms out itself: as shown, with the page's token, they act; without it, not."""
+    client = login("S0004")
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/supervise/board").get_data(as_text=True)
+    form = re.search(rf'<form method="post" action="([^"]*/{board.b}/extend)" novalidate>(.*?)</form>', page, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input[^>]* name="([^"]+)"[^>]* value="([^"]*)"', form[2]))
+    labelled = set(re.findall(r'<label for="([^"]+)">', form[2]))
+    assert labelled == {f"extend-{board.b}-by", f"extend-{board.b}-reason"} <= fields.keys()
+    before = ticket(service, board.b)
+    typed = fields | {f"extend-{board.b}-by": "2d", f"extend-{board.b}-reason": "需协调物业"}
+    without = {name: value for name, value in typed.items() if not name.endswith("csrf_token")}
+
+    assert client.post(html.unescape(form[1]), data=without).status_code == 400
+    assert ticket(service, board.b).due_at == before.due_at
+    assert client.post(html.unescape(form[1]), data=typed).status_code == 302
+    after = ticket(service, board.b)
+    assert after.due_at is not None and before.due_at is not None and after.due_at > before.due_at + DAY
+
+
 def test_the_board_exports_with_the_current_filters(board: Board, login: Login) -> None:
     client = login("S0002")
     response = client.get("/supervise/board.csv?community=C0101")

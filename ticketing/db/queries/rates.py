@@ -3,21 +3,33 @@ and of the tickets shown apart (checked without a callback, terminated, returned
 
 They sum the daily roll-up over the period's days: ``daily_counts`` (at most a row per grid and day, whatever
 the number of tickets) and the changes recorded since the sweep last folded them in (``daily_count_changes``,
-``ticketing.db.rollup``).  Each level is one GROUP BY (the primary key leads with the day;
-``ix_daily_counts_community_day`` within a supervisor's communities); the weekly trend is one more, grouping by
-a CASE over the week boundaries.
+``ticketing.db.rollup``), grouped per (street, community, grid) and per day (``period_counts``; the primary
+key leads with the day, ``ix_daily_counts_community_day`` within a supervisor's communities).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, Subquery, case, func, literal, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Executable,
+    String,
+    Subquery,
+    func,
+    null,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 
 from ticketing.db.queries.board import in_communities
 from ticketing.db.schema import RATE_COUNTS, daily_count_changes, daily_counts, tickets
-from ticketing.domain.org import UnitKind
 from ticketing.domain.rates import RateCounts
 
 _KEYS = ("day", "street_id", "community_id", "grid_id")
@@ -38,30 +50,37 @@ def _sums(rows: Subquery) -> tuple[ColumnElement[int], ...]:
     return tuple(func.coalesce(func.sum(rows.c[name]), 0) for name in RATE_COUNTS)
 
 
-_LEVELS = {UnitKind.STREET: "street_id", UnitKind.COMMUNITY: "community_id", UnitKind.GRID: "grid_id"}
+@dataclass(frozen=True, slots=True)
+class PeriodCounts:
+    """The counts of a period per (street, community, grid) (``""``: no such unit) and per day, with tickets."""
+
+    by_unit: dict[tuple[str, str, str], RateCounts]
+    by_day: dict[date, RateCounts]
 
 
-def counts_by(
-    conn: Connection, level: UnitKind, first: date, last: date, communities: Collection[str] | None
-) -> dict[str | None, RateCounts]:
-    """The counts of every street, community or grid with tickets opened on ``first``–``last`` (both included)."""
+def period_counts(conn: Connection, first: date, last: date, communities: Collection[str] | None) -> PeriodCounts:
+    """The counts of the tickets opened on ``first``–``last`` (both included), per unit and per day.
+
+    The three levels are summed from the units' rows by the caller, the weeks from the days' (cheaper than a
+    CASE over 53 week boundaries, which every row of a year would walk). PostgreSQL groups both ways in one
+    scan of the period's rows (GROUPING SETS); SQLite, which has none, in two, sent as one statement.
+    """
     rows = _days(first, last, communities)
-    column = rows.c[_LEVELS[level]]
-    query = select(column, *_sums(rows)).group_by(column)
-    return {key or None: RateCounts(*(int(n) for n in numbers)) for key, *numbers in conn.execute(query)}
-
-
-def weekly_counts(
-    conn: Connection, first: date, week_lasts: Sequence[date], communities: Collection[str] | None
-) -> dict[int, RateCounts]:
-    """The counts of each week with tickets, by index: week i ends on ``week_lasts[i]`` (included)."""
-    rows = _days(first, week_lasts[-1], communities)
-    week = case(
-        *((rows.c.day <= last, literal(index)) for index, last in enumerate(week_lasts)),
-        else_=literal(len(week_lasts)),
-    )
-    query = select(week, *_sums(rows)).group_by(week)
-    return {int(index): RateCounts(*(int(n) for n in numbers)) for index, *numbers in conn.execute(query)}
+    units, day = [rows.c[name] for name in _KEYS[1:]], rows.c.day
+    query: Executable
+    if conn.dialect.name == "postgresql":
+        query = select(*units, day, *_sums(rows)).group_by(func.grouping_sets(tuple_(*units), tuple_(day)))
+    else:  # the days' grouping first: its column types (a date) are the union's
+        by_day = select(*(null().cast(String) for _ in units), day, *_sums(rows)).group_by(day)
+        query = union_all(by_day, select(*units, null().cast(Date), *_sums(rows)).group_by(*units))
+    found = PeriodCounts({}, {})
+    for street, community, grid, day_of, *numbers in conn.execute(query):
+        counts = RateCounts(*map(int, numbers))
+        if day_of is None:
+            found.by_unit[street, community, grid] = counts
+        else:
+            found.by_day[day_of] = counts
+    return found
 
 
 def mediation_counts(

@@ -1,7 +1,9 @@
 """The overdue board (超期督办): tickets overdue, escalated or waiting for review in the supervisor's area.
 
-Each row carries its two action forms (a note, a deadline extension: ``actions``);
-a refused action re-shows the board with what the supervisor typed.
+Each row carries its two action forms (a note, a deadline extension: ``actions``),
+written out as plain HTML with the page's CSRF token: building and rendering two
+WTForms forms per row cost most of the page.  A refused action re-shows the board
+with its row's forms as submitted (what the supervisor typed, the errors).
 """
 
 from __future__ import annotations
@@ -143,7 +145,11 @@ class ExtendForm(FlaskForm):
 
 @dataclass
 class RowForms:
-    """The two action forms of one board row, and why the last attempt was refused."""
+    """The two action forms of one board row as submitted, and why the attempt was refused.
+
+    They read and check a submission; the board writes every row's forms out itself (``row_actions`` in
+    ``supervisor/_actions.html``), from these only for the row whose submission it shows again.
+    """
 
     note: NoteForm
     extend: ExtendForm
@@ -183,9 +189,7 @@ def render_board(failed: Failed | None = None) -> tuple[str, int]:
     rows = list(page.rows) if page else []
     if failed and all(row.ticket.number != failed.ticket.number for row in rows):
         rows.insert(0, lone_row(service(), failed.ticket, now()))
-    forms = {row.ticket.number: RowForms.of(row.ticket.number) for row in rows}
-    if failed:
-        forms[failed.ticket.number] = failed.forms
+    forms = {failed.ticket.number: failed.forms} if failed else {}
     query = {key: value for key, value in request.args.items() if key != "page"}
     status = failed.status if failed else (200 if page else 400)
     return (

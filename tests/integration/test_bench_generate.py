@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
 
 from bench.generate import Summary, generate, main
-from ticketing.db.schema import deadlines, history, notifications, tickets
+from ticketing.db.schema import daily_count_changes, daily_counts, deadlines, history, notifications, tickets
 from ticketing.demo import load_demo_org
 from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.settings import Settings
@@ -69,6 +69,9 @@ def test_the_history_has_the_declared_proportions(engine: Engine, generated: Sum
             select(func.count()).where(notifications.c.sent_at.is_(None) | notifications.c.next_attempt_at.isnot(None))
         ).scalar_one()
         created = [row.created_at.astimezone(SHANGHAI) for row in conn.execute(select(c.created_at))]
+        pending = conn.execute(select(func.count()).select_from(daily_count_changes)).scalar_one()
+        rated = conn.execute(select(func.sum(daily_counts.c.base))).scalar_one()
+    assert pending == 0 and rated > 0.8 * TICKETS, "the rates' roll-up is folded, as a running worker keeps it"
     assert last - first > timedelta(days=YEARS * 365 - 5)
     assert 3.5 <= per_ticket["history"] <= 6, per_ticket
     assert 2.5 <= per_ticket["deadlines"] <= 5, per_ticket

@@ -19,6 +19,8 @@ generated here from the same terms as the rebuild, for each database.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -154,7 +156,7 @@ def _ticket_row(row: str) -> ReadOnlyColumnCollection[str, ColumnElement[object]
     return table(row, *(column(each.name, each.type) for each in tickets.c)).c
 
 
-def _sql(dialect: Dialect, value: ColumnElement[object]) -> str:
+def _sql(dialect: Dialect, value: ColumnElement[Any]) -> str:
     return str(value.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 

@@ -134,13 +134,16 @@ class _Sink:
         self._parts: list[bytes] = []
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self._parts.append(bytes(data))
         self.size += len(data)
         return len(data)
 
     def flush(self) -> None:
         """Nothing to do: the bytes wait for :meth:`drain` (``zipfile`` calls this)."""
+
+    def close(self) -> None:
+        """Nothing to release: the parts are plain bytes."""
 
     def drain(self) -> bytes:
         data = b"".join(self._parts)

@@ -77,7 +77,7 @@ def rebuild(conn: Connection) -> int:
     sums = (func.sum(case((term, 1), else_=0)) for term in terms(c))
     conn.execute(delete(daily_counts))
     conn.execute(delete(daily_count_changes))
-    grouped = select(*keys, *sums).group_by(*keys)
+    grouped = select(*keys, *sums).where(or_(*terms(c))).group_by(*keys)  # as the triggers: counted tickets only
     conn.execute(insert(daily_counts).from_select(["day", *UNITS, *RATE_COUNTS], grouped))
     return conn.execute(select(func.count()).select_from(daily_counts)).scalar_one()
 

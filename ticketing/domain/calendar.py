@@ -195,10 +195,11 @@ class WorkingCalendar:
     """Deadline arithmetic on one set of working hours in one time zone.
 
     Each local date is turned once into UTC timestamps of its segments and cached,
-    so adding a duration is a walk over a few cached floats.  The answers are
+    so adding a duration is a walk over a few cached floats.  Those answers are
     remembered too, by UTC timestamp: a sweep asks the same few questions of
-    each calendar for every ticket (the deadline from ``now``, its working time,
-    the reminders' moments), and an answer depends on nothing else.
+    each calendar for every ticket (the deadline from ``now``, the reminders'
+    moments), and an answer depends on nothing else.  Working time between two
+    moments needs no memo: whole days come from running totals.
     """
 
     def __init__(self, hours: WorkingHours, holidays: HolidayTable, tz: tzinfo) -> None:
@@ -208,7 +209,6 @@ class WorkingCalendar:
         self._days: dict[int, tuple[DayKind, _Spans]] = {}
         self._ordinals: dict[float, int] = {}  # a UTC timestamp's local date
         self._advanced: dict[tuple[float, float], float] = {}  # (start, working seconds) -> end
-        self._worked: dict[tuple[float, float], float] = {}  # (start, end) -> working seconds between
         self._run: tuple[int, tuple[float, ...]] = (0, ())  # see _whole_days
 
     def local(self, moment: datetime) -> str:
@@ -236,12 +236,6 @@ class WorkingCalendar:
         stop, last = self._locate(end)
         if stop <= begin:
             return 0.0
-        known = self._worked.get((begin, stop))
-        if known is None:
-            known = _remember(self._worked, (begin, stop), self._working_seconds(begin, first, stop, last))
-        return known
-
-    def _working_seconds(self, begin: float, first: int, stop: float, last: int) -> float:
         total = sum(
             max(0.0, min(seg_end, stop) - max(seg_start, begin))
             for ordinal in {first, last}

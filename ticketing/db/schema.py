@@ -404,3 +404,104 @@ audit_events = Table(
     Column("subject", String(200), nullable=False),
     Column("detail", JSON, nullable=False),
 )
+
+# 双报到: units (驻区单位) and in-service party members (在职党员) registered with a community.
+registrants = Table(
+    "registrants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("phone", String(32), nullable=False),
+    Column("contact_name", String(100), nullable=False, server_default=""),
+    Column("work_unit", String(200), nullable=False, server_default=""),
+    Column("skills", String(500), nullable=False, server_default=""),
+    Column("offer", String(500), nullable=False, server_default=""),
+    Column("hours_per_month", Integer, nullable=False, server_default=text("0")),
+    Column("status", String(16), nullable=False),
+    Column("source", String(16), nullable=False),  # form, import or staff
+    Column("registered_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(64)),
+    # The hash of the secret in the registrant's own link (their card and claims); none until one is issued.
+    Column("link_hash", String(64), unique=True),
+    Index("ix_registrants_community_id_status", "community_id", "status"),
+    Index("ix_registrants_phone", "phone"),
+)
+
+volunteer_teams = Table(
+    "volunteer_teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("units.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("brand", String(100), nullable=False, server_default=""),  # the service brand (服务品牌)
+    Column("leader_id", Integer, ForeignKey("registrants.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disbanded_at", UtcDateTime),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", Integer, ForeignKey("volunteer_teams.id"), primary_key=True),
+    Column("registrant_id", Integer, ForeignKey("registrants.id"), primary_key=True, index=True),
+)
+
+# A community's service list (服务清单): needs, resources and projects; a need may come from a ticket.
+service_items = Table(
+    "service_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(100), nullable=False),
+    Column("description", String(1000), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("people_wanted", Integer, nullable=False),
+    Column("minutes_each", Integer, nullable=False, server_default=text("0")),
+    Column("status", String(16), nullable=False),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), index=True),
+    Column("created_by", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Index("ix_service_items_community_id_status", "community_id", "status"),
+)
+
+service_claims = Table(
+    "service_claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("service_items.id"), nullable=False, index=True),
+    Column("registrant_id", Integer, ForeignKey("registrants.id"), index=True),
+    Column("team_id", Integer, ForeignKey("volunteer_teams.id"), index=True),
+    Column("people", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("entered_by", String(64)),  # the staff member who entered it for the claimant; none: their own link
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(64)),
+    Column("reason", String(200), nullable=False, server_default=""),
+)
+
+# Record cards (服务记录卡): each piece of service on a member's, unit's or team's card.
+service_records = Table(
+    "service_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("units.id"), nullable=False),
+    Column("registrant_id", Integer, ForeignKey("registrants.id"), index=True),
+    Column("team_id", Integer, ForeignKey("volunteer_teams.id"), index=True),
+    Column("claim_id", Integer, ForeignKey("service_claims.id"), index=True),
+    Column("item_id", Integer, ForeignKey("service_items.id")),
+    Column("ticket_id", Integer, ForeignKey("tickets.id")),
+    Column("served_on", Date, nullable=False),
+    Column("minutes", Integer, nullable=False),  # each person's
+    Column("people", Integer, nullable=False, server_default=text("1")),
+    Column("what", String(500), nullable=False),
+    Column("confirmed_by", String(64)),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_service_records_community_id_served_on", "community_id", "served_on"),
+)

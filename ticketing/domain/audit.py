@@ -29,6 +29,9 @@ class AuditAction(StrEnum):
     NOTICES_RETRIED = "notices_retried"  # dead outbox notices put back in the queue
     HOLIDAY_OVERRIDDEN = "holiday_overridden"  # a date made a holiday or a make-up workday
     HOLIDAY_OVERRIDE_REMOVED = "holiday_override_removed"
+    REGISTRANTS_IMPORTED = "registrants_imported"  # 双报到 registrations imported from a file
+    REGISTRATION_DECIDED = "registration_decided"  # approved, rejected or left
+    VOLUNTEER_LINK_ISSUED = "volunteer_link_issued"  # a registrant's own link issued again
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,10 @@ class NameKind(StrEnum):
     MEDIATION = "mediation"  # how a mediation ended
     RESIDENT_CHANNEL = "resident_channel"  # how the resident is told
     STATE = "state"  # a state of ``Named.workflow``
+    REGISTRATION = "registration"  # a registration's status (双报到)
+    ITEM = "item"  # a service list item's status
+    CLAIM = "claim"  # a claim's status (认领)
+    FIELD = "field"  # a field of a 双报到 or service list form
 
 
 @dataclass(frozen=True, slots=True)

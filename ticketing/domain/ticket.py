@@ -76,6 +76,7 @@ class Event(StrEnum):
     REQUEST_RESOLVED = "request_resolved"  # to the resident
     REQUEST_CLOSED = "request_closed"  # to the resident
     INVITED = "invited"  # to a post invited to join a ticket (协同)
+    HELP_CLAIMED = "help_claimed"  # to the first responder and the holder: a volunteer claimed the help asked for
 
 
 class TimerKind(StrEnum):
@@ -199,6 +200,11 @@ class HistoryAction(StrEnum):
     PROPOSE_TERMINATION = "propose_termination"  # 诉求终结 proposed by the handler
     APPROVE_TERMINATION = "approve_termination"
     REJECT_TERMINATION = "reject_termination"
+    HELP_ASKED = "help_asked"  # volunteer help asked for: a need on the community's service list
+    HELP_CLAIMED = "help_claimed"  # a member, unit or team claimed that need: who helps
+    HELP_CONFIRMED = "help_confirmed"  # the community confirmed the claim
+    HELP_ENDED = "help_ended"  # a claim declined, withdrawn or lapsed, or the need cancelled
+    HELP_RECORDED = "help_recorded"  # at resolution: the help went on the helpers' record cards
 
 
 Detail = str | int | None
@@ -225,6 +231,9 @@ class HistoryEntry:
     - refer: ``body`` (the competent body, as written); extend: ``clock``, ``by`` (``4h``);
     - callback, resident_feedback: ``reached`` (0/1), ``attempt`` (unreached), ``means``, ``solved`` (0/1),
       ``satisfaction``;
+    - help_asked: ``item``; help_claimed, help_confirmed, help_ended: ``item``, ``claim``, ``helper`` (the
+      claimant's name: staff pages only), ``helper_kind``, ``people``, and for help_ended the claim's ``status``
+      (or ``cancelled`` for the need); help_recorded: ``item``, ``entries``, ``hours`` (person-hours);
     - remind: ``share`` (percent), ``clock``, ``due``; urge: ``since`` (the deadline); warn: ``since`` (the urge);
       moments are ISO 8601 in UTC.
     """

@@ -26,6 +26,7 @@ from ticketing.domain.rules import Intake, World
 from ticketing.domain.ticket import Channel, Outcome, ResidentChannel, Ticket, TicketDetail
 from ticketing.domain.workflow import Duration
 from ticketing.organisation.registry_view import VERSION_KEYS, WorldSource
+from ticketing.services import volunteering
 from ticketing.services.absences import Absences
 from ticketing.services.changes import plan_timers, require_aware
 from ticketing.services.holidays import HolidayOverrides
@@ -98,6 +99,7 @@ class Ticketing:
         self.absences = Absences(engine, worlds)
         self.holidays = HolidayOverrides(engine, worlds)
         self.sweep = Sweep(engine, worlds)
+        self.volunteering = volunteering.Volunteering(engine, worlds)
 
     def open_ticket(
         self,
@@ -216,7 +218,7 @@ class Ticketing:
                 "unknown action %(action)r; actions: %(actions)s", action=action, actions=", ".join(ACTIONS)
             )
         return self._change(
-            key, expected_version, now, lambda world, ticket: handler(world, ticket, actor_id, now, params)
+            key, expected_version, now, lambda world, ticket: handler(world, ticket, actor_id, now, params), actor_id
         )
 
     def resident_feedback(
@@ -241,9 +243,17 @@ class Ticketing:
         )
 
     def _change(
-        self, key: str, expected_version: int | None, now: datetime, apply: Callable[[World, Ticket], Outcome]
+        self,
+        key: str,
+        expected_version: int | None,
+        now: datetime,
+        apply: Callable[[World, Ticket], Outcome],
+        actor_id: str | None = None,
     ) -> Ticket:
-        """Apply one rule to a ticket in one transaction; a stale ``expected_version`` is a conflict."""
+        """Apply one rule to a ticket in one transaction; a stale ``expected_version`` is a conflict.
+
+        When it resolves or ends the ticket, a need for volunteer help made from it closes in the same transaction.
+        """
         with unit_of_work(self.engine) as work:
             world = self.worlds.world(work.conn)
             ticket = store.get(work.conn, key)
@@ -259,6 +269,8 @@ class Ticketing:
                 )
             outcome = apply(world, ticket)
             plan_timers(world, ticket, outcome, now)
+            today = now.astimezone(self.worlds.tz).date()
+            volunteering.after_ticket_change(work.conn, world, ticket, outcome, actor_id, now, today)
             store.save(work.conn, ticket, read_version, outcome)
             return ticket
 

@@ -34,6 +34,7 @@ from ticketing.web.labels import TEMPLATE_GLOBALS
 from ticketing.web.nav import landing, nav_links
 from ticketing.web.timeleft import time_left
 from ticketing.web.times import local_date, local_time
+from ticketing.web.volunteer_labels import TEMPLATE_GLOBALS as VOLUNTEER_GLOBALS
 
 
 def create_app(
@@ -81,7 +82,7 @@ def create_app(
         app.register_blueprint(blueprint)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(local_date, "local_date")
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS, history_line=history_line)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, **VOLUNTEER_GLOBALS, history_line=history_line)
     app.jinja_env.globals["time_left"] = time_left
     app.context_processor(lambda: {"nav_links": nav_links, "landing": landing, "current_locale": str(get_locale())})
     _register_status_pages(app)

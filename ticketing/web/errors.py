@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from ticketing.domain.errors import Conflict, InvalidInput, Named, NameKind, NotAllowed, NotFound, TicketingError
 from ticketing.web.context import service
 from ticketing.web.labels import CALLBACK_MEANS, MEDIATION, RESIDENT_CHANNELS, SATISFACTION, label_name, term
+from ticketing.web.volunteer_labels import CLAIM_STATUSES, FIELDS, ITEM_STATUSES, REGISTRATION_STATUSES
 
 STATUS: dict[type[TicketingError], int] = {
     InvalidInput: 400,
@@ -30,6 +31,10 @@ NAMED: dict[NameKind, Mapping[Any, LazyString]] = {
     NameKind.MEANS: CALLBACK_MEANS,
     NameKind.MEDIATION: MEDIATION,
     NameKind.RESIDENT_CHANNEL: RESIDENT_CHANNELS,
+    NameKind.REGISTRATION: REGISTRATION_STATUSES,
+    NameKind.ITEM: ITEM_STATUSES,
+    NameKind.CLAIM: CLAIM_STATUSES,
+    NameKind.FIELD: FIELDS,
 }
 
 
@@ -43,7 +48,10 @@ def message_of(error: TicketingError) -> str:
 
 
 def words(value: object) -> object:
-    """A ``Named`` as the reader's words (满意、基本满意、不满意); any other value as it is."""
+    """A ``Named`` as the reader's words (满意、基本满意、不满意), an error inside another (a file's row) in the
+    reader's language; any other value as it is."""
+    if isinstance(value, TicketingError):
+        return message_of(value)
     if not isinstance(value, Named):
         return value
     names = [_word(value, code) for code in value.codes]

@@ -22,6 +22,7 @@ from ticketing.domain.org import Organisation
 from ticketing.domain.ticket import Detail, HistoryAction, HistoryEntry
 from ticketing.domain.workflow import Clock, Duration, DurationUnit
 from ticketing.web.labels import CALLBACK_MEANS, CHANNELS, MEDIATION, POST_KINDS, SATISFACTION, term
+from ticketing.web.volunteer_labels import CLAIM_STATUSES, CLAIMANT_KINDS
 
 # Which deadline a reminder or an extension is about.
 CLOCKS = {
@@ -189,6 +190,24 @@ def _working_time(value: Detail) -> str:
     return " ".join(words[unit](amount) for amount, unit in duration.parts) or words[DurationUnit.MINUTES](0)
 
 
+def _helper(d: Mapping[str, Detail], entry: HistoryEntry, names: Names) -> str:
+    """Who helps: a name, what they are, and how many people they send."""
+    kind = _code(CLAIMANT_KINDS, d.get("helper_kind"))
+    return ngettext(
+        "%(helper)s (%(kind)s), %(num)d person",
+        "%(helper)s (%(kind)s), %(num)d people",
+        int(d.get("people") or 1),
+        helper=d.get("helper"),
+        kind=kind,
+    )
+
+
+def _help_ended(d: Mapping[str, Detail], entry: HistoryEntry, names: Names) -> str:
+    if d.get("status") == "cancelled":
+        return _("Need %(item)s cancelled", item=d.get("item"))
+    return _both(_helper(d, entry, names), _code(CLAIM_STATUSES, d.get("status")))
+
+
 Sentence = Callable[[Mapping[str, Detail], HistoryEntry, Names], str]
 SENTENCES: dict[HistoryAction, Sentence] = {
     HistoryAction.OPEN: _open,
@@ -203,6 +222,18 @@ SENTENCES: dict[HistoryAction, Sentence] = {
     HistoryAction.INVITE: lambda d, e, names: names.post(d.get("post")),
     HistoryAction.RELEASE: lambda d, e, names: names.post(d.get("post")),
     HistoryAction.REFER: lambda d, e, names: _("Competent body: %(body)s", body=d.get("body")),
+    HistoryAction.HELP_ASKED: lambda d, e, names: _(
+        "Need %(item)s on the community's service list", item=d.get("item")
+    ),
+    HistoryAction.HELP_CLAIMED: _helper,
+    HistoryAction.HELP_CONFIRMED: _helper,
+    HistoryAction.HELP_ENDED: _help_ended,
+    HistoryAction.HELP_RECORDED: lambda d, e, names: ngettext(
+        "%(num)d record card entry, %(hours)s person-hours",
+        "%(num)d record card entries, %(hours)s person-hours",
+        int(d.get("entries") or 0),
+        hours=d.get("hours"),
+    ),
     HistoryAction.MEDIATE: lambda d, e, names: _code(MEDIATION, d.get("outcome")),
     HistoryAction.URGE: lambda d, e, names: _(
         "Still not acted on since the deadline passed at %(since)s", since=names.moment(d.get("since"))

@@ -142,6 +142,11 @@ HISTORY_ACTIONS: dict[HistoryAction, LazyString] = {
     HistoryAction.PROPOSE_TERMINATION: _l("Termination proposed"),
     HistoryAction.APPROVE_TERMINATION: _l("Termination approved"),
     HistoryAction.REJECT_TERMINATION: _l("Termination rejected"),
+    HistoryAction.HELP_ASKED: _l("Volunteer help asked for"),
+    HistoryAction.HELP_CLAIMED: _l("Volunteer help claimed"),
+    HistoryAction.HELP_CONFIRMED: _l("Volunteer help confirmed"),
+    HistoryAction.HELP_ENDED: _l("Volunteer help ended"),
+    HistoryAction.HELP_RECORDED: _l("Volunteer service recorded"),
 }
 # What a notice told its recipient, and who the resident is among recipients (the outbox page).
 NOTICE_EVENTS: dict[Event, LazyString] = {
@@ -163,6 +168,7 @@ NOTICE_EVENTS: dict[Event, LazyString] = {
     Event.REQUEST_RESOLVED: _l("Resident told: resolved"),
     Event.REQUEST_CLOSED: _l("Resident told: closed"),
     Event.INVITED: _l("Invited to join"),
+    Event.HELP_CLAIMED: _l("Volunteer help claimed"),
 }
 RESIDENT_RECIPIENT: LazyString = _l("Resident")
 # A request's state as its resident reads it (已受理, 处理中, 待您确认办理结果), not the staff's words

@@ -17,6 +17,7 @@ from ticketing.web.context import service
 from ticketing.web.inputs import page_number
 from ticketing.web.labels import POST_KINDS, term
 from ticketing.web.nav import requires
+from ticketing.web.volunteer_labels import REGISTRATION_STATUSES
 
 AUDIT_ACTIONS = {
     AuditAction.HOLDERS_CHANGED: _l("Holders changed"),
@@ -32,6 +33,9 @@ AUDIT_ACTIONS = {
     AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
     AuditAction.HOLIDAY_OVERRIDDEN: _l("Holiday override added"),
     AuditAction.HOLIDAY_OVERRIDE_REMOVED: _l("Holiday override removed"),
+    AuditAction.REGISTRANTS_IMPORTED: _l("双报到 registrations imported"),
+    AuditAction.REGISTRATION_DECIDED: _l("双报到 registration decided"),
+    AuditAction.VOLUNTEER_LINK_ISSUED: _l("Volunteer's own link issued"),
 }
 AUDIT_SUBJECTS = {"registry": _l("the registry"), "outbox": _l("undelivered notices")}  # else an id
 AUDIT_DETAILS = {
@@ -53,8 +57,16 @@ AUDIT_DETAILS = {
     "posts_updated": _l("posts changed"),
     "kind": _l("kind of day"),
     "reason": _l("reason"),
+    "added": _l("added"),
+    "skipped": _l("skipped (registered already)"),
+    "from": _l("from"),
+    "to": _l("to"),
 }
-AUDIT_VALUES = {"kind": {"holiday": _l("Holiday"), "workday": _l("Make-up workday")}}  # stored codes, in words
+AUDIT_VALUES = {
+    "kind": {"holiday": _l("Holiday"), "workday": _l("Make-up workday")},
+    "from": REGISTRATION_STATUSES,
+    "to": REGISTRATION_STATUSES,
+}  # stored codes, in words
 
 
 HOLDER_DETAILS = ("holder_a", "holder_b", "more_holders")
@@ -97,4 +109,3 @@ def audit() -> str:
         values=AUDIT_VALUES,
         words=InWords(current_organisation(service())),
     )
-

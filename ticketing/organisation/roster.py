@@ -97,7 +97,7 @@ def read_roster(path: Path, base: OrgData | None = None) -> OrgData:
 
 def _roster_table(path: Path) -> tuple[dict[str, str], list[_Row]]:
     """The header (field → column title as written) and the non-empty data rows."""
-    records = _roster_records(path)
+    records = file_records(path)
     if not records:
         raise OrgFileError([f"{path}: empty roster; the first row names the columns"])
     titles = [cell.strip() for cell in records[0]]
@@ -118,7 +118,8 @@ def _cell(record: Sequence[str], index: int) -> str:
     return record[index].strip() if index < len(record) else ""
 
 
-def _roster_records(path: Path) -> list[list[str]]:
+def file_records(path: Path) -> list[list[str]]:
+    """The rows of a CSV or XLSX file (its first sheet) as text cells."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return list(csv.reader(io.StringIO(_read_csv_text(path))))

@@ -32,7 +32,11 @@ from ticketing.db.schema import attachments, metadata, notifications, rate_limit
 from ticketing.demo import load_demo_org
 from ticketing.deploy.bootstrap import create_ticketing
 from ticketing.deploy.settings import Settings
+from ticketing.domain.volunteering.model import ItemKind, RegistrantKind, RegistrationStatus
+from ticketing.domain.volunteering.registration import Application
+from ticketing.domain.volunteering.service_list import Draft
 from ticketing.services import NewAttachment, Ticketing, accounts
+from ticketing.services.volunteering import Registered
 from ticketing.web import create_app
 from ticketing.web.extensions import limiter
 
@@ -90,6 +94,14 @@ class World:
     dead_notice: int  # a notice about the resolved ticket that the outbox gave up on
     live_notice: int  # a notice about the first ticket, still queued
     absence: int  # S0013's absence from tomorrow: only S0013 and admins may cancel it, nobody can end it yet
+    # 双报到 in C0101 (managed by S0004, not by S0013 — a volunteer post — nor by C0102's S0055):
+    member: int  # an approved in-service party member, leader of ``team``
+    link: str  # the secret of that member's own link
+    pending_registrant: int  # a registration waiting for approval
+    team: int  # a volunteer team of C0101
+    item: int  # an open need of C0101's service list, five people wanted
+    claim: int  # a pending claim of ``item`` by another approved member
+    need: int  # a need for volunteer help made from the first ticket by S0013
 
 
 @dataclass(frozen=True)
@@ -536,6 +548,7 @@ def _populate(service: Ticketing) -> World:
     for staff_id in (*(s for s in ROLES.values() if s), "S0014", "S0015"):
         accounts.set_password(service.engine, staff_id, PASSWORD, start)
     accounts.deactivate(service.engine, "S0015", start)
+    volunteers = _volunteers(service, number, start)
     service.holidays.add(date.fromisoformat(OVERRIDDEN), "workday", "国办发明电", start, "S0001")
     return World(
         number=number,
@@ -551,7 +564,36 @@ def _populate(service: Ticketing) -> World:
         dead_notice=_give_up_on_a_notice(service, resolved, start),
         live_notice=_notices_of(service, number)[0],
         absence=service.absences.record("S0013", WEB_NOW + DAY, WEB_NOW + 2 * DAY, "年假", start).id,
+        **volunteers,
     )
+
+
+def _volunteers(service: Ticketing, number: str, at: datetime) -> dict[str, Any]:
+    """C0101's 双报到: two approved members (one leads a team), one pending, an open need with a claim, ticket help."""
+    volunteering = service.volunteering
+
+    def member(name: str, phone: str) -> Registered:
+        application = Application("C0101", RegistrantKind.MEMBER, name, phone, work_unit="区财政局", hours_per_month=8)
+        return volunteering.register(application, at)
+
+    approved, other = member("王建国", "13906331234"), member("赵敏", "13906332222")
+    for registered in (approved, other):
+        volunteering.decide(registered.id, RegistrationStatus.APPROVED, "S0004", at)
+    team = volunteering.create_team("C0101", "红马甲服务队", "邻里红马甲", [approved.id], approved.id, "S0004", at)
+    day = at.date()
+    draft = Draft(ItemKind.NEED, "为独居老人代买药品", "每周两次", day, day + 30 * DAY, 5, 2.0)
+    item = volunteering.publish("C0101", draft, "S0004", at)
+    claim = volunteering.claim_by_link(other.link, item, at)
+    help_draft = Draft(ItemKind.NEED, "帮老人搬运物品", "楼道杂物清理", day, day + 7 * DAY, 2, 2.0)
+    return {
+        "member": approved.id,
+        "link": approved.link,
+        "pending_registrant": member("孙立", "13906333333").id,
+        "team": team,
+        "item": item,
+        "claim": claim,
+        "need": volunteering.ask_help(number, "S0013", help_draft, at + timedelta(minutes=30)),
+    }
 
 
 def _notices_of(service: Ticketing, number: str) -> list[int]:

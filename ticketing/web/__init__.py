@@ -15,6 +15,7 @@ from ticketing.web import (
     admin,
     api_v1,
     auth,
+    community,
     errors,
     headers,
     inputs,
@@ -77,7 +78,18 @@ def create_app(
     auth.login_manager.init_app(app)
     errors.register(app)
     inputs.register(app)  # before the blueprints: their rules use its converters
-    blueprints = (auth.bp, resident.bp, staff.bp, supervisor.bp, admin.bp, ops.bp, open311.bp, api_v1.bp, webapp.bp)
+    blueprints = (
+        auth.bp,
+        resident.bp,
+        staff.bp,
+        community.bp,
+        supervisor.bp,
+        admin.bp,
+        ops.bp,
+        open311.bp,
+        api_v1.bp,
+        webapp.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.add_template_filter(local_time, "local_time")

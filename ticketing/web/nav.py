@@ -16,7 +16,9 @@ from ticketing.read import board, queues
 from ticketing.read.board import Overseer
 from ticketing.web.context import now, service
 
-Audience = str  # "anyone", "staff", "supervisor" or "admin"
+Audience = (
+    str  # "anyone", "staff", "community" (a community's staff: 双报到 and its service list), "supervisor", "admin"
+)
 
 NAV: tuple[tuple[str, Any, Audience], ...] = (
     ("resident.new_request", _l("Open a request"), "anyone"),
@@ -62,7 +64,13 @@ def allowed(audience: Audience) -> bool:
         return True
     if not current_user.is_authenticated:
         return False
-    return {"staff": True, "supervisor": current_user.is_supervisor, "admin": current_user.is_admin}[audience]
+    audiences = {
+        "staff": True,
+        "community": current_user.is_community_staff,
+        "supervisor": current_user.is_supervisor,
+        "admin": current_user.is_admin,
+    }
+    return audiences[audience]
 
 
 def role() -> Audience:

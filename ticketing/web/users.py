@@ -8,6 +8,7 @@ from flask_login import UserMixin
 
 from ticketing.domain.org import Organisation, PostKind, Role
 from ticketing.domain.ticket import Ticket
+from ticketing.domain.volunteering import access
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class StaffUser(UserMixin):
     communities: frozenset[str]
     streets: frozenset[str]
     session_epoch: int = 0
+    staff_of: frozenset[str] = frozenset()  # communities whose staff they are: their 双报到 and service list
+    manager_of: frozenset[str] = frozenset()  # communities whose registrations and teams they keep
 
     @classmethod
     def of(cls, org: Organisation, staff_id: str, session_epoch: int = 0) -> StaffUser | None:
@@ -41,6 +44,8 @@ class StaffUser(UserMixin):
             communities=frozenset(p.unit_id for p in held if p.kind is PostKind.COMMUNITY_PARTY),
             streets=frozenset(p.unit_id for p in held if p.kind is PostKind.STREET_COMMITTEE),
             session_epoch=session_epoch,
+            staff_of=access.staff_communities(org, staff_id),
+            manager_of=access.managed_communities(org, staff_id),
         )
 
     def get_id(self) -> str:
@@ -60,6 +65,19 @@ class StaffUser(UserMixin):
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def is_community_staff(self) -> bool:
+        """Whether they work some community's 双报到 and service list (admins all of them)."""
+        return self.is_admin or bool(self.staff_of)
+
+    def works_for(self, community_id: str | None) -> bool:
+        """Whether they are staff of this community (admins of every one): its volunteers' personal data."""
+        return self.is_admin or community_id in self.staff_of
+
+    def manages(self, community_id: str | None) -> bool:
+        """Whether they approve this community's registrations and keep its teams."""
+        return self.is_admin or community_id in self.manager_of
 
     def can_see(self, ticket: Ticket) -> bool:
         """Staff see their posts' and accountable tickets and those their posts joined (协同); supervisors their

@@ -54,6 +54,14 @@ def test_the_domain_package_has_modules_and_the_rules_subpackage_is_walked() -> 
     assert {"rules/__init__.py", "rules/actions.py", "coverage.py", "ticket.py", "org.py"} <= found
 
 
+def test_the_volunteering_subpackage_is_walked_too() -> None:
+    """双报到 and volunteer service: every rule module is checked, so none may import Flask or SQLAlchemy."""
+    found = {path.relative_to(DOMAIN).as_posix() for path in MODULES}
+    rules = ("model", "access", "registration", "service_list", "records", "teams", "ticket_help", "fields")
+
+    assert {f"volunteering/{name}.py" for name in ("__init__", *rules)} <= found
+
+
 @pytest.mark.parametrize("module", MODULES, ids=lambda path: str(path.relative_to(DOMAIN)))
 def test_a_domain_module_imports_only_the_standard_library_and_the_domain(module: Path) -> None:
     outside = foreign(imported_names(module.read_text(encoding="utf-8"), package_of(module)))

@@ -2,7 +2,8 @@
 
 Service is recorded by the community's staff, on a confirmed (or completed) claim or, for work done outside
 the service list (a joint activity, say), on an approved member, unit or team directly.  It may be recorded
-for a day up to a year back, never ahead; each entry is whole or half hours, at most a day's 24.
+for a day up to a year back, never ahead; each entry is whole or half hours, at most a day's 24, for each of the
+people a unit or team sent (a member is one person).
 A card's totals are summed over a period of at most ``MAX_PERIOD_DAYS``.
 """
 
@@ -12,7 +13,7 @@ from datetime import date, timedelta
 
 from ticketing.domain.errors import InvalidInput, Named, NameKind, NotAllowed
 from ticketing.domain.volunteering.fields import text
-from ticketing.domain.volunteering.model import Claim, ClaimStatus, ServiceEntry
+from ticketing.domain.volunteering.model import Claim, ClaimantKind, ClaimStatus, ServiceEntry
 from ticketing.domain.volunteering.service_list import MAX_PEOPLE, check_hours
 
 MAX_WHAT = 500
@@ -39,9 +40,10 @@ def check_entry(entry: ServiceEntry, today: date, claim: Claim | None = None) ->
             day=entry.served_on.isoformat(),
             days=MAX_DAYS_BACK,
         )
-    if not 1 <= entry.people <= MAX_PEOPLE:
+    people = 1 if entry.claimant.kind is ClaimantKind.MEMBER else entry.people  # a member is one person, as a claim
+    if not 1 <= people <= MAX_PEOPLE:
         raise InvalidInput(
-            "people: give a whole number from 1 to %(max)d, got %(people)d", max=MAX_PEOPLE, people=entry.people
+            "people: give a whole number from 1 to %(max)d, got %(people)d", max=MAX_PEOPLE, people=people
         )
     what = text("what", entry.what, MAX_WHAT)
     return ServiceEntry(
@@ -54,7 +56,7 @@ def check_entry(entry: ServiceEntry, today: date, claim: Claim | None = None) ->
         entry.claim_id,
         entry.item_id,
         entry.ticket_id,
-        entry.people,
+        people,
     )
 
 

@@ -220,8 +220,6 @@ class Volunteering:
         """Close an item (done: its confirmed claims are completed) or cancel it; unconfirmed claims lapse."""
         require_aware(now)
         status = _choice(ItemStatus, to, "status")
-        if status is ItemStatus.OPEN:
-            raise InvalidInput("status: an item is closed or cancelled, not opened again")
         with unit_of_work(self.engine) as work:
             found = store.item(work.conn, item_id, lock=True)
             world = self.worlds.world(work.conn)

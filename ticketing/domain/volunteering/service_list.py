@@ -199,6 +199,8 @@ def withdraw(claim: Claim, served: bool) -> ClaimStatus:
 
 def end_item(item: Item, to: ItemStatus) -> ItemStatus:
     """Close (done) or cancel an open item."""
+    if to is ItemStatus.OPEN:
+        raise InvalidInput("status: an item is closed or cancelled, not opened again")
     if item.status is not ItemStatus.OPEN:
         raise NotAllowed(
             "item %(id)s is %(status)s already: only an open item may be closed or cancelled",

@@ -282,6 +282,11 @@ def test_the_pages_read_in_chinese_by_default_and_in_english_when_asked(
     assert "Register with your community" not in form and "Work unit" not in form
     preview = _page(chinese.post("/v/register", data=_member()))
     assert "请核对" in preview and "确认提交" in preview and "返回修改" in preview
+    confirmed = chinese.post("/v/register", data=_member() | {"step": "confirm"})
+    receipt = _page(chinese.get(confirmed.location))
+    assert "待审核" in receipt and "只显示这一次" in receipt
+    own = re.search(r'href="http://localhost(/v/me/[\w-]+)"', receipt)
+    assert own and "待审核" in _page(chinese.get(own.group(1)))
     link = _approved(service, clock)
     _item(service, clock)
     for url in (f"/v/me/{link}", f"/v/me/{link}/items", f"/v/list/{COMMUNITY}"):
@@ -311,3 +316,29 @@ def test_a_form_with_only_the_required_fields_registers(client: FlaskClient, ser
     refused = client.post("/v/register", data=unit | {"step": "confirm"})
     assert refused.status_code == 400 and "A unit gives its contact person." in _page(refused)
     assert _count(service) == 1
+
+
+def test_the_forms_carry_their_csrf_token(app: Flask, service: Ticketing, clock: list[Any]) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    browser = app.test_client()
+
+    def token(page: str) -> str:
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert found, page
+        return found.group(1)
+
+    assert browser.post("/v/register", data=_member()).status_code == 400  # no token: refused
+    preview = browser.post("/v/register", data=_member() | {"csrf_token": token(_page(browser.get("/v/register")))})
+    assert preview.status_code == 200
+    confirmed = browser.post("/v/register", data=_member() | {"step": "confirm", "csrf_token": token(_page(preview))})
+    assert confirmed.status_code == 302 and _count(service) == 1
+
+    link = _approved(service, clock)
+    item = _item(service, clock)
+    items = _page(browser.get(f"/v/me/{link}/items"))
+    claimed = browser.post(f"/v/me/{link}/claims", data={"item_id": str(item), "csrf_token": token(items)})
+    assert claimed.status_code == 302
+    me = _page(browser.get(f"/v/me/{link}"))
+    withdraw = re.search(r'action="(/v/me/[\w-]+/claims/\d+/withdraw)"', me)
+    assert withdraw
+    assert browser.post(withdraw.group(1), data={"csrf_token": token(me)}).status_code == 302

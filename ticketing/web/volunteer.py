@@ -76,12 +76,13 @@ def _required_for(kind: RegistrantKind, message: LazyString) -> Any:
 class RegistrationForm(FlaskForm):
     """A registration (双报到): the community, who registers and how the community reaches them."""
 
-    community = SelectField(validators=[InputRequired(_l("Choose your community."))])
+    community = SelectField(validators=[InputRequired(_l("Choose your community."))], validate_choice=False)
     kind = RadioField(
         choices=[
             SelectChoice(kind.value, REGISTRANT_KINDS[kind]) for kind in (RegistrantKind.MEMBER, RegistrantKind.UNIT)
         ],
         validators=[InputRequired(_l("Say whether you register as a party member or as a unit."))],
+        validate_choice=False,
     )
     name = StringField(
         filters=[stripped],
@@ -127,6 +128,15 @@ class RegistrationForm(FlaskForm):
     def offer_communities(self, streets: list[read.Street]) -> None:
         blank = SelectChoice("", "—")
         self.community.choices = [blank, *(SelectChoice(c.id, c.name) for s in streets for c in s.communities)]
+
+    def validate_community(self, field: SelectField) -> None:
+        """Our words for a community not on the list (WTForms' own would be English on a Chinese page)."""
+        if field.data not in {choice.value for choice in field.choices if choice.value}:
+            raise ValidationError(_("Choose your community from the list."))
+
+    def validate_kind(self, field: RadioField) -> None:
+        if field.data not in set(RegistrantKind):
+            raise ValidationError(_("Say whether you register as a party member or as a unit."))
 
     @property
     def registrant_kind(self) -> RegistrantKind:

@@ -130,11 +130,11 @@ def test_a_unit_registers_with_its_contact_and_offer(client: FlaskClient, servic
 def test_bad_input_reshows_the_form_with_the_reason_and_writes_nothing(client: FlaskClient, service: Ticketing) -> None:
     cases = [
         (_member(phone="12345"), "This is not a phone number"),
-        (_member(community="C9999"), "Not a valid choice"),
+        (_member(community="C9999"), "Choose your community from the list."),
         (_member(name="长" * 101), "At most 100 characters."),
         (_member(hours_per_month="999"), "A whole number of hours from 0 to 200."),
         (_member(work_unit=""), "Give the unit you work for."),
-        (_member(kind="boss"), "Not a valid choice"),
+        (_member(kind="boss"), "Say whether you register as a party member or as a unit."),
     ]
     for number, (form, message) in enumerate(cases):
         response = client.post("/v/register", data=form | {"step": "confirm" if number % 2 else ""})

@@ -25,6 +25,7 @@ from ticketing.web import (
     resident,
     staff,
     supervisor,
+    volunteer,
     webapp,
 )
 from ticketing.web.context import Clock, wall_clock
@@ -81,6 +82,7 @@ def create_app(
     blueprints = (
         auth.bp,
         resident.bp,
+        volunteer.bp,
         staff.bp,
         community.bp,
         supervisor.bp,

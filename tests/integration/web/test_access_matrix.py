@@ -151,6 +151,14 @@ _REQUEST = {
     "contact_phone": "13912345678",
     "contact_name": "张阿姨",
 }
+_VOLUNTEER = {
+    "community": "C0101",
+    "kind": "member",
+    "name": "钱进",
+    "phone": "13906339999",
+    "work_unit": "区教育局",
+    "hours_per_month": "4",
+}
 _REGISTER = {
     "channel": "walk_in",
     "category": "property_repair",
@@ -214,6 +222,59 @@ MATRIX: tuple[Case, ...] = (
         lambda w: {"satisfaction": "unsatisfied", "solved": "no", "version": w.resolved_version},
     ),
     Case("resident.status_photo", "GET", "/r/status/{number}/photos/{photo}", NOBODY),
+    # --- 双报到: the public pages and a registrant's own link (vol-public)
+    Case("volunteer.register", "GET", "/v/register", EVERYONE),
+    Case("volunteer.register", "POST", "/v/register", EVERYONE, lambda w: _VOLUNTEER),  # the preview: no write
+    Case(
+        "volunteer.register",
+        "POST",
+        "/v/register",
+        EVERYONE,
+        lambda w: _VOLUNTEER | {"step": "confirm"},
+        writes=True,
+        variant="confirmed",
+    ),
+    Case(
+        "volunteer.register",
+        "POST",
+        "/v/register",
+        (REFUSED_409,) * 7,
+        lambda w: _VOLUNTEER | {"phone": "13906331234", "step": "confirm"},
+        variant="phone registered already",
+    ),
+    Case("volunteer.registered", "GET", "/v/registered", EVERYONE),  # nothing registered: back to the form
+    Case("volunteer.me", "GET", "/v/me/{link}", EVERYONE),
+    Case("volunteer.me", "GET", "/v/me/not-a-link", NOBODY, variant="wrong link"),
+    Case("volunteer.items", "GET", "/v/me/{link}/items", EVERYONE),
+    Case("volunteer.items", "GET", "/v/me/not-a-link/items", NOBODY, variant="wrong link"),
+    Case("volunteer.claim", "POST", "/v/me/{link}/claims", EVERYONE, lambda w: {"item_id": w.item}, writes=True),
+    Case(
+        "volunteer.claim",
+        "POST",
+        "/v/me/{link}/claims",
+        EVERYONE,
+        lambda w: {"item_id": w.item, "team_id": w.team, "people": 1},
+        writes=True,
+        variant="for the team",
+    ),
+    Case(
+        "volunteer.claim",
+        "POST",
+        "/v/me/not-a-link/claims",
+        NOBODY,
+        lambda w: {"item_id": w.item},
+        variant="wrong link",
+    ),
+    Case(
+        "volunteer.withdraw",
+        "POST",
+        "/v/me/{link}/claims/{claim}/withdraw",
+        (REFUSED_403,) * 7,
+        variant="someone else's claim",
+    ),
+    Case("volunteer.withdraw", "POST", "/v/me/not-a-link/claims/{claim}/withdraw", NOBODY, variant="wrong link"),
+    Case("volunteer.service_list", "GET", "/v/list/C0101", EVERYONE),
+    Case("volunteer.service_list", "GET", "/v/list/C9999", NOBODY, variant="no such community"),
     # --- staff: every login has its own lists; a ticket out of scope does not exist for them (404, also on POST)
     Case("staff.queue", "GET", "/staff/queue", ANY_STAFF),
     Case("staff.accountable", "GET", "/staff/accountable", ANY_STAFF),

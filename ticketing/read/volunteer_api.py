@@ -37,7 +37,7 @@ def scope(org: Organisation, actor_id: str | None, community_id: str | None) -> 
     if community_id is not None:
         unit = org.units.get(community_id)
         if unit is None or unit.kind is not UnitKind.COMMUNITY:
-            raise NotFound("no community %(community)r: give a community id such as C0101", community=community_id)
+            raise NotFound("community: %(community)r is no community of the district", community=community_id)
         access.require_staff(org, actor_id, community_id)
         return Scope(frozenset({community_id}))
     member = org.staff.get(actor_id) if actor_id else None

@@ -24,7 +24,6 @@ from ticketing.read.source import Source, current_organisation
 PER_PAGE = 50
 
 
-
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The communities a list covers (None: all)."""

@@ -27,6 +27,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
+from ticketing.domain.volunteering.model import RegistrantKind
+from ticketing.domain.volunteering.registration import Application
 from ticketing.services import Ticketing
 from ticketing.services.credentials import issue_staff_token
 
@@ -289,9 +291,6 @@ SERVED = {"served_on": "2026-11-23", "hours": 1.5, "what": "代买药品"}
 
 def _volunteering(walk: Walk, service: Ticketing) -> None:
     """双报到 and volunteer service: each operation done, refused by the rules (403), unknown (404), over (409)."""
-    from ticketing.domain.volunteering.model import RegistrantKind
-    from ticketing.domain.volunteering.registration import Application
-
     apply = Application("C0101", RegistrantKind.MEMBER, "王建国", "13906331234", work_unit="区财政局")
     pending = service.volunteering.register(apply, NOW).id
     for path in ("registrations", "teams", "items", "cards"):

@@ -12,7 +12,21 @@ from typing import IO, Any
 
 import click
 
-from ticketing.cli import absence, apikey, backup, holidays, notify, ops, org, rates, staff, tickets, worker, workflows
+from ticketing.cli import (
+    absence,
+    apikey,
+    backup,
+    holidays,
+    notify,
+    ops,
+    org,
+    rates,
+    staff,
+    tickets,
+    volunteers,
+    worker,
+    workflows,
+)
 from ticketing.cli.context import CliContext
 from ticketing.cli.group import Group
 from ticketing.deploy.logs import configure_logging
@@ -67,6 +81,7 @@ for _command in (
     apikey.apikey,
     notify.notify,
     rates.rates,
+    volunteers.volunteers,
 ):
     cli.add_command(_command)
 

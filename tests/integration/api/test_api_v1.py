@@ -502,3 +502,22 @@ def test_each_token_has_its_own_rate_limit(app: Flask, as_staff: Callable[[str],
     assert statuses == [200, 200, 200, 429]
     _error(busy("GET", "/api/v1/queues/accountable"), 429, "rate_limited")
     assert other("GET", "/api/v1/queues/mine").status_code == 200
+
+
+# --- 双报到 and volunteer service (the flows: test_api_v1_volunteering.py) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/volunteering/registrations",
+        "/api/v1/volunteering/teams",
+        "/api/v1/volunteering/items",
+        "/api/v1/volunteering/cards?from=2026-11-01&to=2026-11-30",
+    ],
+)
+def test_volunteering_lists_are_for_community_staff_and_admins(as_staff: Callable[[str], Call], path: str) -> None:
+    _error(as_staff("S0013")("GET", path), 403, "not_allowed")  # a building leader: a volunteer post
+    _error(as_staff("S0002")("GET", path), 403, "not_allowed")  # the street's supervisor sees counts, not people
+    for staff_id in ("S0010", "S0004", "S0008", "S0055", "S0001"):
+        assert as_staff(staff_id)("GET", path).status_code == 200, staff_id

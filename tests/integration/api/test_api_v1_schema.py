@@ -27,6 +27,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
+from ticketing.domain.volunteering.model import RegistrantKind
+from ticketing.domain.volunteering.registration import Application
 from ticketing.services import Ticketing
 from ticketing.services.credentials import issue_staff_token
 
@@ -120,6 +122,8 @@ class Walk:
         """Call ``path`` (a described template) filled with ``kwargs['number']``; expect ``status``."""
         url = path.replace("{number}", kwargs.pop("number", "261123-999999"))
         url = url.replace("{absence_id}", str(kwargs.pop("absence_id", 999999)))
+        for name in ("registrant_id", "team_id", "item_id", "claim_id"):
+            url = url.replace(f"{{{name}}}", str(kwargs.pop(name, 999999)))
         url = url.replace("{day}", kwargs.pop("day", "2027-02-20")) + kwargs.pop("query", "")
         headers = {"Authorization": f"Bearer {self.tokens[as_]}"} if as_ else {}
         response = self.client.open(url, method=method, headers=headers, **kwargs)
@@ -272,6 +276,75 @@ def _holidays(walk: Walk) -> None:
     walk.call("POST", remove, "S0001", 400, day="2027-02-30")
 
 
+V = "/api/v1/volunteering"
+NEED = {
+    "community": "C0101",
+    "kind": "need",
+    "title": "代买药品",
+    "description": "每周两次",
+    "starts_on": "2026-11-23",
+    "ends_on": "2026-12-20",
+    "people_wanted": 2,
+}
+SERVED = {"served_on": "2026-11-23", "hours": 1.5, "what": "代买药品"}
+
+
+def _volunteering(walk: Walk, service: Ticketing) -> None:
+    """双报到 and volunteer service: each operation done, refused by the rules (403), unknown (404), over (409)."""
+    apply = Application("C0101", RegistrantKind.MEMBER, "王建国", "13906331234", work_unit="区财政局")
+    pending = service.volunteering.register(apply, NOW).id
+    for path in ("registrations", "teams", "items", "cards"):
+        query = "?from=2026-11-01&to=2026-11-30" if path == "cards" else ""
+        walk.call("GET", f"{V}/{path}", "S0010", 200, query=query)
+        walk.call("GET", f"{V}/{path}", "S0013", 403, query=query)
+        walk.call("GET", f"{V}/{path}", "S0010", 404, query=f"{query}{'&' if query else '?'}community=C9999")
+    decide = f"{V}/registrations/{{registrant_id}}/decision"
+    walk.call("POST", decide, "S0010", 403, registrant_id=pending, json={"status": "approved"})
+    walk.call("POST", decide, "S0004", 404, json={"status": "approved"})
+    walk.call("POST", decide, "S0004", 200, registrant_id=pending, json={"status": "approved"})
+    link = f"{V}/registrations/{{registrant_id}}/link"
+    walk.call("POST", link, "S0013", 403, registrant_id=pending)
+    walk.call("POST", link, "S0004", 404)
+    walk.call("POST", link, "S0004", 200, registrant_id=pending)
+    team = {"community": "C0101", "name": "先锋队", "members": [pending], "leader": pending}
+    walk.call("POST", f"{V}/teams", "S0010", 403, json=team)
+    walk.call("POST", f"{V}/teams", "S0004", 404, json={"community": "C0101", "name": "先锋队", "members": [424242]})
+    team_id = walk.call("POST", f"{V}/teams", "S0004", 201, json=team)["id"]
+    disband = f"{V}/teams/{{team_id}}/disband"
+    walk.call("POST", disband, "S0010", 403, team_id=team_id)
+    walk.call("POST", disband, "S0004", 404)
+    walk.call("POST", disband, "S0004", 200, team_id=team_id)
+    walk.call("POST", f"{V}/items", "S0013", 403, json=NEED)
+    item = walk.call("POST", f"{V}/items", "S0010", 201, json=NEED)["id"]
+    show, claims = f"{V}/items/{{item_id}}", f"{V}/items/{{item_id}}/claims"
+    walk.call("GET", show, "S0013", 403, item_id=item)
+    walk.call("GET", show, "S0010", 404)
+    walk.call("GET", show, "S0010", 200, item_id=item)
+    claim = {"claimant_kind": "member", "claimant_id": pending}
+    walk.call("POST", claims, "S0013", 403, item_id=item, json=claim)
+    walk.call("POST", claims, "S0010", 404, json=claim)
+    claim_id = walk.call("POST", claims, "S0010", 201, item_id=item, json=claim)["id"]
+    walk.call("POST", claims, "S0010", 409, item_id=item, json=claim)  # claimed already
+    for change in ("confirm", "service", "decline"):
+        path, body = f"{V}/claims/{{claim_id}}/{change}", SERVED if change == "service" else {}
+        walk.call("POST", path, "S0013", 403, claim_id=claim_id, json=body)
+        walk.call("POST", path, "S0010", 404, json=body)
+        walk.call("POST", path, "S0010", 201 if change == "service" else 200, claim_id=claim_id, json=body)
+    for change in ("close", "cancel"):
+        path = f"{V}/items/{{item_id}}/{change}"
+        other = walk.call("POST", f"{V}/items", "S0010", 201, json=NEED)["id"]
+        walk.call("POST", path, "S0013", 403, item_id=other)
+        walk.call("POST", path, "S0010", 404)
+        walk.call("POST", path, "S0010", 200, item_id=other)
+    number = _ticket(service)
+    service.act(number, "acknowledge", "S0013", NOW)
+    ask, help_ = {"title": "搬家具", "description": "挪开家具", "people_wanted": 2}, "/api/v1/tickets/{number}/help"
+    walk.call("POST", help_, "S0063", 404, number=number, json=ask)
+    walk.call("POST", help_, "S0004", 403, number=number, json=ask)
+    walk.call("POST", help_, "S0013", 201, number=number, json=ask)
+    walk.call("POST", help_, "S0013", 409, number=number, json=ask)
+
+
 def _new_tickets(walk: Walk) -> None:
     body = {"category": "sanitation", "description": "垃圾没人清运", "contact_phone": "13806331111"}
     walk.call("POST", "/api/v1/tickets", "S0013", 201, json={**body, "location_id": BUILDING})
@@ -290,6 +363,18 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
         "/api/v1/absences/{absence_id}/cancel": {},
         "/api/v1/holidays/overrides": {"day": "2027-02-20", "kind": "workday", "reason": "x"},
         "/api/v1/holidays/overrides/{day}/remove": {},
+        f"{V}/registrations/{{registrant_id}}/decision": {"status": "approved"},
+        f"{V}/registrations/{{registrant_id}}/link": {},
+        f"{V}/teams": {"community": "C0101", "name": "先锋队"},
+        f"{V}/teams/{{team_id}}/disband": {},
+        f"{V}/items": NEED,
+        f"{V}/items/{{item_id}}/close": {},
+        f"{V}/items/{{item_id}}/cancel": {},
+        f"{V}/items/{{item_id}}/claims": {"claimant_kind": "member", "claimant_id": 1},
+        f"{V}/claims/{{claim_id}}/confirm": {},
+        f"{V}/claims/{{claim_id}}/decline": {},
+        f"{V}/claims/{{claim_id}}/service": SERVED,
+        "/api/v1/tickets/{number}/help": {"title": "x", "description": "x", "people_wanted": 1},
     }
     for method, path in sorted(described.operations()):
         body = bodies[path] if path in bodies else {"version": 1, **BODIES.get(path.removeprefix(ACTION), {})}
@@ -323,6 +408,7 @@ def test_every_described_response_happens_and_matches_its_description(
     _reads(walk, service)
     _new_tickets(walk)
     _holidays(walk)
+    _volunteering(walk, service)
     _every_operation_refuses(walk, described, service, app)
 
     missing = sorted(described.responses() - described.seen)

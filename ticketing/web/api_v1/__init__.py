@@ -17,6 +17,7 @@ from __future__ import annotations
 # isort: off
 # The description lists the operations in the order they are registered: keep this order.
 from ticketing.web.api_v1 import auth, meta, tickets, actions, queues, supervision, organisation, absences, holidays  # noqa: F401
+from ticketing.web.api_v1 import volunteering  # noqa: F401
 from ticketing.web.api_v1.blueprint import bp
 
 # isort: on

@@ -24,6 +24,7 @@ csrf.exempt(bp)
 
 TicketNumber = Annotated[str, Field(pattern=anchored(TICKET_NUMBER))]
 AbsenceId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]  # a registration, team, item or claim of 双报到
 HolidayDay = Annotated[str, Field(pattern=anchored(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"))]
 ERRORS = {
     400: "Not JSON (`invalid_json`), a value no request may carry (a control character, text that is not UTF-8, "
@@ -31,8 +32,8 @@ ERRORS = {
     401: "No bearer token, or an unknown or revoked one.",
     403: "Not for your role (`forbidden`), or not allowed by the rules (`not_allowed`).",
     404: "No such resource, or none you may see.",
-    409: "The ticket changed since the version you sent (reload it), the absence is over, or the date already has "
-    "a holiday override.",
+    409: "The ticket changed since the version you sent (reload it), the absence is over, the date already has "
+    "a holiday override, a phone is registered already, or an item has fewer places left than claimed.",
     413: "The JSON body is larger than 64 KiB (`payload_too_large`).",
     422: "Fields or parameters that do not fit this description; `details.fields` says which.",
     429: "Too many requests for this token: wait a little.",
@@ -77,7 +78,12 @@ api = apidoc.described(
         "engine messages follow `Accept-Language` (Chinese by default)."
     ),
     choices=choices,
-    path_types={"number": TicketNumber, "absence_id": AbsenceId, "day": HolidayDay},
+    path_types={
+        "number": TicketNumber,
+        "absence_id": AbsenceId,
+        "day": HolidayDay,
+        **dict.fromkeys(("registrant_id", "team_id", "item_id", "claim_id"), RowId),
+    },
     bearer=True,
     before=_checked,
     validation_error_model=Error,

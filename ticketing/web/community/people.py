@@ -196,6 +196,8 @@ def record_registrant(registrant_id: int) -> ResponseReturnValue:
 @requires("community")
 def import_registrants() -> ResponseReturnValue:
     """Import registrations from a CSV or XLSX file into a community I manage: approved at once."""
+    if request.method == "POST":
+        require_community(request.form.get("community"), managed=True)  # 403 unless I manage it
     form = ImportForm()
     form.community.choices = my_communities(managed=True)
     result, refusal = None, None

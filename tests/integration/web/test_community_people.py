@@ -134,7 +134,7 @@ def test_a_bad_row_refuses_the_whole_file_naming_the_row_in_chinese(service: Tic
 def test_only_managers_import_and_files_are_csv_or_xlsx(login: Login) -> None:
     grid_leader = login(GRID_LEADER)
     assert "Only the party secretary" in grid_leader.get("/community/registrations/import").get_data(as_text=True)
-    assert _upload(grid_leader, CSV_FILE.encode())[0] == 400  # C0101 is not among its choices
+    assert _upload(grid_leader, CSV_FILE.encode())[0] == 403  # it does not manage C0101
     assert _upload(login(MANAGER), b"MZ", "tool.exe")[0] == 400
 
 
@@ -208,3 +208,17 @@ def test_totals_over_a_period_and_their_exports(service: Ticketing, login: Login
     assert "清理楼道" in card
     assert manager.get("/community/cards?first=2026-11-23&last=2026-01-01").status_code == 400
     assert login(OTHER_COMMUNITY).get(f"/community/teams/{team}").status_code == 403
+
+
+def test_the_audit_trail_names_the_registration_decided_and_the_community_imported_into(
+    service: Ticketing, login: Login
+) -> None:
+    waiting = _member(service, "孙立", "13906333333")
+    manager = login(MANAGER)
+    manager.post(f"/community/registrations/{waiting.id}/decide", data={"status": "approved"})
+    _upload(manager, CSV_FILE.encode())
+
+    trail = login("S0001").get("/admin/audit").get_data(as_text=True)
+    assert f"双报到 registration {waiting.id} (孙立)" in trail
+    assert f"registrant:{waiting.id}" not in trail
+    assert 'data-label="Of">海曲社区</td>' in trail  # the import, of C0101

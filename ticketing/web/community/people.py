@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
@@ -29,7 +30,7 @@ from ticketing.organisation.registrant_files import MAX_ROWS, read_registrants
 from ticketing.read import record_cards, registrants
 from ticketing.services.volunteering import Imported
 from ticketing.web.community.blueprint import bp, my_communities, require_community
-from ticketing.web.context import now, service
+from ticketing.web.context import now, service, settings
 from ticketing.web.errors import message_of, status_of
 from ticketing.web.fields import sane_date, stripped
 from ticketing.web.inputs import page_number
@@ -45,6 +46,11 @@ DECISIONS = {
 }
 
 
+def today() -> date:
+    """The district's calendar day now."""
+    return now().astimezone(settings().tz).date()
+
+
 def finite(form: FlaskForm, field: Field) -> None:
     if field.data is not None and not math.isfinite(field.data):
         raise ValidationError(_("Give a number."))
@@ -53,9 +59,9 @@ def finite(form: FlaskForm, field: Field) -> None:
 class ServiceForm(FlaskForm):
     """A piece of service done outside the service list (a joint activity, say)."""
 
-    served_on = DateField(_l("Date"), validators=[InputRequired(_l("On which day?")), sane_date])
+    served_on = DateField(_l("Date"), default=today, validators=[InputRequired(_l("On which day?")), sane_date])
     hours = FloatField(_l("Hours"), validators=[InputRequired(_l("Give the hours: 1, 1.5, 2…")), finite])
-    what = TextAreaField(_l("What was done"), filters=[stripped], validators=[InputRequired(_l("Say what was done."))])
+    what = TextAreaField(_l("Service given"), filters=[stripped], validators=[InputRequired(_l("Say what was done."))])
 
 
 class DecideForm(FlaskForm):

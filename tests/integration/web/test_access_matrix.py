@@ -141,6 +141,31 @@ def _board(action: str, stale: bool = False, **fields: str) -> Form:
     )
 
 
+# 双报到 (vol-people): the community pages open to any community's staff (S0055 sees C0102's), and those of
+# C0101's registrations and teams (S0013's building post is a volunteer post, S0002 works for the street).
+MY_COMMUNITY: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)
+C0101_STAFF: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+
+
+def _served(**fields: str) -> dict[str, Any]:
+    return {"served_on": "2026-11-20", "hours": "2", "what": "社区联建活动"} | fields
+
+
+def _registrants_file() -> dict[str, Any]:
+    rows = "类型,名称,电话,工作单位\n党员,周强,13906336666,区教育局\n"
+    return {"community": "C0101", "file": [(io.BytesIO(rows.encode()), "registrants.csv")]}
+
+
+def _team(w: World, name: str, brand: str = "邻里红马甲") -> dict[str, Any]:
+    return {
+        "community": "C0101",
+        "name": name,
+        "brand": brand,
+        "members": str(w.member),
+        "leader": str(w.member),
+    }
+
+
 _REQUEST = {
     "category": "property_repair",
     "description": "楼道灯坏了",
@@ -418,6 +443,88 @@ MATRIX: tuple[Case, ...] = (
         NOTHING_THERE,
         lambda w: {"delete-version": w.version},
         variant="no such action",
+    ),
+    # --- 双报到: registrations, teams and record cards (vol-people)
+    Case("community.registrations", "GET", "/community/registrations", MY_COMMUNITY),
+    Case("community.registrant", "GET", "/community/registrations/{pending_registrant}", C0101_STAFF),
+    Case(
+        "community.registrant",
+        "GET",
+        "/community/registrations/999999",
+        (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+        variant="unknown",
+    ),
+    Case(
+        "community.decide",
+        "POST",
+        "/community/registrations/{pending_registrant}/decide",
+        C0101_STAFF,
+        lambda w: {"status": "approved"},
+        writes=True,
+    ),
+    Case(
+        "community.decide",
+        "POST",
+        "/community/registrations/{member}/decide",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_403, FORBIDDEN, REFUSED_403),
+        lambda w: {"status": "pending"},
+        variant="no such move",
+    ),
+    Case("community.issue_link", "POST", "/community/registrations/{member}/link", C0101_STAFF, writes=True),
+    Case(
+        "community.record_registrant",
+        "POST",
+        "/community/registrations/{member}/service",
+        C0101_STAFF,
+        lambda w: _served(),
+        writes=True,
+    ),
+    Case("community.import_registrants", "GET", "/community/registrations/import", MY_COMMUNITY),
+    Case(
+        "community.import_registrants",
+        "POST",
+        "/community/registrations/import",
+        C0101_STAFF,
+        lambda w: _registrants_file(),
+        writes=True,
+    ),
+    Case("community.teams", "GET", "/community/teams", MY_COMMUNITY),
+    Case("community.new_team", "GET", "/community/teams/new", MY_COMMUNITY),
+    Case(
+        "community.new_team",
+        "POST",
+        "/community/teams/new",
+        C0101_STAFF,
+        lambda w: _team(w, "新时代服务队"),
+        writes=True,
+    ),
+    Case("community.team", "GET", "/community/teams/{team}", C0101_STAFF),
+    Case(
+        "community.team",
+        "POST",
+        "/community/teams/{team}",
+        C0101_STAFF,
+        lambda w: _team(w, "红马甲服务队", "红色驿站"),
+        writes=True,
+    ),
+    Case("community.disband_team", "POST", "/community/teams/{team}/disband", C0101_STAFF, writes=True),
+    Case(
+        "community.record_team",
+        "POST",
+        "/community/teams/{team}/service",
+        C0101_STAFF,
+        lambda w: _served(people="3"),
+        writes=True,
+    ),
+    Case("community.cards", "GET", "/community/cards", MY_COMMUNITY),
+    Case("community.cards_export", "GET", "/community/cards.csv", MY_COMMUNITY, variant="csv"),
+    Case("community.cards_export", "GET", "/community/cards.xlsx", MY_COMMUNITY, variant="xlsx"),
+    Case(
+        "community.cards_export",
+        "GET",
+        "/community/cards.pdf",
+        (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+        variant="no such format",
     ),
     # --- supervisors: their area; a ticket outside it does not exist for them
     Case("supervisor.board", "GET", "/supervise/board", SUPERVISORS),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ticketing.domain.audit import AuditAction
 from ticketing.domain.org import Organisation
 from ticketing.read.audit import audit_page
+from ticketing.read.registrants import names as registrant_names
 from ticketing.read.source import current_organisation
 from ticketing.web.admin.blueprint import bp
 from ticketing.web.context import service
@@ -70,16 +72,34 @@ AUDIT_VALUES = {
 
 
 HOLDER_DETAILS = ("holder_a", "holder_b", "more_holders")
+REGISTRANT_SUBJECT = re.compile(r"registrant:([0-9]{1,10})")  # what the 双报到 use cases write
+
+
+def registrant_of(subject: str) -> int | None:
+    """The registration an audit subject names (``registrant:12`` → 12), if it names one."""
+    found = REGISTRANT_SUBJECT.fullmatch(subject)
+    return int(found[1]) if found else None
+
+
 STAFF_ID_IN_TEXT = re.compile(r"[^\s,→—]+")  # a stored holder change reads "S0013 → S0015"
 
 
 class InWords:
-    """The posts and staff of the trail by name: ``阳光小区1号楼 楼长``, ``陈强 → 肖书勤``, never ids alone."""
+    """The posts and staff of the trail by name: ``阳光小区1号楼 楼长``, ``陈强 → 肖书勤``, never ids alone;
+    a 双报到 registration (``registrant:12``) by its number and name, a community by its name."""
 
-    def __init__(self, org: Organisation) -> None:
+    def __init__(self, org: Organisation, registrants: Mapping[int, str] | None = None) -> None:
         self.org = org
+        self.registrants = registrants or {}
 
     def subject(self, subject: str) -> str:
+        registrant = registrant_of(subject)
+        if registrant is not None:
+            name = self.registrants.get(registrant, "—")
+            return _("双报到 registration %(id)d (%(name)s)", id=registrant, name=name)
+        unit = self.org.units.get(subject)
+        if unit is not None:
+            return unit.name
         post = self.org.posts.get(subject)
         unit = self.org.units.get(post.unit_id) if post else None
         if post is None or unit is None:
@@ -101,11 +121,12 @@ class InWords:
 def audit() -> str:
     """Who changed holders, the registry, holidays, accounts, keys and tokens, or sent notices again: newest first."""
     page = audit_page(service(), page_number())
+    named = registrant_names(service(), [r for row in page.items if (r := registrant_of(row.subject)) is not None])
     return render_template(
         "admin/audit.html",
         page=page,
         actions=AUDIT_ACTIONS,
         details=AUDIT_DETAILS,
         values=AUDIT_VALUES,
-        words=InWords(current_organisation(service())),
+        words=InWords(current_organisation(service()), named),
     )

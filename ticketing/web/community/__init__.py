@@ -5,6 +5,7 @@ Each page group is a module registering its views on ``bp`` when imported here.
 
 from __future__ import annotations
 
+from ticketing.web.community import service_list  # noqa: F401  (registers its views)
 from ticketing.web.community.blueprint import bp
 
 __all__ = ["bp"]

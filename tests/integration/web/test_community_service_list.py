@@ -109,7 +109,8 @@ def test_staff_publish_an_item_confirm_a_claim_record_the_service_and_close_it(
             "代买降压药"
         )
     page = _text(staff, f"/community/list/{item_id}")
-    assert "Completed" in page and "End the item" not in page  # nothing left to do on a closed item
+    assert "Completed" in page and "End the item" not in page and "Decline" not in page
+    assert "Record service" in page  # more service may still go on a completed claim's card
 
 
 def test_a_claim_is_declined_with_a_reason_and_a_refusal_keeps_the_page(service: Ticketing, login: Login) -> None:
@@ -222,3 +223,40 @@ def test_the_pages_speak_chinese_by_default(service: Ticketing, login: Login) ->
         page = _text(staff, url)
         missing, present = [t for t in chinese if t not in page], [t for t in english if t in page]
         assert not missing and not present, f"{url}: missing {missing}, unexpected {present}"
+
+
+ODD = [
+    "",
+    " ",
+    "NaN",
+    "Infinity",
+    "-1",
+    "0",
+    "0.7",
+    "1e309",
+    "99999999999999999999",
+    "x" * 2000,
+    "9999-12-31",
+    "member:",
+]
+
+
+def test_odd_input_is_refused_never_a_server_error(service: Ticketing, login: Login) -> None:
+    staff = login(SECRETARY)
+    item_id = _publish(staff)
+    _member, link = _approved(service, "王建国", MEMBER_PHONE)
+    claim_id = service.volunteering.claim_by_link(link, item_id, NOW)
+    forms = {
+        "/community/list/new": ["community", "kind", "title", "description", "starts_on", "ends_on", "people"],
+        f"/community/list/{item_id}/claims": ["claimant", "people"],
+        f"/community/claims/{claim_id}/decline": ["reason"],
+        f"/community/claims/{claim_id}/service": ["served_on", "hours", "what", "people"],
+    }
+    for url, names in forms.items():
+        for name in names:
+            for value in ODD:
+                response = staff.post(url, data={name: value})
+                assert response.status_code < 500, (url, name, value)
+    for query in ("kind=zzz", "status=open&page=-1", "community=C0102", "community=nowhere&page=99999999999"):
+        assert staff.get(f"/community/list?{query}").status_code in (200, 400), query
+    assert staff.get("/community/list/new?community=C0102").status_code == 200

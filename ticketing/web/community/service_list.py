@@ -55,7 +55,9 @@ class ListFilterForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    community = SelectField(_l("Community"), choices=[], validate_choice=False)
+    community = SelectField(
+        _l("Community"), choices=[], validate_choice=False, validators=[DataRequired(_l("Choose the community."))]
+    )
     kind = SelectField(_l("List"), choices=[])
     title = StringField(
         _l("Title"), filters=[stripped], validators=[DataRequired(_l("Give a title.")), Length(max=MAX_TITLE)]
@@ -73,7 +75,9 @@ class PublishForm(FlaskForm):
         validators=[InputRequired(_l("How many people?")), NumberRange(min=1, max=MAX_PEOPLE)],
     )
     hours_each = DecimalField(
-        _l("Hours per person (optional)"), places=1, validators=[Optional(), NumberRange(min=0.5, max=MAX_HOURS_EACH)]
+        _l("Hours per person (optional)"),
+        places=None,
+        validators=[Optional(), NumberRange(min=0.5, max=MAX_HOURS_EACH)],
     )
 
 
@@ -87,7 +91,7 @@ class RecordForm(FlaskForm):
     served_on = DateField(_l("Date"), validators=[InputRequired(_l("Give the day of the service.")), sane_date])
     hours = DecimalField(
         _l("Hours per person"),
-        places=1,
+        places=None,
         validators=[InputRequired(_l("How many hours?")), NumberRange(min=0.5, max=MAX_HOURS_EACH)],
     )
     what = StringField(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -48,8 +49,8 @@ class AskHelpForm(FlaskForm):
     )
     hours_each = DecimalField(
         _l("Hours per person"),
-        places=1,
-        default=ticket_help.DEFAULT_HOURS,
+        places=None,
+        default=Decimal(f"{ticket_help.DEFAULT_HOURS:g}"),
         validators=[InputRequired(_l("How many hours?")), NumberRange(min=0.5, max=MAX_HOURS_EACH)],
     )
     ends_on = DateField(_l("Last day"), validators=[InputRequired(_l("Give the last day.")), sane_date])

@@ -81,8 +81,8 @@ def test_the_service_list_fits_a_small_phone_and_its_buttons_work(
     _check(page, f"/community/list/{item_id}")
     shoot(page, "phone-service-item")
 
-    page.locator("form[action$='/confirm'] button").click()  # the pending claim, CSRF token and all
-    page.wait_for_url(f"**/community/list/{item_id}")
+    with page.expect_navigation():
+        page.locator("form[action$='/confirm'] button").click()  # the pending claim, CSRF token and all
     assert page.locator("form[action$='/confirm']").count() == 0  # both claims confirmed now
     assert fits(page)
 

@@ -10,8 +10,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from ticketing.db import tickets as ticket_store
 from ticketing.db.queries import service_list as queries
 from ticketing.db.queries.service_list import Choice, ClaimRow, ItemRow
+from ticketing.domain.ticket import Ticket
 from ticketing.domain.volunteering.model import ClaimStatus, Item, ItemKind, ItemStatus
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
@@ -40,7 +42,7 @@ class ItemView:
     """An item with its claims, the places left, and whom staff may enter a claim for."""
 
     item: Item
-    ticket_number: str | None
+    ticket: Ticket | None  # the ticket a need comes from (its page: for whoever may see it)
     claims: list[ClaimRow]
     choices: list[Choice]
     today: date
@@ -62,13 +64,13 @@ class ItemView:
 def item_view(source: Source, item_id: int, today: date) -> ItemView | None:
     """The item with its claims and the claimants of its community; None if there is no such item."""
     with source.engine.connect() as conn:
-        found = queries.item(conn, item_id)
-        if found is None:
+        item = queries.item(conn, item_id)
+        if item is None:
             return None
-        item, number = found
+        ticket = ticket_store.get(conn, item.ticket_id) if item.ticket_id is not None else None
         claims = queries.claims(conn, item_id)
         choices = queries.choices(conn, item.community_id) if item.status is ItemStatus.OPEN else []
-    return ItemView(item, number, claims, choices, today)
+    return ItemView(item, ticket, claims, choices, today)
 
 
 def claim_item(source: Source, claim_id: int) -> int | None:

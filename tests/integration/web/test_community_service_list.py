@@ -202,7 +202,9 @@ def test_the_ticket_page_asks_for_help_and_shows_who_helps_without_their_phones(
     ticket_page = _text(login(SECRETARY), f"/staff/t/{number}")  # the community's party secretary: its staff
     assert MEMBER_PHONE in ticket_page and f"/community/list/{need}" in ticket_page
     item_page = _text(login(GRID_LEADER), f"/community/list/{need}")
-    assert MEMBER_PHONE in item_page and f"/staff/t/{number}" in item_page  # the item links its ticket
+    assert MEMBER_PHONE in item_page and number in item_page
+    assert f"/staff/t/{number}" not in item_page  # a grid leader does not see this building's ticket: no dead link
+    assert f"/staff/t/{number}" in _text(login(SECRETARY), f"/community/list/{need}")  # the item links its ticket
 
 
 def test_the_pages_speak_chinese_by_default(service: Ticketing, login: Login) -> None:

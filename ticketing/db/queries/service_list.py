@@ -118,17 +118,12 @@ def items_page(
     return rows, total
 
 
-def item(conn: Connection, item_id: int) -> tuple[Item, str | None] | None:
-    """An item and the number of the ticket it comes from; None if there is no such item."""
+def item(conn: Connection, item_id: int) -> Item | None:
+    """An item; None if there is no such item."""
     if not 0 < item_id <= MAX_ID:
         return None
-    query = (
-        select(service_items, tickets.c.number.label("ticket_number"))
-        .outerjoin(tickets, tickets.c.id == service_items.c.ticket_id)
-        .where(service_items.c.id == item_id)
-    )
-    row = conn.execute(query).first()
-    return (to_item(row), row.ticket_number) if row is not None else None
+    row = conn.execute(select(service_items).where(service_items.c.id == item_id)).first()
+    return to_item(row) if row is not None else None
 
 
 def claim_item(conn: Connection, claim_id: int) -> int | None:

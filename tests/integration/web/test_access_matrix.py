@@ -75,6 +75,9 @@ SUPERVISORS: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
 ADMIN: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 OWN_OR_ADMIN: Row = (LOGIN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)  # S0013's absence
 OWN_OR_ADMIN_NOT_YET: Row = (LOGIN, FORBIDDEN, REFUSED_409, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_409)
+COMMUNITY_STAFF: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)  # S0013 is a volunteer post: no staff
+C0101_STAFF: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)  # staff of the item's community
+NO_SUCH_ITEM: Row = (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND)
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,9 @@ def _board(action: str, stale: bool = False, **fields: str) -> Form:
     )
 
 
-# 双报到 (vol-people): the community pages open to any community's staff (S0055 sees C0102's), and those of
-# C0101's registrations and teams (S0013's building post is a volunteer post, S0002 works for the street).
-MY_COMMUNITY: Row = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)
-C0101_STAFF: Row = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)
+# 双报到: forms of the community pages (COMMUNITY_STAFF: any community's staff, S0055 sees C0102's lists;
+# C0101_STAFF: C0101's registrations, teams and items; S0013's building post is a volunteer post, S0002 works for
+# the street).
 
 
 def _served(**fields: str) -> dict[str, Any]:
@@ -164,6 +166,16 @@ def _team(w: World, name: str, brand: str = "邻里红马甲") -> dict[str, Any]
         "members": str(w.member),
         "leader": str(w.member),
     }
+
+
+def _item(**fields: str) -> dict[str, Any]:
+    item = {"community": "C0101", "kind": "project", "title": "周末环境整治", "description": "清理小区公共区域杂物"}
+    return item | {"starts_on": "2026-11-28", "ends_on": "2026-11-29", "people": "10", "hours_each": "3"} | fields
+
+
+def _help() -> dict[str, Any]:
+    fields = {"title": "帮忙清理楼道", "description": "楼道杂物较多，需要两人协助搬运", "people": "2"}
+    return {f"help-{name}": value for name, value in (fields | {"hours_each": "2", "ends_on": "2026-11-30"}).items()}
 
 
 _REQUEST = {
@@ -445,7 +457,7 @@ MATRIX: tuple[Case, ...] = (
         variant="no such action",
     ),
     # --- 双报到: registrations, teams and record cards (vol-people)
-    Case("community.registrations", "GET", "/community/registrations", MY_COMMUNITY),
+    Case("community.registrations", "GET", "/community/registrations", COMMUNITY_STAFF),
     Case("community.registrant", "GET", "/community/registrations/{pending_registrant}", C0101_STAFF),
     Case(
         "community.registrant",
@@ -479,7 +491,7 @@ MATRIX: tuple[Case, ...] = (
         lambda w: _served(),
         writes=True,
     ),
-    Case("community.import_registrants", "GET", "/community/registrations/import", MY_COMMUNITY),
+    Case("community.import_registrants", "GET", "/community/registrations/import", COMMUNITY_STAFF),
     Case(
         "community.import_registrants",
         "POST",
@@ -488,8 +500,8 @@ MATRIX: tuple[Case, ...] = (
         lambda w: _registrants_file(),
         writes=True,
     ),
-    Case("community.teams", "GET", "/community/teams", MY_COMMUNITY),
-    Case("community.new_team", "GET", "/community/teams/new", MY_COMMUNITY),
+    Case("community.teams", "GET", "/community/teams", COMMUNITY_STAFF),
+    Case("community.new_team", "GET", "/community/teams/new", COMMUNITY_STAFF),
     Case(
         "community.new_team",
         "POST",
@@ -516,15 +528,91 @@ MATRIX: tuple[Case, ...] = (
         lambda w: _served(people="3"),
         writes=True,
     ),
-    Case("community.cards", "GET", "/community/cards", MY_COMMUNITY),
-    Case("community.cards_export", "GET", "/community/cards.csv", MY_COMMUNITY, variant="csv"),
-    Case("community.cards_export", "GET", "/community/cards.xlsx", MY_COMMUNITY, variant="xlsx"),
+    Case("community.cards", "GET", "/community/cards", COMMUNITY_STAFF),
+    Case("community.cards_export", "GET", "/community/cards.csv", COMMUNITY_STAFF, variant="csv"),
+    Case("community.cards_export", "GET", "/community/cards.xlsx", COMMUNITY_STAFF, variant="xlsx"),
     Case(
         "community.cards_export",
         "GET",
         "/community/cards.pdf",
         (LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
         variant="no such format",
+    ),
+    # --- 双报到: a community's service list and help with tickets (vol-list)
+    Case("community.service_list", "GET", "/community/list", COMMUNITY_STAFF),
+    Case("community.new_item", "GET", "/community/list/new", COMMUNITY_STAFF),
+    Case("community.new_item", "POST", "/community/list/new", C0101_STAFF, lambda w: _item(), writes=True),
+    Case(
+        "community.new_item",
+        "POST",
+        "/community/list/new",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, "refused 400", FORBIDDEN, "refused 400"),
+        lambda w: _item(starts_on="2026-11-01", ends_on="2026-11-02"),
+        variant="last day passed",
+    ),
+    Case("community.item", "GET", "/community/list/{item}", C0101_STAFF),
+    Case("community.item", "GET", "/community/list/{need}", C0101_STAFF, variant="need from a ticket"),
+    Case("community.item", "GET", "/community/list/999999", NO_SUCH_ITEM, variant="unknown"),
+    Case("community.close_item", "POST", "/community/list/{item}/close", C0101_STAFF, writes=True),
+    Case("community.close_item", "POST", "/community/list/999999/close", NO_SUCH_ITEM, variant="unknown"),
+    Case("community.cancel_item", "POST", "/community/list/{need}/cancel", C0101_STAFF, writes=True),
+    Case(
+        "community.enter_claim",
+        "POST",
+        "/community/list/{item}/claims",
+        C0101_STAFF,
+        lambda w: {"claimant": f"member:{w.member}", "people": "1"},
+        writes=True,
+    ),
+    Case(
+        "community.enter_claim",
+        "POST",
+        "/community/list/{item}/claims",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_403, FORBIDDEN, REFUSED_403),
+        lambda w: {"claimant": f"member:{w.pending_registrant}", "people": "1"},
+        variant="not approved",
+    ),
+    Case(
+        "community.enter_claim",
+        "POST",
+        "/community/list/{item}/claims",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, "refused 400", FORBIDDEN, "refused 400"),
+        lambda w: {"claimant": "nobody", "people": "1"},
+        variant="no claimant",
+    ),
+    Case("community.confirm_claim", "POST", "/community/claims/{claim}/confirm", C0101_STAFF, writes=True),
+    Case("community.confirm_claim", "POST", "/community/claims/999999/confirm", NO_SUCH_ITEM, variant="unknown"),
+    Case(
+        "community.decline_claim",
+        "POST",
+        "/community/claims/{claim}/decline",
+        C0101_STAFF,
+        lambda w: {"reason": "人数已满"},
+        writes=True,
+    ),
+    Case(
+        "community.record_claim",
+        "POST",
+        "/community/claims/{claim}/service",
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REFUSED_403, FORBIDDEN, REFUSED_403),  # not confirmed yet
+        lambda w: {"served_on": "2026-11-23", "hours": "2", "what": "代买药品", "people": "1"},
+        variant="pending claim",
+    ),
+    Case(
+        "staff.ask_help",
+        "POST",
+        "/staff/tickets/{number}/help",
+        (LOGIN, NOT_FOUND, REFUSED_409, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # a need is open already
+        lambda w: _help(),
+        variant="need open already",
+    ),
+    Case(
+        "staff.ask_help",
+        "POST",
+        "/staff/tickets/{proposed}/help",
+        (LOGIN, NOT_FOUND, OK, NOT_FOUND, REFUSED_403, REFUSED_403, REFUSED_403),  # the holders, the first responder
+        lambda w: _help(),
+        writes=True,
     ),
     # --- supervisors: their area; a ticket outside it does not exist for them
     Case("supervisor.board", "GET", "/supervise/board", SUPERVISORS),

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed
+from ticketing.domain.errors import Conflict, InvalidInput, NotAllowed, TicketingError
 from ticketing.domain.org import Post
 from ticketing.domain.permissions import ORDER
 from ticketing.domain.workflow import Duration, DurationUnit
@@ -32,6 +32,8 @@ from ticketing.web.staff.action_forms import (
     TransferForm,
 )
 from ticketing.web.staff.blueprint import bp
+from ticketing.web.staff.help import AskHelpForm, ask_draft
+from ticketing.web.staff.help import help_of as _help
 
 
 def working_time(duration: Duration) -> str:
@@ -96,7 +98,11 @@ def _action_form(action: str, view: TicketView, formdata: MultiDict[str, str] | 
 
 
 def _ticket_page(
-    view: TicketView, failed: tuple[str, ActionForm] | None = None, message: str | None = None, status: int = 200
+    view: TicketView,
+    failed: tuple[str, ActionForm] | None = None,
+    message: str | None = None,
+    status: int = 200,
+    help_form: AskHelpForm | None = None,
 ) -> tuple[str, int]:
     """The page with a form for each action allowed now; a failed form keeps what was typed and its errors."""
     shown = [name for name in ORDER if name in view.actions or (failed and name == failed[0])]
@@ -105,7 +111,13 @@ def _ticket_page(
     primary = next((name for name in PRIMARY if name in forms), None)
     return (
         render_template(
-            "staff/ticket.html", view=view, forms=forms, failed=failed_action, message=message, primary=primary
+            "staff/ticket.html",
+            view=view,
+            forms=forms,
+            failed=failed_action,
+            message=message,
+            primary=primary,
+            help=_help(view, help_form),
         ),
         status,
     )
@@ -161,3 +173,20 @@ def act(number: str, action: str) -> ResponseReturnValue:
     if current_user.can_see(changed):
         return redirect(url_for(".ticket", number=changed.number))
     return redirect(url_for(".queue"))
+
+
+@bp.post("/tickets/<ticket:number>/help")
+@requires("staff")
+def ask_help(number: str) -> ResponseReturnValue:
+    """Ask the ticket's community for volunteer help: a need on its service list, linked to the ticket."""
+    view = _view(number, 404)
+    form = AskHelpForm(prefix="help")
+    if not form.validate_on_submit():
+        return _ticket_page(view, status=400, help_form=form)
+    try:
+        service().volunteering.ask_help(view.ticket.number, current_user.id, ask_draft(form), now())
+    except TicketingError as error:
+        form.form_errors.append(message_of(error))
+        return _ticket_page(view, status=status_of(error), help_form=form)
+    flash(_("Volunteer help asked for: the need is on the community's service list."))
+    return redirect(url_for(".ticket", number=view.ticket.number) + "#help")

@@ -18,6 +18,7 @@ from typing import Any
 from ticketing.db.engine import writing
 from ticketing.db.meta import bump, get_int
 from ticketing.demo import load_demo_org
+from ticketing.demo.volunteers import TicketHelp, load_volunteers
 from ticketing.domain.org import Organisation, UnitKind
 from ticketing.domain.rules import next_attempt_at
 from ticketing.domain.ticket import Channel, Ticket
@@ -214,6 +215,7 @@ def load_demo(
             events.append((opened + offset, order, partial(_act, service, scenario, action, params, now)))
     for days in (10, 8, 6, 4, 2):
         events.append((now - days * DAY, -1, service.sweep.run))
+    events.extend(_volunteer_events(service, org, scenarios, now))
     for done, (at, _, run) in enumerate(sorted(events, key=lambda event: (event[0], event[1])), start=1):
         run(at)
         if progress:
@@ -221,6 +223,25 @@ def load_demo(
     fired = service.sweep.run(now).fired
     first = scenarios[0]
     return DemoLoad(summary, len(scenarios), fired, first.token, first.ticket.number if first.ticket else None)
+
+
+HELPED = "二单元水管爆裂"  # the story whose first ticket gets volunteer help: asked two hours after opening
+
+
+def _volunteer_events(
+    service: Ticketing, org: Organisation, scenarios: list[_Scenario], now: datetime
+) -> list[tuple[datetime, int, Callable[[datetime], object]]]:
+    """双报到 and volunteer service loaded now (``ticketing.demo.volunteers``); the help with a ticket as events."""
+    order, helped = next((i, s) for i, s in enumerate(scenarios) if s.description == HELPED)
+    community = org.ancestor(helped.location_id, UnitKind.COMMUNITY)
+    made = load_volunteers(service, org, now, community.id if community else None)
+
+    def number() -> str:
+        assert helped.ticket is not None
+        return helped.ticket.number
+
+    steps = TicketHelp(service, made, number).events(now - helped.opened_ago + 2 * HOUR)
+    return [(at, order, run) for at, run in steps]
 
 
 def _open(service: Ticketing, scenario: _Scenario, at: datetime) -> None:

@@ -647,6 +647,8 @@ MATRIX: tuple[Case, ...] = (
         _board("extend", by="1d", reason="需协调物业"),
         writes=True,
     ),
+    # --- 双报到: the supervisors' figures (vol-supervise)
+    Case("supervisor.volunteers", "GET", "/supervise/volunteers", SUPERVISORS),
     # --- admins only
     Case("admin.organisation", "GET", "/admin/organisation", ADMIN),
     Case("admin.holders", "GET", f"/admin/posts/{BUILDING_POST}/holders", ADMIN),

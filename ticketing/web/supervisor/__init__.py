@@ -8,7 +8,7 @@ Each page group is a module registering its views on ``bp`` when imported here.
 
 from __future__ import annotations
 
-from ticketing.web.supervisor import actions, board, exports, rates, terminations, workflows  # noqa: F401
+from ticketing.web.supervisor import actions, board, exports, rates, terminations, volunteers, workflows  # noqa: F401
 from ticketing.web.supervisor.blueprint import bp
 
 __all__ = ["bp"]

@@ -215,9 +215,14 @@ def rates() -> tuple[str, int]:
         page = render_template("supervisor/rates.html", form=form, view=None, presets=links, weights=rate_weights())
         return page, 400
     links = preset_links((view.report.period.first, view.report.period.last))
+    from ticketing.web.supervisor.volunteers import number, panel  # here: that module builds on this one's form
+
     return (
         render_template(
             "supervisor/rates.html",
+            volunteers=panel(view.report.period),
+            volunteer_number=number,
+            community_level=UnitKind.COMMUNITY,
             form=form,
             view=view,
             presets=links,

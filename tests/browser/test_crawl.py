@@ -183,6 +183,17 @@ def _data_text(service: Ticketing) -> str:
         schema.tickets.c.termination_reason,
         schema.ticket_joins.c.reason,
         schema.history.c.reason,
+        *(
+            table.c[name]
+            for table, names in (
+                (schema.registrants, ("name", "contact_name", "work_unit", "skills", "offer")),
+                (schema.volunteer_teams, ("name", "brand")),
+                (schema.service_items, ("title", "description")),
+                (schema.service_claims, ("reason",)),
+                (schema.service_records, ("what",)),
+            )
+            for name in names
+        ),
     )
     with service.engine.connect() as conn:
         return "\n".join(str(value) for column in columns for value in conn.scalars(select(column)) if value)
@@ -201,6 +212,11 @@ def _code_words(service: Ticketing) -> frozenset[str]:
         schema.tickets.c.notify_by,
         schema.tickets.c.satisfaction,
         schema.history.c.action,
+        schema.registrants.c.kind,
+        schema.registrants.c.status,
+        schema.service_items.c.kind,
+        schema.service_items.c.status,
+        schema.service_claims.c.status,
     )
     with service.engine.connect() as conn:
         return frozenset(str(code) for column in columns for code in conn.scalars(select(column).distinct()) if code)

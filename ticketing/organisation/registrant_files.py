@@ -56,11 +56,11 @@ def read_registrants(path: Path, community_id: str) -> list[Application]:
     except OrgFileError:
         raise InvalidInput("the file is no readable CSV or XLSX table: save it from Excel as .xlsx or .csv") from None
     if not records:
-        raise InvalidInput("the file is empty: its first row names the columns (类型, 名称, 电话 …)")
+        raise InvalidInput("the file is empty: its first row names the columns (kind, name, phone …)")
     columns = {_ALIASES[_key(t)]: i for i, t in enumerate(records[0]) if _key(t) in _ALIASES}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise InvalidInput("row 1: the columns 类型 (kind), 名称 (name) and 电话 (phone) are required")
+        raise InvalidInput("row 1: the columns kind, name and phone are required")
     rows = [(number, record) for number, record in enumerate(records[1:], start=2) if any(c.strip() for c in record)]
     if len(rows) > MAX_ROWS:
         raise InvalidInput("at most %(max)d rows in one file; split it", max=MAX_ROWS)
@@ -71,7 +71,7 @@ def _application(number: int, record: list[str], columns: dict[str, int], commun
     cells = {name: (record[i].strip() if i < len(record) else "") for name, i in columns.items()}
     kind = KINDS.get(cells["kind"].lower())
     if kind is None:
-        raise InvalidInput("row %(row)d: 类型 (kind) is 单位 or 党员, not %(kind)r", row=number, kind=cells["kind"])
+        raise InvalidInput("row %(row)d: the kind is a unit or a member, not %(kind)r", row=number, kind=cells["kind"])
     hours = cells.get("hours_per_month", "") or "0"
     if not hours.isascii() or not hours.isdigit():
         raise InvalidInput("row %(row)d: hours a month is a whole number, not %(hours)r", row=number, hours=hours)

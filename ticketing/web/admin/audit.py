@@ -35,8 +35,8 @@ AUDIT_ACTIONS = {
     AuditAction.TOKEN_REVOKED: _l("Staff token revoked"),
     AuditAction.HOLIDAY_OVERRIDDEN: _l("Holiday override added"),
     AuditAction.HOLIDAY_OVERRIDE_REMOVED: _l("Holiday override removed"),
-    AuditAction.REGISTRANTS_IMPORTED: _l("双报到 registrations imported"),
-    AuditAction.REGISTRATION_DECIDED: _l("双报到 registration decided"),
+    AuditAction.REGISTRANTS_IMPORTED: _l("Dual registrations imported"),
+    AuditAction.REGISTRATION_DECIDED: _l("Dual registration decided"),
     AuditAction.VOLUNTEER_LINK_ISSUED: _l("Volunteer's own link issued"),
 }
 AUDIT_SUBJECTS = {"registry": _l("the registry"), "outbox": _l("undelivered notices")}  # else an id
@@ -96,7 +96,7 @@ class InWords:
         registrant = registrant_of(subject)
         if registrant is not None:
             name = self.registrants.get(registrant, "—")
-            return _("双报到 registration %(id)d (%(name)s)", id=registrant, name=name)
+            return _("Dual registration %(id)d (%(name)s)", id=registrant, name=name)
         unit = self.org.units.get(subject)
         if unit is not None:
             return unit.name

@@ -19,6 +19,7 @@ from ticketing.services.accounts import authenticate
 from ticketing.services.credentials import api_key_owner, token_owner
 
 MONDAY = "2026-11-23T09:00"
+DEMO_LOADED = "2026-11-26T11:00"  # a Thursday morning: three of the demo's tickets are overdue
 
 
 Run = Callable[..., Result]
@@ -33,7 +34,8 @@ def run(engine: Engine, run_database: RunDatabase) -> Run:
         return runner.invoke(cli, ["--database-url", run_database.url, *args], catch_exceptions=False)
 
     def load_demo() -> None:
-        assert invoke("demo", "--load-only").exit_code == 0
+        # Loaded at a fixed moment: which of its tickets are overdue depends on the hour of the week it is loaded at.
+        assert invoke("demo", "--load-only", "--now", DEMO_LOADED).exit_code == 0
 
     run_database.prepare("demo_cli", load_demo)
     return invoke

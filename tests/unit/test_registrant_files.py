@@ -72,7 +72,10 @@ def test_unknown_columns_are_ignored_and_kinds_read_in_english(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("bad_row", "problem"),
     [
-        (["群众", "李四", "13906335555", "", "区税务局", "", "", ""], "row 3: 类型 (kind) is 单位 or 党员, not '群众'"),
+        (
+            ["群众", "李四", "13906335555", "", "区税务局", "", "", ""],
+            "row 3: the kind is a unit or a member, not '群众'",
+        ),
         (
             ["党员", "李四", "13906335555", "", "区税务局", "", "", "八"],
             "row 3: hours a month is a whole number, not '八'",

@@ -212,11 +212,18 @@ def _demo_app(settings: Settings) -> Any:
     show_default=True,
     help="small: 2 streets, 6 communities; full: the seed's 4 streets, 42 communities, 127 grids.",
 )
+@click.option(
+    "--now",
+    help="The moment the sample tickets' timelines end, ISO 8601 (default: now): the same moment loads the same "
+    "tickets, whatever the time of day.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @progress_option
 @pass_context
-def demo(obj: CliContext, load_only: bool, district: str, host: str, port: int, progress: bool | None) -> None:
+def demo(
+    obj: CliContext, load_only: bool, district: str, now: str | None, host: str, port: int, progress: bool | None
+) -> None:
     """Load a demo district and sample tickets (idempotent), then serve on plain HTTP for this machine.
 
     A deadline worker runs beside the web process, so the demo's tickets escalate in real time.
@@ -230,7 +237,7 @@ def demo(obj: CliContext, load_only: bool, district: str, host: str, port: int, 
         _check_port(host, port)
     upgrade(obj.engine)
     with Progress("loading the demo", progress) as shown:
-        loaded = load_demo(obj.ticketing, district=district, progress=shown)
+        loaded = load_demo(obj.ticketing, obj.moment(now), district=district, progress=shown)
     click.echo(summary_text(loaded.org))
     if loaded.tickets_opened:
         opened, fired = loaded.tickets_opened, loaded.deadlines_fired

@@ -108,7 +108,7 @@ def test_an_import_adds_approved_registrations_and_running_it_again_skips_them(
     service: Ticketing, login: Login
 ) -> None:
     manager = login(MANAGER)
-    assert "类型,名称,电话" in manager.get("/community/registrations/import").get_data(as_text=True)
+    assert "kind,name,phone" in manager.get("/community/registrations/import").get_data(as_text=True)
 
     status, page = _upload(manager, CSV_FILE.encode())
     assert status == 200
@@ -219,6 +219,6 @@ def test_the_audit_trail_names_the_registration_decided_and_the_community_import
     _upload(manager, CSV_FILE.encode())
 
     trail = login("S0001").get("/admin/audit").get_data(as_text=True)
-    assert f"双报到 registration {waiting.id} (孙立)" in trail
+    assert f"Dual registration {waiting.id} (孙立)" in trail
     assert f"registrant:{waiting.id}" not in trail
     assert 'data-label="Of">海曲社区</td>' in trail  # the import, of C0101

@@ -426,18 +426,8 @@ def cards(obj: CliContext, community: str | None, first: date, last: date, actor
     from ticketing.read import volunteer_api as lists
     from ticketing.schemas.volunteering import Cards, CardTotal
 
-    totals = lists.card_totals(obj.ticketing, _actor(obj, actor), first, last, community)
-    rows = [
-        CardTotal.of(
-            total.community_id,
-            None if total.registrant_id is None else (total.registrant_id, total.registrant_kind),
-            total.team_id,
-            total.name,
-            total.entries,
-            total.person_minutes,
-        )
-        for total in totals
-    ]
+    totals = lists.card_totals(obj.ticketing, _actor(obj, actor), first, last, obj.settings.tz, community)
+    rows = [CardTotal.of(total) for total in totals]
     if as_json:
         _print_json(Cards(starts_on=first, ends_on=last, items=rows))
         return

@@ -9,16 +9,16 @@ is refused too: these lists carry personal data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from ticketing.db import volunteering as store
 from ticketing.db.queries import volunteer_api as queries
-from ticketing.db.queries.volunteer_api import CardTotal as CardTotal  # what card_totals gives
 from ticketing.domain.errors import NotAllowed, NotFound
 from ticketing.domain.org import Organisation, Role, UnitKind
 from ticketing.domain.volunteering import access, records
 from ticketing.domain.volunteering.model import LIVE_CLAIMS, Claim, Item, Registrant, Team
 from ticketing.read.paging import Page
+from ticketing.read.record_cards import Total, totals
 from ticketing.read.source import Source, current_organisation
 
 PER_PAGE = 50
@@ -108,10 +108,11 @@ def claim(source: Source, claim_id: int) -> Claim:
 
 
 def card_totals(
-    source: Source, actor_id: str | None, first: date, last: date, community_id: str | None = None
-) -> list[CardTotal]:
-    """Each record card's entries and person-minutes from ``first`` to ``last`` (at most three years)."""
+    source: Source, actor_id: str | None, first: date, last: date, tz: tzinfo, community_id: str | None = None
+) -> list[Total]:
+    """The record cards' totals from ``first`` to ``last`` (at most three years), as the community's page shows."""
     records.check_period(first, last)
-    where = scope(current_organisation(source), actor_id, community_id).communities
-    with source.engine.connect() as conn:
-        return queries.card_totals(conn, where, first, last)
+    org = current_organisation(source)
+    where = scope(org, actor_id, community_id).communities
+    every = [unit.id for unit in org.units.values() if unit.kind is UnitKind.COMMUNITY]
+    return totals(source, every if where is None else where, first, last, tz)

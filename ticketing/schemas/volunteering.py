@@ -22,6 +22,7 @@ from ticketing.domain.volunteering.model import (
     RegistrantKind,
     RegistrationStatus,
 )
+from ticketing.read.record_cards import Total
 from ticketing.schemas.base import Answer, Request, Time, local_time
 from ticketing.schemas.fields import (
     IDENTIFIER,
@@ -319,29 +320,19 @@ class CardTotal(Answer):
     entries: int
     person_hours: float
 
+    claims_completed: int
+
     @classmethod
-    def of(
-        cls,
-        community_id: str,
-        registrant: tuple[int, str | None] | None,
-        team_id: int | None,
-        name: str,
-        entries: int,
-        person_minutes: int,
-    ) -> CardTotal:
-        """A card's sums: a team's (``team_id``) or a registrant's (its id and kind)."""
-        if team_id is not None:
-            kind, claimant_id = model.ClaimantKind.TEAM.value, team_id
-        else:
-            claimant_id, found_kind = registrant or (0, None)
-            kind = found_kind or ""
+    def of(cls, total: Total) -> CardTotal:
+        """A member's, unit's or team's sums, as the community's record cards page shows them."""
         return cls(
-            community_id=community_id,
-            claimant_kind=kind,
-            claimant_id=claimant_id,
-            name=name,
-            entries=entries,
-            person_hours=person_minutes / 60,
+            community_id=total.community_id,
+            claimant_kind=total.kind.value,
+            claimant_id=total.id,
+            name=total.name,
+            entries=total.entries,
+            person_hours=total.hours,
+            claims_completed=total.claims_completed,
         )
 
 

@@ -7,12 +7,10 @@ list is long; the service list carries the places its live claims hold, the reco
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
-from ticketing.db.schema import registrants, service_claims, service_items, service_records, team_members
+from ticketing.db.schema import registrants, service_claims, service_items, team_members
 from ticketing.db.schema import volunteer_teams as teams
 from ticketing.db.volunteering import claims_of, to_item, to_registrant
 from ticketing.domain.volunteering.model import LIVE_CLAIMS, Claim, Item, Registrant, Team
@@ -126,53 +124,3 @@ def _names(conn: Connection, registrant_ids: set[int | None], team_ids: set[int 
         query = select(teams.c.id, teams.c.name).where(teams.c.id.in_(groups))
         found |= {(True, row.id): row.name for row in conn.execute(query)}
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class CardTotal:
-    """One record card's sums over a period: its entries and person-minutes (each entry's minutes × people)."""
-
-    community_id: str
-    registrant_id: int | None
-    registrant_kind: str | None
-    team_id: int | None
-    name: str
-    entries: int
-    person_minutes: int
-
-
-def card_totals(conn: Connection, communities: Collection[str] | None, first: date, last: date) -> list[CardTotal]:
-    """The record cards with service from ``first`` to ``last``, most person-hours first."""
-    r = service_records.c
-    person_minutes = func.sum(r.minutes * r.people)
-    query = (
-        select(
-            r.community_id,
-            r.registrant_id,
-            r.team_id,
-            func.count().label("entries"),
-            person_minutes.label("person_minutes"),
-        )
-        .where(_in(r.community_id, communities), r.served_on >= first, r.served_on <= last)
-        .group_by(r.community_id, r.registrant_id, r.team_id)
-        .order_by(person_minutes.desc(), r.community_id, r.registrant_id, r.team_id)
-    )
-    rows = conn.execute(query).all()
-    names = _names(conn, {row.registrant_id for row in rows}, {row.team_id for row in rows})
-    kinds: dict[int, str] = {}
-    people = sorted({row.registrant_id for row in rows if row.registrant_id is not None})
-    if people:
-        kind_query = select(registrants.c.id, registrants.c.kind).where(registrants.c.id.in_(people))
-        kinds = {row.id: row.kind for row in conn.execute(kind_query)}
-    return [
-        CardTotal(
-            row.community_id,
-            row.registrant_id,
-            kinds.get(row.registrant_id) if row.registrant_id is not None else None,
-            row.team_id,
-            names.get((row.team_id is not None, row.team_id or row.registrant_id), ""),
-            int(row.entries),
-            int(row.person_minutes or 0),
-        )
-        for row in rows
-    ]

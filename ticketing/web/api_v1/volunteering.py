@@ -267,18 +267,11 @@ def record_service(claim_id: int, json: schema.ServiceBody) -> tuple[schema.Clai
 @api.validate(resp=answers(200, schema.Cards, 403, 404, 422), tags=TAGS, operation_id="cardTotals")
 def card_totals(query: schema.CardQuery) -> schema.Cards:
     """Each member's, unit's and team's service over a period: entries and person-hours, most first"""
-    totals = lists.card_totals(service(), user().id, query.first, query.last, query.community)
+    totals = lists.card_totals(service(), user().id, query.first, query.last, service().worlds.tz, query.community)
     return schema.Cards(
         starts_on=query.first,
         ends_on=query.last,
-        items=[_card(total) for total in totals],
-    )
-
-
-def _card(total: lists.CardTotal) -> schema.CardTotal:
-    registrant = None if total.registrant_id is None else (total.registrant_id, total.registrant_kind)
-    return schema.CardTotal.of(
-        total.community_id, registrant, total.team_id, total.name, total.entries, total.person_minutes
+        items=[schema.CardTotal.of(total) for total in totals],
     )
 
 

@@ -179,7 +179,7 @@ def test_a_team_without_members_may_not_claim_yet() -> None:
 def test_one_claims_an_item_once_at_a_time(status: ClaimStatus) -> None:
     mine = claim(claimant=as_member(), status=status)
 
-    with pytest.raises(Conflict, match="is claimed by you already: see your claims"):
+    with pytest.raises(Conflict, match="is claimed by this member, unit or team already: one live claim each"):
         service_list.check_claim(item(), as_member(), 1, [mine], TODAY, registrant=member())
 
 

@@ -59,7 +59,7 @@ FIELDS: dict[str, LazyString] = {
     "description": _l("Description"),
     "hours": _l("Hours"),
     "hours_each": _l("Hours per person"),
-    "what": _l("What was done"),
+    "what": _l("Service given"),
     "team_name": _l("Team name"),
     "brand": _l("Service brand"),
     "reason": _l("Reason"),

@@ -199,7 +199,7 @@ def test_an_approved_member_claims_through_the_link_and_withdraws(
     assert "Your claim is sent" in me and "为独居老人代买药品" in me and "Waiting for the community" in me
 
     twice = client.post(f"/v/me/{link}/claims", data={"item_id": str(item)})
-    assert twice.status_code == 409 and "claimed by you already" in _page(twice)
+    assert twice.status_code == 409 and "claimed by this member, unit or team already" in _page(twice)
 
     claim_id = _claims(service)[0]
     withdrawn = client.post(f"/v/me/{link}/claims/{claim_id}/withdraw")

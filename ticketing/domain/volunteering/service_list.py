@@ -145,7 +145,7 @@ def check_claim(
         raise NotAllowed("only units, members and teams of the item's own community may claim it")
     existing = list(claims)
     if any(c.claimant == claimant and c.status in LIVE_CLAIMS for c in existing):
-        raise Conflict("item %(id)s is claimed by you already: see your claims", id=item.id)
+        raise Conflict("item %(id)s is claimed by this member, unit or team already: one live claim each", id=item.id)
     wanted = 1 if claimant.kind is ClaimantKind.MEMBER else people
     if not 1 <= wanted <= most:
         raise InvalidInput("people: give a whole number from 1 to %(max)d, got %(people)d", max=most, people=people)

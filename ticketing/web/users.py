@@ -44,8 +44,8 @@ class StaffUser(UserMixin):
             communities=frozenset(p.unit_id for p in held if p.kind is PostKind.COMMUNITY_PARTY),
             streets=frozenset(p.unit_id for p in held if p.kind is PostKind.STREET_COMMITTEE),
             session_epoch=session_epoch,
-            staff_of=access.staff_communities(org, staff_id),
-            manager_of=access.managed_communities(org, staff_id),
+            staff_of=access.staffed(org, held),
+            manager_of=access.managed(held),
         )
 
     def get_id(self) -> str:

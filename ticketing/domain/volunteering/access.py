@@ -14,8 +14,10 @@ street see its counts (the supervisors' page), not the people behind them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ticketing.domain.errors import NotAllowed
-from ticketing.domain.org import Organisation, PostKind, Role, UnitKind, held_by_volunteers
+from ticketing.domain.org import Organisation, Post, PostKind, Role, UnitKind, held_by_volunteers
 
 MANAGING_POSTS = frozenset({PostKind.COMMUNITY_PARTY, PostKind.INTAKE})
 
@@ -27,21 +29,27 @@ def _is_admin(org: Organisation, actor_id: str | None) -> bool:
 
 def staff_communities(org: Organisation, actor_id: str | None) -> frozenset[str]:
     """The communities whose staff ``actor_id`` is: where a staff post they hold lies."""
-    if not actor_id:
-        return frozenset()
+    return staffed(org, org.holds(actor_id)) if actor_id else frozenset()
+
+
+def managed_communities(org: Organisation, actor_id: str | None) -> frozenset[str]:
+    """The communities ``actor_id`` manages volunteers for: the party secretary's or intake post they hold."""
+    return managed(org.holds(actor_id)) if actor_id else frozenset()
+
+
+def staffed(org: Organisation, held: Iterable[Post]) -> frozenset[str]:
+    """The communities of the staff posts among ``held`` (a login's posts, read once)."""
     found = set()
-    for post in org.holds(actor_id):
+    for post in held:
         community = org.ancestor(post.unit_id, UnitKind.COMMUNITY)
         if community is not None and not held_by_volunteers(post.kind):
             found.add(community.id)
     return frozenset(found)
 
 
-def managed_communities(org: Organisation, actor_id: str | None) -> frozenset[str]:
-    """The communities ``actor_id`` manages volunteers for: the party secretary's or intake post they hold."""
-    if not actor_id:
-        return frozenset()
-    return frozenset(post.unit_id for post in org.holds(actor_id) if post.kind in MANAGING_POSTS)
+def managed(held: Iterable[Post]) -> frozenset[str]:
+    """The communities whose party secretary's or intake post is among ``held``."""
+    return frozenset(post.unit_id for post in held if post.kind in MANAGING_POSTS)
 
 
 def is_community_staff(org: Organisation, actor_id: str | None, community_id: str) -> bool:

@@ -195,6 +195,15 @@ def test_teams_declines_and_refusals(run: Run) -> None:
         f"team {team}  C0101  红色先锋队 (邻里帮)  members {min(a, b)},{max(a, b)}  leader {a}"
     )
     assert json.loads(_ok(run("volunteers", "teams", "--json")))[0]["members"] == sorted([a, b])
+    change = ("volunteers", "team-change", str(team), "--name", "银发先锋队", "--member", str(b))
+    not_manager = run(*change, "--as", GRID_LEADER)
+    assert not_manager.exit_code == 1 and "error:" in not_manager.stderr
+    assert run(*change, "--leader", str(a)).exit_code == 1  # the leader is no member
+    assert "no volunteer team 424242" in run("volunteers", "team-change", "424242", "--name", "x").stderr
+    changed = _ok(run(*change, "--member", str(a), "--brand", "夕阳红", "--leader", str(b), "--as", SECRETARY))
+    assert changed.strip() == f"team {team}  C0101  银发先锋队 (夕阳红)  members {min(a, b)},{max(a, b)}  leader {b}"
+    assert _ok(run(*change)).strip() == f"team {team}  C0101  银发先锋队  members {b}  leader -"
+    _ok(run(*change, "--member", str(a), "--brand", "邻里帮", "--leader", str(a)))
     published = _ok(
         run(
             "volunteers",

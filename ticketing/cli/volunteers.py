@@ -233,6 +233,33 @@ def team_create(
     click.echo(f"team {team_id}: {name} created in {community}")
 
 
+@volunteers.command("team-change")
+@click.argument("team_id", type=Id)
+@click.option("--name", required=True, help="The team's name.")
+@click.option("--brand", default="", help="Its service brand (服务品牌; none if left out).")
+@click.option(
+    "--member", "members", type=Id, multiple=True, help="An approved member's registration id (repeat: all of them)."
+)
+@click.option("--leader", type=Id, help="The leader, one of the members (none if left out).")
+@click.option("--as", "actor", help=AS_HELP)
+@pass_context
+def team_change(
+    obj: CliContext,
+    team_id: int,
+    name: str,
+    brand: str,
+    members: tuple[int, ...],
+    leader: int | None,
+    actor: str | None,
+) -> None:
+    """Change a team's name, brand, members and leader: what is given replaces them all."""
+    from ticketing.read import volunteer_api as lists
+
+    acting = _actor(obj, actor)
+    obj.ticketing.volunteering.change_team(team_id, name, brand, list(members), leader, acting)
+    click.echo(_team_line(lists.team(obj.ticketing, acting, team_id)))
+
+
 @volunteers.command()
 @click.option("--community", help="Only this community.")
 @click.option("--as", "actor", help=AS_HELP)

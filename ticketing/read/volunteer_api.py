@@ -116,3 +116,15 @@ def card_totals(
     where = scope(org, actor_id, community_id).communities
     every = [unit.id for unit in org.units.values() if unit.kind is UnitKind.COMMUNITY]
     return totals(source, every if where is None else where, first, last, tz)
+
+
+# --- one team, as the staff API answers a change of it
+
+
+def team(source: Source, actor_id: str | None, team_id: int) -> Team:
+    """A team with its members and leader (NotFound if there is none): the community's staff only."""
+    org = current_organisation(source)
+    with source.engine.connect() as conn:
+        found = store.team(conn, team_id)
+    access.require_staff(org, actor_id, found.community_id)
+    return found

@@ -101,14 +101,23 @@ class CommunityQuery(Request):
     community: MaybeCommunity = Field(None, description="One community you work for (default: all of yours).")
 
 
-class NewTeam(Request):
-    community: Community = Field(description="The community (you manage its volunteers).")
+TeamMembers = Annotated[list[Id], Field(max_length=teams.MAX_MEMBERS)]
+
+
+class TeamChange(Request):
+    """A team as it is to be: its name, brand, members and leader replace the old ones."""
+
     name: Annotated[str, _text(teams.MAX_NAME)] = Field(description="The team's name.")
-    brand: Annotated[str | None, _text(teams.MAX_BRAND, required=False)] = Field(None, description="Its service brand.")
-    members: list[Id] = Field(
-        default_factory=list, max_length=teams.MAX_MEMBERS, description="Approved members' registration ids."
+    brand: Annotated[str | None, _text(teams.MAX_BRAND, required=False)] = Field(
+        None, description="Its service brand (none if left out)."
     )
+    members: TeamMembers = Field(description="Approved members' registration ids: all of them (an empty list: none).")
     leader: MaybeId = Field(None, description="The leader, one of the members (may claim for the team).")
+
+
+class NewTeam(TeamChange):
+    community: Community = Field(description="The community (you manage its volunteers).")
+    members: TeamMembers = Field(default_factory=list, description="Approved members' registration ids.")
 
 
 class ItemQuery(Request):

@@ -307,9 +307,15 @@ def _volunteering(walk: Walk, service: Ticketing) -> None:
     walk.call("POST", link, "S0004", 404)
     walk.call("POST", link, "S0004", 200, registrant_id=pending)
     team = {"community": "C0101", "name": "先锋队", "members": [pending], "leader": pending}
+    changed = {"name": "先锋队", "members": [pending], "leader": pending}
     walk.call("POST", f"{V}/teams", "S0010", 403, json=team)
     walk.call("POST", f"{V}/teams", "S0004", 404, json={"community": "C0101", "name": "先锋队", "members": [424242]})
     team_id = walk.call("POST", f"{V}/teams", "S0004", 201, json=team)["id"]
+    change = f"{V}/teams/{{team_id}}"
+    walk.call("POST", change, "S0010", 403, team_id=team_id, json=changed)
+    walk.call("POST", change, "S0004", 404, json=changed)
+    walk.call("POST", change, "S0004", 400, team_id=team_id, json={**changed, "leader": 424242})
+    walk.call("POST", change, "S0004", 200, team_id=team_id, json={**changed, "name": "先锋服务队"})
     disband = f"{V}/teams/{{team_id}}/disband"
     walk.call("POST", disband, "S0010", 403, team_id=team_id)
     walk.call("POST", disband, "S0004", 404)
@@ -366,6 +372,7 @@ def _every_operation(walk: Walk, described: Described, service: Ticketing) -> It
         f"{V}/registrations/{{registrant_id}}/decision": {"status": "approved"},
         f"{V}/registrations/{{registrant_id}}/link": {},
         f"{V}/teams": {"community": "C0101", "name": "先锋队"},
+        f"{V}/teams/{{team_id}}": {"name": "先锋队", "members": []},
         f"{V}/teams/{{team_id}}/disband": {},
         f"{V}/items": NEED,
         f"{V}/items/{{item_id}}/close": {},

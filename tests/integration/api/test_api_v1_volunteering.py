@@ -137,6 +137,47 @@ def test_teams_are_formed_listed_and_disbanded_by_managers(service: Ticketing, a
     _error(as_staff(SECRETARY)("POST", f"{V}/teams/{team_id}/disband"), 403, "not_allowed")
 
 
+def test_a_manager_changes_a_team_and_the_list_shows_it(service: Ticketing, as_staff: Callable[[str], Call]) -> None:
+    a = _approved(service, RegistrantKind.MEMBER, "王建国", "13906331234")
+    b = _approved(service, RegistrantKind.MEMBER, "赵敏", "13906331235")
+    c = _approved(service, RegistrantKind.MEMBER, "孙丽", "13906331236")
+    unit = _approved(service, RegistrantKind.UNIT, "区供电公司", "0633-8881234")
+    pending = service.volunteering.register(
+        Application("C0101", RegistrantKind.MEMBER, "李红", "13906335555", work_unit="区教育局"), NOW
+    ).id
+    team_id = service.volunteering.create_team("C0101", "红色先锋队", "邻里帮", [a, b], a, SECRETARY, NOW)
+    path = f"{V}/teams/{team_id}"
+    change = {"name": "银发先锋队", "brand": "夕阳红", "members": [b, c], "leader": c}
+
+    _error(as_staff(GRID_LEADER)("POST", path, json=change), 403, "not_allowed")  # staff, not a manager
+    _error(as_staff(OTHER_SECRETARY)("POST", path, json=change), 403, "not_allowed")  # another community's
+    _error(as_staff(SECRETARY)("POST", f"{V}/teams/424242", json=change), 404, "not_found")
+    _error(as_staff(SECRETARY)("POST", path, json={**change, "members": [b, 424242]}), 404, "not_found")
+    _error(as_staff(SECRETARY)("POST", path, json={**change, "members": [b, pending]}), 403, "not_allowed")
+    _error(as_staff(SECRETARY)("POST", path, json={**change, "members": [b, unit]}), 403, "not_allowed")
+    _error(as_staff(SECRETARY)("POST", path, json={**change, "leader": a}), 400, "invalid_input")
+    _error(as_staff(SECRETARY)("POST", path, json={**change, "name": "  "}), 400, "invalid_input")
+    for bad in ({"name": "银发先锋队"}, {**change, "members": "b"}, {**change, "community": "C0101"}):
+        _error(as_staff(SECRETARY)("POST", path, json=bad), 422, "invalid_request")  # members missing, odd, unknown
+    assert _ok(as_staff(GRID_LEADER)("GET", f"{V}/teams"))["items"][0]["name"] == "红色先锋队"  # nothing changed
+
+    changed = _ok(as_staff(SECRETARY)("POST", path, json=change))
+    listed = _ok(as_staff(GRID_LEADER)("GET", f"{V}/teams?community=C0101"))["items"]
+    assert listed == [changed]
+    assert (changed["id"], changed["name"], changed["brand"], changed["members"], changed["leader"]) == (
+        team_id,
+        "银发先锋队",
+        "夕阳红",
+        sorted([b, c]),
+        c,
+    )
+    emptied = _ok(as_staff(ADMIN)("POST", path, json={"name": "银发先锋队", "members": []}))
+    assert (emptied["brand"], emptied["members"], emptied["leader"], emptied["disbanded"]) == ("", [], None, False)
+
+    service.volunteering.disband_team(team_id, SECRETARY, NOW)
+    _error(as_staff(SECRETARY)("POST", path, json=change), 403, "not_allowed")
+
+
 def test_bad_dates_people_unknown_ids_and_too_many_claims_are_refused(
     service: Ticketing, as_staff: Callable[[str], Call]
 ) -> None:
@@ -220,6 +261,7 @@ def test_the_description_lists_the_volunteering_operations(client: FlaskClient) 
         ("/api/v1/volunteering/registrations/{registrant_id}/decision", "post"),
         ("/api/v1/volunteering/registrations/{registrant_id}/link", "post"),
         ("/api/v1/volunteering/teams", "post"),
+        ("/api/v1/volunteering/teams/{team_id}", "post"),
         ("/api/v1/volunteering/teams/{team_id}/disband", "post"),
         ("/api/v1/volunteering/items", "post"),
         ("/api/v1/volunteering/items/{item_id}", "get"),
@@ -229,6 +271,13 @@ def test_the_description_lists_the_volunteering_operations(client: FlaskClient) 
         ("/api/v1/tickets/{number}/help", "post"),
     ):
         assert method in paths[path], path
+    change = paths["/api/v1/volunteering/teams/{team_id}"]["post"]
+    assert change["operationId"] == "changeTeam"
+    assert {"200", "400", "403", "404", "422"} <= set(change["responses"])
+    ref = change["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    body = document["components"]["schemas"][ref]
+    assert sorted(body["properties"]) == ["brand", "leader", "members", "name"]
+    assert sorted(body["required"]) == ["members", "name"]
     publish = paths["/api/v1/volunteering/items"]["post"]
     ref = publish["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     fields = document["components"]["schemas"][ref]["properties"]

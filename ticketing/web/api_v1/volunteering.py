@@ -118,6 +118,18 @@ def create_team(json: schema.NewTeam) -> tuple[schema.Created, int]:
     return schema.Created(id=team_id), 201
 
 
+@bp.post(f"{PREFIX}/teams/<int:team_id>")
+@_change("changeTeam", schema.TeamChange, schema.Team, 403, 404, **TEAM_ID)
+def change_team(team_id: int, json: schema.TeamChange) -> schema.Team:
+    """Change a team: its name, brand, members and leader as sent replace the old ones (the community's managers)
+
+    Members must be the community's approved party members (403), the leader one of them (400); a disbanded
+    team no longer changes (403). Answers the team as `GET /api/v1/volunteering/teams` lists it.
+    """
+    service().volunteering.change_team(team_id, json.name, json.brand or "", json.members, json.leader, user().id)
+    return schema.Team.of(lists.team(service(), user().id, team_id))
+
+
 @bp.post(f"{PREFIX}/teams/<int:team_id>/disband")
 @_change("disbandTeam", schema.NoFields, schema.Created, 403, 404, **TEAM_ID)
 def disband_team(team_id: int) -> schema.Created:

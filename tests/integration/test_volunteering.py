@@ -186,14 +186,17 @@ def test_help_with_a_ticket_leaves_it_where_it_is_and_goes_on_the_cards_at_resol
     item = volunteers.ask_help(ticket.number, BUILDING_LEADER, _need(people=1, title="帮老人搬运物品"), MONDAY + HOUR)
     with pytest.raises(Conflict, match="open already"):
         volunteers.ask_help(ticket.number, BUILDING_LEADER, _need(people=1), MONDAY + HOUR)
+    read = service.show(ticket.number).ticket.version  # the holder's page, read before anyone claims
     claim = volunteers.claim_by_link(link, item, MONDAY + 2 * HOUR)
     volunteers.confirm(claim, GRID_LEADER, MONDAY + 2 * HOUR)
     after = service.show(ticket.number)
+    assert after.ticket.version == read  # a claim and its confirmation are history lines, not changes of the ticket
     kept = (after.ticket.first_responder_id, after.ticket.holder_id, after.ticket.due_at, after.ticket.state)
     assert kept == (BUILDING_LEADER, BUILDING_LEADER, ticket.due_at, ticket.state)
     claimed = [e for e in after.history if e.action is HistoryAction.HELP_CLAIMED]
     assert claimed[0].details["helper"] == "王建国"
-    service.act(ticket.number, "resolve", BUILDING_LEADER, MONDAY + 3 * HOUR, resolution="志愿者协助修好水管")
+    at = MONDAY + 3 * HOUR
+    service.act(ticket.number, "resolve", BUILDING_LEADER, at, expected_version=read, resolution="志愿者协助修好水管")
     with service.engine.connect() as conn:
         record = conn.execute(select(service_records)).one()
         item_status = conn.execute(select(service_items.c.status)).scalar_one()

@@ -236,8 +236,8 @@ class Volunteering:
         store.end_item(work.conn, item.id, status, now)
         store.set_claims(work.conn, changed, actor_id, now)
         if item.ticket_id is not None and status is ItemStatus.CANCELLED:
-            ticket = ticket_store.get(work.conn, item.ticket_id, for_update=True)
-            _save(work.conn, ticket, ticket_help.need_cancelled(ticket, item, actor_id, now))
+            ticket = ticket_store.get(work.conn, item.ticket_id)
+            _note(work.conn, ticket, ticket_help.need_cancelled(ticket, item, actor_id, now), now)
 
     def claim_by_link(self, link: str, item_id: int, now: datetime, team_id: int | None = None, people: int = 1) -> int:
         """A member or unit claims an item through their own link; a team's leader may claim for the team."""
@@ -273,9 +273,9 @@ class Volunteering:
         claim_id = store.add_claim(work.conn, item_id, claimant, taken, now, entered_by)
         if found.ticket_id is not None:
             made = Claim(claim_id, item_id, claimant, taken, ClaimStatus.PENDING, now)
-            ticket = ticket_store.get(work.conn, found.ticket_id, for_update=True)
+            ticket = ticket_store.get(work.conn, found.ticket_id)
             helper = store.claimant_name(work.conn, claimant)
-            _save(work.conn, ticket, ticket_help.claimed(ticket, made, helper, entered_by, now))
+            _note(work.conn, ticket, ticket_help.claimed(ticket, made, helper, entered_by, now), now)
         return claim_id
 
     def confirm(self, claim_id: int, actor_id: str | None, now: datetime) -> Claim:
@@ -324,9 +324,9 @@ class Volunteering:
         store.set_claims(work.conn, {found.id: status}, actor_id, now, reason)
         item = store.item(work.conn, found.item_id)
         if item.ticket_id is not None:
-            ticket = ticket_store.get(work.conn, item.ticket_id, for_update=True)
+            ticket = ticket_store.get(work.conn, item.ticket_id)
             helper = store.claimant_name(work.conn, found.claimant)
-            _save(work.conn, ticket, ticket_help.claim_moved(ticket, found, status, helper, actor_id, now))
+            _note(work.conn, ticket, ticket_help.claim_moved(ticket, found, status, helper, actor_id, now), now)
         return replace(found, status=status)
 
     # --- record cards (服务记录卡)
@@ -409,9 +409,18 @@ def after_ticket_change(
 
 
 def _save(conn: Connection, ticket: Ticket, outcome: Outcome) -> None:
-    """Write a history line on the ticket; nothing else about it changes (its post, holder, deadlines)."""
+    """A staff action on the ticket itself (asking for help): a history line and a new version; nothing else about
+    the ticket changes (its post, holder, first responder, deadlines)."""
     ticket.updated_at = outcome.entries[-1].at
     ticket_store.save(conn, ticket, ticket.version, outcome)
+
+
+def _note(conn: Connection, ticket: Ticket, outcome: Outcome, now: datetime) -> None:
+    """What happened on the ticket's need (a claim, its confirmation or end): history lines and notices only.
+
+    The ticket keeps its version, so its holder, reading the page meanwhile, acts on it without a conflict.
+    """
+    ticket_store.record_effects(conn, [(ticket, outcome)], now)
 
 
 def _choice(kind: type[E], value: E | str, code: str) -> E:

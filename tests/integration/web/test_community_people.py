@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
@@ -145,8 +146,10 @@ def test_a_new_link_is_shown_once_and_the_old_one_stops_working(service: Ticketi
     response = grid_leader.post(f"/community/registrations/{registered.id}/link")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    secret = page.split('<code class="vol-secret">')[1].split("</code>")[0]
+    link = page.split('<a class="vol-secret" href="')[1].split('"')[0]
+    secret = link.rsplit("/v/me/", 1)[1]
     assert service.volunteering.by_link(secret).id == registered.id
+    assert grid_leader.get(urlsplit(link).path).status_code == 200  # the registrant's own page opens with it
     with pytest.raises(NotFound):
         service.volunteering.by_link(registered.link)
     assert secret not in grid_leader.get(f"/community/registrations/{registered.id}").get_data(as_text=True)

@@ -14,7 +14,7 @@ from ticketing.db import tickets as ticket_store
 from ticketing.db.queries import service_list as queries
 from ticketing.db.queries.service_list import Choice, ClaimRow, ItemRow
 from ticketing.domain.ticket import Ticket
-from ticketing.domain.volunteering.model import ClaimStatus, Item, ItemKind, ItemStatus
+from ticketing.domain.volunteering.model import LIVE_CLAIMS, Item, ItemKind, ItemStatus
 from ticketing.read.paging import Page
 from ticketing.read.source import Source
 
@@ -49,16 +49,11 @@ class ItemView:
 
     @property
     def places_left(self) -> int:
-        live = (ClaimStatus.PENDING, ClaimStatus.CONFIRMED)
-        return max(self.item.people_wanted - sum(c.people for c in self.claims if c.status in live), 0)
+        return max(self.item.people_wanted - sum(c.people for c in self.claims if c.status in LIVE_CLAIMS), 0)
 
     @property
     def is_open(self) -> bool:
         return self.item.status is ItemStatus.OPEN
-
-    @property
-    def claimable(self) -> bool:
-        return self.is_open and self.today <= self.item.ends_on and self.places_left > 0
 
 
 def item_view(source: Source, item_id: int, today: date) -> ItemView | None:

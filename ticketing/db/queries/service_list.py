@@ -69,7 +69,8 @@ class Choice:
 _LIVE = [status.value for status in LIVE_CLAIMS]
 
 
-def _counts() -> Subquery:
+def claim_counts() -> Subquery:
+    """Per item: the places its live claims hold (``taken``) and the claims waiting for the community."""
     c = service_claims.c
     return (
         select(
@@ -100,7 +101,7 @@ def items_page(
     if status is not None:
         where.append(c.status == status.value)
     total = conn.execute(select(func.count()).select_from(service_items).where(*where)).scalar_one()
-    counts = _counts()
+    counts = claim_counts()
     opened_first = case((c.status == ItemStatus.OPEN.value, 0), else_=1)
     query = (
         select(service_items, counts.c.taken, counts.c.pending, tickets.c.number.label("ticket_number"))

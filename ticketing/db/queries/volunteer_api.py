@@ -10,10 +10,11 @@ from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, Connection, and_, func, select, true
 
-from ticketing.db.schema import registrants, service_claims, service_items, team_members
+from ticketing.db.queries.service_list import claim_counts
+from ticketing.db.schema import registrants, service_items, team_members
 from ticketing.db.schema import volunteer_teams as teams
 from ticketing.db.volunteering import claims_of, to_item, to_registrant
-from ticketing.domain.volunteering.model import LIVE_CLAIMS, Claim, Item, Registrant, Team
+from ticketing.domain.volunteering.model import Claim, Item, Registrant, Team
 
 
 def _in(column: ColumnElement[str], communities: Collection[str] | None) -> ColumnElement[bool]:
@@ -69,14 +70,6 @@ def team_list(conn: Connection, communities: Collection[str] | None) -> list[Tea
     ]
 
 
-_TAKEN = (
-    select(service_claims.c.item_id, func.sum(service_claims.c.people).label("taken"))
-    .where(service_claims.c.status.in_(sorted(status.value for status in LIVE_CLAIMS)))
-    .group_by(service_claims.c.item_id)
-    .subquery()
-)
-
-
 def items(
     conn: Connection,
     communities: Collection[str] | None,
@@ -94,9 +87,10 @@ def items(
     )
     total = conn.execute(select(func.count()).select_from(service_items).where(where)).scalar_one()
     number = _within(page, per_page, total)
+    counts = claim_counts()
     query = (
-        select(service_items, func.coalesce(_TAKEN.c.taken, 0).label("taken"))
-        .outerjoin(_TAKEN, _TAKEN.c.item_id == c.id)
+        select(service_items, func.coalesce(counts.c.taken, 0).label("taken"))
+        .outerjoin(counts, counts.c.item_id == c.id)
         .where(where)
         .order_by(c.id.desc())
         .limit(per_page)

@@ -7,25 +7,20 @@ from datetime import date
 
 from sqlalchemy import Connection, func, or_, select
 
+from ticketing.db.queries.service_list import claim_counts
 from ticketing.db.rows import AnyRow
 from ticketing.db.schema import service_claims, service_items, service_records
 from ticketing.db.schema import volunteer_teams as teams
-from ticketing.domain.volunteering.model import LIVE_CLAIMS, ItemStatus
+from ticketing.domain.volunteering.model import ItemStatus
 
 
 def open_items(conn: Connection, community_id: str, today: date) -> list[AnyRow]:
     """The community's open items not yet over (``ix_service_items_community_id_status``), with the places live
     claims hold (``taken``), the soonest first."""
-    taken = (
-        select(func.coalesce(func.sum(service_claims.c.people), 0))
-        .where(
-            service_claims.c.item_id == service_items.c.id,
-            service_claims.c.status.in_(sorted(status.value for status in LIVE_CLAIMS)),
-        )
-        .scalar_subquery()
-    )
+    counts = claim_counts()
     query = (
-        select(service_items, taken.label("taken"))
+        select(service_items, func.coalesce(counts.c.taken, 0).label("taken"))
+        .outerjoin(counts, counts.c.item_id == service_items.c.id)
         .where(
             service_items.c.community_id == community_id,
             service_items.c.status == ItemStatus.OPEN.value,

@@ -269,8 +269,7 @@ class Ticketing:
                 )
             outcome = apply(world, ticket)
             plan_timers(world, ticket, outcome, now)
-            today = now.astimezone(self.worlds.tz).date()
-            volunteering.after_ticket_change(work.conn, world, ticket, outcome, actor_id, now, today)
+            volunteering.after_ticket_change(work.conn, world, ticket, outcome, actor_id, now, self.worlds.tz)
             store.save(work.conn, ticket, read_version, outcome)
             return ticket
 

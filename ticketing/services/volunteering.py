@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -385,7 +385,7 @@ class Volunteering:
 
 
 def after_ticket_change(
-    conn: Connection, world: World, ticket: Ticket, outcome: Outcome, actor_id: str | None, now: datetime, today: date
+    conn: Connection, world: World, ticket: Ticket, outcome: Outcome, actor_id: str | None, now: datetime, tz: tzinfo
 ) -> None:
     """In a ticket action's transaction: resolved, its need's confirmed help goes on the cards; ended, cancelled.
 
@@ -401,6 +401,7 @@ def after_ticket_change(
         store.end_item(conn, item.id, status, now)
         store.set_claims(conn, service_list.claims_after(status, claims), actor_id, now)
         if resolved:
+            today = now.astimezone(tz).date()
             entries = ticket_help.entries_at_resolution(ticket, item, claims, actor_id, today)
             store.add_records(conn, entries, now)
             outcome.entries.extend(ticket_help.recorded(ticket, item, entries, actor_id, now).entries)
